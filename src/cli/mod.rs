@@ -1,0 +1,155 @@
+//! The `sintermd` command line.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::input::{base_dir, read_ron};
+use crate::io::read_structure;
+use crate::potential::{PotentialSpec, build_potential};
+use crate::run::eval::evaluate;
+use crate::run::run_file;
+use crate::system::parse_boundary;
+
+/// sintermd: molecular dynamics and kinetic Monte Carlo of nanoparticle sintering (LAMMPS metal units).
+#[derive(Debug, Parser)]
+#[command(name = "sintermd", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a simulation described by a RON input file.
+    Run(RunArgs),
+    /// Energy, per-atom energies, forces and virial of one structure, as JSON.
+    Eval(EvalArgs),
+}
+
+/// Arguments of `sintermd run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Input file (RON).
+    pub input: PathBuf,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder (default: output/<input name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `sintermd eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Structure: LAMMPS data file, or extended XYZ (.xyz).
+    #[arg(long)]
+    pub structure: PathBuf,
+    /// Potential as a RON file (a `PotentialSpec`).
+    #[arg(long, conflicts_with_all = ["pair_style", "pair_coeff"])]
+    pub potential: Option<PathBuf>,
+    /// LAMMPS pair_style, e.g. "lj/cut 2.5".
+    #[arg(long, requires = "pair_coeff")]
+    pub pair_style: Option<String>,
+    /// LAMMPS pair_coeff (repeatable), e.g. "1 1 1.0 1.0".
+    #[arg(long)]
+    pub pair_coeff: Vec<String>,
+    /// LAMMPS pair_modify (repeatable), e.g. "shift yes".
+    #[arg(long)]
+    pub pair_modify: Vec<String>,
+    /// Boundary as in LAMMPS, e.g. "p p f" (data files default to "p p p"; XYZ files to their pbc).
+    #[arg(long)]
+    pub boundary: Option<String>,
+    /// Write the JSON here instead of standard output.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Runs the command line; errors are returned for `main` to print.
+pub fn main_with(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(args) => {
+            set_threads(args.threads)?;
+            let out = match args.out {
+                Some(o) => o,
+                None => default_out_dir(&args.input),
+            };
+            let summary = run_file(&args.input, &out)?;
+            eprintln!(
+                "done: {} steps of {} atoms in {:.2} s ({:.3e} atom-steps/s); results in {}",
+                summary.steps,
+                summary.atoms,
+                summary.wall_time_s,
+                summary.atom_steps_per_second,
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Eval(args) => {
+            set_threads(args.threads)?;
+            eval(&args)
+        }
+    }
+}
+
+fn default_out_dir(input: &Path) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "run".into());
+    PathBuf::from("output").join(stem)
+}
+
+fn set_threads(threads: Option<usize>) -> Result<()> {
+    if let Some(n) = threads {
+        if n == 0 {
+            return Err(Error::invalid("--threads must be at least 1"));
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .map_err(|e| Error::invalid(format!("cannot start {n} threads: {e}")))?;
+    }
+    Ok(())
+}
+
+fn eval(args: &EvalArgs) -> Result<()> {
+    let periodic = args.boundary.as_deref().map(parse_boundary).transpose()?;
+    let mut system = read_structure(&args.structure, periodic)?;
+    let (spec, base) = match (&args.potential, &args.pair_style) {
+        (Some(p), _) => (read_ron::<PotentialSpec>(p)?, base_dir(p)),
+        (None, Some(style)) => (
+            PotentialSpec::Lammps {
+                pair_style: style.clone(),
+                pair_coeff: args.pair_coeff.clone(),
+                pair_modify: args.pair_modify.clone(),
+            },
+            PathBuf::from("."),
+        ),
+        (None, None) => {
+            return Err(Error::invalid(
+                "eval needs --potential FILE or --pair-style and --pair-coeff",
+            ));
+        }
+    };
+    let potential =
+        build_potential(&spec, &system.species, &base).map_err(|e| match &args.potential {
+            Some(p) => e.in_file(p),
+            None => e,
+        })?;
+    let report = evaluate(&mut system, potential).map_err(|e| e.in_file(&args.structure))?;
+    let text = serde_json::to_string(&report).map_err(|e| Error::invalid(e.to_string()))?;
+    match &args.json {
+        Some(path) => crate::io::write_text(path, &text),
+        None => {
+            println!("{text}");
+            Ok(())
+        }
+    }
+}

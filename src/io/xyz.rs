@@ -1,0 +1,410 @@
+//! Extended XYZ (the ASE / OVITO convention): a count line, a comment line of `key=value` pairs
+//! with `Lattice="..."`, `Properties=name:type:columns:...` and `pbc="T T F"`, then one line per
+//! atom. sintermd writes `species:S:1:pos:R:3:id:I:1:vel:R:3` plus any extra integer columns, and
+//! an `Origin="x y z"` key for the lower box corner.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+
+use super::read_text;
+use crate::error::{Error, Result};
+use crate::system::{SimBox, SpeciesTable, System, Vec3, element_mass};
+
+/// Splits an extended XYZ comment line into `key=value` pairs (values may be double-quoted).
+pub fn parse_comment(line: &str) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let mut chars = line.trim().chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            break;
+        }
+        let mut key = String::new();
+        while let Some(&c) = chars.peek() {
+            if c == '=' || c.is_whitespace() {
+                break;
+            }
+            key.push(c);
+            chars.next();
+        }
+        let mut value = String::new();
+        if chars.peek() == Some(&'=') {
+            chars.next();
+            if chars.peek() == Some(&'"') {
+                chars.next();
+                let mut closed = false;
+                for c in chars.by_ref() {
+                    if c == '"' {
+                        closed = true;
+                        break;
+                    }
+                    value.push(c);
+                }
+                if !closed {
+                    return Err(Error::invalid(format!(
+                        "unclosed quote in the value of {key}"
+                    )));
+                }
+            } else {
+                while let Some(&c) = chars.peek() {
+                    if c.is_whitespace() {
+                        break;
+                    }
+                    value.push(c);
+                    chars.next();
+                }
+            }
+        } else {
+            value.push('T');
+        }
+        out.push((key, value));
+    }
+    Ok(out)
+}
+
+#[derive(Debug)]
+struct Column {
+    name: String,
+    count: usize,
+}
+
+fn parse_properties(spec: &str) -> Result<Vec<Column>> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    if !parts.len().is_multiple_of(3) {
+        return Err(Error::invalid(format!(
+            "Properties=\"{spec}\" is not a list of name:type:columns"
+        )));
+    }
+    parts
+        .chunks(3)
+        .map(|c| {
+            let kind = c[1].chars().next().unwrap_or('?');
+            if !"SRIL".contains(kind) || c[1].len() != 1 {
+                return Err(Error::invalid(format!(
+                    "Properties: column type \"{}\" of {} is not S, R, I or L",
+                    c[1], c[0]
+                )));
+            }
+            let count = c[2].parse::<usize>().map_err(|_| {
+                Error::invalid(format!(
+                    "Properties: column count \"{}\" of {} is not a number",
+                    c[2], c[0]
+                ))
+            })?;
+            Ok(Column {
+                name: c[0].to_string(),
+                count,
+            })
+        })
+        .collect()
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v {
+        "T" | "True" | "true" | "1" => Some(true),
+        "F" | "False" | "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Reads the first frame of an extended XYZ file. The box comes from `Lattice` (which must be
+/// orthorhombic) and `Origin`; periodicity from `pbc` (default: periodic when a Lattice is given),
+/// unless `periodic` overrides it. Species are named by the `species` column; masses come from a
+/// `mass`/`masses` column or the element table.
+pub fn read_xyz(path: &Path, periodic: Option<[bool; 3]>) -> Result<System> {
+    let text = read_text(path)?;
+    parse_xyz(&text, periodic).map_err(|e| match e {
+        Error::Invalid(m) => Error::file(path, m),
+        Error::Parse { line, message, .. } => Error::Parse {
+            path: path.to_path_buf(),
+            line,
+            message,
+        },
+        other => other,
+    })
+}
+
+/// Parses the text of an extended XYZ file (see [`read_xyz`]).
+pub fn parse_xyz(text: &str, periodic: Option<[bool; 3]>) -> Result<System> {
+    let mut lines = text.lines();
+    let n: usize = lines
+        .next()
+        .and_then(|l| l.trim().parse().ok())
+        .ok_or_else(|| Error::parse("", 1, "the first line must be the number of atoms"))?;
+    let comment = lines
+        .next()
+        .ok_or_else(|| Error::parse("", 2, "missing comment line"))?;
+    let pairs = parse_comment(comment).map_err(|e| Error::parse("", 2, e.to_string()))?;
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_str())
+    };
+
+    let columns = parse_properties(get("Properties").unwrap_or("species:S:1:pos:R:3"))
+        .map_err(|e| Error::parse("", 2, e.to_string()))?;
+    let lattice: Option<Vec<f64>> = match get("Lattice") {
+        Some(l) => Some(
+            l.split_whitespace()
+                .map(|w| w.parse::<f64>())
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .ok()
+                .filter(|v| v.len() == 9)
+                .ok_or_else(|| Error::parse("", 2, "Lattice must hold 9 numbers"))?,
+        ),
+        None => None,
+    };
+    let origin: [f64; 3] = match get("Origin") {
+        Some(o) => {
+            let v: Vec<f64> = o
+                .split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect();
+            if v.len() != 3 {
+                return Err(Error::parse("", 2, "Origin must hold 3 numbers"));
+            }
+            [v[0], v[1], v[2]]
+        }
+        None => [0.0; 3],
+    };
+    let pbc: [bool; 3] = match (periodic, get("pbc")) {
+        (Some(p), _) => p,
+        (None, Some(p)) => {
+            let v: Vec<Option<bool>> = p.split_whitespace().map(parse_bool).collect();
+            if v.len() != 3 || v.iter().any(Option::is_none) {
+                return Err(Error::parse(
+                    "",
+                    2,
+                    format!("pbc=\"{p}\" must be three of T/F"),
+                ));
+            }
+            [v[0].unwrap(), v[1].unwrap(), v[2].unwrap()]
+        }
+        (None, None) => [lattice.is_some(); 3],
+    };
+
+    let mut species_names: Vec<String> = Vec::new();
+    let mut species_mass: Vec<Option<f64>> = Vec::new();
+    let mut system_atoms = Vec::with_capacity(n);
+    for a in 0..n {
+        let ln = a + 3;
+        let line = lines
+            .next()
+            .ok_or_else(|| Error::parse("", ln, format!("expected {n} atom lines, found {a}")))?;
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let mut w = 0;
+        let mut name = None;
+        let mut pos = None;
+        let mut vel = Vec3::zeros();
+        let mut id = (a + 1) as u64;
+        let mut mass = None;
+        for col in &columns {
+            if w + col.count > words.len() {
+                return Err(Error::parse(
+                    "",
+                    ln,
+                    format!("too few columns (Properties asks for {})", col.name),
+                ));
+            }
+            let field = &words[w..w + col.count];
+            let reals = || -> Result<Vec<f64>> {
+                field
+                    .iter()
+                    .map(|s| {
+                        s.parse::<f64>().map_err(|_| {
+                            Error::parse("", ln, format!("{}: \"{s}\" is not a number", col.name))
+                        })
+                    })
+                    .collect()
+            };
+            match (col.name.as_str(), col.count) {
+                ("species" | "element" | "type_name", 1) => name = Some(field[0].to_string()),
+                ("pos" | "positions" | "Position", 3) => {
+                    let v = reals()?;
+                    pos = Some(Vec3::new(v[0], v[1], v[2]));
+                }
+                ("vel" | "velo" | "velocities" | "Velocity", 3) => {
+                    let v = reals()?;
+                    vel = Vec3::new(v[0], v[1], v[2]);
+                }
+                ("id" | "Particle Identifier", 1) => {
+                    id = field[0].parse().map_err(|_| {
+                        Error::parse("", ln, format!("id \"{}\" is not a whole number", field[0]))
+                    })?;
+                }
+                ("mass" | "masses" | "Mass", 1) => mass = Some(reals()?[0]),
+                _ => {}
+            }
+            w += col.count;
+        }
+        let name = name.ok_or_else(|| Error::parse("", 2, "Properties has no species column"))?;
+        let pos = pos.ok_or_else(|| Error::parse("", 2, "Properties has no pos column"))?;
+        if !pos.iter().all(|c| c.is_finite()) {
+            return Err(Error::parse("", ln, "position is not finite"));
+        }
+        let t = match species_names.iter().position(|s| *s == name) {
+            Some(t) => t,
+            None => {
+                species_names.push(name.clone());
+                species_mass.push(None);
+                species_names.len() - 1
+            }
+        };
+        if let Some(m) = mass {
+            species_mass[t] = Some(m);
+        }
+        system_atoms.push((id, t as u32, pos, vel));
+    }
+    let masses = species_names
+        .iter()
+        .zip(&species_mass)
+        .map(|(s, m)| {
+            m.or_else(|| element_mass(s)).ok_or_else(|| {
+                Error::invalid(format!("no mass for species {s}: add a mass column"))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let species = SpeciesTable::new(species_names, masses)?;
+
+    let simbox = match lattice {
+        Some(l) => {
+            if [l[1], l[2], l[3], l[5], l[6], l[7]]
+                .iter()
+                .any(|&x| x != 0.0)
+            {
+                return Err(Error::parse(
+                    "",
+                    2,
+                    "Lattice is not orthorhombic (only diagonal lattices are supported)",
+                ));
+            }
+            SimBox::new(
+                origin,
+                [origin[0] + l[0], origin[1] + l[4], origin[2] + l[8]],
+                pbc,
+            )?
+        }
+        None => {
+            if pbc.iter().any(|&p| p) {
+                return Err(Error::parse("", 2, "periodic boundaries need a Lattice"));
+            }
+            bounding_box(system_atoms.iter().map(|a| a.2))?
+        }
+    };
+    let mut system = System::new(simbox, species);
+    for (id, t, x, v) in system_atoms {
+        system.push(id, t, x, v);
+    }
+    system.validate()?;
+    Ok(system)
+}
+
+/// A free box around `points` with 1 A of margin on every side.
+fn bounding_box(points: impl Iterator<Item = Vec3>) -> Result<SimBox> {
+    let mut lo = [f64::INFINITY; 3];
+    let mut hi = [f64::NEG_INFINITY; 3];
+    for p in points {
+        for k in 0..3 {
+            lo[k] = lo[k].min(p[k]);
+            hi[k] = hi[k].max(p[k]);
+        }
+    }
+    if !lo[0].is_finite() {
+        return SimBox::new([0.0; 3], [1.0; 3], [false; 3]);
+    }
+    SimBox::new(lo.map(|x| x - 1.0), hi.map(|x| x + 1.0), [false; 3])
+}
+
+/// Extra per-atom integer column written after the standard ones.
+pub struct ExtraColumn<'a> {
+    /// Column name in `Properties`.
+    pub name: &'a str,
+    /// One value per atom.
+    pub values: &'a [i64],
+}
+
+/// Formats one extended XYZ frame. `info` adds `key=value` pairs to the comment line.
+pub fn format_xyz_frame(
+    system: &System,
+    info: &[(&str, String)],
+    extra: &[ExtraColumn<'_>],
+) -> String {
+    let b = &system.simbox;
+    let l = b.lengths();
+    let mut s = String::with_capacity(96 * system.len() + 256);
+    let _ = writeln!(s, "{}", system.len());
+    let _ = write!(
+        s,
+        "Lattice=\"{:?} 0.0 0.0 0.0 {:?} 0.0 0.0 0.0 {:?}\" Origin=\"{:?} {:?} {:?}\" Properties=species:S:1:pos:R:3:id:I:1:vel:R:3",
+        l.x, l.y, l.z, b.lo[0], b.lo[1], b.lo[2]
+    );
+    for c in extra {
+        let _ = write!(s, ":{}:I:1", c.name);
+    }
+    let pbc = b.periodic.map(|p| if p { "T" } else { "F" });
+    let _ = write!(s, " pbc=\"{} {} {}\"", pbc[0], pbc[1], pbc[2]);
+    for (k, v) in info {
+        let _ = write!(s, " {k}={v}");
+    }
+    s.push('\n');
+    for i in 0..system.len() {
+        let x = system.positions[i];
+        let v = system.velocities[i];
+        let _ = write!(
+            s,
+            "{} {:?} {:?} {:?} {} {:?} {:?} {:?}",
+            system.species.names[system.types[i] as usize],
+            x.x,
+            x.y,
+            x.z,
+            system.ids[i],
+            v.x,
+            v.y,
+            v.z
+        );
+        for c in extra {
+            let _ = write!(s, " {}", c.values[i]);
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Appends one frame to an open writer.
+pub fn write_xyz_frame<W: Write>(
+    out: &mut W,
+    system: &System,
+    info: &[(&str, String)],
+) -> std::io::Result<()> {
+    out.write_all(format_xyz_frame(system, info, &[]).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comment_pairs() {
+        let p = parse_comment(r#"Lattice="1 0 0 0 2 0 0 0 3" Properties=species:S:1:pos:R:3 pbc="T F T" Time=1.5 flag"#).unwrap();
+        assert_eq!(p[0], ("Lattice".into(), "1 0 0 0 2 0 0 0 3".into()));
+        assert_eq!(p[2], ("pbc".into(), "T F T".into()));
+        assert_eq!(p[3], ("Time".into(), "1.5".into()));
+        assert_eq!(p[4], ("flag".into(), "T".into()));
+    }
+
+    #[test]
+    fn round_trip() {
+        let text = "2\nLattice=\"10 0 0 0 11 0 0 0 12\" Origin=\"-1 0 0\" Properties=species:S:1:pos:R:3 pbc=\"T T F\"\nCu 0.5 1 2\nAr 1.5 1 2\n";
+        let s = parse_xyz(text, None).unwrap();
+        assert_eq!(s.simbox.lo, [-1.0, 0.0, 0.0]);
+        assert_eq!(s.simbox.hi, [9.0, 11.0, 12.0]);
+        assert_eq!(s.simbox.periodic, [true, true, false]);
+        assert_eq!(s.species.names, vec!["Cu", "Ar"]);
+        let back = parse_xyz(&format_xyz_frame(&s, &[], &[]), None).unwrap();
+        assert_eq!(back, s);
+    }
+}

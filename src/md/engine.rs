@@ -1,0 +1,101 @@
+//! The force engine: a potential, its neighbour list and the latest force evaluation.
+
+use crate::error::{Error, Result};
+use crate::neighbor::{NeighborList, NeighborSettings};
+use crate::potential::{Configuration, ForceOutput, Potential};
+use crate::system::System;
+
+/// Two atoms closer than this [A] are reported as overlapping.
+pub const OVERLAP_DISTANCE: f64 = 0.1;
+
+/// Computes forces for a system, maintaining the neighbour list.
+pub struct ForceEngine {
+    potential: Box<dyn Potential>,
+    list: NeighborList,
+    settings: NeighborSettings,
+    output: ForceOutput,
+}
+
+impl ForceEngine {
+    /// An engine for `potential` with neighbour-list `settings`.
+    pub fn new(potential: Box<dyn Potential>, settings: NeighborSettings) -> Result<Self> {
+        if !(settings.skin >= 0.0) || settings.every == 0 {
+            return Err(Error::invalid(
+                "neighbor: skin must be >= 0 and every must be >= 1",
+            ));
+        }
+        let list = NeighborList::new(potential.cutoff(), settings.skin);
+        Ok(ForceEngine {
+            potential,
+            list,
+            settings,
+            output: ForceOutput::default(),
+        })
+    }
+
+    /// The potential.
+    pub fn potential(&self) -> &dyn Potential {
+        self.potential.as_ref()
+    }
+
+    /// The neighbour list.
+    pub fn list(&self) -> &NeighborList {
+        &self.list
+    }
+
+    /// The latest force evaluation.
+    pub fn output(&self) -> &ForceOutput {
+        &self.output
+    }
+
+    /// Forgets the neighbour list, forcing a rebuild at the next evaluation (after atoms were
+    /// added, removed or moved by something other than the integrator).
+    pub fn invalidate(&mut self) {
+        self.list = NeighborList::new(self.potential.cutoff(), self.settings.skin);
+    }
+
+    /// Computes forces, energies and virial at the current positions and copies the forces into
+    /// `system.forces`. At steps that are multiples of `every`, rebuilds the list if some atom has
+    /// moved more than half the skin, wrapping positions into the box first.
+    pub fn compute(&mut self, system: &mut System, step: u64) -> Result<&ForceOutput> {
+        let stale = self.list.len() != system.len();
+        if stale
+            || (step.is_multiple_of(self.settings.every)
+                && self.list.needs_rebuild(&system.positions))
+        {
+            system.wrap_positions();
+            self.list.build(&system.simbox, &system.positions)?;
+            check_overlaps(system, &self.list)?;
+        }
+        let config = Configuration {
+            positions: &system.positions,
+            types: &system.types,
+        };
+        self.potential.compute(config, &self.list, &mut self.output);
+        if let Some(i) = self.output.first_non_finite() {
+            return Err(Error::Physics(format!(
+                "step {step}: the force or energy of atom {} is not finite (atoms too close, or a \
+                 timestep too large?)",
+                system.ids[i]
+            )));
+        }
+        system.forces.copy_from_slice(&self.output.forces);
+        Ok(&self.output)
+    }
+}
+
+/// Errors if two atoms are closer than [`OVERLAP_DISTANCE`].
+fn check_overlaps(system: &System, list: &NeighborList) -> Result<()> {
+    let limit = OVERLAP_DISTANCE * OVERLAP_DISTANCE;
+    for i in 0..system.len() {
+        if let Some(nb) = list.iter_row(i, &system.positions).find(|nb| nb.r2 < limit) {
+            return Err(Error::Physics(format!(
+                "atoms {} and {} overlap (distance {:.4} A < {OVERLAP_DISTANCE} A)",
+                system.ids[i],
+                system.ids[nb.j],
+                nb.r2.sqrt()
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! Molecular dynamics: the force engine, integrators, initial velocities and thermodynamic output.
+
+mod engine;
+pub mod state;
+pub mod thermo;
+pub mod velocity;
+pub mod verlet;
+
+pub use engine::{ForceEngine, OVERLAP_DISTANCE};
+pub use state::{IntegratorState, SimRng, SimulationState};
+pub use thermo::ThermoSample;
+
+use crate::error::Result;
+
+/// Advances `state` by one velocity-Verlet step of `dt` [ps] (NVE). Forces in `state.system`
+/// must be those of the current positions (call `engine.compute` once before the first step).
+pub fn nve_step(state: &mut SimulationState, engine: &mut ForceEngine, dt: f64) -> Result<()> {
+    verlet::half_kick(&mut state.system, dt);
+    verlet::drift(&mut state.system, dt);
+    state.step += 1;
+    state.stage_step += 1;
+    state.time = state.stage_start_time + state.stage_step as f64 * dt;
+    engine.compute(&mut state.system, state.step)?;
+    verlet::half_kick(&mut state.system, dt);
+    Ok(())
+}

@@ -1,0 +1,32 @@
+//! Neighbour search: cell (bin) lists built in O(N) and Verlet lists with a skin.
+//!
+//! [`NeighborList`] is the one list every potential reads; [`NeighborSettings`] says how often it
+//! is checked, as LAMMPS's `neighbor` and `neigh_modify` commands do.
+
+mod brute;
+mod cell;
+mod verlet;
+
+use serde::{Deserialize, Serialize};
+
+pub use brute::all_neighbors;
+pub use verlet::{Neighbor, NeighborList};
+
+/// How the neighbour list is maintained (LAMMPS `neighbor SKIN bin` + `neigh_modify every N check yes`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NeighborSettings {
+    /// Skin added to the interaction cutoff [A]. Default 1.0 (LAMMPS metal default).
+    pub skin: f64,
+    /// Check whether a rebuild is needed every this many steps. Default 1.
+    pub every: u64,
+}
+
+impl Default for NeighborSettings {
+    fn default() -> Self {
+        NeighborSettings {
+            skin: 1.0,
+            every: 1,
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! Verlet neighbour lists: for every atom, the atoms (and periodic images) within the list radius
+//! `cutoff + skin`, kept until some atom has moved more than half the skin.
+
+use rayon::prelude::*;
+
+use super::cell::CellGrid;
+use crate::error::{Error, Result};
+use crate::system::{SimBox, Vec3};
+
+/// Atoms per parallel work unit when building lists. Fixed, so that the list (and everything
+/// computed from it) does not depend on the number of threads.
+const BUILD_CHUNK: usize = 256;
+
+/// A full neighbour list in compressed-row form.
+///
+/// Row `i` holds every neighbour `j` of atom `i` within `cutoff + skin`, each with the periodic
+/// image it is seen through: its separation is `positions[j] + shift(image) - positions[i]`. An
+/// atom can appear several times in a row (several images, in boxes shorter than twice the list
+/// radius) and even in its own row (its own images). Rows are sorted by `(j, image)`, so the list
+/// is the same whatever the number of threads that built it.
+///
+/// Each pair appears twice, once from each side; [`NeighborList::owns`] picks one of the two
+/// entries for potentials that want each pair once.
+#[derive(Clone, Debug, Default)]
+pub struct NeighborList {
+    cutoff: f64,
+    skin: f64,
+    offsets: Vec<usize>,
+    neighbors: Vec<u32>,
+    images: Vec<u16>,
+    shifts: Vec<Vec3>,
+    zero_image: u16,
+    reference: Vec<Vec3>,
+    builds: u64,
+}
+
+/// One neighbour entry seen from atom `i`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Neighbor {
+    /// Index of the neighbour atom.
+    pub j: usize,
+    /// Periodic image code of this entry (see [`NeighborList::shift`]).
+    pub image: u16,
+    /// Separation `x_j (imaged) - x_i` [A].
+    pub delta: Vec3,
+    /// Squared distance [A^2].
+    pub r2: f64,
+}
+
+impl NeighborList {
+    /// An empty list for an interaction `cutoff` [A] and a `skin` [A].
+    pub fn new(cutoff: f64, skin: f64) -> Self {
+        NeighborList {
+            cutoff,
+            skin,
+            ..Default::default()
+        }
+    }
+
+    /// Interaction cutoff [A].
+    pub fn cutoff(&self) -> f64 {
+        self.cutoff
+    }
+
+    /// Skin [A].
+    pub fn skin(&self) -> f64 {
+        self.skin
+    }
+
+    /// List radius `cutoff + skin` [A].
+    pub fn radius(&self) -> f64 {
+        self.cutoff + self.skin
+    }
+
+    /// Number of times the list has been built.
+    pub fn builds(&self) -> u64 {
+        self.builds
+    }
+
+    /// Number of atoms the list was built for.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// True before the first build.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Total number of entries (twice the number of pairs).
+    pub fn entries(&self) -> usize {
+        self.neighbors.len()
+    }
+
+    /// Builds the list for `positions` [A], which must lie inside the box along periodic axes
+    /// (call [`crate::system::System::wrap_positions`] first).
+    pub fn build(&mut self, simbox: &SimBox, positions: &[Vec3]) -> Result<()> {
+        let n = positions.len();
+        if n >= u32::MAX as usize {
+            return Err(Error::invalid("too many atoms for one neighbour list"));
+        }
+        let range = self.radius();
+        if !(range > 0.0) {
+            return Err(Error::invalid("neighbour list radius must be positive"));
+        }
+        let grid = CellGrid::build(simbox, positions, range);
+        let counts = grid.shift_counts();
+        let total_shifts: usize = counts.iter().product();
+        if total_shifts > u16::MAX as usize {
+            return Err(Error::invalid(format!(
+                "periodic box {:?} is too small for list radius {range} A",
+                simbox.lengths().as_slice()
+            )));
+        }
+        let lengths = simbox.lengths();
+        let max_shift = grid.axes.map(|a| a.max_shift);
+        self.shifts = (0..total_shifts)
+            .map(|code| {
+                let s = decode(code, counts, max_shift);
+                Vec3::new(
+                    s[0] as f64 * lengths.x,
+                    s[1] as f64 * lengths.y,
+                    s[2] as f64 * lengths.z,
+                )
+            })
+            .collect();
+        self.zero_image = (total_shifts / 2) as u16;
+
+        let range2 = range * range;
+        let shifts = &self.shifts;
+        let blocks: Vec<(Vec<usize>, Vec<u32>, Vec<u16>)> = (0..n)
+            .collect::<Vec<_>>()
+            .par_chunks(BUILD_CHUNK)
+            .map(|block| {
+                let mut lens = Vec::with_capacity(block.len());
+                let mut nb = Vec::new();
+                let mut im = Vec::new();
+                let mut row: Vec<u64> = Vec::new();
+                for &i in block {
+                    row.clear();
+                    let xi = positions[i];
+                    grid.for_each_stencil_cell(i, |members, s| {
+                        let code = encode(s, counts, max_shift);
+                        let shift = shifts[code];
+                        let zero = code == total_shifts / 2;
+                        for &j in members {
+                            if zero && j as usize == i {
+                                continue;
+                            }
+                            let d = positions[j as usize] + shift - xi;
+                            if d.norm_squared() < range2 {
+                                row.push(((j as u64) << 16) | code as u64);
+                            }
+                        }
+                    });
+                    row.sort_unstable();
+                    lens.push(row.len());
+                    nb.extend(row.iter().map(|&k| (k >> 16) as u32));
+                    im.extend(row.iter().map(|&k| (k & 0xffff) as u16));
+                }
+                (lens, nb, im)
+            })
+            .collect();
+
+        self.offsets.clear();
+        self.offsets.push(0);
+        self.neighbors.clear();
+        self.images.clear();
+        for (lens, nb, im) in blocks {
+            for l in lens {
+                let last = *self.offsets.last().unwrap();
+                self.offsets.push(last + l);
+            }
+            self.neighbors.extend(nb);
+            self.images.extend(im);
+        }
+        self.reference.clear();
+        self.reference.extend_from_slice(positions);
+        self.builds += 1;
+        Ok(())
+    }
+
+    /// True when the list must be rebuilt: never built, a different atom count, or some atom has
+    /// moved more than half the skin since the last build.
+    pub fn needs_rebuild(&self, positions: &[Vec3]) -> bool {
+        if self.reference.len() != positions.len() || self.offsets.is_empty() {
+            return true;
+        }
+        let limit = 0.25 * self.skin * self.skin;
+        positions
+            .par_iter()
+            .zip(self.reference.par_iter())
+            .any(|(x, r)| (x - r).norm_squared() > limit)
+    }
+
+    /// Atom indices of row `i`.
+    pub fn neighbors_of(&self, i: usize) -> &[u32] {
+        &self.neighbors[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// Image codes of row `i`.
+    pub fn images_of(&self, i: usize) -> &[u16] {
+        &self.images[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// Index range of row `i` in the flat entry arrays.
+    pub fn row_range(&self, i: usize) -> std::ops::Range<usize> {
+        self.offsets[i]..self.offsets[i + 1]
+    }
+
+    /// The neighbours of atom `i` with their separations, computed from `positions` [A].
+    pub fn iter_row<'a>(
+        &'a self,
+        i: usize,
+        positions: &'a [Vec3],
+    ) -> impl Iterator<Item = Neighbor> + 'a {
+        let xi = positions[i];
+        self.neighbors_of(i)
+            .iter()
+            .zip(self.images_of(i))
+            .map(move |(&j, &image)| {
+                let delta = positions[j as usize] + self.shifts[image as usize] - xi;
+                Neighbor {
+                    j: j as usize,
+                    image,
+                    delta,
+                    r2: delta.norm_squared(),
+                }
+            })
+    }
+
+    /// Translation [A] of periodic image `image`.
+    pub fn shift(&self, image: u16) -> Vec3 {
+        self.shifts[image as usize]
+    }
+
+    /// Translation in whole box lengths of periodic image `image` (for tests and diagnostics).
+    pub fn shift_cells(&self, image: u16, simbox: &SimBox) -> [i64; 3] {
+        let s = self.shifts[image as usize];
+        let l = simbox.lengths();
+        [0, 1, 2].map(|k| {
+            if simbox.periodic[k] {
+                (s[k] / l[k]).round() as i64
+            } else {
+                0
+            }
+        })
+    }
+
+    /// The image code of the reverse entry: atom `j` sees atom `i` through `mirror_image(image)`.
+    pub fn mirror_image(&self, image: u16) -> u16 {
+        2 * self.zero_image - image
+    }
+
+    /// True for exactly one of the two entries of each pair: `(i, j, image)` with `j > i`, or
+    /// `j == i` and a lexicographically positive image shift.
+    pub fn owns(&self, i: usize, j: usize, image: u16) -> bool {
+        j > i || (j == i && image > self.zero_image)
+    }
+}
+
+fn encode(s: [i64; 3], counts: [usize; 3], max_shift: [i64; 3]) -> usize {
+    let c = [0, 1, 2].map(|k| (s[k] + max_shift[k]) as usize);
+    (c[0] * counts[1] + c[1]) * counts[2] + c[2]
+}
+
+fn decode(code: usize, counts: [usize; 3], max_shift: [i64; 3]) -> [i64; 3] {
+    let cz = code % counts[2];
+    let cy = (code / counts[2]) % counts[1];
+    let cx = code / (counts[1] * counts[2]);
+    [
+        cx as i64 - max_shift[0],
+        cy as i64 - max_shift[1],
+        cz as i64 - max_shift[2],
+    ]
+}

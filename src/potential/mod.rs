@@ -1,0 +1,106 @@
+//! Interatomic potentials behind one small interface.
+//!
+//! A [`Potential`] reads positions and species through a [`Configuration`] and a full
+//! [`NeighborList`], and fills a [`ForceOutput`]: total and per-atom energy [eV], forces [eV/A]
+//! and virial [eV]. Every implementation must give bitwise identical results for any number of
+//! threads: each atom's sums run in neighbour-list order, and totals are reduced over per-atom
+//! arrays in fixed-size chunks ([`deterministic_sum`]).
+//!
+//! Pair potentials supply only a [`pair::PairKernel`]; the neighbour loop, cutoff test, per-atom
+//! energies and virial are written once in [`pair::compute_pair`].
+
+pub mod lammps;
+pub mod lj;
+pub mod pair;
+mod spec;
+
+use rayon::prelude::*;
+
+pub use spec::{PotentialSpec, build_potential};
+
+use crate::neighbor::NeighborList;
+use crate::system::Vec3;
+
+/// What a potential reads: positions [A] and species indices of the atoms.
+#[derive(Clone, Copy, Debug)]
+pub struct Configuration<'a> {
+    /// Positions [A] (wrapped as when the neighbour list was built, plus motion since).
+    pub positions: &'a [Vec3],
+    /// Species index of each atom.
+    pub types: &'a [u32],
+}
+
+/// Energies, forces and virial of one configuration.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ForceOutput {
+    /// Total potential energy [eV].
+    pub energy: f64,
+    /// Potential energy of each atom [eV] (LAMMPS `compute pe/atom` convention: pair energies
+    /// split equally between the two atoms).
+    pub per_atom_energy: Vec<f64>,
+    /// Force on each atom [eV/A].
+    pub forces: Vec<Vec3>,
+    /// Virial of each atom [eV] (xx yy zz xy xz yz), LAMMPS `compute stress/atom` without the
+    /// kinetic part and without dividing by a volume.
+    pub per_atom_virial: Vec<[f64; 6]>,
+    /// Total virial W = sum over pairs of r_ij (x) f_ij [eV] (xx yy zz xy xz yz).
+    pub virial: [f64; 6],
+}
+
+impl ForceOutput {
+    /// Sizes the per-atom arrays for `n` atoms and zeroes everything.
+    pub fn reset(&mut self, n: usize) {
+        self.energy = 0.0;
+        self.virial = [0.0; 6];
+        self.per_atom_energy.clear();
+        self.per_atom_energy.resize(n, 0.0);
+        self.forces.clear();
+        self.forces.resize(n, Vec3::zeros());
+        self.per_atom_virial.clear();
+        self.per_atom_virial.resize(n, [0.0; 6]);
+    }
+
+    /// Sets `energy` and `virial` from the per-atom arrays, in an order independent of threads.
+    pub fn sum_per_atom(&mut self) {
+        self.energy = deterministic_sum(&self.per_atom_energy, |&e| e);
+        for k in 0..6 {
+            self.virial[k] = deterministic_sum(&self.per_atom_virial, |v| v[k]);
+        }
+    }
+
+    /// Index of the first atom whose force or energy is not finite.
+    pub fn first_non_finite(&self) -> Option<usize> {
+        self.forces
+            .par_iter()
+            .zip(self.per_atom_energy.par_iter())
+            .position_first(|(f, e)| {
+                !(f.x.is_finite() && f.y.is_finite() && f.z.is_finite() && e.is_finite())
+            })
+    }
+}
+
+/// An interatomic potential.
+pub trait Potential: Send + Sync {
+    /// The style, as a LAMMPS user would name it (e.g. `lj/cut`).
+    fn name(&self) -> &str;
+
+    /// Largest interaction distance [A]; the neighbour list holds at least this.
+    fn cutoff(&self) -> f64;
+
+    /// Computes energies, forces and virial of `config` into `out` (resized as needed). Takes
+    /// `&mut self` so that a potential can keep scratch arrays between calls.
+    fn compute(&mut self, config: Configuration<'_>, list: &NeighborList, out: &mut ForceOutput);
+}
+
+/// Number of elements summed serially before partial sums are combined.
+const SUM_CHUNK: usize = 1024;
+
+/// Sums `f(x)` over `items` in fixed-size chunks combined in order: the result is the same for any
+/// number of threads, and the error grows more slowly than a plain serial sum.
+pub fn deterministic_sum<T: Sync>(items: &[T], f: impl Fn(&T) -> f64 + Sync) -> f64 {
+    let partial: Vec<f64> = items
+        .par_chunks(SUM_CHUNK)
+        .map(|c| c.iter().map(&f).sum::<f64>())
+        .collect();
+    partial.iter().sum()
+}

@@ -1,0 +1,44 @@
+//! Potentials as they appear in RON inputs, and the one place that turns them into
+//! [`Potential`] objects.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::Potential;
+use super::lj::{LennardJones, LjSpec};
+use crate::error::Result;
+use crate::system::SpeciesTable;
+
+/// A potential in an input file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum PotentialSpec {
+    /// LAMMPS's own words: `pair_style` and `pair_coeff` lines (types numbered as in the data
+    /// file; element names where the style uses them), optional `pair_modify` lines.
+    Lammps {
+        pair_style: String,
+        pair_coeff: Vec<String>,
+        #[serde(default)]
+        pair_modify: Vec<String>,
+    },
+    /// Lennard-Jones with species named.
+    LennardJones(LjSpec),
+}
+
+/// Builds the potential described by `spec` for a system with `species`; relative file names
+/// are resolved against `base_dir`.
+pub fn build_potential(
+    spec: &PotentialSpec,
+    species: &SpeciesTable,
+    base_dir: &Path,
+) -> Result<Box<dyn Potential>> {
+    match spec {
+        PotentialSpec::Lammps {
+            pair_style,
+            pair_coeff,
+            pair_modify,
+        } => super::lammps::build(pair_style, pair_coeff, pair_modify, species, base_dir),
+        PotentialSpec::LennardJones(lj) => Ok(Box::new(LennardJones::from_spec(lj, species)?)),
+    }
+}

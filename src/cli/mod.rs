@@ -10,6 +10,8 @@ use crate::io::read_structure;
 use crate::potential::{PotentialSpec, build_potential};
 use crate::run::eval::evaluate;
 use crate::run::run_file;
+use crate::structure::BuildSpec;
+use crate::structure::build::write_built;
 use crate::system::parse_boundary;
 
 /// sintermd: molecular dynamics and kinetic Monte Carlo of nanoparticle sintering (LAMMPS metal units).
@@ -27,6 +29,22 @@ pub enum Command {
     Run(RunArgs),
     /// Energy, per-atom energies, forces and virial of one structure, as JSON.
     Eval(EvalArgs),
+    /// Build a structure (particle, particle pair, lattice block) from a RON file.
+    Build(BuildArgs),
+}
+
+/// Arguments of `sintermd build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Build file (RON, a `BuildSpec`).
+    pub input: PathBuf,
+    /// Output: extended XYZ (.xyz, with particle and adatom columns) or LAMMPS data (any other
+    /// name).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Also write the build report (atom counts, gap) as JSON here.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
 }
 
 /// Arguments of `sintermd run`.
@@ -95,7 +113,42 @@ pub fn main_with(cli: Cli) -> Result<()> {
             set_threads(args.threads)?;
             eval(&args)
         }
+        Command::Build(args) => build(&args),
     }
+}
+
+fn build(args: &BuildArgs) -> Result<()> {
+    let spec: BuildSpec = read_ron(&args.input)?;
+    let built = spec
+        .build(&base_dir(&args.input))
+        .map_err(|e| e.in_file(&args.input))?;
+    write_built(&args.output, &built.system)?;
+    let r = &built.report;
+    let species: Vec<String> = r.species.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    eprintln!(
+        "{}: {} atoms ({})",
+        args.output.display(),
+        r.atoms,
+        species.join(", ")
+    );
+    for (k, p) in r.particles.iter().enumerate() {
+        let species: Vec<String> = p.species.iter().map(|(s, n)| format!("{n} {s}")).collect();
+        eprintln!(
+            "particle {}: {} atoms ({}), {} adatoms",
+            k + 1,
+            p.atoms,
+            species.join(", "),
+            p.adatoms
+        );
+    }
+    if let (Some(gap), Some(angle)) = (r.gap, r.facet_angle) {
+        eprintln!("gap {gap:.4} A, facing facets at {angle:.4} degrees");
+    }
+    if let Some(path) = &args.report {
+        let text = serde_json::to_string_pretty(r).map_err(|e| Error::invalid(e.to_string()))?;
+        crate::io::write_text(path, &text)?;
+    }
+    Ok(())
 }
 
 fn default_out_dir(input: &Path) -> PathBuf {

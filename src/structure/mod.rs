@@ -1,50 +1,64 @@
-//! Building structures: lattice blocks now; Wulff particles and assemblies build on these.
+//! Building structures: lattices (fcc, bcc, hcp, L1_2, L1_0, ...), Wulff-constructed particles,
+//! random and ordered alloys, facet adatoms and two-particle assemblies.
+//!
+//! - [`lattice`]: cells, bases, sublattices, point groups, lattice planes;
+//! - [`orientation`]: crystal axes along x, y, z, or a rotation;
+//! - [`alloy`]: species on sites (exact random compositions, sublattice order);
+//! - [`wulff`]: the Wulff polyhedron from surface energies;
+//! - [`particle`]: particles cut from a lattice, with their facets;
+//! - [`adatoms`]: an extra, partly filled atomic layer on a facet;
+//! - [`assembly`]: two particles facing each other across a gap;
+//! - [`build`]: the `BuildSpec` input and the files `sintermd build` writes.
 
+pub mod adatoms;
 pub mod alloy;
+pub mod assembly;
+pub mod build;
 pub mod lattice;
+pub mod orientation;
+pub mod particle;
+pub mod wulff;
 
 use std::path::Path;
 
 use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
-pub use lattice::{CubicLattice, block_sites};
+pub use alloy::{Component, Placement};
+pub use assembly::{Assembly, GapReference, PairGeometry, assemble};
+pub use build::{BuildSpec, Built};
+pub use lattice::{CubicLattice, Lattice, LatticeKind, block_sites};
+pub use orientation::Orientation;
+pub use particle::{Facet, Particle, ParticleSpec, Shape, Size};
+pub use wulff::WulffPolyhedron;
 
 use crate::error::{Error, Result};
 use crate::io::{read_lammps_data, read_xyz};
 use crate::md::SimRng;
-use crate::system::{SimBox, SpeciesTable, System, Vec3, element_mass, parse_boundary};
+use crate::system::{SimBox, System, Vec3, parse_boundary};
 
-/// One species of a lattice block and its fraction of the sites.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Component {
-    /// Species name (an element symbol, or any name when `mass` is given).
-    pub species: String,
-    /// Fraction of the sites (the fractions of all components sum to 1).
-    #[serde(default = "one")]
-    pub fraction: f64,
-    /// Mass [g/mol]; looked up by element symbol when absent.
-    #[serde(default)]
-    pub mass: Option<f64>,
-}
-
-fn one() -> f64 {
-    1.0
-}
-
-/// A block of whole conventional cells of a cubic lattice filling an orthorhombic box.
+/// A block of whole cells of a lattice filling an orthorhombic box.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LatticeBlock {
     /// The lattice.
-    pub lattice: CubicLattice,
-    /// Lattice parameter [A].
+    pub lattice: LatticeKind,
+    /// Lattice parameter a [A].
     pub a: f64,
-    /// Number of conventional cells along x, y, z.
+    /// Lattice parameter c [A] (hcp, L1_0).
+    #[serde(default)]
+    pub c: Option<f64>,
+    /// Number of cells along x, y, z: conventional cells, or with `orientation`, periods of the
+    /// axis vectors.
     pub cells: [usize; 3],
     /// Species and their fractions; placed at random with exact counts when there are several.
     pub species: Vec<Component>,
+    /// How the species fill the sites.
+    #[serde(default)]
+    pub placement: Placement,
+    /// Crystal axes along x, y, z (an `Axes` orientation keeps the block periodic).
+    #[serde(default)]
+    pub orientation: Option<Orientation>,
     /// Seed for the random placement of species.
     #[serde(default)]
     pub seed: u64,
@@ -82,6 +96,8 @@ pub enum StructureSpec {
     },
     /// A block of lattice cells.
     Lattice(LatticeBlock),
+    /// A structure from the builder: a particle, a pair of particles or a lattice block.
+    Build(Box<BuildSpec>),
 }
 
 impl StructureSpec {
@@ -102,6 +118,7 @@ impl StructureSpec {
                 read_xyz(&p, periodic)
             }
             StructureSpec::Lattice(block) => block.build(),
+            StructureSpec::Build(spec) => Ok(spec.build(base_dir)?.system),
         }
     }
 }
@@ -109,43 +126,98 @@ impl StructureSpec {
 impl LatticeBlock {
     /// The atoms of the block, in a box of exactly the block's size.
     pub fn build(&self) -> Result<System> {
-        if !(self.a > 0.0) || self.cells.contains(&0) {
-            return Err(Error::invalid(
-                "lattice: a must be positive and cells at least 1",
-            ));
+        if self.cells.contains(&0) {
+            return Err(Error::invalid("lattice: cells must be at least 1"));
         }
-        if self.species.is_empty() {
-            return Err(Error::invalid("lattice: give at least one species"));
-        }
-        let names: Vec<String> = self.species.iter().map(|c| c.species.clone()).collect();
-        let masses = self
-            .species
-            .iter()
-            .map(|c| {
-                c.mass.or_else(|| element_mass(&c.species)).ok_or_else(|| {
-                    Error::invalid(format!(
-                        "lattice: species {} is not an element: give its mass",
-                        c.species
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let table = SpeciesTable::new(names, masses)?;
-        let sites = block_sites(self.lattice, self.a, self.cells);
-        let fractions: Vec<f64> = self.species.iter().map(|c| c.fraction).collect();
-        let counts = alloy::exact_counts(&fractions, sites.len())?;
-        let mut rng = SimRng::seed_from_u64(self.seed);
-        let types = if counts.len() == 1 {
-            vec![0; sites.len()]
-        } else {
-            alloy::random_assignment(&counts, &mut rng)
+        let lattice = Lattice::new(self.lattice, self.a, self.c)?;
+        let table = alloy::species_table(&self.species)?;
+        let (sites, hi) = match &self.orientation {
+            None => {
+                let l = lattice.cell_lengths();
+                (
+                    block_sites(&lattice, self.cells),
+                    [0, 1, 2].map(|k| self.cells[k] as f64 * l[k]),
+                )
+            }
+            Some(o) => {
+                let periods = o.block_periods(&lattice)?;
+                let hi = [0, 1, 2].map(|k| self.cells[k] as f64 * periods[k]);
+                (oriented_block_sites(&lattice, o, hi)?, hi)
+            }
         };
-        let hi = [0, 1, 2].map(|k| self.cells[k] as f64 * self.a);
+        let sublattices: Vec<usize> = sites.iter().map(|s| s.1).collect();
+        let mut rng = SimRng::seed_from_u64(self.seed);
+        let types = alloy::assign_species(
+            &self.species,
+            self.placement,
+            lattice.sublattice_count(),
+            &sublattices,
+            &mut rng,
+        )?;
         let simbox = SimBox::new([0.0; 3], hi, parse_boundary(&self.boundary)?)?;
         let mut system = System::new(simbox, table);
-        for (i, (x, t)) in sites.into_iter().zip(types).enumerate() {
+        for (i, ((x, _), t)) in sites.into_iter().zip(types).enumerate() {
             system.push(i as u64 + 1, t, x, Vec3::zeros());
         }
         Ok(system)
     }
+}
+
+/// Sites (and sublattices) of the rotated lattice inside the box `[0, hi)`, whose edges are
+/// multiples of the orientation's axis vectors (lattice translations), so the block is periodic.
+fn oriented_block_sites(
+    lattice: &Lattice,
+    orientation: &Orientation,
+    hi: [f64; 3],
+) -> Result<Vec<(Vec3, usize)>> {
+    let rot = orientation.rotation(lattice)?;
+    let l = lattice.cell_lengths();
+    // Crystal-frame bounding box of the box's corners.
+    let mut lo_c = [f64::INFINITY; 3];
+    let mut hi_c = [f64::NEG_INFINITY; 3];
+    for corner in 0..8 {
+        let y = Vec3::new(
+            if corner & 1 == 1 { hi[0] } else { 0.0 },
+            if corner & 2 == 2 { hi[1] } else { 0.0 },
+            if corner & 4 == 4 { hi[2] } else { 0.0 },
+        );
+        let x = rot.inverse() * y;
+        for k in 0..3 {
+            lo_c[k] = lo_c[k].min(x[k]);
+            hi_c[k] = hi_c[k].max(x[k]);
+        }
+    }
+    let sub = lattice.sublattice_of_basis();
+    let mut out = Vec::new();
+    let cell_range =
+        |k: usize| ((lo_c[k] / l[k]).floor() as i32 - 1)..=((hi_c[k] / l[k]).ceil() as i32 + 1);
+    for i in cell_range(0) {
+        for j in cell_range(1) {
+            for k in cell_range(2) {
+                for (b, &sublattice) in sub.iter().enumerate() {
+                    let y = rot * lattice.site(([i, j, k], b as u8));
+                    let mut f = [0, 1, 2].map(|q| y[q] / hi[q]);
+                    for v in &mut f {
+                        if (*v - v.round()).abs() < 1e-9 {
+                            *v = v.round();
+                        }
+                    }
+                    if f.iter().all(|v| (0.0..1.0).contains(v)) {
+                        out.push((
+                            Vec3::new(f[0] * hi[0], f[1] * hi[1], f[2] * hi[2]),
+                            sublattice,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let expected = (hi.iter().product::<f64>() / lattice.atomic_volume()).round() as usize;
+    if out.len() != expected {
+        return Err(Error::invalid(format!(
+            "lattice: the oriented block holds {} sites, not the {expected} its volume needs (are the axes lattice vectors?)",
+            out.len()
+        )));
+    }
+    Ok(out)
 }

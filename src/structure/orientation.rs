@@ -1,0 +1,123 @@
+//! Crystal orientation: which crystal directions lie along the x, y and z axes of the output.
+
+use nalgebra::{Matrix3, Rotation3, Unit};
+use serde::{Deserialize, Serialize};
+
+use super::lattice::Lattice;
+use crate::error::{Error, Result};
+use crate::system::Vec3;
+
+/// How the crystal is turned in the output frame. Without one, the conventional cell's edges lie
+/// along x, y, z.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Orientation {
+    /// Crystal directions `[uvw]` (on the Miller cell; see
+    /// [`Lattice::miller_cell`]) along x, y and z, as LAMMPS's `orient`: mutually orthogonal and
+    /// right-handed, e.g. `Axes(x: (1, -1, 0), y: (1, 1, -2), z: (1, 1, 1))`.
+    Axes {
+        /// Direction along x.
+        x: [i32; 3],
+        /// Direction along y.
+        y: [i32; 3],
+        /// Direction along z.
+        z: [i32; 3],
+    },
+    /// The crystal turned by `degrees` (right-handed) about `axis` (Cartesian, crystal frame).
+    Rotation {
+        /// Rotation axis (any length but zero).
+        axis: [f64; 3],
+        /// Angle [degrees].
+        degrees: f64,
+    },
+}
+
+impl Orientation {
+    /// The rotation taking crystal-frame vectors to the output frame.
+    pub fn rotation(&self, lattice: &Lattice) -> Result<Rotation3<f64>> {
+        match self {
+            Orientation::Axes { x, y, z } => {
+                let dirs = [*x, *y, *z].map(|d| lattice.direction(d));
+                if dirs.iter().any(|d| d.norm() < 1e-12) {
+                    return Err(Error::invalid("orientation: an axis is the zero vector"));
+                }
+                let u = dirs.map(|d| d.normalize());
+                for (p, q, name) in [(0, 1, "x and y"), (0, 2, "x and z"), (1, 2, "y and z")] {
+                    if u[p].dot(&u[q]).abs() > 1e-9 {
+                        return Err(Error::invalid(format!(
+                            "orientation: axes {name} ({:?} and {:?}) are not orthogonal",
+                            [x, y, z][p],
+                            [x, y, z][q]
+                        )));
+                    }
+                }
+                if u[0].cross(&u[1]).dot(&u[2]) < 0.0 {
+                    return Err(Error::invalid(
+                        "orientation: axes x, y, z are left-handed (reverse one of them)",
+                    ));
+                }
+                let m = Matrix3::from_rows(&[u[0].transpose(), u[1].transpose(), u[2].transpose()]);
+                Ok(Rotation3::from_matrix_unchecked(m))
+            }
+            Orientation::Rotation { axis, degrees } => {
+                let v = Vec3::new(axis[0], axis[1], axis[2]);
+                if !(v.norm() > 0.0) || !v.iter().all(|c| c.is_finite()) || !degrees.is_finite() {
+                    return Err(Error::invalid(
+                        "orientation: rotation needs a non-zero axis and a finite angle",
+                    ));
+                }
+                Ok(Rotation3::from_axis_angle(
+                    &Unit::new_normalize(v),
+                    degrees.to_radians(),
+                ))
+            }
+        }
+    }
+
+    /// Periods of an oriented periodic block along x, y, z [A]: the lengths of the axis vectors
+    /// (lattice translations). Only [`Orientation::Axes`] keeps a block periodic.
+    pub fn block_periods(&self, lattice: &Lattice) -> Result<[f64; 3]> {
+        match self {
+            Orientation::Axes { x, y, z } => Ok([*x, *y, *z].map(|d| lattice.direction(d).norm())),
+            Orientation::Rotation { .. } => Err(Error::invalid(
+                "a lattice block can only be oriented by crystal axes (Axes), which keep it periodic",
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::structure::lattice::LatticeKind;
+
+    #[test]
+    fn axes_map_directions_onto_x_y_z() {
+        let l = Lattice::new(LatticeKind::Fcc, 4.0, None).unwrap();
+        let o = Orientation::Axes {
+            x: [1, -1, 0],
+            y: [1, 1, -2],
+            z: [1, 1, 1],
+        };
+        let r = o.rotation(&l).unwrap();
+        let z = r * Vec3::new(1.0, 1.0, 1.0).normalize();
+        assert!((z - Vec3::z()).norm() < 1e-12);
+        let bad = Orientation::Axes {
+            x: [1, 0, 0],
+            y: [1, 1, 0],
+            z: [0, 0, 1],
+        };
+        assert!(
+            bad.rotation(&l)
+                .unwrap_err()
+                .to_string()
+                .contains("not orthogonal")
+        );
+        let left = Orientation::Axes {
+            x: [0, 1, 0],
+            y: [1, 0, 0],
+            z: [0, 0, 1],
+        };
+        assert!(left.rotation(&l).unwrap_err().to_string().contains("left"));
+    }
+}

@@ -12,6 +12,7 @@
 //!   (the distance distribution of uniform points in a sphere), so that g(r) -> 1 at large r for a
 //!   uniform cluster instead of decaying with the cluster's size. Its peak positions and shapes are
 //!   those of the box normalisation; its heights depend on how spherical the cluster is.
+//!
 //! Frames are averaged by summing histograms and normalisations separately.
 
 use serde::{Deserialize, Serialize};

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::io::read_text;
 use crate::neighbor::NeighborSettings;
+use crate::output::ObserverSpec;
 use crate::potential::PotentialSpec;
 use crate::structure::StructureSpec;
 
@@ -76,6 +77,9 @@ pub struct MdStage {
     pub steps: u64,
     /// Timestep [ps].
     pub timestep: f64,
+    /// Analyses run during the stage, each writing `<stage name>_<analysis>.csv` and figures.
+    #[serde(default)]
+    pub observers: Vec<ObserverSpec>,
 }
 
 /// Output files and intervals.
@@ -117,7 +121,12 @@ pub fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<T> {
 impl Input {
     /// Reads and checks an input file.
     pub fn read(path: &Path) -> Result<Self> {
-        let input: Input = read_ron(path)?;
+        Self::parse(&read_text(path)?, path)
+    }
+
+    /// Parses and checks the text of an input file read from `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let input: Input = parse_ron(text, path)?;
         input.check().map_err(|e| e.in_file(path))?;
         Ok(input)
     }
@@ -153,4 +162,21 @@ impl Input {
 /// The directory relative paths in `input` are resolved against.
 pub fn base_dir(input: &Path) -> PathBuf {
     input.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+impl StageSpec {
+    /// Number of MD steps the stage takes.
+    pub fn steps(&self) -> u64 {
+        match self {
+            StageSpec::Md(md) => md.steps,
+        }
+    }
+
+    /// The stage's name, or `stage<k+1>` for stage index `k`.
+    pub fn name(&self, k: usize) -> String {
+        let given = match self {
+            StageSpec::Md(md) => md.name.clone(),
+        };
+        given.unwrap_or_else(|| format!("stage{}", k + 1))
+    }
 }

@@ -45,28 +45,42 @@ struct XyzAtom {
     adatom: bool,
 }
 
-/// Parses the extended XYZ text `format_built` writes (columns species pos id vel particle
-/// adatom), independently of sintermd's reader.
+/// Parses the extended XYZ text `format_built` writes, independently of sintermd's reader:
+/// columns located from `Properties`.
 fn parse_built_xyz(text: &str) -> Vec<XyzAtom> {
     let mut lines = text.lines();
     let n: usize = lines.next().unwrap().trim().parse().unwrap();
     let header = lines.next().unwrap();
-    assert!(
-        header.contains("Properties=species:S:1:pos:R:3:id:I:1:vel:R:3:particle:I:1:adatom:I:1")
+    let props = header
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("Properties="))
+        .unwrap();
+    let fields: Vec<&str> = props.split(':').collect();
+    let mut column = std::collections::HashMap::new();
+    let mut k = 0;
+    for f in fields.chunks(3) {
+        column.insert(f[0].to_string(), k);
+        k += f[2].parse::<usize>().unwrap();
+    }
+    let (sp, pos, par, ad) = (
+        column["species"],
+        column["pos"],
+        column["particle"],
+        column["adatom"],
     );
     let atoms: Vec<XyzAtom> = lines
         .map(|l| {
             let w: Vec<&str> = l.split_whitespace().collect();
-            assert_eq!(w.len(), 10);
+            assert_eq!(w.len(), k);
             XyzAtom {
-                species: w[0].to_string(),
+                species: w[sp].to_string(),
                 x: Vec3::new(
-                    w[1].parse().unwrap(),
-                    w[2].parse().unwrap(),
-                    w[3].parse().unwrap(),
+                    w[pos].parse().unwrap(),
+                    w[pos + 1].parse().unwrap(),
+                    w[pos + 2].parse().unwrap(),
                 ),
-                particle: w[8].parse().unwrap(),
-                adatom: w[9] == "1",
+                particle: w[par].parse().unwrap(),
+                adatom: w[ad] == "1",
             }
         })
         .collect();
@@ -678,7 +692,7 @@ fn blocks_are_periodic_and_ordered() {
 
 #[test]
 fn bad_build_inputs_give_one_line_errors() {
-    let dir = Path::new("tests/inputs/build_bad");
+    let dir = Path::new("tests/bad_inputs/build");
     let mut checked = 0;
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
@@ -727,7 +741,7 @@ fn run_inputs_take_a_build_structure() {
     )
     .unwrap();
     let dir = temp_dir("run");
-    let summary = sintermd::run::run_input(&input, Path::new("."), &dir).unwrap();
+    let summary = sintermd::run::run_input(&input, Path::new("."), &dir, None).unwrap();
     let expected = particle(
         r#"(lattice: Fcc, a: 5.26, species: [(species: "Ar")], shape: Cube, size: Atoms(200))"#,
     );

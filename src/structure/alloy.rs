@@ -13,13 +13,18 @@ use crate::system::{SpeciesTable, element_mass};
 pub struct Component {
     /// Species name (an element symbol, or any name when `mass` is given).
     pub species: String,
-    /// Fraction of the sites (random placement; the fractions of all components sum to 1). May
-    /// be left out when there is one species; must be left out for placement on sublattices.
-    #[serde(default)]
-    pub fraction: Option<f64>,
+    /// Fraction of the sites (random placement; the fractions of all components sum to 1).
+    /// Default 1: may be left out when there is one species; must be left out for placement on
+    /// sublattices.
+    #[serde(default = "one")]
+    pub fraction: f64,
     /// Mass [g/mol]; looked up by element symbol when absent.
     #[serde(default)]
     pub mass: Option<f64>,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// How the species fill the sites.
@@ -65,21 +70,10 @@ pub fn assign_species<R: rand::Rng>(
     let n = site_sublattices.len();
     match placement {
         Placement::Random => {
-            let fractions: Vec<f64> = match components {
-                [] => return Err(Error::invalid("give at least one species")),
-                [one] => vec![one.fraction.unwrap_or(1.0)],
-                many => many
-                    .iter()
-                    .map(|c| {
-                        c.fraction.ok_or_else(|| {
-                            Error::invalid(format!(
-                                "species {}: give a fraction for every species of a random alloy",
-                                c.species
-                            ))
-                        })
-                    })
-                    .collect::<Result<_>>()?,
-            };
+            if components.is_empty() {
+                return Err(Error::invalid("give at least one species"));
+            }
+            let fractions: Vec<f64> = components.iter().map(|c| c.fraction).collect();
             let counts = exact_counts(&fractions, n)?;
             Ok(random_assignment(&counts, rng))
         }
@@ -90,7 +84,7 @@ pub fn assign_species<R: rand::Rng>(
                     components.len()
                 )));
             }
-            if let Some(c) = components.iter().find(|c| c.fraction.is_some()) {
+            if let Some(c) = components.iter().find(|c| c.fraction != 1.0) {
                 return Err(Error::invalid(format!(
                     "species {}: fractions are set by the sublattices; leave them out",
                     c.species
@@ -141,7 +135,7 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
 
-    fn comp(s: &str, f: Option<f64>) -> Component {
+    fn comp(s: &str, f: f64) -> Component {
         Component {
             species: s.into(),
             fraction: f,
@@ -163,12 +157,12 @@ mod tests {
     fn placements() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
         let subs = [1, 0, 0, 0, 1, 0, 0, 0];
-        let pt3fe = [comp("Pt", None), comp("Fe", None)];
+        let pt3fe = [comp("Pt", 1.0), comp("Fe", 1.0)];
         let t = assign_species(&pt3fe, Placement::Sublattices, 2, &subs, &mut rng).unwrap();
         assert_eq!(t, vec![1, 0, 0, 0, 1, 0, 0, 0]);
         let e = assign_species(&pt3fe, Placement::Random, 2, &subs, &mut rng).unwrap_err();
-        assert!(e.to_string().contains("give a fraction"), "{e}");
-        let with_fraction = [comp("Pt", Some(0.75)), comp("Fe", Some(0.25))];
+        assert!(e.to_string().contains("sum to 1"), "{e}");
+        let with_fraction = [comp("Pt", 0.75), comp("Fe", 0.25)];
         let e =
             assign_species(&with_fraction, Placement::Sublattices, 2, &subs, &mut rng).unwrap_err();
         assert!(e.to_string().contains("leave them out"), "{e}");

@@ -398,9 +398,21 @@ pub fn gcd(a: i64, b: i64) -> i64 {
     if b == 0 { a } else { gcd(b, a % b) }
 }
 
-/// Sites of `cells` conventional cells of `lattice` starting at the origin, ordered cell by cell
-/// (x slowest) and by basis within a cell [A].
-pub fn block_sites(lattice: &Lattice, cells: [usize; 3]) -> Vec<(Vec3, usize)> {
+/// Sites of `cells` conventional cells of a `kind` lattice with parameter `a` (and the default
+/// `c`) [A], starting at the origin, ordered cell by cell (x slowest) and by basis within a cell.
+pub fn block_sites(kind: LatticeKind, a: f64, cells: [usize; 3]) -> Vec<Vec3> {
+    match Lattice::new(kind, a, None) {
+        Ok(lattice) => lattice_block_sites(&lattice, cells)
+            .into_iter()
+            .map(|s| s.0)
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Sites of `cells` conventional cells of `lattice` starting at the origin, with their
+/// sublattices, ordered cell by cell (x slowest) and by basis within a cell [A].
+pub fn lattice_block_sites(lattice: &Lattice, cells: [usize; 3]) -> Vec<(Vec3, usize)> {
     let nb = lattice.basis().len();
     let sub = lattice.sublattice_of_basis();
     let mut out = Vec::with_capacity(cells.iter().product::<usize>() * nb);

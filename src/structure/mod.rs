@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 pub use alloy::{Component, Placement};
 pub use assembly::{Assembly, GapReference, PairGeometry, assemble};
 pub use build::{BuildSpec, Built};
-pub use lattice::{CubicLattice, Lattice, LatticeKind, block_sites};
+pub use lattice::{CubicLattice, Lattice, LatticeKind, block_sites, lattice_block_sites};
 pub use orientation::Orientation;
 pub use particle::{Facet, Particle, ParticleSpec, Shape, Size};
 pub use wulff::WulffPolyhedron;
@@ -135,7 +135,7 @@ impl LatticeBlock {
             None => {
                 let l = lattice.cell_lengths();
                 (
-                    block_sites(&lattice, self.cells),
+                    lattice_block_sites(&lattice, self.cells),
                     [0, 1, 2].map(|k| self.cells[k] as f64 * l[k]),
                 )
             }

@@ -38,5 +38,9 @@ fn builds(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, builds);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = builds
+}
 criterion_main!(benches);

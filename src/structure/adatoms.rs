@@ -8,7 +8,7 @@
 //!   the site sits wholly over the facet, in a hollow of its outermost plane (4-fold hollows on
 //!   fcc {100}, 3-fold fcc-stacking hollows on fcc {111}), not over an edge.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use rand::seq::SliceRandom;
 
@@ -16,16 +16,20 @@ use super::lattice::{Lattice, SiteLabel};
 use crate::error::{Error, Result};
 use crate::system::Vec3;
 
+/// Says whether a site belongs to the particle.
+pub type Membership<'a> = &'a dyn Fn(SiteLabel) -> bool;
+
 /// Tolerance for comparing plane positions [A].
 const PLANE_TOL: f64 = 1e-6;
 
 /// The full adatom layer on the facet with Miller indices `miller` and outward unit normal
-/// `normal` (crystal frame) of the particle whose sites are `core`, sorted by label; and the
-/// position `q` of its plane along `normal` [A].
+/// `normal` (crystal frame) of the particle whose sites are `core` (in any order; `is_core` says
+/// whether a site is one of them), sorted by label; and the position `q` of its plane along
+/// `normal` [A].
 pub fn adatom_layer(
     lattice: &Lattice,
     core: &[SiteLabel],
-    core_set: &HashSet<SiteLabel>,
+    is_core: Membership<'_>,
     miller: [i32; 3],
     normal: &Vec3,
 ) -> (Vec<SiteLabel>, f64) {
@@ -49,7 +53,7 @@ pub fn adatom_layer(
             continue;
         }
         for t in neighbors(s) {
-            if (proj(t) - q).abs() < PLANE_TOL && !core_set.contains(&t) {
+            if (proj(t) - q).abs() < PLANE_TOL && !is_core(t) {
                 candidates.insert(t);
             }
         }
@@ -59,7 +63,7 @@ pub fn adatom_layer(
         .filter(|&t| {
             neighbors(t)
                 .filter(|&u| proj(u) <= p + PLANE_TOL)
-                .all(|u| core_set.contains(&u))
+                .all(is_core)
         })
         .collect();
     (layer, q)
@@ -114,8 +118,8 @@ mod tests {
             }
         }
         core.sort();
-        let set: HashSet<_> = core.iter().copied().collect();
-        let (layer, q) = adatom_layer(&l, &core, &set, [1, 0, 0], &Vec3::x());
+        let set: std::collections::HashSet<_> = core.iter().copied().collect();
+        let (layer, q) = adatom_layer(&l, &core, &|s| set.contains(&s), [1, 0, 0], &Vec3::x());
         assert!((q - 4.0).abs() < 1e-12);
         assert_eq!(layer.len(), 13);
         for s in &layer {

@@ -23,7 +23,7 @@ use nalgebra::{Matrix3, Rotation3};
 use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
-use super::adatoms::{adatom_layer, keep_fraction, kept_count};
+use super::adatoms::{Membership, adatom_layer, keep_fraction, kept_count};
 use super::alloy::{Component, Placement, assign_species, species_table};
 use super::lattice::{Lattice, LatticeKind, PointGroup, SiteLabel};
 use super::orientation::Orientation;
@@ -275,22 +275,21 @@ impl ParticleSpec {
             })
             .collect::<Result<Vec<usize>>>()?;
 
-        let layers_of = |core: &[SiteLabel]| -> Vec<Vec<SiteLabel>> {
-            let set: HashSet<SiteLabel> = core.iter().copied().collect();
+        let layers_of = |core: &[SiteLabel], is_core: Membership<'_>| {
             adatom_faces
                 .iter()
                 .map(|&f| {
                     let plane = &faces[f].plane;
-                    adatom_layer(&lattice, core, &set, plane.miller, &plane.normal).0
+                    adatom_layer(&lattice, core, is_core, plane.miller, &plane.normal).0
                 })
-                .collect()
+                .collect::<Vec<Vec<SiteLabel>>>()
         };
-        let total_of = |core: &[SiteLabel]| -> usize {
+        let total_of = |core: &[SiteLabel], is_core: Membership<'_>| -> usize {
             if self.adatoms.is_empty() {
                 return core.len();
             }
             core.len()
-                + layers_of(core)
+                + layers_of(core, is_core)
                     .iter()
                     .zip(&self.adatoms)
                     .map(|(l, ad)| kept_count(ad.fraction, l.len()))
@@ -337,7 +336,8 @@ impl ParticleSpec {
         let core_labels: Vec<SiteLabel> = core.iter().map(|c| c.0).collect();
 
         let mut rng = SimRng::seed_from_u64(self.seed);
-        let layers = layers_of(&core_labels);
+        let core_set: HashSet<SiteLabel> = core_labels.iter().copied().collect();
+        let layers = layers_of(&core_labels, &|t| core_set.contains(&t));
         let mut adatom_sites: Vec<SiteLabel> = Vec::new();
         for (layer, ad) in layers.iter().zip(&self.adatoms) {
             if layer.is_empty() {
@@ -483,7 +483,7 @@ fn closest_count(
     body: &Body,
     n: usize,
     volume_scale: impl Fn(f64) -> f64,
-    total_of: &dyn Fn(&[SiteLabel]) -> usize,
+    total_of: &dyn Fn(&[SiteLabel], Membership<'_>) -> usize,
 ) -> (Vec<(SiteLabel, Vec3)>, f64) {
     let mut s_max =
         volume_scale(n as f64 * lattice.atomic_volume()) * 1.2 + 2.0 * lattice.cell_lengths()[0];
@@ -505,12 +505,20 @@ fn closest_count(
                 g < s_max - tol && (c == order.len() || candidates[order[c]].gauge - g > tol)
             })
             .collect();
-        let labels_of = |c: usize| -> Vec<SiteLabel> {
-            let mut idx: Vec<usize> = order[..c].to_vec();
-            idx.sort_unstable();
-            idx.into_iter().map(|i| candidates[i].label).collect()
+        // The first c sites (by gauge) are the sites with gauge up to that of the c-th, as c
+        // ends a shell.
+        let cache = std::cell::RefCell::new(HashMap::new());
+        let total = |k: usize| {
+            *cache.borrow_mut().entry(k).or_insert_with(|| {
+                let c = ends[k];
+                let labels: Vec<SiteLabel> =
+                    order[..c].iter().map(|&i| candidates[i].label).collect();
+                let limit = candidates[order[c - 1]].gauge + 0.5 * tol;
+                total_of(&labels, &|t| {
+                    body.gauge(&(lattice.site(t) - origin)) <= limit
+                })
+            })
         };
-        let total = |k: usize| total_of(&labels_of(ends[k]));
         if ends.is_empty() || total(ends.len() - 1) < n {
             s_max *= 1.3;
             continue;

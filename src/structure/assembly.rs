@@ -10,8 +10,11 @@
 //! **Gap.** With `gap_between: Facets` (the default) the gap is the distance along x between the
 //! outermost atomic planes of the two facing facets, adatoms not counted: particle 1's plane
 //! is at x = -gap/2 and the nearest point of particle 2's plane (over its atoms) is at x = +gap/2.
-//! Without tilt the planes are parallel and the gap is their separation. Adatoms sit one plane
-//! spacing outside their facet, inside the gap. With `gap_between: OutermostAtoms` the gap is
+//! Without tilt the planes are parallel and the gap is their separation; with a tilt it is the
+//! closest approach of particle 2's facet plane (a tilt beyond the angle between that facet and
+//! its neighbours brings other atoms closer). Adatoms sit one plane spacing outside their facet,
+//! inside the gap: with adatoms on both facing (100) facets of fcc particles, the adatom layers
+//! are `gap - a` apart. With `gap_between: OutermostAtoms` the gap is
 //! the distance along x between the outermost atoms (adatoms included) of the two particles.
 //!
 //! The assembly is refused when two atoms of different particles would be closer than 0.8 times

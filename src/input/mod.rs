@@ -9,6 +9,18 @@
 //!     output: (thermo_every: 10, trajectory_every: 100),
 //! )
 //! ```
+//! NVT stages name a thermostat (see [`crate::md::thermostat`]) and may remove momentum (see
+//! [`crate::md::momentum`]); groups they act on are defined under `groups` (see
+//! [`crate::system::group`]):
+//! ```ron
+//! groups: [(name: "particle", select: Region(Sphere(centre: (20.0, 20.0, 20.0), radius: 12.0)))],
+//! stages: [
+//!     Md(steps: 5000, timestep: 0.002,
+//!        thermostat: Berendsen(temperature: 300.0, end_temperature: 1473.0),
+//!        momentum: [(group: "particle", linear: true, angular: true, every: 100)]),
+//!     Md(steps: 50000, timestep: 0.002, thermostat: NoseHoover(temperature: 1473.0)),
+//! ],
+//! ```
 //! Options may be written bare (`velocities: (...)`, no `Some`), and enum variants holding a
 //! struct take its fields directly (`Md(steps: 10, ...)`).
 
@@ -19,9 +31,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::io::read_text;
+use crate::md::StageIntegrator;
+use crate::md::momentum::MomentumSpec;
+use crate::md::thermostat::ThermostatSpec;
 use crate::neighbor::NeighborSettings;
 use crate::potential::PotentialSpec;
 use crate::structure::StructureSpec;
+use crate::system::{GroupSpec, System};
 
 /// A whole run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,6 +56,10 @@ pub struct Input {
     /// Seed of the run's random-number generator (thermostats and other stochastic parts).
     #[serde(default)]
     pub seed: u64,
+    /// Named groups of atoms, defined in order when the run starts (besides `all` and the
+    /// groups stored with the structure).
+    #[serde(default)]
+    pub groups: Vec<GroupSpec>,
     /// Stages, run in order.
     pub stages: Vec<StageSpec>,
     /// What to write.
@@ -76,6 +96,35 @@ pub struct MdStage {
     pub steps: u64,
     /// Timestep [ps].
     pub timestep: f64,
+    /// Thermostat; absent: NVE.
+    #[serde(default)]
+    pub thermostat: Option<ThermostatSpec>,
+    /// Momentum removals (at the stage start, and every N steps if asked).
+    #[serde(default)]
+    pub momentum: Vec<MomentumSpec>,
+}
+
+impl MdStage {
+    /// The integrator of this stage for `system` (whose groups the thermostat and momentum
+    /// removals may name).
+    pub fn integrator(&self, system: &System) -> Result<StageIntegrator> {
+        StageIntegrator::new(
+            self.timestep,
+            self.steps,
+            self.thermostat.as_ref(),
+            &self.momentum,
+            system,
+        )
+        .map_err(|e| match e {
+            Error::Invalid(m) => Error::invalid(format!("stage {}: {m}", self.label())),
+            other => other,
+        })
+    }
+
+    /// The stage's name, or "Md" when it has none.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or("Md")
+    }
 }
 
 /// Output files and intervals.
@@ -137,6 +186,10 @@ impl Input {
                             "stage timestep {} must be positive",
                             md.timestep
                         )));
+                    }
+                    if let Some(t) = &md.thermostat {
+                        t.check(md.timestep)
+                            .map_err(|e| Error::invalid(format!("stage {}: {e}", md.label())))?;
                     }
                 }
             }

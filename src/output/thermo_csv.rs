@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 
 /// Header of `thermo.csv`, units in brackets.
 pub const THERMO_HEADER: &str =
-    "step,time[ps],temperature[K],potential[eV],kinetic[eV],total[eV],pressure[bar]";
+    "step,time[ps],temperature[K],potential[eV],kinetic[eV],total[eV],pressure[bar],conserved[eV]";
 
 /// Writes `thermo.csv`.
 pub struct ThermoCsv {
@@ -42,8 +42,8 @@ impl Observer for ThermoCsv {
         let pressure = t.pressure.map(|p| format!("{p:?}")).unwrap_or_default();
         writeln!(
             self.out,
-            "{},{:?},{:?},{:?},{:?},{:?},{}",
-            t.step, t.time, t.temperature, t.potential, t.kinetic, t.total, pressure
+            "{},{:?},{:?},{:?},{:?},{:?},{},{:?}",
+            t.step, t.time, t.temperature, t.potential, t.kinetic, t.total, pressure, t.conserved
         )
         .and_then(|_| self.out.flush())
         .map_err(|e| Error::io(&self.path, e))

@@ -15,9 +15,10 @@ use crate::error::{Error, Result};
 use crate::input::{Input, StageSpec, base_dir};
 use crate::io::write_lammps_data;
 use crate::md::velocity::maxwell_boltzmann;
-use crate::md::{ForceEngine, SimRng, SimulationState, ThermoSample, nve_step};
+use crate::md::{ForceEngine, SimRng, SimulationState, StageIntegrator, ThermoSample};
 use crate::output::{Frame, Observer, ThermoCsv, TrajectoryXyz, Trigger};
 use crate::potential::build_potential;
+use crate::system::define_groups;
 
 /// What `summary.json` records about a finished run.
 #[derive(Clone, Debug, Serialize)]
@@ -53,6 +54,7 @@ pub fn run_input(input: &Input, base: &Path, out_dir: &Path) -> Result<RunSummar
     let potential = build_potential(&input.potential, &system.species, base)?;
     let mut engine = ForceEngine::new(potential, input.neighbor.clone())?;
     let mut state = SimulationState::new(system, input.seed);
+    define_groups(&mut state.system, &input.groups)?;
     if let Some(v) = &input.velocities {
         maxwell_boltzmann(
             &mut state.system,
@@ -84,6 +86,15 @@ pub fn run_input(input: &Input, base: &Path, out_dir: &Path) -> Result<RunSummar
             StageSpec::Md(md) => md.steps,
         })
         .sum();
+    // Every stage's integrator is built before the first step, so that a bad group or parameter
+    // in a late stage is reported at once.
+    let integrators = input
+        .stages
+        .iter()
+        .map(|s| match s {
+            StageSpec::Md(md) => md.integrator(&state.system),
+        })
+        .collect::<Result<Vec<_>>>()?;
     let natoms = state.system.len();
     eprintln!(
         "sintermd: {natoms} atoms, {total_steps} steps, {} threads",
@@ -91,30 +102,36 @@ pub fn run_input(input: &Input, base: &Path, out_dir: &Path) -> Result<RunSummar
     );
 
     engine.compute(&mut state.system, 0)?;
-    let mut last_thermo = observe(&mut observers, &state, &engine, total_steps == 0)?;
+    let mut last_thermo = None;
     let report_every = (total_steps / 10).max(1);
     let start = Instant::now();
-    for (k, stage) in input.stages.iter().enumerate() {
+    for (k, (stage, integrator)) in input.stages.iter().zip(&integrators).enumerate() {
         state.stage = k;
         state.stage_step = 0;
         state.stage_start_time = state.time;
+        integrator.begin(&mut state);
+        if k == 0 {
+            let last = total_steps == 0;
+            last_thermo = Some(observe(&mut observers, &state, &engine, integrator, last)?);
+        }
         match stage {
             StageSpec::Md(md) => {
                 for _ in 0..md.steps {
-                    nve_step(&mut state, &mut engine, md.timestep)?;
+                    integrator.step(&mut state, &mut engine)?;
                     let last = state.step == total_steps;
                     if observers
                         .iter()
                         .any(|o| o.trigger().fires(state.step, last))
                     {
-                        last_thermo = observe(&mut observers, &state, &engine, last)?;
+                        last_thermo =
+                            Some(observe(&mut observers, &state, &engine, integrator, last)?);
                     }
                     if state.step.is_multiple_of(report_every) || last {
+                        let energy = last_thermo.as_ref().map_or(f64::NAN, |t| t.total);
                         eprintln!(
-                            "step {:>10} / {total_steps}  t = {:.4} ps  E = {:.6} eV  ({:.1} s)",
+                            "step {:>10} / {total_steps}  t = {:.4} ps  E = {energy:.6} eV  ({:.1} s)",
                             state.step,
                             state.time,
-                            last_thermo.total,
                             start.elapsed().as_secs_f64()
                         );
                     }
@@ -143,7 +160,10 @@ pub fn run_input(input: &Input, base: &Path, out_dir: &Path) -> Result<RunSummar
         },
         threads: rayon::current_num_threads(),
         neighbor_builds: engine.list().builds(),
-        final_thermo: ThermoSample::measure(&state.system, engine.output(), state.step, state.time),
+        final_thermo: match integrators.last() {
+            Some(integrator) => integrator.measure(&state, engine.output()),
+            None => ThermoSample::measure(&state.system, engine.output(), state.step, state.time),
+        },
     };
     let path = out_dir.join("summary.json");
     let text = serde_json::to_string_pretty(&summary).map_err(|e| Error::invalid(e.to_string()))?;
@@ -151,14 +171,16 @@ pub fn run_input(input: &Input, base: &Path, out_dir: &Path) -> Result<RunSummar
     Ok(summary)
 }
 
-/// Measures the thermodynamic state and calls every observer whose trigger fires.
+/// Measures the thermodynamic state (with the degrees of freedom and conserved quantity of the
+/// current stage's `integrator`) and calls every observer whose trigger fires.
 fn observe(
     observers: &mut [Box<dyn Observer>],
     state: &SimulationState,
     engine: &ForceEngine,
+    integrator: &StageIntegrator,
     last: bool,
 ) -> Result<ThermoSample> {
-    let thermo = ThermoSample::measure(&state.system, engine.output(), state.step, state.time);
+    let thermo = integrator.measure(state, engine.output());
     let frame = Frame {
         state,
         forces: engine.output(),

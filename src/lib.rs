@@ -18,6 +18,7 @@
 // `!(x > 0.0)` is how this crate rejects NaN along with out-of-range values; keep it readable.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+pub mod analysis;
 pub mod cli;
 pub mod error;
 pub mod input;

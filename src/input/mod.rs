@@ -115,15 +115,24 @@ impl MdStage {
             &self.momentum,
             system,
         )
-        .map_err(|e| match e {
-            Error::Invalid(m) => Error::invalid(format!("stage {}: {m}", self.label())),
-            other => other,
-        })
     }
+}
 
-    /// The stage's name, or "Md" when it has none.
-    pub fn label(&self) -> &str {
-        self.name.as_deref().unwrap_or("Md")
+/// How messages name stage `index` (0-based): `stage 2`, or `stage 2 ("heat")` when named.
+pub fn stage_label(index: usize, stage: &StageSpec) -> String {
+    match stage {
+        StageSpec::Md(MdStage {
+            name: Some(name), ..
+        }) => format!("stage {} (\"{name}\")", index + 1),
+        _ => format!("stage {}", index + 1),
+    }
+}
+
+/// Prefixes an invalid-input message with `label`.
+pub fn in_stage(label: &str, error: Error) -> Error {
+    match error {
+        Error::Invalid(m) => Error::invalid(format!("{label}: {m}")),
+        other => other,
     }
 }
 
@@ -178,7 +187,7 @@ impl Input {
                 "no stages: add e.g. stages: [Md(steps: 1000, timestep: 0.002)]",
             ));
         }
-        for s in &self.stages {
+        for (k, s) in self.stages.iter().enumerate() {
             match s {
                 StageSpec::Md(md) => {
                     if !(md.timestep > 0.0) || !md.timestep.is_finite() {
@@ -189,7 +198,7 @@ impl Input {
                     }
                     if let Some(t) = &md.thermostat {
                         t.check(md.timestep)
-                            .map_err(|e| Error::invalid(format!("stage {}: {e}", md.label())))?;
+                            .map_err(|e| in_stage(&stage_label(k, s), e))?;
                     }
                 }
             }

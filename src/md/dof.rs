@@ -11,7 +11,8 @@
 //!   whole system and the stage's dynamics conserve total momentum: Newton's third law does, and
 //!   so do the thermostats that scale all velocities by one factor (Nosé–Hoover, CSVR,
 //!   Berendsen acting on every atom) as long as the momentum is zero, which
-//!   `velocities: (...)` guarantees. This is LAMMPS's `compute temp` convention (3N - 3) for
+//!   `velocities: (...)` guarantees. (An external field, such as atoms tethered to fixed sites,
+//!   breaks this; see [`crate::md::StageIntegrator::new_in_external_field`].) This is LAMMPS's `compute temp` convention (3N - 3) for
 //!   plain NVE and NVT runs. Langevin dynamics (random and friction forces on each atom) and
 //!   thermostats acting on part of the system do not conserve it.
 //! - The **angular momentum** of the set is held fixed when the stage removes it periodically
@@ -49,8 +50,8 @@ pub fn degrees_of_freedom(atoms: usize, constraints: MomentumConstraints) -> f64
 #[derive(Clone, Copy, Debug)]
 pub struct MomentumDynamics<'a> {
     /// The equations of motion conserve the total linear momentum of the whole system (and,
-    /// with no periodic axis, its angular momentum): no Langevin thermostat, and any other
-    /// thermostat acts on every atom.
+    /// with no periodic axis, its angular momentum): the forces are internal (no external
+    /// field), no Langevin thermostat acts, and any other thermostat acts on every atom.
     pub conserves_momentum: bool,
     /// No axis of the box is periodic.
     pub free_box: bool,

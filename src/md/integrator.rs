@@ -67,13 +67,38 @@ pub struct StageIntegrator {
 
 impl StageIntegrator {
     /// An integrator for a stage of `steps` steps of `timestep` [ps] on `system`, with an
-    /// optional thermostat and momentum removals; groups are looked up in `system.groups`.
+    /// optional thermostat and momentum removals; groups are looked up in `system.groups`. The
+    /// forces are assumed internal (they sum to zero, as every interatomic potential's do).
     pub fn new(
         timestep: f64,
         steps: u64,
         thermostat: Option<&ThermostatSpec>,
         momentum: &[MomentumSpec],
         system: &System,
+    ) -> Result<Self> {
+        Self::build(timestep, steps, thermostat, momentum, system, true)
+    }
+
+    /// As [`StageIntegrator::new`], for forces that include an external field (atoms tethered
+    /// to fixed sites, walls): the total momentum is then not conserved, and the
+    /// degrees-of-freedom rule does not count it as fixed unless it is removed periodically.
+    pub fn new_in_external_field(
+        timestep: f64,
+        steps: u64,
+        thermostat: Option<&ThermostatSpec>,
+        momentum: &[MomentumSpec],
+        system: &System,
+    ) -> Result<Self> {
+        Self::build(timestep, steps, thermostat, momentum, system, false)
+    }
+
+    fn build(
+        timestep: f64,
+        steps: u64,
+        thermostat: Option<&ThermostatSpec>,
+        momentum: &[MomentumSpec],
+        system: &System,
+        internal_forces: bool,
     ) -> Result<Self> {
         if let Some(t) = thermostat {
             t.check(timestep)?;
@@ -86,11 +111,12 @@ impl StageIntegrator {
             .map(|t| Members::of_group(system, t.group()))
             .transpose()?
             .unwrap_or(Members::All);
-        let conserves_momentum = match thermostat {
-            None => true,
-            Some(ThermostatSpec::Langevin(_)) => false,
-            Some(_) => members.is_all(),
-        };
+        let conserves_momentum = internal_forces
+            && match thermostat {
+                None => true,
+                Some(ThermostatSpec::Langevin(_)) => false,
+                Some(_) => members.is_all(),
+            };
         let dynamics = MomentumDynamics {
             conserves_momentum,
             free_box: system.simbox.periodic.iter().all(|p| !p),

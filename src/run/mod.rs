@@ -12,7 +12,7 @@ use rand::SeedableRng;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::input::{Input, StageSpec, base_dir};
+use crate::input::{Input, StageSpec, base_dir, in_stage, stage_label};
 use crate::io::write_lammps_data;
 use crate::md::velocity::maxwell_boltzmann;
 use crate::md::{ForceEngine, SimRng, SimulationState, StageIntegrator, ThermoSample};
@@ -91,8 +91,11 @@ pub fn run_input(input: &Input, base: &Path, out_dir: &Path) -> Result<RunSummar
     let integrators = input
         .stages
         .iter()
-        .map(|s| match s {
-            StageSpec::Md(md) => md.integrator(&state.system),
+        .enumerate()
+        .map(|(k, s)| match s {
+            StageSpec::Md(md) => md
+                .integrator(&state.system)
+                .map_err(|e| in_stage(&stage_label(k, s), e)),
         })
         .collect::<Result<Vec<_>>>()?;
     let natoms = state.system.len();

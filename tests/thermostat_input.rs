@@ -58,6 +58,10 @@ fn bad_thermostat_inputs_are_named() {
         &["momentum_unknown_field.ron:6:", "angluar"],
     );
     assert_error(
+        "thermostat_empty_group.ron",
+        &["stage 2: thermostat NoseHoover: group \"far\" has no atoms"],
+    );
+    assert_error(
         "group_named_all.ron",
         &["group_named_all.ron", "group \"all\" is built in"],
     );

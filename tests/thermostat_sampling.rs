@@ -195,3 +195,72 @@ fn csvr_samples_exact_configurational_distribution() {
     assert_eq!(dof, 24.0);
     assert_exact("CSVR", &moments, false, 0.02);
 }
+
+/// A thermostat on a group acts on that group only, with the group's own degrees of freedom:
+/// CSVR on the species-A atoms brings them to the target while the (independent) species-B atoms
+/// keep their energy, as in NVE.
+#[test]
+fn group_thermostat_acts_on_its_group_only() {
+    let (mut system, mut engine) = tethered_atoms(4, false);
+    maxwell_boltzmann(&mut system, 100.0, &mut SimRng::seed_from_u64(8));
+    let sites = system.positions.clone();
+    system.groups.insert(
+        "a".into(),
+        (0..system.len() as u32).filter(|i| i % 2 == 0).collect(),
+    );
+    let mut state = SimulationState::new(system, 9);
+    engine.compute(&mut state.system, 0).unwrap();
+    let spec = ThermostatSpec::Csvr(CsvrSpec {
+        temperature: TEMPERATURE,
+        end_temperature: None,
+        tau: 0.01,
+        group: "a".into(),
+    });
+    let steps = 20_000;
+    let integrator =
+        StageIntegrator::new_in_external_field(DT, steps, Some(&spec), &[], &state.system).unwrap();
+    assert_eq!(integrator.thermostat_degrees_of_freedom(), Some(3.0 * 32.0));
+    let kt = BOLTZMANN * TEMPERATURE;
+    let coefficients = coefficients(kt, false);
+    // Energy of the B atoms: their kinetic energy plus their tether energy [eV].
+    let energy_of_b = |s: &System| {
+        (0..s.len())
+            .filter(|i| i % 2 == 1)
+            .map(|i| {
+                let u = s.positions[i] - sites[i];
+                let c = &coefficients[1];
+                let tether: f64 = (0..3)
+                    .map(|k| Tether::energy_force(c[k].0, c[k].1, u[k]).0)
+                    .sum();
+                0.5 * s.mass(i) * s.velocities[i].norm_squared() * sintermd::units::MVV2E + tether
+            })
+            .sum::<f64>()
+    };
+    let b0 = energy_of_b(&state.system);
+    let mut worst_b: f64 = 0.0;
+    let mut temperatures_a = Vec::new();
+    single_threaded(|| {
+        run_with(&mut state, &mut engine, &integrator, 1000, |s, _| {
+            worst_b = worst_b.max((energy_of_b(&s.system) - b0).abs() / b0);
+            let ke_a: f64 = (0..s.system.len())
+                .filter(|i| i % 2 == 0)
+                .map(|i| 0.5 * s.system.mass(i) * s.system.velocities[i].norm_squared())
+                .sum::<f64>()
+                * sintermd::units::MVV2E;
+            temperatures_a.push(2.0 * ke_a / (3.0 * 32.0 * BOLTZMANN));
+        })
+    });
+    let (t_a, t_err) = block_mean(&temperatures_a, BLOCKS);
+    eprintln!(
+        "group A: <T> = {t_a:.2} +- {t_err:.2} K (target {TEMPERATURE}); group B energy varies by \
+         {worst_b:.1e} relative (NVE)"
+    );
+    assert!(t_err < 0.01 / 3.0 * TEMPERATURE);
+    assert!((t_a / TEMPERATURE - 1.0).abs() < 0.01);
+    // Velocity Verlet's energy fluctuation at this timestep is ~1e-3; a thermostat acting on B
+    // (started at 100 K, target 300 K) would change its energy by order one.
+    assert!(
+        worst_b < 5e-3,
+        "the unthermostatted atoms exchanged energy: {worst_b:e}"
+    );
+}

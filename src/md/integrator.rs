@@ -18,7 +18,7 @@ use super::thermostat::{
     langevin, work_of,
 };
 use super::{ForceEngine, IntegratorState, SimulationState, ThermoSample, nve_step};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::potential::ForceOutput;
 use crate::system::{Members, System};
 use crate::units::BOLTZMANN;
@@ -111,6 +111,15 @@ impl StageIntegrator {
             .map(|t| Members::of_group(system, t.group()))
             .transpose()?
             .unwrap_or(Members::All);
+        if let Some(t) = thermostat
+            && members.count(system.len()) == 0
+        {
+            return Err(Error::invalid(format!(
+                "thermostat {}: group \"{}\" has no atoms",
+                t.name(),
+                t.group()
+            )));
+        }
         let conserves_momentum = internal_forces
             && match thermostat {
                 None => true,

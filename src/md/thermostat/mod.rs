@@ -109,6 +109,12 @@ impl ThermostatSpec {
         };
         match self {
             ThermostatSpec::NoseHoover(s) => {
+                if !(ramp.start > 0.0 && ramp.end > 0.0) {
+                    return Err(Error::invalid(
+                        "thermostat NoseHoover: temperatures must be > 0 K (the chain's masses \
+                         are proportional to T); quench to 0 K with Langevin, Csvr or Berendsen",
+                    ));
+                }
                 if let Some(d) = s.damping {
                     positive("damping", d)?;
                 }
@@ -227,6 +233,21 @@ mod tests {
 
     #[test]
     fn bad_parameters_are_named() {
+        let spec = ThermostatSpec::NoseHoover(NoseHooverSpec {
+            temperature: 300.0,
+            end_temperature: Some(0.0),
+            damping: None,
+            chain: 3,
+            loops: 1,
+            yoshida_order: 3,
+            group: all_group(),
+        });
+        assert!(
+            spec.check(0.002)
+                .unwrap_err()
+                .to_string()
+                .contains("temperatures must be > 0 K")
+        );
         let spec = ThermostatSpec::Berendsen(BerendsenSpec {
             temperature: 300.0,
             end_temperature: None,

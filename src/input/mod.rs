@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::io::read_text;
+use crate::md::minimize::FireSettings;
 use crate::neighbor::NeighborSettings;
 use crate::output::ObserverSpec;
 use crate::potential::PotentialSpec;
@@ -64,6 +65,20 @@ pub struct VelocitySpec {
 pub enum StageSpec {
     /// Molecular dynamics.
     Md(MdStage),
+    /// Energy minimisation (FIRE); velocities are zero afterwards.
+    Minimize(MinimizeStage),
+}
+
+/// A minimisation stage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinimizeStage {
+    /// Name used in logs and file names.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// FIRE settings (LAMMPS `min_style fire` defaults).
+    #[serde(default)]
+    pub fire: FireSettings,
 }
 
 /// A molecular-dynamics stage.
@@ -148,6 +163,13 @@ impl Input {
                         )));
                     }
                 }
+                StageSpec::Minimize(m) => {
+                    if !(m.fire.timestep > 0.0) || !(m.fire.ftol >= 0.0) {
+                        return Err(Error::invalid(
+                            "Minimize: timestep must be positive and ftol >= 0",
+                        ));
+                    }
+                }
             }
         }
         if let Some(v) = &self.velocities
@@ -169,6 +191,7 @@ impl StageSpec {
     pub fn steps(&self) -> u64 {
         match self {
             StageSpec::Md(md) => md.steps,
+            StageSpec::Minimize(_) => 0,
         }
     }
 
@@ -176,6 +199,7 @@ impl StageSpec {
     pub fn name(&self, k: usize) -> String {
         let given = match self {
             StageSpec::Md(md) => md.name.clone(),
+            StageSpec::Minimize(m) => m.name.clone(),
         };
         given.unwrap_or_else(|| format!("stage{}", k + 1))
     }

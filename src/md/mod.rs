@@ -1,6 +1,7 @@
 //! Molecular dynamics: the force engine, integrators, initial velocities and thermodynamic output.
 
 mod engine;
+pub mod minimize;
 pub mod state;
 pub mod thermo;
 pub mod velocity;

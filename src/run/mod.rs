@@ -14,8 +14,9 @@ use rand::SeedableRng;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::input::{Input, MdStage, StageSpec, base_dir};
+use crate::input::{Input, MdStage, MinimizeStage, StageSpec, base_dir};
 use crate::io::{read_text, write_lammps_data};
+use crate::md::minimize::fire_minimize;
 use crate::md::velocity::maxwell_boltzmann;
 use crate::md::{ForceEngine, SimRng, SimulationState, ThermoSample, nve_step};
 use crate::output::{Figure, Frame, Observer, ThermoCsv, TrajectoryXyz, Trigger};
@@ -66,6 +67,7 @@ pub fn run_input(
     for (k, stage) in input.stages.iter().enumerate() {
         match stage {
             StageSpec::Md(md) => runner.md_stage(k, &stage.name(k), md)?,
+            StageSpec::Minimize(m) => runner.minimize_stage(k, &stage.name(k), m)?,
         }
     }
     runner.finish(source)
@@ -189,9 +191,11 @@ impl Runner {
                 &self.engine,
                 last_of_stage,
             )?;
-            let (step, time, energy) = (self.state.step, self.state.time, self.thermo.total);
-            self.progress.update(step, || {
-                format!("{name}: t = {time:.3} ps, E = {energy:.6} eV")
+            let (state, engine) = (&self.state, &self.engine);
+            self.progress.update(state.step, || {
+                let energy =
+                    engine.output().energy + crate::md::thermo::kinetic_energy(&state.system);
+                format!("{name}: t = {:.3} ps, E = {energy:.6} eV", state.time)
             });
         }
         self.wall += start.elapsed().as_secs_f64();
@@ -211,6 +215,31 @@ impl Runner {
                 "ensemble: NVE (velocity Verlet)".to_string(),
             ],
             figures,
+        });
+        Ok(())
+    }
+
+    fn minimize_stage(&mut self, k: usize, name: &str, stage: &MinimizeStage) -> Result<()> {
+        self.state.stage = k;
+        self.state.stage_step = 0;
+        let start = Instant::now();
+        let report = fire_minimize(&mut self.state.system, &mut self.engine, &stage.fire)?;
+        self.wall += start.elapsed().as_secs_f64();
+        eprintln!(
+            "{name}: FIRE minimisation, {} iterations, E {:.6} -> {:.6} eV, |F| = {:.3e} eV/A (stopped by {})",
+            report.iterations,
+            report.initial_energy,
+            report.final_energy,
+            report.final_force_norm,
+            report.stopped_by
+        );
+        self.sections.push(Section {
+            title: format!("Stage {}: {name}", k + 1),
+            facts: vec![
+                format!("FIRE minimisation: {} iterations, stopped by the {} criterion", report.iterations, report.stopped_by),
+                format!("energy {:.6} eV -> {:.6} eV; final |F| = {:.3e} eV/A, largest component {:.3e} eV/A", report.initial_energy, report.final_energy, report.final_force_norm, report.final_max_force),
+            ],
+            figures: Vec::new(),
         });
         Ok(())
     }

@@ -28,6 +28,7 @@ pub mod md;
 pub mod neighbor;
 pub mod output;
 pub mod potential;
+pub mod report;
 pub mod run;
 pub mod structure;
 pub mod system;

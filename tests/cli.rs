@@ -263,3 +263,75 @@ fn quickstart_writes_its_files() {
     ));
     assert_eq!(thermo.lines().count(), 1 + 2000 / 20 + 1);
 }
+
+#[test]
+fn stage_observers_write_csv_figures_and_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sintermd(&[
+        "run",
+        "tests/inputs/observers.ron",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in [
+        "heat_com.csv",
+        "heat_com.png",
+        "heat_com.svg",
+        "heat_shape.csv",
+        "heat_shape_rg.png",
+        "heat_rdf.csv",
+        "heat_rdf.png",
+        "heat_structure.csv",
+        "heat_structure.png",
+        "heat_msd.csv",
+        "heat_msd.png",
+        "heat_tracked.csv",
+        "thermo_energy.png",
+        "thermo_temperature.png",
+        "report.html",
+    ] {
+        assert!(dir.path().join(f).exists(), "{f} missing");
+    }
+    let com = std::fs::read_to_string(dir.path().join("heat_com.csv")).unwrap();
+    assert!(com.starts_with("step,time[ps],all_x[A]"));
+    assert_eq!(com.lines().count(), 1 + 300 / 50 + 1);
+    assert!(com.lines().nth(1).unwrap().starts_with("0,0.0,"));
+    let report = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    for f in [
+        "heat_rdf.png",
+        "thermo_energy.png",
+        "heat_structure.png",
+        "Stage 1: heat",
+    ] {
+        assert!(report.contains(f), "report lacks {f}");
+    }
+}
+
+#[test]
+fn unknown_group_in_an_observer_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("bad.ron");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/inputs/observers.ron"),
+    )
+    .unwrap()
+    .replace(
+        "CentreOfMass(every: 50)",
+        "CentreOfMass(every: 50, groups: [\"particle7\"])",
+    );
+    std::fs::write(&input, text).unwrap();
+    fails_with(
+        &[
+            "run",
+            input.to_str().unwrap(),
+            "--out",
+            dir.path().join("o").to_str().unwrap(),
+        ],
+        &["bad.ron", "unknown group particle7"],
+    );
+}

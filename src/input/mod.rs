@@ -32,9 +32,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::io::read_text;
 use crate::md::StageIntegrator;
+use crate::md::minimize::FireSettings;
 use crate::md::momentum::MomentumSpec;
 use crate::md::thermostat::ThermostatSpec;
 use crate::neighbor::NeighborSettings;
+use crate::output::ObserverSpec;
 use crate::potential::PotentialSpec;
 use crate::structure::StructureSpec;
 use crate::system::{GroupSpec, System};
@@ -83,6 +85,20 @@ pub struct VelocitySpec {
 pub enum StageSpec {
     /// Molecular dynamics.
     Md(MdStage),
+    /// Energy minimisation (FIRE); velocities are zero afterwards.
+    Minimize(MinimizeStage),
+}
+
+/// A minimisation stage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinimizeStage {
+    /// Name used in logs and file names.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// FIRE settings (LAMMPS `min_style fire` defaults).
+    #[serde(default)]
+    pub fire: FireSettings,
 }
 
 /// A molecular-dynamics stage.
@@ -102,6 +118,9 @@ pub struct MdStage {
     /// Momentum removals (at the stage start, and every N steps if asked).
     #[serde(default)]
     pub momentum: Vec<MomentumSpec>,
+    /// Analyses run during the stage, each writing `<stage name>_<analysis>.csv` and figures.
+    #[serde(default)]
+    pub observers: Vec<ObserverSpec>,
 }
 
 impl MdStage {
@@ -120,11 +139,13 @@ impl MdStage {
 
 /// How messages name stage `index` (0-based): `stage 2`, or `stage 2 ("heat")` when named.
 pub fn stage_label(index: usize, stage: &StageSpec) -> String {
-    match stage {
-        StageSpec::Md(MdStage {
-            name: Some(name), ..
-        }) => format!("stage {} (\"{name}\")", index + 1),
-        _ => format!("stage {}", index + 1),
+    let given = match stage {
+        StageSpec::Md(md) => md.name.as_deref(),
+        StageSpec::Minimize(m) => m.name.as_deref(),
+    };
+    match given {
+        Some(name) => format!("stage {} (\"{name}\")", index + 1),
+        None => format!("stage {}", index + 1),
     }
 }
 
@@ -175,7 +196,12 @@ pub fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<T> {
 impl Input {
     /// Reads and checks an input file.
     pub fn read(path: &Path) -> Result<Self> {
-        let input: Input = read_ron(path)?;
+        Self::parse(&read_text(path)?, path)
+    }
+
+    /// Parses and checks the text of an input file read from `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let input: Input = parse_ron(text, path)?;
         input.check().map_err(|e| e.in_file(path))?;
         Ok(input)
     }
@@ -201,6 +227,13 @@ impl Input {
                             .map_err(|e| in_stage(&stage_label(k, s), e))?;
                     }
                 }
+                StageSpec::Minimize(m) => {
+                    if !(m.fire.timestep > 0.0) || !(m.fire.ftol >= 0.0) {
+                        return Err(Error::invalid(
+                            "Minimize: timestep must be positive and ftol >= 0",
+                        ));
+                    }
+                }
             }
         }
         if let Some(v) = &self.velocities
@@ -215,4 +248,23 @@ impl Input {
 /// The directory relative paths in `input` are resolved against.
 pub fn base_dir(input: &Path) -> PathBuf {
     input.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+impl StageSpec {
+    /// Number of MD steps the stage takes.
+    pub fn steps(&self) -> u64 {
+        match self {
+            StageSpec::Md(md) => md.steps,
+            StageSpec::Minimize(_) => 0,
+        }
+    }
+
+    /// The stage's name, or `stage<k+1>` for stage index `k`.
+    pub fn name(&self, k: usize) -> String {
+        let given = match self {
+            StageSpec::Md(md) => md.name.clone(),
+            StageSpec::Minimize(m) => m.name.clone(),
+        };
+        given.unwrap_or_else(|| format!("stage{}", k + 1))
+    }
 }

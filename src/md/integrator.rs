@@ -241,6 +241,87 @@ impl StageIntegrator {
         Ok(())
     }
 
+    /// One line per fact about the stage's ensemble, for reports: the thermostat and its
+    /// parameters, the momentum removals, the degrees of freedom.
+    pub fn describe(&self) -> Vec<String> {
+        let ramp = |r: &TemperatureRamp| {
+            if r.start == r.end {
+                format!("{} K", r.start)
+            } else {
+                format!("{} K -> {} K", r.start, r.end)
+            }
+        };
+        let group = |m: &Members, dof: f64| match m {
+            Members::All => format!("all atoms, {dof} degrees of freedom"),
+            Members::Indices(v) => format!("{} atoms, {dof} degrees of freedom", v.len()),
+        };
+        let mut facts = vec![match &self.scheme {
+            Scheme::VelocityVerlet => "ensemble: NVE (velocity Verlet)".to_string(),
+            Scheme::NoseHoover {
+                chain,
+                members,
+                dof,
+                ramp: r,
+            } => format!(
+                "ensemble: NVT, Nosé–Hoover chain of {} (damping {} ps, {} x {} substeps), {}, on {}",
+                chain.chain,
+                chain.damping,
+                chain.loops,
+                chain.weights.len(),
+                ramp(r),
+                group(members, *dof)
+            ),
+            Scheme::Langevin {
+                friction,
+                members,
+                dof,
+                ramp: r,
+            } => format!(
+                "ensemble: NVT, Langevin BAOAB (friction {friction} /ps), {}, on {}",
+                ramp(r),
+                group(members, *dof)
+            ),
+            Scheme::Csvr {
+                tau,
+                members,
+                dof,
+                ramp: r,
+            } => format!(
+                "ensemble: NVT, stochastic velocity rescaling (tau {tau} ps), {}, on {}",
+                ramp(r),
+                group(members, *dof)
+            ),
+            Scheme::Berendsen {
+                tau,
+                members,
+                dof,
+                ramp: r,
+            } => format!(
+                "ensemble: Berendsen weak coupling (tau {tau} ps; not canonical), {}, on {}",
+                ramp(r),
+                group(members, *dof)
+            ),
+        }];
+        for (_, spec) in &self.removals {
+            let what = match (spec.linear, spec.angular) {
+                (true, true) => "linear and angular momentum",
+                (true, false) => "linear momentum",
+                (false, true) => "angular momentum",
+                (false, false) => continue,
+            };
+            let when = match spec.every {
+                0 => "at the stage start".to_string(),
+                n => format!("at the stage start and every {n} steps"),
+            };
+            facts.push(format!("{what} of group {} removed {when}", spec.group));
+        }
+        facts.push(format!(
+            "temperature from {} degrees of freedom",
+            self.system_dof
+        ));
+        facts
+    }
+
     /// Timestep [ps].
     pub fn timestep(&self) -> f64 {
         self.timestep

@@ -8,6 +8,7 @@
 pub mod dof;
 mod engine;
 pub mod integrator;
+pub mod minimize;
 pub mod momentum;
 pub mod state;
 pub mod thermo;

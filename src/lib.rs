@@ -4,10 +4,11 @@
 //! Units are LAMMPS "metal" everywhere (see [`units`]): A, eV, ps, g/mol, K, bar.
 //!
 //! The crate reads like its architecture:
-//! - [`system`]: atoms (struct of arrays), species, the box;
+//! - [`system`]: atoms (struct of arrays), species, the box, groups;
 //! - [`neighbor`]: cell lists and Verlet lists;
 //! - [`potential`]: the potential interface and its styles (Lennard-Jones, ...);
-//! - [`md`]: force engine, integrators, velocities, thermodynamics, the serialisable state;
+//! - [`md`]: force engine, integrators, thermostats, momentum removal, velocities,
+//!   thermodynamics, the serialisable state;
 //! - [`structure`]: lattices and structure sources;
 //! - [`io`]: LAMMPS data files, extended XYZ;
 //! - [`input`]: the RON input schema;

@@ -12,7 +12,7 @@ use sintermd::md::velocity::maxwell_boltzmann;
 use sintermd::md::{ForceEngine, SimRng, SimulationState, nve_step, thermo};
 use sintermd::neighbor::NeighborSettings;
 use sintermd::potential::lammps;
-use sintermd::structure::{Component, CubicLattice, LatticeBlock, Placement};
+use sintermd::structure::{Component, CubicLattice, LatticeBlock};
 
 fn kob_andersen_shifted(
     species: &sintermd::system::SpeciesTable,
@@ -59,7 +59,6 @@ fn nve_liquid_conserves_energy_over_10000_steps() {
     // at 2.5 sigma; dt = 2 fs.
     let block = LatticeBlock {
         lattice: CubicLattice::Fcc,
-        c: None,
         a: 5.8,
         cells: [5, 5, 5],
         species: vec![Component {
@@ -67,8 +66,6 @@ fn nve_liquid_conserves_energy_over_10000_steps() {
             fraction: 1.0,
             mass: None,
         }],
-        placement: Placement::Random,
-        orientation: None,
         seed: 0,
         boundary: "p p p".into(),
     };

@@ -8,7 +8,7 @@ use sintermd::md::velocity::maxwell_boltzmann;
 use sintermd::md::{ForceEngine, SimRng, SimulationState, nve_step};
 use sintermd::neighbor::NeighborSettings;
 use sintermd::potential::lammps;
-use sintermd::structure::{Component, CubicLattice, LatticeBlock, Placement};
+use sintermd::structure::{Component, CubicLattice, LatticeBlock};
 
 fn engine(state: &SimulationState) -> ForceEngine {
     let pot = lammps::build(
@@ -26,7 +26,6 @@ fn engine(state: &SimulationState) -> ForceEngine {
 fn restart_from_serialised_state_is_exact() {
     let block = LatticeBlock {
         lattice: CubicLattice::Fcc,
-        c: None,
         a: 5.6,
         cells: [4, 4, 4],
         species: vec![Component {
@@ -34,8 +33,6 @@ fn restart_from_serialised_state_is_exact() {
             fraction: 1.0,
             mass: None,
         }],
-        placement: Placement::Random,
-        orientation: None,
         seed: 0,
         boundary: "p p p".into(),
     };

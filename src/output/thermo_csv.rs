@@ -10,14 +10,14 @@ use crate::report::{Plot, Series};
 
 /// Header of `thermo.csv`, units in brackets.
 pub const THERMO_HEADER: &str =
-    "step,time[ps],temperature[K],potential[eV],kinetic[eV],total[eV],pressure[bar]";
+    "step,time[ps],temperature[K],potential[eV],kinetic[eV],total[eV],pressure[bar],conserved[eV]";
 
 /// Writes `thermo.csv` and, at the end, `thermo_temperature` and `thermo_energy` plots.
 pub struct ThermoCsv {
     csv: CsvFile,
     dir: PathBuf,
     trigger: Trigger,
-    columns: [Vec<f64>; 5],
+    columns: [Vec<f64>; 6],
 }
 
 impl ThermoCsv {
@@ -40,11 +40,14 @@ impl Observer for ThermoCsv {
 
     fn observe(&mut self, frame: &Frame<'_>) -> Result<()> {
         let t = frame.thermo;
-        for (c, v) in
-            self.columns
-                .iter_mut()
-                .zip([t.time, t.temperature, t.potential, t.kinetic, t.total])
-        {
+        for (c, v) in self.columns.iter_mut().zip([
+            t.time,
+            t.temperature,
+            t.potential,
+            t.kinetic,
+            t.total,
+            t.conserved,
+        ]) {
             c.push(v);
         }
         let pressure = t.pressure.map(|p| format!("{p:?}")).unwrap_or_default();
@@ -56,11 +59,12 @@ impl Observer for ThermoCsv {
             format!("{:?}", t.kinetic),
             format!("{:?}", t.total),
             pressure,
+            format!("{:?}", t.conserved),
         ])
     }
 
     fn finish(&mut self) -> Result<Vec<Figure>> {
-        let [time, temperature, potential, kinetic, total] = &self.columns;
+        let [time, temperature, potential, kinetic, total, conserved] = &self.columns;
         let t_stem = self.dir.join("thermo_temperature");
         Plot::new("Temperature", "time [ps]", "temperature [K]")
             .with(Series::line(
@@ -74,6 +78,7 @@ impl Observer for ThermoCsv {
             .with(Series::line("potential", time.clone(), potential.clone()))
             .with(Series::line("kinetic", time.clone(), kinetic.clone()))
             .with(Series::line("total", time.clone(), total.clone()))
+            .with(Series::line("conserved", time.clone(), conserved.clone()))
             .write(&e_stem)?;
         Ok(vec![
             Figure {
@@ -82,7 +87,10 @@ impl Observer for ThermoCsv {
             },
             Figure {
                 png: e_stem.with_extension("png"),
-                caption: "Potential, kinetic and total energy over the run.".into(),
+                caption:
+                    "Potential, kinetic and total energy, and the integrator's conserved quantity \
+                          (total energy plus the thermostat's energy), over the run."
+                        .into(),
             },
         ])
     }

@@ -14,13 +14,15 @@ use rand::SeedableRng;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::input::{Input, MdStage, StageSpec, base_dir};
+use crate::input::{Input, MdStage, MinimizeStage, StageSpec, base_dir, in_stage, stage_label};
 use crate::io::{read_text, write_lammps_data};
+use crate::md::minimize::fire_minimize;
 use crate::md::velocity::maxwell_boltzmann;
-use crate::md::{ForceEngine, SimRng, SimulationState, ThermoSample, nve_step};
+use crate::md::{ForceEngine, SimRng, SimulationState, StageIntegrator, ThermoSample};
 use crate::output::{Figure, Frame, Observer, ThermoCsv, TrajectoryXyz, Trigger};
 use crate::potential::build_potential;
 use crate::report::{Section, write_report};
+use crate::system::define_groups;
 use progress::Progress;
 
 /// What `summary.json` records about a finished run.
@@ -63,9 +65,27 @@ pub fn run_input(
     source: Option<(&str, &str)>,
 ) -> Result<RunSummary> {
     let mut runner = Runner::new(input, base, out_dir)?;
-    for (k, stage) in input.stages.iter().enumerate() {
-        match stage {
-            StageSpec::Md(md) => runner.md_stage(k, &stage.name(k), md)?,
+    // Every MD stage's integrator is built before the first step, so that a bad group or
+    // parameter in a late stage is reported at once.
+    let integrators = input
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(k, stage)| match stage {
+            StageSpec::Md(md) => md
+                .integrator(&runner.state.system)
+                .map(Some)
+                .map_err(|e| in_stage(&stage_label(k, stage), e)),
+            StageSpec::Minimize(_) => Ok(None),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    for (k, (stage, integrator)) in input.stages.iter().zip(integrators).enumerate() {
+        match (stage, integrator) {
+            (StageSpec::Md(md), Some(integrator)) => {
+                runner.md_stage(k, &stage.name(k), md, integrator)?
+            }
+            (StageSpec::Minimize(m), _) => runner.minimize_stage(k, &stage.name(k), m)?,
+            (StageSpec::Md(_), None) => unreachable!("every MD stage has an integrator"),
         }
     }
     runner.finish(source)
@@ -80,6 +100,13 @@ struct Runner {
     progress: Progress,
     total_steps: u64,
     thermo: ThermoSample,
+    /// The current MD stage's integrator: its degrees of freedom and conserved quantity are
+    /// what thermo output reports (None before the first stage and during minimisation: NVE
+    /// conventions).
+    integrator: Option<StageIntegrator>,
+    /// Whether the run's first observation (step 0, taken once the first stage has started)
+    /// was made.
+    started: bool,
     sections: Vec<Section>,
     wall: f64,
 }
@@ -90,6 +117,7 @@ impl Runner {
         let potential = build_potential(&input.potential, &system.species, base)?;
         let mut engine = ForceEngine::new(potential, input.neighbor.clone())?;
         let mut state = SimulationState::new(system, input.seed);
+        define_groups(&mut state.system, &input.groups)?;
         if let Some(v) = &input.velocities {
             maxwell_boltzmann(
                 &mut state.system,
@@ -119,7 +147,7 @@ impl Runner {
         );
         engine.compute(&mut state.system, 0)?;
         let thermo = ThermoSample::measure(&state.system, engine.output(), 0, 0.0);
-        let mut runner = Runner {
+        Ok(Runner {
             out_dir: out_dir.to_path_buf(),
             state,
             engine,
@@ -127,11 +155,35 @@ impl Runner {
             progress: Progress::new(total_steps),
             total_steps,
             thermo,
+            integrator: None,
+            started: false,
             sections: Vec::new(),
             wall: 0.0,
-        };
-        runner.observe_run(total_steps == 0)?;
-        Ok(runner)
+        })
+    }
+
+    /// Thermodynamic quantities now, with the current stage's degrees of freedom and conserved
+    /// quantity.
+    fn measure(&self) -> ThermoSample {
+        match &self.integrator {
+            Some(integrator) => integrator.measure(&self.state, self.engine.output()),
+            None => ThermoSample::measure(
+                &self.state.system,
+                self.engine.output(),
+                self.state.step,
+                self.state.time,
+            ),
+        }
+    }
+
+    /// Makes the run's first observation (step 0) once the first stage has started (so that
+    /// stage-start momentum removal and the stage's degrees of freedom are reflected).
+    fn observe_start(&mut self) -> Result<()> {
+        if !self.started {
+            self.started = true;
+            self.observe_run(self.total_steps == 0)?;
+        }
+        Ok(())
     }
 
     /// Calls the run-wide observers whose trigger fires at the current step.
@@ -144,12 +196,7 @@ impl Runner {
         {
             return Ok(());
         }
-        self.thermo = ThermoSample::measure(
-            &self.state.system,
-            self.engine.output(),
-            step,
-            self.state.time,
-        );
+        self.thermo = self.measure();
         let frame = Frame {
             state: &self.state,
             forces: self.engine.output(),
@@ -163,35 +210,53 @@ impl Runner {
         Ok(())
     }
 
-    fn md_stage(&mut self, k: usize, name: &str, md: &MdStage) -> Result<()> {
+    fn md_stage(
+        &mut self,
+        k: usize,
+        name: &str,
+        md: &MdStage,
+        integrator: StageIntegrator,
+    ) -> Result<()> {
         self.state.stage = k;
         self.state.stage_step = 0;
         self.state.stage_start_time = self.state.time;
+        integrator.begin(&mut self.state);
+        let ensemble = integrator.describe();
+        self.integrator = Some(integrator);
+        self.observe_start()?;
         let mut stage_observers = md
             .observers
             .iter()
             .map(|spec| spec.build(&self.state.system, &self.out_dir, &format!("{name}_")))
             .collect::<Result<Vec<_>>>()?;
+        let thermo = || self.measure();
         observe_stage(
             &mut stage_observers,
             &self.state,
             &self.engine,
+            thermo,
             md.steps == 0,
         )?;
         let start = Instant::now();
         for _ in 0..md.steps {
-            nve_step(&mut self.state, &mut self.engine, md.timestep)?;
+            if let Some(integrator) = &self.integrator {
+                integrator.step(&mut self.state, &mut self.engine)?;
+            }
             let last_of_stage = self.state.stage_step == md.steps;
             self.observe_run(self.state.step == self.total_steps)?;
+            let thermo = || self.measure();
             observe_stage(
                 &mut stage_observers,
                 &self.state,
                 &self.engine,
+                thermo,
                 last_of_stage,
             )?;
-            let (step, time, energy) = (self.state.step, self.state.time, self.thermo.total);
-            self.progress.update(step, || {
-                format!("{name}: t = {time:.3} ps, E = {energy:.6} eV")
+            let (state, engine) = (&self.state, &self.engine);
+            self.progress.update(state.step, || {
+                let energy =
+                    engine.output().energy + crate::md::thermo::kinetic_energy(&state.system);
+                format!("{name}: t = {:.3} ps, E = {energy:.6} eV", state.time)
             });
         }
         self.wall += start.elapsed().as_secs_f64();
@@ -201,16 +266,43 @@ impl Runner {
         }
         self.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
-            facts: vec![
-                format!(
-                    "molecular dynamics, {} steps of {} ps ({} ps)",
-                    md.steps,
-                    md.timestep,
-                    md.steps as f64 * md.timestep
-                ),
-                "ensemble: NVE (velocity Verlet)".to_string(),
-            ],
+            facts: vec![format!(
+                "molecular dynamics, {} steps of {} ps ({} ps)",
+                md.steps,
+                md.timestep,
+                md.steps as f64 * md.timestep
+            )]
+            .into_iter()
+            .chain(ensemble)
+            .collect(),
             figures,
+        });
+        Ok(())
+    }
+
+    fn minimize_stage(&mut self, k: usize, name: &str, stage: &MinimizeStage) -> Result<()> {
+        self.state.stage = k;
+        self.state.stage_step = 0;
+        self.integrator = None;
+        self.observe_start()?;
+        let start = Instant::now();
+        let report = fire_minimize(&mut self.state.system, &mut self.engine, &stage.fire)?;
+        self.wall += start.elapsed().as_secs_f64();
+        eprintln!(
+            "{name}: FIRE minimisation, {} iterations, E {:.6} -> {:.6} eV, |F| = {:.3e} eV/A (stopped by {})",
+            report.iterations,
+            report.initial_energy,
+            report.final_energy,
+            report.final_force_norm,
+            report.stopped_by
+        );
+        self.sections.push(Section {
+            title: format!("Stage {}: {name}", k + 1),
+            facts: vec![
+                format!("FIRE minimisation: {} iterations, stopped by the {} criterion", report.iterations, report.stopped_by),
+                format!("energy {:.6} eV -> {:.6} eV; final |F| = {:.3e} eV/A, largest component {:.3e} eV/A", report.initial_energy, report.final_energy, report.final_force_norm, report.final_max_force),
+            ],
+            figures: Vec::new(),
         });
         Ok(())
     }
@@ -240,12 +332,7 @@ impl Runner {
             },
             threads: rayon::current_num_threads(),
             neighbor_builds: self.engine.list().builds(),
-            final_thermo: ThermoSample::measure(
-                system,
-                self.engine.output(),
-                self.state.step,
-                self.state.time,
-            ),
+            final_thermo: self.measure(),
         };
         let text =
             serde_json::to_string_pretty(&summary).map_err(|e| Error::invalid(e.to_string()))?;
@@ -299,6 +386,7 @@ fn observe_stage(
     observers: &mut [Box<dyn Observer>],
     state: &SimulationState,
     engine: &ForceEngine,
+    measure: impl FnOnce() -> ThermoSample,
     last: bool,
 ) -> Result<()> {
     let step = state.stage_step;
@@ -308,7 +396,7 @@ fn observe_stage(
     {
         return Ok(());
     }
-    let thermo = ThermoSample::measure(&state.system, engine.output(), state.step, state.time);
+    let thermo = measure();
     let frame = Frame {
         state,
         forces: engine.output(),

@@ -20,13 +20,14 @@
 //! The assembly is refused when two atoms of different particles would be closer than 0.8 times
 //! the nearest-neighbour distance.
 
-use nalgebra::{Matrix3, Rotation3, Vector3};
+use nalgebra::{Rotation3, Vector3};
 use serde::{Deserialize, Serialize};
 
 use super::particle::{Particle, bounding_box};
 use crate::error::{Error, Result};
+use crate::md::momentum::{remove_angular_momentum, remove_linear_momentum};
 use crate::neighbor::NeighborList;
-use crate::system::{SpeciesTable, System, Vec3, parse_boundary};
+use crate::system::{Members, SpeciesTable, System, Vec3, parse_boundary};
 
 /// Atoms of different particles may come no closer than this fraction of the nearest-neighbour
 /// distance.
@@ -115,37 +116,6 @@ fn centroid(positions: &[Vec3], members: &[u32]) -> Vec3 {
     members.iter().map(|&i| positions[i as usize]).sum::<Vec3>() / members.len().max(1) as f64
 }
 
-/// Removes the linear and angular momentum of atoms with `masses` at `positions`.
-fn remove_momentum(positions: &[Vec3], velocities: &mut [Vec3], masses: &[f64]) {
-    let total: f64 = masses.iter().sum();
-    let com = positions
-        .iter()
-        .zip(masses)
-        .map(|(x, m)| x * *m)
-        .sum::<Vec3>()
-        / total;
-    let vcom = velocities
-        .iter()
-        .zip(masses)
-        .map(|(v, m)| v * *m)
-        .sum::<Vec3>()
-        / total;
-    let mut angular = Vec3::zeros();
-    let mut inertia = Matrix3::zeros();
-    for ((x, v), m) in positions.iter().zip(velocities.iter()).zip(masses) {
-        let r = x - com;
-        angular += r.cross(&(v - vcom)) * *m;
-        inertia += (Matrix3::identity() * r.norm_squared() - r * r.transpose()) * *m;
-    }
-    let omega = inertia
-        .try_inverse()
-        .map(|i| i * angular)
-        .unwrap_or_default();
-    for (x, v) in positions.iter().zip(velocities.iter_mut()) {
-        *v -= vcom + omega.cross(&(x - com));
-    }
-}
-
 /// Places `first` and `second` as `geometry` says.
 pub fn assemble(first: &Particle, second: &Particle, geometry: &PairGeometry) -> Result<Assembly> {
     let g = geometry;
@@ -220,20 +190,16 @@ pub fn assemble(first: &Particle, second: &Particle, geometry: &PairGeometry) ->
     xa.iter_mut().for_each(|x| *x += shift_a);
     xb.iter_mut().for_each(|x| *x += shift_b);
 
-    let mut va = first.system.velocities.clone();
-    let mut vb = second.system.velocities.clone();
-    if g.remove_momentum {
-        remove_momentum(
-            &first.system.positions,
-            &mut va,
-            &first.system.atom_masses(),
-        );
-        remove_momentum(
-            &second.system.positions,
-            &mut vb,
-            &second.system.atom_masses(),
-        );
-    }
+    // Each particle's own velocities, without its linear and angular momentum if asked.
+    let still = |p: &Particle| {
+        let mut s = p.system.clone();
+        if g.remove_momentum {
+            remove_linear_momentum(&mut s, &Members::All);
+            remove_angular_momentum(&mut s, &Members::All);
+        }
+        s.velocities
+    };
+    let (va, vb) = (still(first), still(second));
 
     // Species: those of particle 1, then any new ones of particle 2.
     let mut names = first.system.species.names.clone();

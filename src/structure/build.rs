@@ -19,7 +19,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::LatticeBlock;
+use super::CrystalBlock;
 use super::assembly::{PairGeometry, assemble};
 use super::particle::{Particle, ParticleSpec, bounding_box};
 use crate::error::{Error, Result};
@@ -37,7 +37,7 @@ pub enum BuildSpec {
     /// Two particles with chosen facets facing each other across a gap.
     Pair(Box<PairSpec>),
     /// A periodic block of lattice cells.
-    Lattice(LatticeBlock),
+    Lattice(CrystalBlock),
 }
 
 /// One particle in a box.

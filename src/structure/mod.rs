@@ -37,10 +37,33 @@ use crate::io::{read_lammps_data, read_xyz};
 use crate::md::SimRng;
 use crate::system::{SimBox, System, Vec3, parse_boundary};
 
-/// A block of whole cells of a lattice filling an orthorhombic box.
+/// A block of whole conventional cells of a lattice filling an orthorhombic box (the
+/// foundation's form, kept for code that builds one directly; see [`CrystalBlock`] for
+/// orientations, hcp and L1_0 parameters and ordered alloys).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LatticeBlock {
+    /// The lattice.
+    pub lattice: LatticeKind,
+    /// Lattice parameter [A].
+    pub a: f64,
+    /// Number of conventional cells along x, y, z.
+    pub cells: [usize; 3],
+    /// Species and their fractions; placed at random with exact counts when there are several.
+    pub species: Vec<Component>,
+    /// Seed for the random placement of species.
+    #[serde(default)]
+    pub seed: u64,
+    /// LAMMPS-style boundary, default "p p p".
+    #[serde(default = "periodic_boundary")]
+    pub boundary: String,
+}
+
+/// A block of whole cells of a lattice filling an orthorhombic box, periodic along the axes
+/// the boundary makes periodic.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrystalBlock {
     /// The lattice.
     pub lattice: LatticeKind,
     /// Lattice parameter a [A].
@@ -65,6 +88,29 @@ pub struct LatticeBlock {
     /// LAMMPS-style boundary, default "p p p".
     #[serde(default = "periodic_boundary")]
     pub boundary: String,
+}
+
+impl From<&LatticeBlock> for CrystalBlock {
+    fn from(b: &LatticeBlock) -> Self {
+        CrystalBlock {
+            lattice: b.lattice,
+            a: b.a,
+            c: None,
+            cells: b.cells,
+            species: b.species.clone(),
+            placement: Placement::Random,
+            orientation: None,
+            seed: b.seed,
+            boundary: b.boundary.clone(),
+        }
+    }
+}
+
+impl LatticeBlock {
+    /// The atoms of the block, in a box of exactly the block's size.
+    pub fn build(&self) -> Result<System> {
+        CrystalBlock::from(self).build()
+    }
 }
 
 fn periodic_boundary() -> String {
@@ -95,7 +141,7 @@ pub enum StructureSpec {
         boundary: Option<String>,
     },
     /// A block of lattice cells.
-    Lattice(LatticeBlock),
+    Lattice(CrystalBlock),
     /// A structure from the builder: a particle, a pair of particles or a lattice block.
     Build(Box<BuildSpec>),
 }
@@ -123,7 +169,7 @@ impl StructureSpec {
     }
 }
 
-impl LatticeBlock {
+impl CrystalBlock {
     /// The atoms of the block, in a box of exactly the block's size.
     pub fn build(&self) -> Result<System> {
         if self.cells.contains(&0) {

@@ -39,6 +39,7 @@ use crate::neighbor::NeighborSettings;
 use crate::output::ObserverSpec;
 use crate::potential::PotentialSpec;
 use crate::structure::StructureSpec;
+use crate::structure::build::{BuildSpec, PairSpec};
 use crate::system::{GroupSpec, System};
 
 /// A whole run.
@@ -87,6 +88,29 @@ pub enum StageSpec {
     Md(MdStage),
     /// Energy minimisation (FIRE); velocities are zero afterwards.
     Minimize(MinimizeStage),
+    /// Molecular dynamics of each particle of a `Build(Pair(...))` structure on its own, in its
+    /// own free box: the particles start from their built atoms (or the relaxed ones of an
+    /// earlier such stage) with Maxwell-Boltzmann velocities at the thermostat's start
+    /// temperature (seed: the run's seed + 1 + particle index). Writes
+    /// `<stage>_particle<k>_thermo.csv` and the stage's analyses per particle. The main system is
+    /// unchanged until an `Assemble` stage places the equilibrated particles.
+    EquilibrateParticles(MdStage),
+    /// Places the particles of a `Build(Pair(...))` structure (equilibrated, if an
+    /// `EquilibrateParticles` stage ran) with the pair geometry, removing each particle's linear and
+    /// angular momentum when the geometry says so (the default): the result becomes the system.
+    Assemble(AssembleStage),
+}
+
+/// An assembly stage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssembleStage {
+    /// Name used in logs and the report.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Gap [A], replacing the structure's pair geometry's gap.
+    #[serde(default)]
+    pub gap: Option<f64>,
 }
 
 /// A minimisation stage.
@@ -140,8 +164,9 @@ impl MdStage {
 /// How messages name stage `index` (0-based): `stage 2`, or `stage 2 ("heat")` when named.
 pub fn stage_label(index: usize, stage: &StageSpec) -> String {
     let given = match stage {
-        StageSpec::Md(md) => md.name.as_deref(),
+        StageSpec::Md(md) | StageSpec::EquilibrateParticles(md) => md.name.as_deref(),
         StageSpec::Minimize(m) => m.name.as_deref(),
+        StageSpec::Assemble(a) => a.name.as_deref(),
     };
     match given {
         Some(name) => format!("stage {} (\"{name}\")", index + 1),
@@ -215,7 +240,7 @@ impl Input {
         }
         for (k, s) in self.stages.iter().enumerate() {
             match s {
-                StageSpec::Md(md) => {
+                StageSpec::Md(md) | StageSpec::EquilibrateParticles(md) => {
                     if !(md.timestep > 0.0) || !md.timestep.is_finite() {
                         return Err(Error::invalid(format!(
                             "stage timestep {} must be positive",
@@ -234,6 +259,29 @@ impl Input {
                         ));
                     }
                 }
+                StageSpec::Assemble(a) => {
+                    if let Some(g) = a.gap
+                        && !(g > 0.0 && g.is_finite())
+                    {
+                        return Err(in_stage(
+                            &stage_label(k, s),
+                            Error::invalid(format!("gap {g} must be positive")),
+                        ));
+                    }
+                }
+            }
+            if matches!(
+                s,
+                StageSpec::EquilibrateParticles(_) | StageSpec::Assemble(_)
+            ) && self.pair().is_none()
+            {
+                return Err(in_stage(
+                    &stage_label(k, s),
+                    Error::invalid(
+                        "EquilibrateParticles and Assemble need the structure to be a pair of \
+                         particles: structure: Build(Pair(...))",
+                    ),
+                ));
             }
         }
         if let Some(v) = &self.velocities
@@ -242,6 +290,19 @@ impl Input {
             return Err(Error::invalid("velocities: temperature must be >= 0"));
         }
         Ok(())
+    }
+}
+
+impl Input {
+    /// The pair of particles the structure builds, if it builds one.
+    pub fn pair(&self) -> Option<&PairSpec> {
+        match &self.structure {
+            StructureSpec::Build(build) => match build.as_ref() {
+                BuildSpec::Pair(pair) => Some(pair),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 }
 
@@ -255,15 +316,18 @@ impl StageSpec {
     pub fn steps(&self) -> u64 {
         match self {
             StageSpec::Md(md) => md.steps,
-            StageSpec::Minimize(_) => 0,
+            StageSpec::Minimize(_)
+            | StageSpec::EquilibrateParticles(_)
+            | StageSpec::Assemble(_) => 0,
         }
     }
 
     /// The stage's name, or `stage<k+1>` for stage index `k`.
     pub fn name(&self, k: usize) -> String {
         let given = match self {
-            StageSpec::Md(md) => md.name.clone(),
+            StageSpec::Md(md) | StageSpec::EquilibrateParticles(md) => md.name.clone(),
             StageSpec::Minimize(m) => m.name.clone(),
+            StageSpec::Assemble(a) => a.name.clone(),
         };
         given.unwrap_or_else(|| format!("stage{}", k + 1))
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::csv::CsvFile;
-use super::{Figure, Frame, Observer, Trigger};
+use super::{Figure, Frame, Note, Observer, Trigger};
 use crate::analysis::PairView;
 use crate::analysis::cna::{Structure, adaptive_cna, structure_counts};
 use crate::analysis::com::{centre_of_mass, radius_of_gyration};
@@ -513,6 +513,24 @@ impl Observer for NeckObserver {
                 self.formed_at.is_some() as u8 as f64,
             ],
         )
+    }
+
+    fn notes(&self) -> Vec<Note> {
+        let text = match self.formed_at {
+            Some(t) => format!(
+                "neck between {} and {} formed at t = {t:.3} ps (first observation with at least {} atom(s) bonded to both)",
+                self.names.0, self.names.1, self.min_bridging
+            ),
+            None => format!(
+                "no neck formed between {} and {} during the stage",
+                self.names.0, self.names.1
+            ),
+        };
+        vec![Note {
+            key: "neck_formed_ps",
+            value: self.formed_at,
+            text,
+        }]
     }
 
     fn finish(&mut self) -> Result<Vec<Figure>> {

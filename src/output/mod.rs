@@ -88,4 +88,19 @@ pub trait Observer {
     fn finish(&mut self) -> Result<Vec<Figure>> {
         Ok(Vec::new())
     }
+    /// Results worth a line in the report (and, by key, in `summary.json`).
+    fn notes(&self) -> Vec<Note> {
+        Vec::new()
+    }
+}
+
+/// A result an observer reports at the end.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    /// Machine-readable key, e.g. `neck_formed_ps`.
+    pub key: &'static str,
+    /// The value, if there is one.
+    pub value: Option<f64>,
+    /// A sentence for the report.
+    pub text: String,
 }

@@ -16,17 +16,19 @@ pub const THERMO_HEADER: &str =
 pub struct ThermoCsv {
     csv: CsvFile,
     dir: PathBuf,
+    prefix: String,
     trigger: Trigger,
     columns: [Vec<f64>; 6],
 }
 
 impl ThermoCsv {
-    /// Creates `thermo.csv` in `dir` with its header.
-    pub fn create(dir: &Path, trigger: Trigger) -> Result<Self> {
+    /// Creates `<prefix>thermo.csv` in `dir` with its header.
+    pub fn create(dir: &Path, prefix: &str, trigger: Trigger) -> Result<Self> {
         let header: Vec<&str> = THERMO_HEADER.split(',').collect();
         Ok(ThermoCsv {
-            csv: CsvFile::create(&dir.join("thermo.csv"), &header)?,
+            csv: CsvFile::create(&dir.join(format!("{prefix}thermo.csv")), &header)?,
             dir: dir.to_path_buf(),
+            prefix: prefix.to_string(),
             trigger,
             columns: Default::default(),
         })
@@ -65,7 +67,7 @@ impl Observer for ThermoCsv {
 
     fn finish(&mut self) -> Result<Vec<Figure>> {
         let [time, temperature, potential, kinetic, total, conserved] = &self.columns;
-        let t_stem = self.dir.join("thermo_temperature");
+        let t_stem = self.dir.join(format!("{}thermo_temperature", self.prefix));
         Plot::new("Temperature", "time [ps]", "temperature [K]")
             .with(Series::line(
                 "temperature",
@@ -73,7 +75,7 @@ impl Observer for ThermoCsv {
                 temperature.clone(),
             ))
             .write(&t_stem)?;
-        let e_stem = self.dir.join("thermo_energy");
+        let e_stem = self.dir.join(format!("{}thermo_energy", self.prefix));
         Plot::new("Energies", "time [ps]", "energy [eV]")
             .with(Series::line("potential", time.clone(), potential.clone()))
             .with(Series::line("kinetic", time.clone(), kinetic.clone()))

@@ -1,11 +1,17 @@
 //! `sintermd run`: executes an input file stage by stage and writes the run's folder.
 //!
 //! Output folder: `thermo.csv` and its plots, `trajectory.xyz` (if asked), one CSV and figure set
-//! per stage analysis (`<stage>_<analysis>.csv`), `final.data` (the last state as a LAMMPS data
-//! file), `summary.json` ([`RunSummary`]) and `report.html` showing all figures with the input.
+//! per stage analysis (`<stage>_<analysis>.csv`), per-particle files of an `EquilibrateParticles`
+//! stage (`<stage>_particle<k>_...`), `final.data` (the last state as a LAMMPS data file),
+//! `summary.json` ([`RunSummary`]) and `report.html` showing all figures with the input.
+//!
+//! A sintering study is one input: `structure: Build(Pair(...))` builds the two particles;
+//! `EquilibrateParticles(...)` runs each on its own; `Assemble(...)` places the equilibrated
+//! particles with the gap, their momenta removed; `Md(...)` sinters.
 
 pub mod eval;
 mod progress;
+mod track;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -14,37 +20,44 @@ use rand::SeedableRng;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::input::{Input, MdStage, MinimizeStage, StageSpec, base_dir, in_stage, stage_label};
+use crate::input::{
+    AssembleStage, Input, MdStage, MinimizeStage, StageSpec, base_dir, in_stage, stage_label,
+};
 use crate::io::{read_text, write_lammps_data};
 use crate::md::minimize::fire_minimize;
 use crate::md::velocity::maxwell_boltzmann;
-use crate::md::{ForceEngine, SimRng, SimulationState, StageIntegrator, ThermoSample};
-use crate::output::{Figure, Frame, Observer, ThermoCsv, TrajectoryXyz, Trigger};
+use crate::md::{SimRng, StageIntegrator, ThermoSample};
+use crate::output::{Figure, Observer, ThermoCsv, TrajectoryXyz, Trigger};
 use crate::potential::build_potential;
 use crate::report::{Section, write_report};
+use crate::structure::{Particle, assemble};
 use crate::system::define_groups;
 use progress::Progress;
+use track::Track;
 
 /// What `summary.json` records about a finished run.
 #[derive(Clone, Debug, Serialize)]
 pub struct RunSummary {
     /// Number of atoms.
     pub atoms: usize,
-    /// Steps run.
+    /// Steps run on the main system.
     pub steps: u64,
-    /// Simulated time [ps].
+    /// Simulated time of the main system [ps].
     pub time_ps: f64,
-    /// Wall-clock time of the stepping loop [s].
+    /// Wall-clock time of all stages [s].
     pub wall_time_s: f64,
-    /// Atoms times steps per wall-clock second.
+    /// Atoms times steps per wall-clock second, over all MD (main system and particles).
     pub atom_steps_per_second: f64,
     /// Worker threads used.
     pub threads: usize,
-    /// Neighbour-list builds.
+    /// Neighbour-list builds of the main system.
     pub neighbor_builds: u64,
     /// Thermodynamic state at the last step (energies [eV], temperature [K], pressure [bar]).
     #[serde(rename = "final")]
     pub final_thermo: ThermoSample,
+    /// Time at which the neck between the particles first formed [ps], if a `Neck` analysis saw it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub neck_formed_ps: Option<f64>,
 }
 
 /// Runs the input file at `input_path`, writing into `out_dir` (created if needed).
@@ -65,149 +78,129 @@ pub fn run_input(
     source: Option<(&str, &str)>,
 ) -> Result<RunSummary> {
     let mut runner = Runner::new(input, base, out_dir)?;
-    // Every MD stage's integrator is built before the first step, so that a bad group or
-    // parameter in a late stage is reported at once.
+    // Every MD stage's integrator is built before the first step, so that a bad group or parameter
+    // in a late stage is reported at once.
     let integrators = input
         .stages
         .iter()
         .enumerate()
-        .map(|(k, stage)| match stage {
-            StageSpec::Md(md) => md
-                .integrator(&runner.state.system)
-                .map(Some)
-                .map_err(|e| in_stage(&stage_label(k, stage), e)),
-            StageSpec::Minimize(_) => Ok(None),
+        .map(|(k, stage)| {
+            let label = || stage_label(k, stage);
+            match stage {
+                StageSpec::Md(md) => md
+                    .integrator(&runner.main.state.system)
+                    .map(Some)
+                    .map_err(|e| in_stage(&label(), e)),
+                StageSpec::EquilibrateParticles(md) => {
+                    let particles = runner
+                        .particles
+                        .as_ref()
+                        .expect("checked: the structure is a pair");
+                    md.integrator(&particles[0].system)
+                        .map(|_| None)
+                        .map_err(|e| in_stage(&label(), e))
+                }
+                StageSpec::Minimize(_) | StageSpec::Assemble(_) => Ok(None),
+            }
         })
         .collect::<Result<Vec<_>>>()?;
     for (k, (stage, integrator)) in input.stages.iter().zip(integrators).enumerate() {
-        match (stage, integrator) {
-            (StageSpec::Md(md), Some(integrator)) => {
-                runner.md_stage(k, &stage.name(k), md, integrator)?
-            }
-            (StageSpec::Minimize(m), _) => runner.minimize_stage(k, &stage.name(k), m)?,
-            (StageSpec::Md(_), None) => unreachable!("every MD stage has an integrator"),
+        let name = stage.name(k);
+        match stage {
+            StageSpec::Md(md) => runner.md_stage(k, &name, md, integrator.expect("built above"))?,
+            StageSpec::Minimize(m) => runner.minimize_stage(k, &name, m)?,
+            StageSpec::EquilibrateParticles(md) => runner.equilibrate_particles(k, &name, md)?,
+            StageSpec::Assemble(a) => runner.assemble_stage(k, &name, a)?,
         }
     }
     runner.finish(source)
 }
 
 /// A run in progress.
-struct Runner {
+struct Runner<'a> {
+    input: &'a Input,
+    base: PathBuf,
     out_dir: PathBuf,
-    state: SimulationState,
-    engine: ForceEngine,
-    observers: Vec<Box<dyn Observer>>,
+    /// The system the run is about.
+    main: Track,
+    /// The two particles of a pair structure, as built or as last equilibrated.
+    particles: Option<[Particle; 2]>,
     progress: Progress,
-    total_steps: u64,
-    thermo: ThermoSample,
-    /// The current MD stage's integrator: its degrees of freedom and conserved quantity are
-    /// what thermo output reports (None before the first stage and during minimisation: NVE
-    /// conventions).
-    integrator: Option<StageIntegrator>,
-    /// Whether the run's first observation (step 0, taken once the first stage has started)
-    /// was made.
-    started: bool,
+    /// MD steps done, over the main system and the particles (for progress).
+    steps_done: u64,
+    /// Atom-steps done, over the main system and the particles.
+    atom_steps: f64,
     sections: Vec<Section>,
     wall: f64,
+    neck_formed: Option<f64>,
 }
 
-impl Runner {
-    fn new(input: &Input, base: &Path, out_dir: &Path) -> Result<Self> {
-        let system = input.structure.build(base)?;
-        let potential = build_potential(&input.potential, &system.species, base)?;
-        let mut engine = ForceEngine::new(potential, input.neighbor.clone())?;
-        let mut state = SimulationState::new(system, input.seed);
-        define_groups(&mut state.system, &input.groups)?;
+impl<'a> Runner<'a> {
+    fn new(input: &'a Input, base: &Path, out_dir: &Path) -> Result<Self> {
+        let mut system = input.structure.build(base)?;
+        define_groups(&mut system, &input.groups)?;
         if let Some(v) = &input.velocities {
             maxwell_boltzmann(
-                &mut state.system,
+                &mut system,
                 v.temperature,
                 &mut SimRng::seed_from_u64(v.seed),
             );
         }
+        let particles = match input.pair() {
+            Some(pair) => {
+                let (a, b) = pair.particles(base)?;
+                Some([a, b])
+            }
+            None => None,
+        };
         std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
         let thermo_trigger = match input.output.thermo_every {
             0 => Trigger::Ends,
             n => Trigger::Every(n),
         };
         let mut observers: Vec<Box<dyn Observer>> =
-            vec![Box::new(ThermoCsv::create(out_dir, thermo_trigger)?)];
+            vec![Box::new(ThermoCsv::create(out_dir, "", thermo_trigger)?)];
         if input.output.trajectory_every > 0 {
             observers.push(Box::new(TrajectoryXyz::create(
                 &out_dir.join("trajectory.xyz"),
                 Trigger::Every(input.output.trajectory_every),
             )?));
         }
-        let total_steps: u64 = input.stages.iter().map(StageSpec::steps).sum();
+        let main_steps: u64 = input.stages.iter().map(StageSpec::steps).sum();
+        let particle_steps: u64 = input
+            .stages
+            .iter()
+            .map(|s| match s {
+                StageSpec::EquilibrateParticles(md) => 2 * md.steps,
+                _ => 0,
+            })
+            .sum();
         eprintln!(
-            "sintermd: {} atoms, {total_steps} steps in {} stage(s), {} threads",
-            state.system.len(),
+            "sintermd: {} atoms, {main_steps} steps in {} stage(s){}, {} threads",
+            system.len(),
             input.stages.len(),
+            if particle_steps > 0 {
+                format!(" (+ {particle_steps} particle steps)")
+            } else {
+                String::new()
+            },
             rayon::current_num_threads()
         );
-        engine.compute(&mut state.system, 0)?;
-        let thermo = ThermoSample::measure(&state.system, engine.output(), 0, 0.0);
+        let potential = build_potential(&input.potential, &system.species, base)?;
+        let main = Track::new(system, potential, input, observers, main_steps)?;
         Ok(Runner {
+            input,
+            base: base.to_path_buf(),
             out_dir: out_dir.to_path_buf(),
-            state,
-            engine,
-            observers,
-            progress: Progress::new(total_steps),
-            total_steps,
-            thermo,
-            integrator: None,
-            started: false,
+            main,
+            particles,
+            progress: Progress::new(main_steps + particle_steps),
+            steps_done: 0,
+            atom_steps: 0.0,
             sections: Vec::new(),
             wall: 0.0,
+            neck_formed: None,
         })
-    }
-
-    /// Thermodynamic quantities now, with the current stage's degrees of freedom and conserved
-    /// quantity.
-    fn measure(&self) -> ThermoSample {
-        match &self.integrator {
-            Some(integrator) => integrator.measure(&self.state, self.engine.output()),
-            None => ThermoSample::measure(
-                &self.state.system,
-                self.engine.output(),
-                self.state.step,
-                self.state.time,
-            ),
-        }
-    }
-
-    /// Makes the run's first observation (step 0) once the first stage has started (so that
-    /// stage-start momentum removal and the stage's degrees of freedom are reflected).
-    fn observe_start(&mut self) -> Result<()> {
-        if !self.started {
-            self.started = true;
-            self.observe_run(self.total_steps == 0)?;
-        }
-        Ok(())
-    }
-
-    /// Calls the run-wide observers whose trigger fires at the current step.
-    fn observe_run(&mut self, last: bool) -> Result<()> {
-        let step = self.state.step;
-        if !self
-            .observers
-            .iter()
-            .any(|o| o.trigger().fires(step, step == 0, last))
-        {
-            return Ok(());
-        }
-        self.thermo = self.measure();
-        let frame = Frame {
-            state: &self.state,
-            forces: self.engine.output(),
-            thermo: &self.thermo,
-        };
-        for o in self.observers.iter_mut() {
-            if o.trigger().fires(step, step == 0, last) {
-                o.observe(&frame)?;
-            }
-        }
-        Ok(())
     }
 
     fn md_stage(
@@ -217,76 +210,52 @@ impl Runner {
         md: &MdStage,
         integrator: StageIntegrator,
     ) -> Result<()> {
-        self.state.stage = k;
-        self.state.stage_step = 0;
-        self.state.stage_start_time = self.state.time;
-        integrator.begin(&mut self.state);
-        let ensemble = integrator.describe();
-        self.integrator = Some(integrator);
-        self.observe_start()?;
-        let mut stage_observers = md
-            .observers
-            .iter()
-            .map(|spec| spec.build(&self.state.system, &self.out_dir, &format!("{name}_")))
-            .collect::<Result<Vec<_>>>()?;
-        let thermo = || self.measure();
-        observe_stage(
-            &mut stage_observers,
-            &self.state,
-            &self.engine,
-            thermo,
-            md.steps == 0,
-        )?;
         let start = Instant::now();
-        for _ in 0..md.steps {
-            if let Some(integrator) = &self.integrator {
-                integrator.step(&mut self.state, &mut self.engine)?;
-            }
-            let last_of_stage = self.state.stage_step == md.steps;
-            self.observe_run(self.state.step == self.total_steps)?;
-            let thermo = || self.measure();
-            observe_stage(
-                &mut stage_observers,
-                &self.state,
-                &self.engine,
-                thermo,
-                last_of_stage,
-            )?;
-            let (state, engine) = (&self.state, &self.engine);
-            self.progress.update(state.step, || {
+        let (progress, done) = (&mut self.progress, &mut self.steps_done);
+        let outcome = self.main.run_md(
+            k,
+            md,
+            integrator,
+            &self.out_dir,
+            &format!("{name}_"),
+            &mut |t: &Track| {
+                *done += 1;
                 let energy =
-                    engine.output().energy + crate::md::thermo::kinetic_energy(&state.system);
-                format!("{name}: t = {:.3} ps, E = {energy:.6} eV", state.time)
-            });
-        }
+                    t.engine.output().energy + crate::md::thermo::kinetic_energy(&t.state.system);
+                progress.update(*done, || {
+                    format!("{name}: t = {:.3} ps, E = {energy:.6} eV", t.state.time)
+                });
+            },
+        )?;
         self.wall += start.elapsed().as_secs_f64();
-        let mut figures = Vec::new();
-        for o in &mut stage_observers {
-            figures.extend(o.finish()?);
+        self.atom_steps += self.main.state.system.len() as f64 * md.steps as f64;
+        if self.neck_formed.is_none() {
+            self.neck_formed = outcome.neck_formed;
         }
         self.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
-            facts: vec![format!(
+            facts: std::iter::once(format!(
                 "molecular dynamics, {} steps of {} ps ({} ps)",
                 md.steps,
                 md.timestep,
                 md.steps as f64 * md.timestep
-            )]
-            .into_iter()
-            .chain(ensemble)
+            ))
+            .chain(outcome.ensemble)
+            .chain(outcome.notes)
             .collect(),
-            figures,
+            figures: outcome.figures,
         });
         Ok(())
     }
 
     fn minimize_stage(&mut self, k: usize, name: &str, stage: &MinimizeStage) -> Result<()> {
-        self.state.stage = k;
-        self.state.stage_step = 0;
-        self.integrator = None;
-        self.observe_start()?;
+        let track = &mut self.main;
+        track.state.stage = k;
+        track.state.stage_step = 0;
+        track.integrator = None;
+        track.observe_start()?;
         let start = Instant::now();
-        let report = fire_minimize(&mut self.state.system, &mut self.engine, &stage.fire)?;
+        let report = fire_minimize(&mut track.state.system, &mut track.engine, &stage.fire)?;
         self.wall += start.elapsed().as_secs_f64();
         eprintln!(
             "{name}: FIRE minimisation, {} iterations, E {:.6} -> {:.6} eV, |F| = {:.3e} eV/A (stopped by {})",
@@ -300,39 +269,179 @@ impl Runner {
             title: format!("Stage {}: {name}", k + 1),
             facts: vec![
                 format!("FIRE minimisation: {} iterations, stopped by the {} criterion", report.iterations, report.stopped_by),
-                format!("energy {:.6} eV -> {:.6} eV; final |F| = {:.3e} eV/A, largest component {:.3e} eV/A", report.initial_energy, report.final_energy, report.final_force_norm, report.final_max_force),
+                format!(
+                    "energy {:.6} eV -> {:.6} eV; final |F| = {:.3e} eV/A, largest component {:.3e} eV/A",
+                    report.initial_energy, report.final_energy, report.final_force_norm, report.final_max_force
+                ),
             ],
             figures: Vec::new(),
         });
         Ok(())
     }
 
+    /// Runs `md` on each particle alone and keeps the equilibrated particles.
+    fn equilibrate_particles(&mut self, k: usize, name: &str, md: &MdStage) -> Result<()> {
+        let particles = self
+            .particles
+            .clone()
+            .expect("checked: the structure is a pair");
+        let temperature = md
+            .thermostat
+            .as_ref()
+            .map(|t| t.ramp().start)
+            .or(self.input.velocities.as_ref().map(|v| v.temperature))
+            .unwrap_or(0.0);
+        let mut facts = vec![format!(
+            "each particle on its own: molecular dynamics, {} steps of {} ps ({} ps); initial velocities at {temperature} K",
+            md.steps,
+            md.timestep,
+            md.steps as f64 * md.timestep
+        )];
+        let mut figures = Vec::new();
+        let mut relaxed = Vec::new();
+        let start = Instant::now();
+        for (p, particle) in particles.iter().enumerate() {
+            let label = format!("particle{}", p + 1);
+            let prefix = format!("{name}_{label}_");
+            let mut system = particle.system.clone();
+            maxwell_boltzmann(
+                &mut system,
+                temperature,
+                &mut SimRng::seed_from_u64(self.input.seed.wrapping_add(1 + p as u64)),
+            );
+            let thermo_trigger = match self.input.output.thermo_every {
+                0 => Trigger::Ends,
+                n => Trigger::Every(n),
+            };
+            let observers: Vec<Box<dyn Observer>> = vec![Box::new(ThermoCsv::create(
+                &self.out_dir,
+                &prefix,
+                thermo_trigger,
+            )?)];
+            let potential = build_potential(&self.input.potential, &system.species, &self.base)?;
+            let mut track = Track::new(system, potential, self.input, observers, md.steps)?;
+            let integrator = md
+                .integrator(&track.state.system)
+                .map_err(|e| in_stage(&format!("stage {} (\"{name}\"), {label}", k + 1), e))?;
+            let (progress, done) = (&mut self.progress, &mut self.steps_done);
+            let outcome = track.run_md(
+                k,
+                md,
+                integrator,
+                &self.out_dir,
+                &prefix,
+                &mut |t: &Track| {
+                    *done += 1;
+                    progress.update(*done, || {
+                        format!(
+                            "{name} {label}: t = {:.3} ps, T = {:.1} K",
+                            t.state.time, t.thermo.temperature
+                        )
+                    });
+                },
+            )?;
+            if p == 0 {
+                facts.extend(outcome.ensemble);
+            }
+            let final_thermo = track.measure();
+            facts.push(format!(
+                "{label}: {} atoms; final T = {:.2} K, potential energy {:.6} eV ({:.6} eV/atom)",
+                track.state.system.len(),
+                final_thermo.temperature,
+                final_thermo.potential,
+                final_thermo.potential / track.state.system.len() as f64
+            ));
+            let labelled = |f: Figure| Figure {
+                caption: format!("{label}: {}", f.caption),
+                ..f
+            };
+            figures.extend(track.finish_observers()?.into_iter().map(labelled));
+            figures.extend(outcome.figures.into_iter().map(labelled));
+            write_lammps_data(
+                &self.out_dir.join(format!("{prefix}final.data")),
+                &track.state.system,
+                &format!("sintermd {name}: {label} after {} steps", md.steps),
+            )?;
+            self.atom_steps += track.state.system.len() as f64 * md.steps as f64;
+            relaxed.push(particle.with_relaxed_atoms(&track.state.system)?);
+        }
+        self.wall += start.elapsed().as_secs_f64();
+        let second = relaxed.pop().expect("two particles");
+        let first = relaxed.pop().expect("two particles");
+        self.particles = Some([first, second]);
+        self.sections.push(Section {
+            title: format!("Stage {}: {name}", k + 1),
+            facts,
+            figures,
+        });
+        Ok(())
+    }
+
+    /// Places the particles with the pair geometry; the result becomes the main system.
+    fn assemble_stage(&mut self, k: usize, name: &str, stage: &AssembleStage) -> Result<()> {
+        let pair = self.input.pair().expect("checked: the structure is a pair");
+        let [first, second] = self
+            .particles
+            .as_ref()
+            .expect("checked: the structure is a pair");
+        let mut geometry = pair.geometry.clone();
+        if let Some(gap) = stage.gap {
+            geometry.gap = gap;
+        }
+        let assembly = assemble(first, second, &geometry)
+            .map_err(|e| in_stage(&format!("stage {} (\"{name}\")", k + 1), e))?;
+        let mut system = assembly.system;
+        define_groups(&mut system, &self.input.groups)?;
+        let natoms = system.len();
+        self.main.replace_system(system)?;
+        let closest = assembly
+            .closest_approach
+            .map(|d| format!("; closest atoms of the two particles {d:.3} A apart"))
+            .unwrap_or_default();
+        self.sections.push(Section {
+            title: format!("Stage {}: {name}", k + 1),
+            facts: vec![
+                format!("{natoms} atoms: the two particles placed with their facets {:?} and {:?} facing", geometry.facets.0, geometry.facets.1),
+                format!("gap {:.4} A ({:?}), facets at {:.4} degrees{closest}", assembly.gap, geometry.gap_between, assembly.angle),
+                format!(
+                    "each particle's linear and angular momentum {}",
+                    if geometry.remove_momentum { "removed" } else { "kept" }
+                ),
+            ],
+            figures: Vec::new(),
+        });
+        eprintln!(
+            "{name}: {natoms} atoms assembled, gap {:.4} A",
+            assembly.gap
+        );
+        Ok(())
+    }
+
     fn finish(mut self, source: Option<(&str, &str)>) -> Result<RunSummary> {
         self.progress.finish();
-        let mut figures: Vec<Figure> = Vec::new();
-        for o in &mut self.observers {
-            figures.extend(o.finish()?);
-        }
-        let system = &self.state.system;
+        let figures: Vec<Figure> = self.main.finish_observers()?;
+        let main = &self.main;
+        let system = &main.state.system;
         write_lammps_data(
             &self.out_dir.join("final.data"),
             system,
-            &format!("sintermd final state, step {}", self.state.step),
+            &format!("sintermd final state, step {}", main.state.step),
         )?;
         let natoms = system.len();
         let summary = RunSummary {
             atoms: natoms,
-            steps: self.state.step,
-            time_ps: self.state.time,
+            steps: main.state.step,
+            time_ps: main.state.time,
             wall_time_s: self.wall,
             atom_steps_per_second: if self.wall > 0.0 {
-                natoms as f64 * self.state.step as f64 / self.wall
+                self.atom_steps / self.wall
             } else {
                 0.0
             },
             threads: rayon::current_num_threads(),
-            neighbor_builds: self.engine.list().builds(),
-            final_thermo: self.measure(),
+            neighbor_builds: main.engine.list().builds(),
+            final_thermo: main.measure(),
+            neck_formed_ps: self.neck_formed,
         };
         let text =
             serde_json::to_string_pretty(&summary).map_err(|e| Error::invalid(e.to_string()))?;
@@ -351,27 +460,31 @@ impl Runner {
             })
             .collect();
         let f = &summary.final_thermo;
+        let mut facts = vec![
+            format!(
+                "{natoms} atoms ({}), potential {}",
+                composition.join(", "),
+                main.engine.potential().name()
+            ),
+            format!(
+                "{} steps, {:.4} ps simulated, {:.2} s wall time, {:.3e} atom-steps/s on {} threads",
+                summary.steps,
+                summary.time_ps,
+                summary.wall_time_s,
+                summary.atom_steps_per_second,
+                summary.threads
+            ),
+            format!(
+                "final: T = {:.2} K, potential {:.6} eV, kinetic {:.6} eV, total {:.6} eV",
+                f.temperature, f.potential, f.kinetic, f.total
+            ),
+        ];
+        if let Some(t) = summary.neck_formed_ps {
+            facts.push(format!("neck formed at t = {t:.3} ps"));
+        }
         let mut sections = vec![Section {
             title: "Run".into(),
-            facts: vec![
-                format!(
-                    "{natoms} atoms ({}), potential {}",
-                    composition.join(", "),
-                    self.engine.potential().name()
-                ),
-                format!(
-                    "{} steps, {:.4} ps simulated, {:.2} s wall time, {:.3e} atom-steps/s on {} threads",
-                    summary.steps,
-                    summary.time_ps,
-                    summary.wall_time_s,
-                    summary.atom_steps_per_second,
-                    summary.threads
-                ),
-                format!(
-                    "final: T = {:.2} K, potential {:.6} eV, kinetic {:.6} eV, total {:.6} eV",
-                    f.temperature, f.potential, f.kinetic, f.total
-                ),
-            ],
+            facts,
             figures,
         }];
         sections.append(&mut self.sections);
@@ -379,33 +492,4 @@ impl Runner {
         write_report(&self.out_dir, "sintermd run report", name, text, &sections)?;
         Ok(summary)
     }
-}
-
-/// Calls the stage observers whose trigger fires at the current stage step.
-fn observe_stage(
-    observers: &mut [Box<dyn Observer>],
-    state: &SimulationState,
-    engine: &ForceEngine,
-    measure: impl FnOnce() -> ThermoSample,
-    last: bool,
-) -> Result<()> {
-    let step = state.stage_step;
-    if !observers
-        .iter()
-        .any(|o| o.trigger().fires(step, step == 0, last))
-    {
-        return Ok(());
-    }
-    let thermo = measure();
-    let frame = Frame {
-        state,
-        forces: engine.output(),
-        thermo: &thermo,
-    };
-    for o in observers.iter_mut() {
-        if o.trigger().fires(step, step == 0, last) {
-            o.observe(&frame)?;
-        }
-    }
-    Ok(())
 }

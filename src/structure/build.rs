@@ -82,6 +82,28 @@ pub struct PairSpec {
     pub geometry: PairGeometry,
 }
 
+impl PairSpec {
+    /// The two particles, with their relaxed atoms where files are given (a copy without its own
+    /// relaxed file shares the first particle's); relative paths are resolved against `base_dir`.
+    pub fn particles(&self, base_dir: &Path) -> Result<(Particle, Particle)> {
+        let built_first = self.first.build()?;
+        let built_second = match &self.second {
+            Some(s) => s.build()?,
+            None => built_first.clone(),
+        };
+        let first = match &self.first_relaxed {
+            Some(path) => relaxed(&built_first, path, base_dir)?,
+            None => built_first.clone(),
+        };
+        let second = match (&self.second_relaxed, &self.second, &self.first_relaxed) {
+            (Some(path), _, _) => relaxed(&built_second, path, base_dir)?,
+            (None, None, Some(_)) => first.clone(),
+            (None, _, _) => built_second,
+        };
+        Ok((first, second))
+    }
+}
+
 /// What a build made, for the user.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct BuildReport {
@@ -192,20 +214,7 @@ impl BuildSpec {
                 Ok(Built { system, report })
             }
             BuildSpec::Pair(pair) => {
-                let built_first = pair.first.build()?;
-                let built_second = match &pair.second {
-                    Some(s) => s.build()?,
-                    None => built_first.clone(),
-                };
-                let first = match &pair.first_relaxed {
-                    Some(path) => relaxed(&built_first, path, base_dir)?,
-                    None => built_first.clone(),
-                };
-                let second = match (&pair.second_relaxed, &pair.second, &pair.first_relaxed) {
-                    (Some(path), _, _) => relaxed(&built_second, path, base_dir)?,
-                    (None, None, Some(_)) => first.clone(),
-                    (None, _, _) => built_second,
-                };
+                let (first, second) = pair.particles(base_dir)?;
                 let assembly = assemble(&first, &second, &pair.geometry)?;
                 let report = BuildReport {
                     atoms: assembly.system.len(),

@@ -1,0 +1,207 @@
+//! One simulated system with its force engine, run-wide observers and current integrator: the
+//! main system of a run, or a particle equilibrated on its own.
+
+use std::path::Path;
+
+use crate::error::Result;
+use crate::input::{Input, MdStage};
+use crate::md::{ForceEngine, SimulationState, StageIntegrator, ThermoSample};
+use crate::output::{Figure, Frame, Observer};
+use crate::potential::Potential;
+use crate::system::System;
+
+/// A system being simulated.
+pub(super) struct Track {
+    pub state: SimulationState,
+    pub engine: ForceEngine,
+    /// Observers over the whole track (thermo, trajectory), triggered by the track's step.
+    observers: Vec<Box<dyn Observer>>,
+    /// The current MD stage's integrator: its degrees of freedom and conserved quantity are what
+    /// thermo output reports (None before the first stage and during minimisation).
+    pub integrator: Option<StageIntegrator>,
+    /// Thermodynamic quantities at the last run-wide observation.
+    pub thermo: ThermoSample,
+    total_steps: u64,
+    /// Whether the first observation (step 0, taken once the first stage has started) was made.
+    started: bool,
+}
+
+/// What an MD stage of a track produced.
+pub(super) struct MdOutcome {
+    /// Figures of the stage's analyses.
+    pub figures: Vec<Figure>,
+    /// The ensemble, for the report.
+    pub ensemble: Vec<String>,
+    /// The analyses' notes, for the report.
+    pub notes: Vec<String>,
+    /// When a neck analysis saw the neck form [ps].
+    pub neck_formed: Option<f64>,
+}
+
+impl Track {
+    /// A track for `system` with `potential`, the input's neighbour settings and seed, and
+    /// run-wide `observers`; `total_steps` is the number of MD steps it will take.
+    pub fn new(
+        system: System,
+        potential: Box<dyn Potential>,
+        input: &Input,
+        observers: Vec<Box<dyn Observer>>,
+        total_steps: u64,
+    ) -> Result<Self> {
+        let mut engine = ForceEngine::new(potential, input.neighbor.clone())?;
+        let mut state = SimulationState::new(system, input.seed);
+        engine.compute(&mut state.system, 0)?;
+        let thermo = ThermoSample::measure(&state.system, engine.output(), 0, 0.0);
+        Ok(Track {
+            state,
+            engine,
+            observers,
+            integrator: None,
+            thermo,
+            total_steps,
+            started: false,
+        })
+    }
+
+    /// Thermodynamic quantities now, with the current stage's degrees of freedom and conserved
+    /// quantity.
+    pub fn measure(&self) -> ThermoSample {
+        match &self.integrator {
+            Some(integrator) => integrator.measure(&self.state, self.engine.output()),
+            None => ThermoSample::measure(
+                &self.state.system,
+                self.engine.output(),
+                self.state.step,
+                self.state.time,
+            ),
+        }
+    }
+
+    /// Makes the first observation (step 0) once the first stage has started (so that stage-start
+    /// momentum removal and the stage's degrees of freedom are reflected).
+    pub fn observe_start(&mut self) -> Result<()> {
+        if !self.started {
+            self.started = true;
+            self.observe(self.total_steps == 0)?;
+        }
+        Ok(())
+    }
+
+    /// Calls the run-wide observers whose trigger fires at the current step.
+    fn observe(&mut self, last: bool) -> Result<()> {
+        let step = self.state.step;
+        if !self
+            .observers
+            .iter()
+            .any(|o| o.trigger().fires(step, step == 0, last))
+        {
+            return Ok(());
+        }
+        self.thermo = self.measure();
+        let frame = Frame {
+            state: &self.state,
+            forces: self.engine.output(),
+            thermo: &self.thermo,
+        };
+        for o in self.observers.iter_mut() {
+            if o.trigger().fires(step, step == 0, last) {
+                o.observe(&frame)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs MD stage `k`: its analyses write `<prefix><analysis>.csv` into
+    /// `out_dir`; `on_step` is called after every step.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run_md(
+        &mut self,
+        k: usize,
+        md: &MdStage,
+        integrator: StageIntegrator,
+        out_dir: &Path,
+        prefix: &str,
+        on_step: &mut dyn FnMut(&Track),
+    ) -> Result<MdOutcome> {
+        self.state.stage = k;
+        self.state.stage_step = 0;
+        self.state.stage_start_time = self.state.time;
+        integrator.begin(&mut self.state);
+        let ensemble = integrator.describe();
+        self.integrator = Some(integrator);
+        self.observe_start()?;
+        let mut stage_observers = md
+            .observers
+            .iter()
+            .map(|spec| spec.build(&self.state.system, out_dir, prefix))
+            .collect::<Result<Vec<_>>>()?;
+        self.observe_stage(&mut stage_observers, md.steps == 0)?;
+        for _ in 0..md.steps {
+            if let Some(integrator) = &self.integrator {
+                integrator.step(&mut self.state, &mut self.engine)?;
+            }
+            self.observe(self.state.step == self.total_steps)?;
+            self.observe_stage(&mut stage_observers, self.state.stage_step == md.steps)?;
+            on_step(self);
+        }
+        let mut figures = Vec::new();
+        let mut notes = Vec::new();
+        let mut neck_formed = None;
+        for o in &mut stage_observers {
+            figures.extend(o.finish()?);
+            for note in o.notes() {
+                if note.key == "neck_formed_ps" && neck_formed.is_none() {
+                    neck_formed = note.value;
+                }
+                notes.push(note.text);
+            }
+        }
+        Ok(MdOutcome {
+            figures,
+            ensemble,
+            notes,
+            neck_formed,
+        })
+    }
+
+    /// Calls the stage observers whose trigger fires at the current stage step.
+    fn observe_stage(&self, observers: &mut [Box<dyn Observer>], last: bool) -> Result<()> {
+        let step = self.state.stage_step;
+        if !observers
+            .iter()
+            .any(|o| o.trigger().fires(step, step == 0, last))
+        {
+            return Ok(());
+        }
+        let thermo = self.measure();
+        let frame = Frame {
+            state: &self.state,
+            forces: self.engine.output(),
+            thermo: &thermo,
+        };
+        for o in observers.iter_mut() {
+            if o.trigger().fires(step, step == 0, last) {
+                o.observe(&frame)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces the atoms (after an assembly), keeping the clock, and recomputes the forces.
+    pub fn replace_system(&mut self, system: System) -> Result<()> {
+        self.state.system = system;
+        self.integrator = None;
+        self.engine
+            .refresh(&mut self.state.system, self.state.step)?;
+        Ok(())
+    }
+
+    /// Ends the run-wide observers and returns their figures.
+    pub fn finish_observers(&mut self) -> Result<Vec<Figure>> {
+        let mut figures = Vec::new();
+        for o in &mut self.observers {
+            figures.extend(o.finish()?);
+        }
+        Ok(figures)
+    }
+}

@@ -4,6 +4,7 @@
 use rayon::prelude::*;
 
 use super::cell::CellGrid;
+use super::schedule::HalfListSchedule;
 use crate::error::{Error, Result};
 use crate::system::{SimBox, Vec3};
 
@@ -20,7 +21,9 @@ const BUILD_CHUNK: usize = 256;
 /// is the same whatever the number of threads that built it.
 ///
 /// Each pair appears twice, once from each side; [`NeighborList::owns`] picks one of the two
-/// entries for potentials that want each pair once.
+/// entries for potentials that want each pair once. The owned entries of a row are its tail
+/// ([`NeighborList::owned_range`]), and [`NeighborList::schedule`] gives an order in which loops
+/// over owned entries may write to both atoms in parallel, deterministically.
 #[derive(Clone, Debug, Default)]
 pub struct NeighborList {
     cutoff: f64,
@@ -32,6 +35,9 @@ pub struct NeighborList {
     zero_image: u16,
     reference: Vec<Vec3>,
     builds: u64,
+    /// Index of the first owned entry of each row.
+    owned_start: Vec<usize>,
+    schedule: HalfListSchedule,
 }
 
 /// One neighbour entry seen from atom `i`.
@@ -174,6 +180,20 @@ impl NeighborList {
             self.neighbors.extend(nb);
             self.images.extend(im);
         }
+        // Rows are sorted by (j, image), and an entry is owned when j > i, or j == i with an
+        // image above the zero image: the owned entries are the tail of each row.
+        self.owned_start.clear();
+        self.owned_start.extend((0..n).map(|i| {
+            let range = self.offsets[i]..self.offsets[i + 1];
+            let zero = self.zero_image;
+            let tail = self.neighbors[range.clone()]
+                .iter()
+                .zip(&self.images[range.clone()])
+                .position(|(&j, &im)| j as usize > i || (j as usize == i && im > zero))
+                .unwrap_or(range.len());
+            range.start + tail
+        }));
+        self.schedule = HalfListSchedule::build(simbox, positions, range);
         self.reference.clear();
         self.reference.extend_from_slice(positions);
         self.builds += 1;
@@ -206,6 +226,32 @@ impl NeighborList {
     /// Index range of row `i` in the flat entry arrays.
     pub fn row_range(&self, i: usize) -> std::ops::Range<usize> {
         self.offsets[i]..self.offsets[i + 1]
+    }
+
+    /// Index range (in the flat entry arrays) of the entries of row `i` that `i` owns
+    /// ([`NeighborList::owns`]): the tail of the row.
+    pub fn owned_range(&self, i: usize) -> std::ops::Range<usize> {
+        self.owned_start[i]..self.offsets[i + 1]
+    }
+
+    /// Flat array of neighbour indices of all rows (row `i` is [`NeighborList::row_range`]).
+    pub fn all_neighbors(&self) -> &[u32] {
+        &self.neighbors
+    }
+
+    /// Flat array of image codes of all rows.
+    pub fn all_images(&self) -> &[u16] {
+        &self.images
+    }
+
+    /// Translations [A] of all image codes, indexed by code.
+    pub fn shifts(&self) -> &[Vec3] {
+        &self.shifts
+    }
+
+    /// The parallel schedule for loops over owned entries that write to both atoms.
+    pub fn schedule(&self) -> &HalfListSchedule {
+        &self.schedule
     }
 
     /// The neighbours of atom `i` with their separations, computed from `positions` [A].

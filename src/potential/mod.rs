@@ -9,6 +9,7 @@
 //! Pair potentials supply only a [`pair::PairKernel`]; the neighbour loop, cutoff test, per-atom
 //! energies and virial are written once in [`pair::compute_pair`].
 
+pub mod eam;
 pub mod lammps;
 pub mod lj;
 pub mod pair;

@@ -47,11 +47,9 @@ pub fn run_file(input_path: &Path, out_dir: &Path) -> Result<RunSummary> {
     run_input(&input, &base_dir(input_path), out_dir).map_err(|e| e.in_file(input_path))
 }
 
-/// Runs `input`, resolving its relative paths against `base`, writing into `out_dir`.
-pub fn run_input(input: &Input, base: &Path, out_dir: &Path) -> Result<RunSummary> {
+/// The state a run of `input` starts from: its structure, with the initial velocities drawn.
+pub fn initial_state(input: &Input, base: &Path) -> Result<SimulationState> {
     let system = input.structure.build(base)?;
-    let potential = build_potential(&input.potential, &system.species, base)?;
-    let mut engine = ForceEngine::new(potential, input.neighbor.clone())?;
     let mut state = SimulationState::new(system, input.seed);
     if let Some(v) = &input.velocities {
         maxwell_boltzmann(
@@ -60,6 +58,30 @@ pub fn run_input(input: &Input, base: &Path, out_dir: &Path) -> Result<RunSummar
             &mut SimRng::seed_from_u64(v.seed),
         );
     }
+    Ok(state)
+}
+
+/// Writes the state a run of the input file at `input_path` starts from as a LAMMPS data file
+/// (atoms, masses, velocities), e.g. to run the same start in LAMMPS.
+pub fn write_initial_state(input_path: &Path, data_path: &Path) -> Result<usize> {
+    let input = Input::read(input_path)?;
+    let state = initial_state(&input, &base_dir(input_path)).map_err(|e| e.in_file(input_path))?;
+    write_lammps_data(
+        data_path,
+        &state.system,
+        &format!(
+            "initial state of {}, written by sintermd",
+            input_path.display()
+        ),
+    )?;
+    Ok(state.system.len())
+}
+
+/// Runs `input`, resolving its relative paths against `base`, writing into `out_dir`.
+pub fn run_input(input: &Input, base: &Path, out_dir: &Path) -> Result<RunSummary> {
+    let mut state = initial_state(input, base)?;
+    let potential = build_potential(&input.potential, &state.system.species, base)?;
+    let mut engine = ForceEngine::new(potential, input.neighbor.clone())?;
     std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
 
     let thermo_trigger = match input.output.thermo_every {

@@ -1,0 +1,225 @@
+//! The three passes of an EAM evaluation (Daw & Baskes, Phys. Rev. B 29, 6443 (1984)):
+//!
+//! 1. density: rho_i = sum_j rho_{t_j -> t_i}(r_ij);
+//! 2. embedding: F_i(rho_i) and its derivative F'_i;
+//! 3. force: for each pair, with phi = (r phi)/r,
+//!    dE/dr_ij = F'_i rho'_{j->i}(r) + F'_j rho'_{i->j}(r) + phi'(r), and
+//!    f_i = -dE/dr_ij (x_i - x_j)/r_ij.
+//!
+//! The pair passes visit each pair once (the owned tail of each neighbour-list row) and add its
+//! contribution to both atoms, block colour by block colour ([`HalfListSchedule`]): blocks of
+//! one colour run in parallel and never share an atom, so there are no races and every sum is
+//! formed in the same order for any number of threads.
+//!
+//! [`HalfListSchedule`]: crate::neighbor::HalfListSchedule
+
+use rayon::prelude::*;
+
+use super::packed::PairTables;
+use super::spline::{SplineTable, derivative, locate, value};
+use crate::neighbor::NeighborList;
+use crate::neighbor::schedule::COLOURS;
+use crate::potential::Configuration;
+use crate::system::Vec3;
+
+/// Atoms per work unit in per-atom loops.
+const ATOM_CHUNK: usize = 512;
+
+/// The distance grid and cutoff the pair passes use.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DistanceGrid {
+    /// Squared cutoff [A^2].
+    pub cutoff_squared: f64,
+    /// 1 / dr [1/A].
+    pub inverse_dr: f64,
+    /// Number of grid points.
+    pub points: usize,
+}
+
+/// A raw pointer that may be shared between threads; every use must write disjoint elements.
+#[derive(Clone, Copy)]
+struct SharedMut<T>(*mut T);
+// SAFETY: used only by the scheduled passes, whose blocks of one colour touch disjoint atoms.
+unsafe impl<T> Send for SharedMut<T> {}
+unsafe impl<T> Sync for SharedMut<T> {}
+
+impl<T> SharedMut<T> {
+    /// # Safety
+    /// `k` must be in bounds, and no other thread may access element `k` meanwhile.
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn at(&self, k: usize) -> &mut T {
+        unsafe { &mut *self.0.add(k) }
+    }
+}
+
+/// Runs `visit(i)` for every atom, colour by colour, blocks of a colour in parallel.
+fn for_each_scheduled_atom(list: &NeighborList, visit: impl Fn(usize) + Sync) {
+    let schedule = list.schedule();
+    for colour in 0..COLOURS {
+        schedule
+            .colour_blocks(colour)
+            .into_par_iter()
+            .for_each(|b| {
+                for &i in schedule.block_atoms(b) {
+                    visit(i as usize);
+                }
+            });
+    }
+}
+
+/// Pass 1: the host density of every atom, `rho_i = sum_j rho_{t_j -> t_i}(r_ij)`, into
+/// `density` (resized and zeroed here).
+pub fn density_pass<T: PairTables>(
+    tables: &T,
+    grid: DistanceGrid,
+    config: Configuration<'_>,
+    list: &NeighborList,
+    density: &mut Vec<f64>,
+) {
+    let n = config.positions.len();
+    density.clear();
+    density.resize(n, 0.0);
+    let rho = SharedMut(density.as_mut_ptr());
+    let (positions, types) = (config.positions, config.types);
+    let (neighbors, images, shifts) = (list.all_neighbors(), list.all_images(), list.shifts());
+    for_each_scheduled_atom(list, |i| {
+        let xi = positions[i];
+        let ti = if T::BY_SPECIES { types[i] } else { 0 };
+        let mut sum = 0.0;
+        let range = list.owned_range(i);
+        for (&j, &image) in neighbors[range.clone()].iter().zip(&images[range]) {
+            let j = j as usize;
+            let d = positions[j] + shifts[image as usize] - xi;
+            let r2 = d.norm_squared();
+            if r2 < grid.cutoff_squared {
+                let (m, p) = locate(r2.sqrt(), grid.inverse_dr, grid.points);
+                let tj = if T::BY_SPECIES { types[j] } else { 0 };
+                let (at_i, at_j) = tables.densities(ti, tj, m, p);
+                sum += at_i;
+                // SAFETY: j is in this block or an adjacent one, which no other thread is
+                // visiting (see HalfListSchedule).
+                unsafe { *rho.at(j) += at_j };
+            }
+        }
+        // SAFETY: as above, i is in the block being visited.
+        unsafe { *rho.at(i) += sum };
+    });
+}
+
+/// Pass 2: embedding energy F(rho_i) [eV] into `energy` and its derivative F'(rho_i) into
+/// `slope`, per atom (`embedding[species]`). Past the last tabulated density `rho_max`, the
+/// slope stays that of the table's end and the energy is extrapolated linearly (LAMMPS).
+pub fn embedding_pass(
+    embedding: &[SplineTable],
+    rho_max: f64,
+    density: &[f64],
+    types: &[u32],
+    energy: &mut [f64],
+    slope: &mut Vec<f64>,
+) {
+    slope.clear();
+    slope.resize(density.len(), 0.0);
+    energy
+        .par_chunks_mut(ATOM_CHUNK)
+        .zip(slope.par_chunks_mut(ATOM_CHUNK))
+        .enumerate()
+        .for_each(|(chunk, (e, s))| {
+            let first = chunk * ATOM_CHUNK;
+            for k in 0..e.len() {
+                let i = first + k;
+                let rho = density[i];
+                let table = &embedding[types[i] as usize];
+                let (m, p) = locate(rho, 1.0 / table.delta, table.len());
+                let c = &table.coefficients[m];
+                let fp = derivative(c, p);
+                let mut f = value(c, p);
+                if rho > rho_max {
+                    f += fp * (rho - rho_max);
+                }
+                s[k] = fp;
+                e[k] = f;
+            }
+        });
+}
+
+/// Pass 3: forces [eV/A], pair energies (half to each atom) [eV] and per-atom virials [eV],
+/// added to `forces`, `energy` and `virial`, from the embedding slopes `slope`.
+#[allow(clippy::too_many_arguments)]
+pub fn force_pass<T: PairTables>(
+    tables: &T,
+    grid: DistanceGrid,
+    config: Configuration<'_>,
+    list: &NeighborList,
+    slope: &[f64],
+    forces: &mut [Vec3],
+    energy: &mut [f64],
+    virial: &mut [[f64; 6]],
+) {
+    let (positions, types) = (config.positions, config.types);
+    let (neighbors, images, shifts) = (list.all_neighbors(), list.all_images(), list.shifts());
+    let force = SharedMut(forces.as_mut_ptr());
+    let energy = SharedMut(energy.as_mut_ptr());
+    let virial = SharedMut(virial.as_mut_ptr());
+    for_each_scheduled_atom(list, |i| {
+        let xi = positions[i];
+        let ti = if T::BY_SPECIES { types[i] } else { 0 };
+        let fp_i = slope[i];
+        let mut fi = Vec3::zeros();
+        let mut ei = 0.0;
+        let mut wi = [0.0; 6];
+        let range = list.owned_range(i);
+        for (&j, &image) in neighbors[range.clone()].iter().zip(&images[range]) {
+            let j = j as usize;
+            let d = positions[j] + shifts[image as usize] - xi;
+            let r2 = d.norm_squared();
+            if r2 >= grid.cutoff_squared {
+                continue;
+            }
+            let r = r2.sqrt();
+            let (m, p) = locate(r, grid.inverse_dr, grid.points);
+            let tj = if T::BY_SPECIES { types[j] } else { 0 };
+            let t = tables.terms(ti, tj, m, p);
+            let recip = 1.0 / r;
+            let phi = t.r_phi * recip;
+            let phi_slope = t.r_phi_slope * recip - phi * recip;
+            let de_dr = fp_i * t.density_slope_at_i + slope[j] * t.density_slope_at_j + phi_slope;
+            let fpair = -de_dr * recip;
+            // Force on j is fpair (x_j - x_i) = fpair d, on i the opposite.
+            let fd = fpair * d;
+            fi -= fd;
+            let half_phi = 0.5 * phi;
+            ei += half_phi;
+            let h = 0.5 * fpair;
+            let w = [
+                h * d.x * d.x,
+                h * d.y * d.y,
+                h * d.z * d.z,
+                h * d.x * d.y,
+                h * d.x * d.z,
+                h * d.y * d.z,
+            ];
+            for k in 0..6 {
+                wi[k] += w[k];
+            }
+            // SAFETY: j is in this block or an adjacent one, which no other thread is visiting.
+            unsafe {
+                *force.at(j) += fd;
+                *energy.at(j) += half_phi;
+                let wj = virial.at(j);
+                for k in 0..6 {
+                    wj[k] += w[k];
+                }
+            }
+        }
+        // SAFETY: i is in the block being visited.
+        unsafe {
+            *force.at(i) += fi;
+            *energy.at(i) += ei;
+            let w = virial.at(i);
+            for k in 0..6 {
+                w[k] += wi[k];
+            }
+        }
+    });
+}

@@ -62,6 +62,13 @@ fn funcfl_tables(
         };
         let (ilo, ihi) = type_range(i, n)?;
         let (jlo, jhi) = type_range(j, n)?;
+        let types = ilo.max(jlo)..=ihi.min(jhi);
+        if types.is_empty() {
+            return Err(Error::invalid(format!(
+                "pair_coeff \"{}\": pair_style eam sets only I I pairs; mixed pairs follow from the files",
+                c.join(" ")
+            )));
+        }
         // LAMMPS reads each distinct file name once, and counts it even if no type keeps it.
         let k = match names.iter().position(|f| f == file) {
             Some(k) => k,
@@ -71,16 +78,8 @@ fn funcfl_tables(
                 files.len() - 1
             }
         };
-        let mut count = 0;
-        for t in ilo.max(jlo)..=ihi.min(jhi) {
+        for t in types {
             assignment[t - 1] = Some(k);
-            count += 1;
-        }
-        if count == 0 {
-            return Err(Error::invalid(format!(
-                "pair_coeff \"{}\": pair_style eam sets only I I pairs; mixed pairs follow from the files",
-                c.join(" ")
-            )));
         }
     }
     let assignment = assignment

@@ -53,18 +53,29 @@ impl<T> SharedMut<T> {
     }
 }
 
+/// Below this many atoms the pair passes run on the calling thread: the 27 synchronisations
+/// per pass would cost more than they save. (The order of sums is the same either way.)
+const PARALLEL_ATOMS: usize = 1000;
+
 /// Runs `visit(i)` for every atom, colour by colour, blocks of a colour in parallel.
 fn for_each_scheduled_atom(list: &NeighborList, visit: impl Fn(usize) + Sync) {
     let schedule = list.schedule();
+    let parallel = list.len() >= PARALLEL_ATOMS && rayon::current_num_threads() > 1;
     for colour in 0..COLOURS {
-        schedule
-            .colour_blocks(colour)
-            .into_par_iter()
-            .for_each(|b| {
+        let blocks = schedule.colour_blocks(colour);
+        if parallel && blocks.len() > 1 {
+            blocks.into_par_iter().for_each(|b| {
                 for &i in schedule.block_atoms(b) {
                     visit(i as usize);
                 }
             });
+        } else {
+            for b in blocks {
+                for &i in schedule.block_atoms(b) {
+                    visit(i as usize);
+                }
+            }
+        }
     }
 }
 

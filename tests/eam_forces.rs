@@ -173,4 +173,9 @@ fn scheduled_passes_match_the_plain_implementation_for_any_thread_count() {
     for threads in [2, 3, 5] {
         assert_eq!(run(threads), one, "{threads} threads");
     }
+    // Forces alone are the same, bit for bit.
+    let mut p = pot.clone();
+    let mut forces = ForceOutput::default();
+    p.compute_forces(config, &list, &mut forces);
+    assert_eq!(forces.forces, one.forces);
 }

@@ -58,6 +58,16 @@ impl ForceEngine {
     /// `system.forces`. At steps that are multiples of `every`, rebuilds the list if some atom has
     /// moved more than half the skin, wrapping positions into the box first.
     pub fn compute(&mut self, system: &mut System, step: u64) -> Result<&ForceOutput> {
+        self.evaluate(system, step, true)
+    }
+
+    /// Like [`ForceEngine::compute`], but energies and virials of the output may be stale (for
+    /// steps whose energies nobody reads); forces are identical.
+    pub fn compute_forces(&mut self, system: &mut System, step: u64) -> Result<&ForceOutput> {
+        self.evaluate(system, step, false)
+    }
+
+    fn evaluate(&mut self, system: &mut System, step: u64, energies: bool) -> Result<&ForceOutput> {
         let stale = self.list.len() != system.len();
         if stale
             || (step.is_multiple_of(self.settings.every)
@@ -71,8 +81,13 @@ impl ForceEngine {
             positions: &system.positions,
             types: &system.types,
         };
-        self.potential.compute(config, &self.list, &mut self.output);
-        if let Some(i) = self.output.first_non_finite() {
+        if energies {
+            self.potential.compute(config, &self.list, &mut self.output);
+        } else {
+            self.potential
+                .compute_forces(config, &self.list, &mut self.output);
+        }
+        if let Some(i) = self.output.first_non_finite(energies) {
             return Err(Error::Physics(format!(
                 "step {step}: the force or energy of atom {} is not finite (atoms too close, or a \
                  timestep too large?)",

@@ -12,6 +12,9 @@ use crate::system::{SimBox, Vec3};
 /// computed from it) does not depend on the number of threads.
 const BUILD_CHUNK: usize = 256;
 
+/// Candidates whose distances are computed together.
+const RUN: usize = 128;
+
 /// A full neighbour list in compressed-row form.
 ///
 /// Row `i` holds every neighbour `j` of atom `i` within `cutoff + skin`, each with the periodic
@@ -109,7 +112,9 @@ impl NeighborList {
         if !(range > 0.0) {
             return Err(Error::invalid("neighbour list radius must be positive"));
         }
-        let grid = CellGrid::build(simbox, positions, range);
+        // Cells half the list radius wide: the 5x5x5 stencil holds about 40 % fewer candidates
+        // than 3x3x3 cells one radius wide.
+        let grid = CellGrid::build(simbox, positions, range, 0.5 * range);
         let counts = grid.shift_counts();
         let total_shifts: usize = counts.iter().product();
         if total_shifts > u16::MAX as usize {
@@ -134,6 +139,30 @@ impl NeighborList {
 
         let range2 = range * range;
         let shifts = &self.shifts;
+        let zero_code = total_shifts / 2;
+        // Coordinates in cell order, so that each stencil cell is a contiguous run.
+        let order = grid.atoms_in_cell_order();
+        let mut slot_of = vec![0usize; n];
+        for (k, &a) in order.iter().enumerate() {
+            slot_of[a as usize] = k;
+        }
+        let xs: Vec<f64> = order.iter().map(|&a| positions[a as usize].x).collect();
+        let ys: Vec<f64> = order.iter().map(|&a| positions[a as usize].y).collect();
+        let zs: Vec<f64> = order.iter().map(|&a| positions[a as usize].z).collect();
+        // The stencil of every cell as runs (first, end) in cell order, with the image code.
+        let mut stencil_start = Vec::with_capacity(grid.cells() + 1);
+        let mut stencil: Vec<(u32, u32, u16)> = Vec::new();
+        stencil_start.push(0);
+        for c in 0..grid.cells() {
+            grid.for_each_stencil_run(c, |r, s| {
+                stencil.push((
+                    r.start as u32,
+                    r.end as u32,
+                    encode(s, counts, max_shift) as u16,
+                ));
+            });
+            stencil_start.push(stencil.len());
+        }
         let blocks: Vec<(Vec<usize>, Vec<u32>, Vec<u16>)> = (0..n)
             .collect::<Vec<_>>()
             .par_chunks(BUILD_CHUNK)
@@ -142,23 +171,46 @@ impl NeighborList {
                 let mut nb = Vec::new();
                 let mut im = Vec::new();
                 let mut row: Vec<u64> = Vec::new();
+                let mut r2 = [0.0f64; RUN];
                 for &i in block {
-                    row.clear();
                     let xi = positions[i];
-                    grid.for_each_stencil_cell(i, |members, s| {
-                        let code = encode(s, counts, max_shift);
-                        let shift = shifts[code];
-                        let zero = code == total_shifts / 2;
-                        for &j in members {
-                            if zero && j as usize == i {
-                                continue;
+                    let cell = grid.cell_of(i);
+                    let runs = &stencil[stencil_start[cell]..stencil_start[cell + 1]];
+                    let candidates: usize = runs.iter().map(|&(a, b, _)| (b - a) as usize).sum();
+                    row.clear();
+                    row.resize(candidates, 0);
+                    let mut len = 0;
+                    for &(first, end, code) in runs {
+                        let shift = shifts[code as usize];
+                        let (cx, cy, cz) = (xi.x - shift.x, xi.y - shift.y, xi.z - shift.z);
+                        // The atom's own slot in its own cell, unshifted, is not a neighbour.
+                        let own = if code as usize == zero_code {
+                            slot_of[i]
+                        } else {
+                            usize::MAX
+                        };
+                        let tag = u64::from(code);
+                        let mut start = first as usize;
+                        while start < end as usize {
+                            let stop = (start + RUN).min(end as usize);
+                            // Distances first (a loop the compiler vectorises), then the close
+                            // candidates compacted without branches.
+                            for ((d, x), (y, z)) in r2
+                                .iter_mut()
+                                .zip(&xs[start..stop])
+                                .zip(ys[start..stop].iter().zip(&zs[start..stop]))
+                            {
+                                let (dx, dy, dz) = (x - cx, y - cy, z - cz);
+                                *d = dx * dx + dy * dy + dz * dz;
                             }
-                            let d = positions[j as usize] + shift - xi;
-                            if d.norm_squared() < range2 {
-                                row.push(((j as u64) << 16) | code as u64);
+                            for k in start..stop {
+                                row[len] = (u64::from(order[k]) << 16) | tag;
+                                len += usize::from(r2[k - start] < range2 && k != own);
                             }
+                            start = stop;
                         }
-                    });
+                    }
+                    row.truncate(len);
                     row.sort_unstable();
                     lens.push(row.len());
                     nb.extend(row.iter().map(|&k| (k >> 16) as u32));

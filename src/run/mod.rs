@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::input::{Input, StageSpec, base_dir};
 use crate::io::write_lammps_data;
 use crate::md::velocity::maxwell_boltzmann;
-use crate::md::{ForceEngine, SimRng, SimulationState, ThermoSample, nve_step};
+use crate::md::{ForceEngine, SimRng, SimulationState, ThermoSample, nve_step_with};
 use crate::output::{Frame, Observer, ThermoCsv, TrajectoryXyz, Trigger};
 use crate::potential::build_potential;
 
@@ -123,7 +123,12 @@ pub fn run_input(input: &Input, base: &Path, out_dir: &Path) -> Result<RunSummar
         match stage {
             StageSpec::Md(md) => {
                 for _ in 0..md.steps {
-                    nve_step(&mut state, &mut engine, md.timestep)?;
+                    // Energies and virials are computed only for steps that are observed.
+                    let next = state.step + 1;
+                    let observed = observers
+                        .iter()
+                        .any(|o| o.trigger().fires(next, next == total_steps));
+                    nve_step_with(&mut state, &mut engine, md.timestep, observed)?;
                     let last = state.step == total_steps;
                     if observers
                         .iter()

@@ -38,11 +38,15 @@ pub use spec::EamSpec;
 pub use tables::EamTables;
 
 use self::packed::{MultiSpeciesTables, PairTables, SingleSpeciesTables};
-use self::passes::{DistanceGrid, density_pass, embedding_pass, force_pass};
+use self::passes::{
+    AtomSums, DistanceGrid, density_pass, embedding_pass, force_only_pass, force_pass,
+};
 use self::spline::SplineTable;
 use super::{Configuration, ForceOutput, Potential};
 use crate::error::Result;
 use crate::neighbor::NeighborList;
+use crate::system::Vec3;
+use rayon::prelude::*;
 
 /// The distance tables in the layout the kernel uses.
 #[derive(Clone, Debug)]
@@ -51,6 +55,8 @@ enum Kernel {
     Single(SingleSpeciesTables),
     /// Tables depend on the species.
     Multi(MultiSpeciesTables),
+    /// Placeholder while the tables are lent to an evaluation.
+    Empty,
 }
 
 /// An EAM potential ready to evaluate.
@@ -66,6 +72,9 @@ pub struct Eam {
     density: Vec<f64>,
     /// Scratch: embedding slope F'(rho) of each atom.
     slope: Vec<f64>,
+    /// Scratch: embedding energy of each atom, then force, energy and virial sums.
+    embedding_energy: Vec<f64>,
+    sums: Vec<AtomSums>,
 }
 
 impl Eam {
@@ -95,6 +104,8 @@ impl Eam {
             grid,
             density: Vec::new(),
             slope: Vec::new(),
+            embedding_energy: Vec::new(),
+            sums: Vec::new(),
         })
     }
 
@@ -118,37 +129,75 @@ impl Eam {
         reference::compute(&self.tables, config, list, out)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The three passes with the tables of type `T`, then the per-atom results into `out`
+    /// (only the forces unless `energies`).
     fn run<T: PairTables>(
+        &mut self,
         tables: &T,
-        grid: DistanceGrid,
-        embedding: &[SplineTable],
-        rho_max: f64,
-        density: &mut Vec<f64>,
-        slope: &mut Vec<f64>,
         config: Configuration<'_>,
         list: &NeighborList,
         out: &mut ForceOutput,
+        energies: bool,
     ) {
-        density_pass(tables, grid, config, list, density);
+        let n = config.positions.len();
+        density_pass(tables, self.grid, config, list, &mut self.density);
+        self.embedding_energy.resize(n, 0.0);
         embedding_pass(
-            embedding,
-            rho_max,
-            density,
+            &self.embedding,
+            self.tables.rho_max,
+            &self.density,
             config.types,
-            &mut out.per_atom_energy,
-            slope,
+            &mut self.embedding_energy,
+            &mut self.slope,
         );
-        force_pass(
-            tables,
-            grid,
-            config,
-            list,
-            slope,
-            &mut out.forces,
-            &mut out.per_atom_energy,
-            &mut out.per_atom_virial,
-        );
+        out.resize(n);
+        if !energies {
+            out.forces.fill(Vec3::zeros());
+            force_only_pass(
+                tables,
+                self.grid,
+                config,
+                list,
+                &self.slope,
+                &mut out.forces,
+            );
+            return;
+        }
+        self.sums.clear();
+        self.sums.resize(n, AtomSums::default());
+        force_pass(tables, self.grid, config, list, &self.slope, &mut self.sums);
+        let sums = &self.sums;
+        let embedding_energy = &self.embedding_energy;
+        out.forces
+            .par_iter_mut()
+            .zip(out.per_atom_energy.par_iter_mut())
+            .zip(out.per_atom_virial.par_iter_mut())
+            .enumerate()
+            .with_min_len(1024)
+            .for_each(|(i, ((f, e), w))| {
+                let s = &sums[i];
+                *f = Vec3::new(s.force[0], s.force[1], s.force[2]);
+                *e = embedding_energy[i] + s.energy;
+                *w = s.virial;
+            });
+        out.sum_per_atom();
+    }
+
+    /// Evaluates with the kernel tables lent out, so that `run` may borrow `self` mutably.
+    fn evaluate(
+        &mut self,
+        config: Configuration<'_>,
+        list: &NeighborList,
+        out: &mut ForceOutput,
+        energies: bool,
+    ) {
+        let kernel = std::mem::replace(&mut self.kernel, Kernel::Empty);
+        match &kernel {
+            Kernel::Single(t) => self.run(t, config, list, out, energies),
+            Kernel::Multi(t) => self.run(t, config, list, out, energies),
+            Kernel::Empty => unreachable!("the kernel is always restored"),
+        }
+        self.kernel = kernel;
     }
 }
 
@@ -162,32 +211,15 @@ impl Potential for Eam {
     }
 
     fn compute(&mut self, config: Configuration<'_>, list: &NeighborList, out: &mut ForceOutput) {
-        out.reset(config.positions.len());
-        let rho_max = self.tables.rho_max;
-        match &self.kernel {
-            Kernel::Single(t) => Self::run(
-                t,
-                self.grid,
-                &self.embedding,
-                rho_max,
-                &mut self.density,
-                &mut self.slope,
-                config,
-                list,
-                out,
-            ),
-            Kernel::Multi(t) => Self::run(
-                t,
-                self.grid,
-                &self.embedding,
-                rho_max,
-                &mut self.density,
-                &mut self.slope,
-                config,
-                list,
-                out,
-            ),
-        }
-        out.sum_per_atom();
+        self.evaluate(config, list, out, true);
+    }
+
+    fn compute_forces(
+        &mut self,
+        config: Configuration<'_>,
+        list: &NeighborList,
+        out: &mut ForceOutput,
+    ) {
+        self.evaluate(config, list, out, false);
     }
 }

@@ -177,8 +177,10 @@ impl NeighborList {
                     let cell = grid.cell_of(i);
                     let runs = &stencil[stencil_start[cell]..stencil_start[cell + 1]];
                     let candidates: usize = runs.iter().map(|&(a, b, _)| (b - a) as usize).sum();
-                    row.clear();
-                    row.resize(candidates, 0);
+                    // Every slot up to `len` is written before it is read: grow, never clear.
+                    if row.len() < candidates {
+                        row.resize(candidates, 0);
+                    }
                     let mut len = 0;
                     for &(first, end, code) in runs {
                         let shift = shifts[code as usize];
@@ -210,11 +212,11 @@ impl NeighborList {
                             start = stop;
                         }
                     }
-                    row.truncate(len);
-                    row.sort_unstable();
-                    lens.push(row.len());
-                    nb.extend(row.iter().map(|&k| (k >> 16) as u32));
-                    im.extend(row.iter().map(|&k| (k & 0xffff) as u16));
+                    let found = &mut row[..len];
+                    found.sort_unstable();
+                    lens.push(len);
+                    nb.extend(found.iter().map(|&k| (k >> 16) as u32));
+                    im.extend(found.iter().map(|&k| (k & 0xffff) as u16));
                 }
                 (lens, nb, im)
             })

@@ -40,6 +40,10 @@ pub trait PairTables: Sync {
     /// Whether the tables depend on species (false: the per-atom species are never read).
     const BY_SPECIES: bool;
 
+    /// Whether the density at i due to j always equals that at j due to i (one density
+    /// function for every species pair), so that it is evaluated once per pair.
+    const SYMMETRIC: bool;
+
     /// Densities (at i due to j, at j due to i) for species `ti`, `tj` in interval `m` at
     /// fraction `p`.
     fn densities(&self, ti: u32, tj: u32, m: usize, p: f64) -> (f64, f64);
@@ -108,6 +112,7 @@ impl SingleSpeciesTables {
 
 impl PairTables for SingleSpeciesTables {
     const BY_SPECIES: bool = false;
+    const SYMMETRIC: bool = true;
 
     #[inline(always)]
     fn densities(&self, _ti: u32, _tj: u32, m: usize, p: f64) -> (f64, f64) {
@@ -173,6 +178,7 @@ impl MultiSpeciesTables {
 
 impl PairTables for MultiSpeciesTables {
     const BY_SPECIES: bool = true;
+    const SYMMETRIC: bool = false;
 
     #[inline(always)]
     fn densities(&self, ti: u32, tj: u32, m: usize, p: f64) -> (f64, f64) {

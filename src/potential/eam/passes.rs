@@ -60,63 +60,168 @@ impl<T> SharedMut<T> {
 /// per pass would cost more than they save. (The order of sums is the same either way.)
 const PARALLEL_ATOMS: usize = 1000;
 
-/// Runs `visit(i)` for every atom, colour by colour, blocks of a colour in parallel.
-fn for_each_scheduled_atom(list: &NeighborList, visit: impl Fn(usize) + Sync) {
+/// Runs `visit(scratch, i)` for every atom, colour by colour, blocks of a colour in parallel,
+/// with `scratch` made by `init` once per work unit (not per atom) and reused.
+fn for_each_scheduled_atom<S>(
+    list: &NeighborList,
+    init: impl Fn() -> S + Sync,
+    visit: impl Fn(&mut S, usize) + Sync,
+) {
     let schedule = list.schedule();
     let parallel = list.len() >= PARALLEL_ATOMS && rayon::current_num_threads() > 1;
+    let mut serial_scratch = None;
     for colour in 0..COLOURS {
         let blocks = schedule.colour_blocks(colour);
         if parallel && blocks.len() > 1 {
-            blocks.into_par_iter().for_each(|b| {
+            blocks.into_par_iter().for_each_init(&init, |scratch, b| {
                 for &i in schedule.block_atoms(b) {
-                    visit(i as usize);
+                    visit(scratch, i as usize);
                 }
             });
         } else {
+            let scratch = serial_scratch.get_or_insert_with(&init);
             for b in blocks {
                 for &i in schedule.block_atoms(b) {
-                    visit(i as usize);
+                    visit(scratch, i as usize);
                 }
             }
         }
     }
 }
 
-/// Entries of a row gathered at a time by [`for_each_close_pair`].
+/// Entries of a row gathered at a time, and the size of the batches the pair work runs in.
 const GATHER: usize = 64;
 
-/// Calls `visit(j, d, r2)` for the entries of a row (`neighbors`, `images`) of the atom at `xi`
-/// that lie within the cutoff, with `d = x_j + shift - x_i` [A] and `r2 = |d|^2` [A^2].
-/// Distances are computed for a chunk of entries first and the close ones compacted without
-/// branches, so the work per close pair runs without mispredicted cutoff tests.
+/// The close pairs of one chunk of a row: neighbour, separation `x_j + shift - x_i` [A] (by
+/// component) and squared distance [A^2], for the first `len` slots.
+struct CloseBatch {
+    len: usize,
+    j: [u32; GATHER],
+    dx: [f64; GATHER],
+    dy: [f64; GATHER],
+    dz: [f64; GATHER],
+    r2: [f64; GATHER],
+}
+
+impl CloseBatch {
+    fn new() -> Self {
+        CloseBatch {
+            len: 0,
+            j: [0; GATHER],
+            dx: [0.0; GATHER],
+            dy: [0.0; GATHER],
+            dz: [0.0; GATHER],
+            r2: [0.0; GATHER],
+        }
+    }
+}
+
+/// Calls `visit(batch)` with the entries of a row (`neighbors`, `images`) of the atom at `xi`
+/// that lie within the cutoff, up to [`GATHER`] at a time (with their separations if
+/// `SEPARATIONS`). Distances are computed for a chunk of entries first and the close ones
+/// compacted without branches; the pair work then runs in stages over the whole batch, which
+/// keeps several pairs in flight at once instead of one long chain of dependent operations per
+/// pair.
+///
+/// Every neighbour index must be below `positions.len()` and every image code below
+/// `shifts.len()`, as they are in a list built for these atoms (checked by the callers).
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn for_each_close_pair(
+fn for_each_close_batch<const SEPARATIONS: bool>(
     xi: Vec3,
     neighbors: &[u32],
     images: &[u16],
     positions: &[Vec3],
     shifts: &[Vec3],
     cutoff_squared: f64,
-    mut visit: impl FnMut(usize, Vec3, f64),
+    batch: &mut CloseBatch,
+    mut visit: impl FnMut(&CloseBatch),
 ) {
-    let mut close_j = [0u32; GATHER];
-    let mut close_d = [Vec3::zeros(); GATHER];
-    let mut close_r2 = [0.0f64; GATHER];
     for (nb, im) in neighbors.chunks(GATHER).zip(images.chunks(GATHER)) {
         let mut n = 0;
         for (&j, &image) in nb.iter().zip(im) {
-            let d = positions[j as usize] + shifts[image as usize] - xi;
-            let r2 = d.norm_squared();
+            debug_assert!((j as usize) < positions.len() && (image as usize) < shifts.len());
+            // SAFETY: in bounds, as the callers check (see above).
+            let (xj, s) = unsafe {
+                (
+                    positions.get_unchecked(j as usize),
+                    shifts.get_unchecked(image as usize),
+                )
+            };
+            let dx = xj.x + s.x - xi.x;
+            let dy = xj.y + s.y - xi.y;
+            let dz = xj.z + s.z - xi.z;
+            let r2 = dx * dx + dy * dy + dz * dz;
             // n <= k < GATHER, so the mask never changes n; it lets the compiler drop checks.
             let slot = n & (GATHER - 1);
-            close_j[slot] = j;
-            close_d[slot] = d;
-            close_r2[slot] = r2;
+            batch.j[slot] = j;
+            if SEPARATIONS {
+                batch.dx[slot] = dx;
+                batch.dy[slot] = dy;
+                batch.dz[slot] = dz;
+            }
+            batch.r2[slot] = r2;
             n += usize::from(r2 < cutoff_squared);
         }
-        for k in 0..n {
-            visit(close_j[k] as usize, close_d[k], close_r2[k]);
+        batch.len = n;
+        if n > 0 {
+            visit(batch);
         }
+    }
+}
+
+/// Checks what [`for_each_close_batch`] relies on: a list built for these atoms.
+fn check_list(list: &NeighborList, positions: &[Vec3]) {
+    assert_eq!(
+        list.len(),
+        positions.len(),
+        "neighbour list built for {} atoms, evaluated with {}",
+        list.len(),
+        positions.len()
+    );
+}
+
+/// Distance, grid interval and fraction of each pair of a batch (stage 1 of the pair work).
+struct Located {
+    r: [f64; GATHER],
+    m: [usize; GATHER],
+    p: [f64; GATHER],
+}
+
+/// Per-thread work space of the pair passes.
+struct Scratch {
+    batch: CloseBatch,
+    at: Located,
+    /// Two values per pair (densities at i and j, or fpair and phi).
+    first: [f64; GATHER],
+    second: [f64; GATHER],
+}
+
+impl Scratch {
+    fn new() -> Self {
+        Scratch {
+            batch: CloseBatch::new(),
+            at: Located {
+                r: [0.0; GATHER],
+                m: [0; GATHER],
+                p: [0.0; GATHER],
+            },
+            first: [0.0; GATHER],
+            second: [0.0; GATHER],
+        }
+    }
+}
+
+#[inline(always)]
+fn locate_batch(batch: &CloseBatch, grid: DistanceGrid, out: &mut Located) {
+    let n = batch.len;
+    for k in 0..n {
+        out.r[k] = batch.r2[k].sqrt();
+    }
+    for k in 0..n {
+        let (m, p) = locate(out.r[k], grid.inverse_dr, grid.points);
+        out.m[k] = m;
+        out.p[k] = p;
     }
 }
 
@@ -130,30 +235,47 @@ pub fn density_pass<T: PairTables>(
     density: &mut Vec<f64>,
 ) {
     let n = config.positions.len();
+    check_list(list, config.positions);
     density.clear();
     density.resize(n, 0.0);
     let rho = SharedMut(density.as_mut_ptr());
     let (positions, types) = (config.positions, config.types);
     let (neighbors, images, shifts) = (list.all_neighbors(), list.all_images(), list.shifts());
-    for_each_scheduled_atom(list, |i| {
+    for_each_scheduled_atom(list, Scratch::new, |scratch, i| {
         let ti = if T::BY_SPECIES { types[i] } else { 0 };
         let mut sum = 0.0;
         let range = list.owned_range(i);
-        for_each_close_pair(
+        let Scratch {
+            batch,
+            at,
+            first: at_i,
+            second: at_j,
+        } = scratch;
+        for_each_close_batch::<false>(
             positions[i],
             &neighbors[range.clone()],
             &images[range],
             positions,
             shifts,
             grid.cutoff_squared,
-            |j, _, r2| {
-                let (m, p) = locate(r2.sqrt(), grid.inverse_dr, grid.points);
-                let tj = if T::BY_SPECIES { types[j] } else { 0 };
-                let (at_i, at_j) = tables.densities(ti, tj, m, p);
-                sum += at_i;
-                // SAFETY: j is in this block or an adjacent one, which no other thread is
-                // visiting (see HalfListSchedule).
-                unsafe { *rho.at(j) += at_j };
+            batch,
+            |b| {
+                let n = b.len;
+                locate_batch(b, grid, at);
+                for k in 0..n {
+                    let tj = if T::BY_SPECIES {
+                        types[b.j[k] as usize]
+                    } else {
+                        0
+                    };
+                    (at_i[k], at_j[k]) = tables.densities(ti, tj, at.m[k], at.p[k]);
+                }
+                for k in 0..n {
+                    sum += at_i[k];
+                    // SAFETY: j is in this block or an adjacent one, which no other thread is
+                    // visiting (see HalfListSchedule).
+                    unsafe { *rho.at(b.j[k] as usize) += at_j[k] };
+                }
             },
         );
         // SAFETY: as above, i is in the block being visited.
@@ -209,25 +331,34 @@ pub struct AtomSums {
     pub virial: [f64; 6],
 }
 
-/// `fpair = -(dE/dr)/r` [eV/A^2] and the pair energy phi [eV] of atoms i and j (species `ti`,
-/// `tj`, embedding slopes `fp_i`, `fp_j`) at squared distance `r2` [A^2]:
+/// `fpair = -(dE/dr)/r` [eV/A^2] and the pair energy phi [eV] of every pair of a batch around
+/// atom i (species `ti`, embedding slope `fp_i`), into `fpair` and `phi`:
 /// dE/dr = F'_i rho'_{j->i}(r) + F'_j rho'_{i->j}(r) + phi'(r), phi = (r phi)/r.
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn pair_force<T: PairTables>(
+fn batch_forces<T: PairTables>(
     tables: &T,
     grid: DistanceGrid,
-    (ti, tj): (u32, u32),
-    (fp_i, fp_j): (f64, f64),
-    r2: f64,
-) -> (f64, f64) {
-    let r = r2.sqrt();
-    let (m, p) = locate(r, grid.inverse_dr, grid.points);
-    let t = tables.terms(ti, tj, m, p);
-    let recip = 1.0 / r;
-    let phi = t.r_phi * recip;
-    let phi_slope = t.r_phi_slope * recip - phi * recip;
-    let de_dr = fp_i * t.density_slope_at_i + fp_j * t.density_slope_at_j + phi_slope;
-    (-de_dr * recip, phi)
+    types: &[u32],
+    slope: &[f64],
+    (ti, fp_i): (u32, f64),
+    b: &CloseBatch,
+    at: &mut Located,
+    (fpair, phi): (&mut [f64; GATHER], &mut [f64; GATHER]),
+) {
+    let n = b.len;
+    locate_batch(b, grid, at);
+    for k in 0..n {
+        let j = b.j[k] as usize;
+        let tj = if T::BY_SPECIES { types[j] } else { 0 };
+        let t = tables.terms(ti, tj, at.m[k], at.p[k]);
+        let recip = 1.0 / at.r[k];
+        let phi_k = t.r_phi * recip;
+        let phi_slope = t.r_phi_slope * recip - phi_k * recip;
+        let de_dr = fp_i * t.density_slope_at_i + slope[j] * t.density_slope_at_j + phi_slope;
+        fpair[k] = -de_dr * recip;
+        phi[k] = phi_k;
+    }
 }
 
 /// Pass 3: forces [eV/A], pair energies (half to each atom) [eV] and per-atom virials [eV],
@@ -242,57 +373,75 @@ pub fn force_pass<T: PairTables>(
 ) {
     let (positions, types) = (config.positions, config.types);
     let (neighbors, images, shifts) = (list.all_neighbors(), list.all_images(), list.shifts());
+    check_list(list, positions);
     let shared = SharedMut(sums.as_mut_ptr());
-    for_each_scheduled_atom(list, |i| {
+    for_each_scheduled_atom(list, Scratch::new, |scratch, i| {
         let ti = if T::BY_SPECIES { types[i] } else { 0 };
-        let fp_i = slope[i];
         let mut own = AtomSums::default();
         let range = list.owned_range(i);
-        for_each_close_pair(
+        let Scratch {
+            batch,
+            at,
+            first: fpair,
+            second: phi,
+        } = scratch;
+        for_each_close_batch::<true>(
             positions[i],
             &neighbors[range.clone()],
             &images[range],
             positions,
             shifts,
             grid.cutoff_squared,
-            |j, d, r2| {
-                let tj = if T::BY_SPECIES { types[j] } else { 0 };
-                let (fpair, phi) = pair_force(tables, grid, (ti, tj), (fp_i, slope[j]), r2);
-                // Force on j is fpair (x_j - x_i) = fpair d, on i the opposite.
-                let f = [fpair * d.x, fpair * d.y, fpair * d.z];
-                let half_phi = 0.5 * phi;
-                let h = 0.5 * fpair;
-                let w = [
-                    h * d.x * d.x,
-                    h * d.y * d.y,
-                    h * d.z * d.z,
-                    h * d.x * d.y,
-                    h * d.x * d.z,
-                    h * d.y * d.z,
-                ];
-                // SAFETY: j is in this block or an adjacent one, which no other thread is
-                // visiting (see HalfListSchedule).
-                let sj = unsafe { shared.at(j) };
-                for k in 0..3 {
-                    own.force[k] -= f[k];
-                    sj.force[k] += f[k];
-                }
-                own.energy += half_phi;
-                sj.energy += half_phi;
-                for k in 0..6 {
-                    own.virial[k] += w[k];
-                    sj.virial[k] += w[k];
+            batch,
+            |b| {
+                batch_forces(
+                    tables,
+                    grid,
+                    types,
+                    slope,
+                    (ti, slope[i]),
+                    b,
+                    at,
+                    (fpair, phi),
+                );
+                for k in 0..b.len {
+                    let d = Vec3::new(b.dx[k], b.dy[k], b.dz[k]);
+                    // Force on j is fpair (x_j - x_i) = fpair d, on i the opposite.
+                    let f = [fpair[k] * d.x, fpair[k] * d.y, fpair[k] * d.z];
+                    let half_phi = 0.5 * phi[k];
+                    let h = 0.5 * fpair[k];
+                    let w = [
+                        h * d.x * d.x,
+                        h * d.y * d.y,
+                        h * d.z * d.z,
+                        h * d.x * d.y,
+                        h * d.x * d.z,
+                        h * d.y * d.z,
+                    ];
+                    // SAFETY: j is in this block or an adjacent one, which no other thread is
+                    // visiting (see HalfListSchedule).
+                    let sj = unsafe { shared.at(b.j[k] as usize) };
+                    for c in 0..3 {
+                        own.force[c] -= f[c];
+                        sj.force[c] += f[c];
+                    }
+                    own.energy += half_phi;
+                    sj.energy += half_phi;
+                    for c in 0..6 {
+                        own.virial[c] += w[c];
+                        sj.virial[c] += w[c];
+                    }
                 }
             },
         );
         // SAFETY: i is in the block being visited.
         let si = unsafe { shared.at(i) };
-        for k in 0..3 {
-            si.force[k] += own.force[k];
+        for c in 0..3 {
+            si.force[c] += own.force[c];
         }
         si.energy += own.energy;
-        for k in 0..6 {
-            si.virial[k] += own.virial[k];
+        for c in 0..6 {
+            si.virial[c] += own.virial[c];
         }
     });
 }
@@ -309,36 +458,53 @@ pub fn force_only_pass<T: PairTables>(
 ) {
     let (positions, types) = (config.positions, config.types);
     let (neighbors, images, shifts) = (list.all_neighbors(), list.all_images(), list.shifts());
+    check_list(list, positions);
     let shared = SharedMut(forces.as_mut_ptr());
-    for_each_scheduled_atom(list, |i| {
+    for_each_scheduled_atom(list, Scratch::new, |scratch, i| {
         let ti = if T::BY_SPECIES { types[i] } else { 0 };
-        let fp_i = slope[i];
         let mut own = [0.0; 3];
         let range = list.owned_range(i);
-        for_each_close_pair(
+        let Scratch {
+            batch,
+            at,
+            first: fpair,
+            second: phi,
+        } = scratch;
+        for_each_close_batch::<true>(
             positions[i],
             &neighbors[range.clone()],
             &images[range],
             positions,
             shifts,
             grid.cutoff_squared,
-            |j, d, r2| {
-                let tj = if T::BY_SPECIES { types[j] } else { 0 };
-                let (fpair, _) = pair_force(tables, grid, (ti, tj), (fp_i, slope[j]), r2);
-                let f = [fpair * d.x, fpair * d.y, fpair * d.z];
-                // SAFETY: j is in this block or an adjacent one, which no other thread is
-                // visiting (see HalfListSchedule).
-                let fj = unsafe { shared.at(j) };
-                for k in 0..3 {
-                    own[k] -= f[k];
-                    fj[k] += f[k];
+            batch,
+            |b| {
+                batch_forces(
+                    tables,
+                    grid,
+                    types,
+                    slope,
+                    (ti, slope[i]),
+                    b,
+                    at,
+                    (fpair, phi),
+                );
+                for k in 0..b.len {
+                    let f = [fpair[k] * b.dx[k], fpair[k] * b.dy[k], fpair[k] * b.dz[k]];
+                    // SAFETY: j is in this block or an adjacent one, which no other thread is
+                    // visiting (see HalfListSchedule).
+                    let fj = unsafe { shared.at(b.j[k] as usize) };
+                    for c in 0..3 {
+                        own[c] -= f[c];
+                        fj[c] += f[c];
+                    }
                 }
             },
         );
         // SAFETY: i is in the block being visited.
         let fi = unsafe { shared.at(i) };
-        for k in 0..3 {
-            fi[k] += own[k];
+        for c in 0..3 {
+            fi[c] += own[c];
         }
     });
 }

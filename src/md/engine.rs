@@ -1,5 +1,7 @@
 //! The force engine: a potential, its neighbour list and the latest force evaluation.
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use crate::neighbor::{NeighborList, NeighborSettings};
 use crate::potential::{Configuration, ForceOutput, Potential};
@@ -102,15 +104,22 @@ impl ForceEngine {
 /// Errors if two atoms are closer than [`OVERLAP_DISTANCE`].
 fn check_overlaps(system: &System, list: &NeighborList) -> Result<()> {
     let limit = OVERLAP_DISTANCE * OVERLAP_DISTANCE;
-    for i in 0..system.len() {
-        if let Some(nb) = list.iter_row(i, &system.positions).find(|nb| nb.r2 < limit) {
-            return Err(Error::Physics(format!(
-                "atoms {} and {} overlap (distance {:.4} A < {OVERLAP_DISTANCE} A)",
-                system.ids[i],
-                system.ids[nb.j],
-                nb.r2.sqrt()
-            )));
-        }
+    // In parallel over atoms; the first atom (in index order) with an overlap is reported.
+    let first = (0..system.len())
+        .into_par_iter()
+        .with_min_len(1024)
+        .find_first(|&i| list.iter_row(i, &system.positions).any(|nb| nb.r2 < limit));
+    if let Some(i) = first {
+        let nb = list
+            .iter_row(i, &system.positions)
+            .find(|nb| nb.r2 < limit)
+            .expect("found above");
+        return Err(Error::Physics(format!(
+            "atoms {} and {} overlap (distance {:.4} A < {OVERLAP_DISTANCE} A)",
+            system.ids[i],
+            system.ids[nb.j],
+            nb.r2.sqrt()
+        )));
     }
     Ok(())
 }

@@ -31,6 +31,12 @@ pub enum Command {
     Eval(EvalArgs),
     /// Build a structure (particle, particle pair, lattice block) from a RON file.
     Build(BuildArgs),
+    /// Write the state a run starts from (structure and initial velocities) as a LAMMPS data
+    /// file, e.g. to run the same start in LAMMPS.
+    Prepare(PrepareArgs),
+    /// Generate potential files.
+    #[command(subcommand)]
+    Potential(PotentialCommand),
 }
 
 /// Arguments of `sintermd build`.
@@ -45,6 +51,35 @@ pub struct BuildArgs {
     /// Also write the build report (atom counts, gap) as JSON here.
     #[arg(long)]
     pub report: Option<PathBuf>,
+}
+
+/// Arguments of `sintermd prepare`.
+#[derive(Debug, Args)]
+pub struct PrepareArgs {
+    /// Input file (RON).
+    pub input: PathBuf,
+    /// Output LAMMPS data file.
+    #[arg(short = 'o', long)]
+    pub output: PathBuf,
+}
+
+/// Subcommands of `sintermd potential`.
+#[derive(Debug, Subcommand)]
+pub enum PotentialCommand {
+    /// Write a setfl (eam/alloy) file of the Zhou-Johnson-Wadley 2004 EAM for any mix of its 17
+    /// elements (Cu Ag Au Ni Pd Pt Al Pb Fe Mo Ta W Mg Co Ti Zr Cr).
+    Zhou2004(Zhou2004Args),
+}
+
+/// Arguments of `sintermd potential zhou2004`.
+#[derive(Debug, Args)]
+pub struct Zhou2004Args {
+    /// Elements, in the order of the file (e.g. Pt Fe).
+    #[arg(required = true)]
+    pub elements: Vec<String>,
+    /// Output file (setfl, for pair_style eam/alloy).
+    #[arg(short = 'o', long)]
+    pub output: PathBuf,
 }
 
 /// Arguments of `sintermd run`.
@@ -114,6 +149,12 @@ pub fn main_with(cli: Cli) -> Result<()> {
             eval(&args)
         }
         Command::Build(args) => build(&args),
+        Command::Prepare(args) => {
+            let n = crate::run::write_initial_state(&args.input, &args.output)?;
+            eprintln!("wrote {} ({n} atoms)", args.output.display());
+            Ok(())
+        }
+        Command::Potential(PotentialCommand::Zhou2004(args)) => zhou2004(&args),
     }
 }
 
@@ -148,6 +189,24 @@ fn build(args: &BuildArgs) -> Result<()> {
         let text = serde_json::to_string_pretty(r).map_err(|e| Error::invalid(e.to_string()))?;
         crate::io::write_text(path, &text)?;
     }
+    Ok(())
+}
+
+fn zhou2004(args: &Zhou2004Args) -> Result<()> {
+    let symbols: Vec<&str> = args.elements.iter().map(String::as_str).collect();
+    let command = format!(
+        "sintermd potential zhou2004 {} -o {}",
+        symbols.join(" "),
+        args.output.display()
+    );
+    let file = crate::potential::eam::zhou2004::tabulate(&symbols, &command)?;
+    crate::io::write_text(&args.output, &file.format())?;
+    eprintln!(
+        "wrote {} ({} elements, cutoff {:.6} A)",
+        args.output.display(),
+        symbols.len(),
+        file.cutoff
+    );
     Ok(())
 }
 

@@ -1,5 +1,7 @@
 //! The force engine: a potential, its neighbour list and the latest force evaluation.
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use crate::neighbor::{NeighborList, NeighborSettings};
 use crate::potential::{Configuration, ForceOutput, Potential};
@@ -14,6 +16,9 @@ pub struct ForceEngine {
     list: NeighborList,
     settings: NeighborSettings,
     output: ForceOutput,
+    /// Whether [`ForceEngine::compute`] computes energies and virials (see
+    /// [`ForceEngine::set_energies_needed`]).
+    energies_needed: bool,
 }
 
 impl ForceEngine {
@@ -30,6 +35,7 @@ impl ForceEngine {
             list,
             settings,
             output: ForceOutput::default(),
+            energies_needed: true,
         })
     }
 
@@ -59,13 +65,31 @@ impl ForceEngine {
     /// builds exactly the same list from exactly the same positions.
     pub fn refresh(&mut self, system: &mut System, step: u64) -> Result<&ForceOutput> {
         self.invalidate();
-        self.compute(system, step)
+        self.evaluate(system, step, true)
     }
 
-    /// Computes forces, energies and virial at the current positions and copies the forces into
+    /// Says whether the next calls of [`ForceEngine::compute`] must compute energies and virials
+    /// (default yes). A driver that knows nobody reads them at a step turns them off for it: the
+    /// forces, hence the trajectory, are identical either way.
+    pub fn set_energies_needed(&mut self, needed: bool) {
+        self.energies_needed = needed;
+    }
+
+    /// Computes forces (and, unless turned off with [`ForceEngine::set_energies_needed`],
+    /// energies and virial) at the current positions and copies the forces into
     /// `system.forces`. At steps that are multiples of `every`, rebuilds the list if some atom has
     /// moved more than half the skin, wrapping positions into the box first.
     pub fn compute(&mut self, system: &mut System, step: u64) -> Result<&ForceOutput> {
+        self.evaluate(system, step, self.energies_needed)
+    }
+
+    /// Like [`ForceEngine::compute`], but energies and virials of the output may be stale (for
+    /// steps whose energies nobody reads); forces are identical.
+    pub fn compute_forces(&mut self, system: &mut System, step: u64) -> Result<&ForceOutput> {
+        self.evaluate(system, step, false)
+    }
+
+    fn evaluate(&mut self, system: &mut System, step: u64, energies: bool) -> Result<&ForceOutput> {
         let stale = self.list.len() != system.len();
         if stale
             || (step.is_multiple_of(self.settings.every)
@@ -79,8 +103,13 @@ impl ForceEngine {
             positions: &system.positions,
             types: &system.types,
         };
-        self.potential.compute(config, &self.list, &mut self.output);
-        if let Some(i) = self.output.first_non_finite() {
+        if energies {
+            self.potential.compute(config, &self.list, &mut self.output);
+        } else {
+            self.potential
+                .compute_forces(config, &self.list, &mut self.output);
+        }
+        if let Some(i) = self.output.first_non_finite(energies) {
             return Err(Error::Physics(format!(
                 "step {step}: the force or energy of atom {} is not finite (atoms too close, or a \
                  timestep too large?)",
@@ -95,15 +124,22 @@ impl ForceEngine {
 /// Errors if two atoms are closer than [`OVERLAP_DISTANCE`].
 fn check_overlaps(system: &System, list: &NeighborList) -> Result<()> {
     let limit = OVERLAP_DISTANCE * OVERLAP_DISTANCE;
-    for i in 0..system.len() {
-        if let Some(nb) = list.iter_row(i, &system.positions).find(|nb| nb.r2 < limit) {
-            return Err(Error::Physics(format!(
-                "atoms {} and {} overlap (distance {:.4} A < {OVERLAP_DISTANCE} A)",
-                system.ids[i],
-                system.ids[nb.j],
-                nb.r2.sqrt()
-            )));
-        }
+    // In parallel over atoms; the first atom (in index order) with an overlap is reported.
+    let first = (0..system.len())
+        .into_par_iter()
+        .with_min_len(1024)
+        .find_first(|&i| list.iter_row(i, &system.positions).any(|nb| nb.r2 < limit));
+    if let Some(i) = first {
+        let nb = list
+            .iter_row(i, &system.positions)
+            .find(|nb| nb.r2 < limit)
+            .expect("found above");
+        return Err(Error::Physics(format!(
+            "atoms {} and {} overlap (distance {:.4} A < {OVERLAP_DISTANCE} A)",
+            system.ids[i],
+            system.ids[nb.j],
+            nb.r2.sqrt()
+        )));
     }
     Ok(())
 }

@@ -26,10 +26,25 @@ use crate::error::Result;
 /// Advances `state` by one velocity-Verlet step of `dt` [ps] (NVE). Forces in `state.system`
 /// must be those of the current positions (call `engine.compute` once before the first step).
 pub fn nve_step(state: &mut SimulationState, engine: &mut ForceEngine, dt: f64) -> Result<()> {
+    nve_step_with(state, engine, dt, true)
+}
+
+/// [`nve_step`], computing energies and virials at the new positions only if `energies` (the
+/// trajectory is the same either way).
+pub fn nve_step_with(
+    state: &mut SimulationState,
+    engine: &mut ForceEngine,
+    dt: f64,
+    energies: bool,
+) -> Result<()> {
     verlet::half_kick(&mut state.system, dt);
     verlet::drift(&mut state.system, dt);
     advance_clock(state, dt);
-    engine.compute(&mut state.system, state.step)?;
+    if energies {
+        engine.compute(&mut state.system, state.step)?;
+    } else {
+        engine.compute_forces(&mut state.system, state.step)?;
+    }
     verlet::half_kick(&mut state.system, dt);
     Ok(())
 }

@@ -64,10 +64,11 @@ pub(crate) struct CellGrid {
 }
 
 impl CellGrid {
-    /// Bins `positions` (already wrapped along periodic axes) into cells at least `range` [A] wide.
-    pub fn build(simbox: &SimBox, positions: &[Vec3], range: f64) -> Self {
+    /// Bins `positions` (already wrapped along periodic axes) into cells at least `cell_size`
+    /// [A] wide, with stencils reaching `range` [A] (`cell_size <= range`).
+    pub fn build(simbox: &SimBox, positions: &[Vec3], range: f64, cell_size: f64) -> Self {
         let n = positions.len();
-        let mut axes = [0, 1, 2].map(|k| axis_grid(simbox, positions, range, k));
+        let mut axes = [0, 1, 2].map(|k| axis_grid(simbox, positions, range, cell_size, k));
         limit_cell_count(&mut axes, n, range);
         let ncells: usize = axes.iter().map(|a| a.cells).product();
         let cell_of_atom: Vec<usize> = positions
@@ -103,10 +104,30 @@ impl CellGrid {
         self.axes.map(|a| (2 * a.max_shift + 1) as usize)
     }
 
-    /// Calls `visit(atoms, shift)` for every (cell, image shift) pair in the stencil of atom `i`'s
-    /// cell, with `shift` the image shift in box lengths along each axis.
-    pub fn for_each_stencil_cell(&self, i: usize, mut visit: impl FnMut(&[u32], [i64; 3])) {
-        let c = self.cell_of_atom[i];
+    /// Atom indices sorted by cell (ascending within a cell).
+    pub fn atoms_in_cell_order(&self) -> &[u32] {
+        &self.atoms
+    }
+
+    /// Number of cells.
+    pub fn cells(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// Cell of atom `i`.
+    pub fn cell_of(&self, i: usize) -> usize {
+        self.cell_of_atom[i]
+    }
+
+    /// Calls `visit(range, shift)` for the stencil of cell `c` as contiguous runs: stencil cells
+    /// consecutive along z with the same image shift are merged into one index range of
+    /// [`CellGrid::atoms_in_cell_order`]. Every (cell, image shift) pair of the stencil is
+    /// covered once.
+    pub fn for_each_stencil_run(
+        &self,
+        c: usize,
+        mut visit: impl FnMut(std::ops::Range<usize>, [i64; 3]),
+    ) {
         let nz = self.axes[2].cells;
         let ny = self.axes[1].cells;
         let home = [c / (ny * nz), (c / nz) % ny, c % nz];
@@ -119,14 +140,28 @@ impl CellGrid {
                 let Some((cy, sy)) = ay.step(home[1], oy) else {
                     continue;
                 };
+                let column = (cx * ny + cy) * nz;
+                let mut run: Option<(usize, usize, i64)> = None;
                 for oz in -az.reach..=az.reach {
                     let Some((cz, sz)) = az.step(home[2], oz) else {
                         continue;
                     };
-                    let cell = (cx * ny + cy) * nz + cz;
-                    let members = &self.atoms[self.start[cell]..self.start[cell + 1]];
-                    if !members.is_empty() {
-                        visit(members, [sx, sy, sz]);
+                    run = match run {
+                        Some((first, last, s)) if s == sz && cz == last + 1 => Some((first, cz, s)),
+                        Some((first, last, s)) => {
+                            let r = self.start[column + first]..self.start[column + last + 1];
+                            if !r.is_empty() {
+                                visit(r, [sx, sy, s]);
+                            }
+                            Some((cz, cz, sz))
+                        }
+                        None => Some((cz, cz, sz)),
+                    };
+                }
+                if let Some((first, last, s)) = run {
+                    let r = self.start[column + first]..self.start[column + last + 1];
+                    if !r.is_empty() {
+                        visit(r, [sx, sy, s]);
                     }
                 }
             }
@@ -134,10 +169,16 @@ impl CellGrid {
     }
 }
 
-fn axis_grid(simbox: &SimBox, positions: &[Vec3], range: f64, k: usize) -> AxisGrid {
+fn axis_grid(
+    simbox: &SimBox,
+    positions: &[Vec3],
+    range: f64,
+    cell_size: f64,
+    k: usize,
+) -> AxisGrid {
     if simbox.periodic[k] {
         let length = simbox.hi[k] - simbox.lo[k];
-        let cells = ((length / range).floor() as usize).max(1);
+        let cells = ((length / cell_size).floor() as usize).max(1);
         let width = length / cells as f64;
         let reach = (range / width).ceil().max(1.0) as i64;
         let max_shift = (reach + cells as i64 - 1) / cells as i64;
@@ -161,13 +202,13 @@ fn axis_grid(simbox: &SimBox, positions: &[Vec3], range: f64, k: usize) -> AxisG
         } else {
             (0.0, 0.0)
         };
-        let cells = ((extent / range).floor() as usize).max(1);
-        let width = (extent / cells as f64).max(range);
+        let cells = ((extent / cell_size).floor() as usize).max(1);
+        let width = (extent / cells as f64).max(cell_size);
         AxisGrid {
             origin: lo,
             width,
             cells,
-            reach: 1,
+            reach: (range / width).ceil().max(1.0) as i64,
             periodic: false,
             length: 0.0,
             max_shift: 0,
@@ -189,6 +230,7 @@ fn limit_cell_count(axes: &mut [AxisGrid; 3], natoms: usize, range: f64) {
             a.max_shift = (a.reach + cells as i64 - 1) / cells as i64;
         } else {
             a.width *= a.cells as f64 / cells as f64;
+            a.reach = (range / a.width).ceil().max(1.0) as i64;
         }
         a.cells = cells;
     }

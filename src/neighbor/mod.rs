@@ -5,11 +5,13 @@
 
 mod brute;
 mod cell;
+pub mod schedule;
 mod verlet;
 
 use serde::{Deserialize, Serialize};
 
 pub use brute::all_neighbors;
+pub use schedule::HalfListSchedule;
 pub use verlet::{Neighbor, NeighborList};
 
 /// How the neighbour list is maintained (LAMMPS `neighbor SKIN bin` + `neigh_modify every N check yes`).

@@ -9,6 +9,7 @@
 //! Pair potentials supply only a [`pair::PairKernel`]; the neighbour loop, cutoff test, per-atom
 //! energies and virial are written once in [`pair::compute_pair`].
 
+pub mod eam;
 pub mod lammps;
 pub mod lj;
 pub mod pair;
@@ -60,6 +61,14 @@ impl ForceOutput {
         self.per_atom_virial.resize(n, [0.0; 6]);
     }
 
+    /// Sizes the per-atom arrays for `n` atoms without clearing them (for potentials that
+    /// overwrite every element).
+    pub fn resize(&mut self, n: usize) {
+        self.per_atom_energy.resize(n, 0.0);
+        self.forces.resize(n, Vec3::zeros());
+        self.per_atom_virial.resize(n, [0.0; 6]);
+    }
+
     /// Sets `energy` and `virial` from the per-atom arrays, in an order independent of threads.
     pub fn sum_per_atom(&mut self) {
         self.energy = deterministic_sum(&self.per_atom_energy, |&e| e);
@@ -68,11 +77,19 @@ impl ForceOutput {
         }
     }
 
-    /// Index of the first atom whose force or energy is not finite.
-    pub fn first_non_finite(&self) -> Option<usize> {
+    /// Index of the first atom whose force (or, with `energies`, energy) is not finite.
+    pub fn first_non_finite(&self, energies: bool) -> Option<usize> {
+        if !energies {
+            return self
+                .forces
+                .par_iter()
+                .with_min_len(4096)
+                .position_first(|f| !(f.x.is_finite() && f.y.is_finite() && f.z.is_finite()));
+        }
         self.forces
             .par_iter()
             .zip(self.per_atom_energy.par_iter())
+            .with_min_len(4096)
             .position_first(|(f, e)| {
                 !(f.x.is_finite() && f.y.is_finite() && f.z.is_finite() && e.is_finite())
             })
@@ -90,6 +107,18 @@ pub trait Potential: Send + Sync {
     /// Computes energies, forces and virial of `config` into `out` (resized as needed). Takes
     /// `&mut self` so that a potential can keep scratch arrays between calls.
     fn compute(&mut self, config: Configuration<'_>, list: &NeighborList, out: &mut ForceOutput);
+
+    /// Like [`Potential::compute`], but only `out.forces` must be set: energies and virials may
+    /// be left stale (as LAMMPS skips them on steps without thermodynamic output). The forces
+    /// are the same as those of `compute`, bit for bit.
+    fn compute_forces(
+        &mut self,
+        config: Configuration<'_>,
+        list: &NeighborList,
+        out: &mut ForceOutput,
+    ) {
+        self.compute(config, list, out);
+    }
 }
 
 /// Number of elements summed serially before partial sums are combined.

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::Potential;
+use super::eam::EamSpec;
 use super::lj::{LennardJones, LjSpec};
 use crate::error::Result;
 use crate::system::SpeciesTable;
@@ -24,6 +25,8 @@ pub enum PotentialSpec {
     },
     /// Lennard-Jones with species named.
     LennardJones(LjSpec),
+    /// An EAM potential file with species named.
+    Eam(EamSpec),
 }
 
 /// Builds the potential described by `spec` for a system with `species`; relative file names
@@ -40,5 +43,6 @@ pub fn build_potential(
             pair_modify,
         } => super::lammps::build(pair_style, pair_coeff, pair_modify, species, base_dir),
         PotentialSpec::LennardJones(lj) => Ok(Box::new(LennardJones::from_spec(lj, species)?)),
+        PotentialSpec::Eam(eam) => Ok(Box::new(eam.build(species, base_dir)?)),
     }
 }

@@ -31,7 +31,7 @@ use crate::output::{Figure, Observer, ThermoCsv, TrajectoryXyz, Trigger};
 use crate::potential::build_potential;
 use crate::report::{Section, write_report};
 use crate::structure::{Particle, assemble};
-use crate::system::define_groups;
+use crate::system::{System, define_groups};
 use progress::Progress;
 use track::Track;
 
@@ -135,17 +135,41 @@ struct Runner<'a> {
     neck_formed: Option<f64>,
 }
 
+/// The system a run of `input` starts from: its structure, with its groups defined and the
+/// initial velocities drawn.
+pub fn initial_system(input: &Input, base: &Path) -> Result<System> {
+    let mut system = input.structure.build(base)?;
+    define_groups(&mut system, &input.groups)?;
+    if let Some(v) = &input.velocities {
+        maxwell_boltzmann(
+            &mut system,
+            v.temperature,
+            &mut SimRng::seed_from_u64(v.seed),
+        );
+    }
+    Ok(system)
+}
+
+/// Writes the system a run of the input file at `input_path` starts from as a LAMMPS data file
+/// (atoms, masses, velocities), e.g. to run the same start in LAMMPS; returns the atom count.
+pub fn write_initial_state(input_path: &Path, data_path: &Path) -> Result<usize> {
+    let input = Input::read(input_path)?;
+    let system =
+        initial_system(&input, &base_dir(input_path)).map_err(|e| e.in_file(input_path))?;
+    write_lammps_data(
+        data_path,
+        &system,
+        &format!(
+            "initial state of {}, written by sintermd",
+            input_path.display()
+        ),
+    )?;
+    Ok(system.len())
+}
+
 impl<'a> Runner<'a> {
     fn new(input: &'a Input, base: &Path, out_dir: &Path) -> Result<Self> {
-        let mut system = input.structure.build(base)?;
-        define_groups(&mut system, &input.groups)?;
-        if let Some(v) = &input.velocities {
-            maxwell_boltzmann(
-                &mut system,
-                v.temperature,
-                &mut SimRng::seed_from_u64(v.seed),
-            );
-        }
+        let system = initial_system(input, base)?;
         let particles = match input.pair() {
             Some(pair) => {
                 let (a, b) = pair.particles(base)?;

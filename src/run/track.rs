@@ -137,6 +137,16 @@ impl Track {
             .collect::<Result<Vec<_>>>()?;
         self.observe_stage(&mut stage_observers, md.steps == 0)?;
         for _ in 0..md.steps {
+            // Energies and virials are computed only for steps somebody observes.
+            let (next, next_stage) = (self.state.step + 1, self.state.stage_step + 1);
+            let observed = self
+                .observers
+                .iter()
+                .any(|o| o.trigger().fires(next, false, next == self.total_steps))
+                || stage_observers
+                    .iter()
+                    .any(|o| o.trigger().fires(next_stage, false, next_stage == md.steps));
+            self.engine.set_energies_needed(observed);
             if let Some(integrator) = &self.integrator {
                 integrator.step(&mut self.state, &mut self.engine)?;
             }
@@ -144,6 +154,7 @@ impl Track {
             self.observe_stage(&mut stage_observers, self.state.stage_step == md.steps)?;
             on_step(self);
         }
+        self.engine.set_energies_needed(true);
         let mut figures = Vec::new();
         let mut notes = Vec::new();
         let mut neck_formed = None;

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Side-by-side speed of sintermd and LAMMPS on the benchmark inputs, in atom-steps per second.
+#
+# Usage: benches/compare_lammps.sh [NAME ...]      (default: every benchmark below)
+# Environment: REPEATS (default 3: each program runs that many times, interleaved, and its best
+#              run counts), THREADS (default 2: sintermd threads, LAMMPS MPI ranks / OpenMP
+#              threads), LMP (the LAMMPS launcher, default ../shared/oracle/lmp).
+#
+# For each benchmark, sintermd writes the initial state of the input (atoms and velocities,
+# `sintermd prepare`) and LAMMPS runs that very state with the same potential file, timestep,
+# neighbour settings and number of steps, in its two best 2-core configurations: `-sf opt` on
+# 2 MPI ranks and `-sf omp -pk omp 2`. Timings are the stepping loop only (LAMMPS "Loop time",
+# sintermd summary.json). The last lines are
+#   RESULT <name> sintermd=<atom-steps/s> lammps=<best LAMMPS atom-steps/s> ratio=<x>
+#
+# Each benchmark is one function `bench_<name>` that calls `compare`; add one in the same form.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+REPEATS=${REPEATS:-3}
+THREADS=${THREADS:-2}
+if [ -z "${LMP:-}" ]; then
+  for c in ../shared/oracle/lmp ../../shared/oracle/lmp; do
+    if [ -x "$c" ]; then LMP=$(cd "$(dirname "$c")" && pwd)/lmp; break; fi
+  done
+fi
+[ -n "${LMP:-}" ] || { echo "no LAMMPS launcher: set LMP" >&2; exit 2; }
+cargo build --release --quiet
+SINTERMD=$ROOT/target/release/sintermd
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+RESULTS=()
+
+# atom-steps/s of one LAMMPS run: $1 = log file.
+lammps_rate() {
+  awk '/^Loop time of/ { print $9 * $12 / $4 }' "$1"
+}
+
+# compare NAME INPUT BOUNDARY PAIR_STYLE PAIR_COEFF TIMESTEP STEPS SKIN
+#   Runs INPUT (a sintermd RON file) with sintermd, and the same start with LAMMPS using
+#   PAIR_STYLE / PAIR_COEFF (paths relative to the repository root).
+compare() {
+  local name=$1 input=$2 boundary=$3 style=$4 coeff=$5 dt=$6 steps=$7 skin=$8
+  local dir=$TMP/$name
+  mkdir -p "$dir"
+  "$SINTERMD" prepare "$input" -o "$dir/start.data" 2>/dev/null
+  cat > "$dir/in.lmp" <<LAMMPS
+units metal
+atom_style atomic
+atom_modify map array
+boundary $boundary
+read_data $dir/start.data
+pair_style $style
+pair_coeff $coeff
+neighbor $skin bin
+neigh_modify every 1 delay 0 check yes
+timestep $dt
+thermo 50
+fix 1 all nve
+run $steps
+LAMMPS
+  local best_s=0 best_opt=0 best_omp=0 r
+  for k in $(seq "$REPEATS"); do
+    "$SINTERMD" run "$input" --threads "$THREADS" --out "$dir/sintermd" 2>/dev/null
+    r=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['atom_steps_per_second'])" "$dir/sintermd/summary.json")
+    echo "  $name run $k: sintermd ($THREADS threads)     $r atom-steps/s"
+    best_s=$(python3 -c "print(max($best_s, $r))")
+    (cd "$dir" && "$LMP" --np "$THREADS" -sf opt -in in.lmp -log opt.log -screen none)
+    r=$(lammps_rate "$dir/opt.log")
+    echo "  $name run $k: LAMMPS -sf opt, $THREADS MPI ranks $r atom-steps/s"
+    best_opt=$(python3 -c "print(max($best_opt, $r))")
+    (cd "$dir" && OMP_NUM_THREADS=$THREADS "$LMP" -sf omp -pk omp "$THREADS" -in in.lmp -log omp.log -screen none)
+    r=$(lammps_rate "$dir/omp.log")
+    echo "  $name run $k: LAMMPS -sf omp, $THREADS threads   $r atom-steps/s"
+    best_omp=$(python3 -c "print(max($best_omp, $r))")
+  done
+  local lammps ratio
+  lammps=$(python3 -c "print(max($best_opt, $best_omp))")
+  ratio=$(python3 -c "print(f'{$best_s / $lammps:.2f}')")
+  printf '%s: sintermd %.4g, LAMMPS opt %.4g, LAMMPS omp %.4g atom-steps/s (best of %s)\n' \
+    "$name" "$best_s" "$best_opt" "$best_omp" "$REPEATS"
+  RESULTS+=("$(printf 'RESULT %s sintermd=%.4g lammps=%.4g ratio=%s' "$name" "$best_s" "$lammps" "$ratio")")
+}
+
+# LAMMPS bench/in.eam with the Zhou 2004 Cu potential: 32,000 atoms, 100 steps.
+bench_eam_cu32k() {
+  compare eam_cu32k inputs/bench/eam_cu32k.ron "p p p" eam/alloy \
+    "* * $ROOT/potentials/Cu_Zhou04.eam.alloy Cu" 0.005 100 1.0
+}
+
+# A free Pt85Fe15 particle of 4,033 atoms with the Zhou 2004 Pt-Fe potential, 200 steps.
+bench_eam_ptfe_np() {
+  compare eam_ptfe_np inputs/bench/eam_ptfe_np.ron "f f f" eam/alloy \
+    "* * $ROOT/potentials/PtFe_Zhou04.eam.alloy Pt Fe" 0.002 200 1.0
+}
+
+ALL=(eam_cu32k eam_ptfe_np)
+NAMES=("$@")
+[ ${#NAMES[@]} -gt 0 ] || NAMES=("${ALL[@]}")
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for name in "${NAMES[@]}"; do
+  declare -F "bench_$name" >/dev/null || { echo "no benchmark $name (have: ${ALL[*]})" >&2; exit 2; }
+  "bench_$name"
+done
+printf '%s\n' "${RESULTS[@]}"

@@ -1,0 +1,225 @@
+//! Embedded-atom method (EAM) potentials in LAMMPS's three file formats: `pair_style eam`
+//! (DYNAMO funcfl, one file per element, mixed as LAMMPS mixes them), `eam/alloy` (setfl) and
+//! `eam/fs` (Finnis–Sinclair), with the Zhou–Johnson–Wadley 2004 generator.
+//!
+//! E = sum_i F_{t_i}(rho_i) + 1/2 sum_{i != j} phi_{t_i t_j}(r_ij),
+//! rho_i = sum_{j != i} rho_{t_j -> t_i}(r_ij)
+//! (Daw & Baskes, Phys. Rev. B 29, 6443 (1984); Finnis & Sinclair, Phil. Mag. A 50, 45 (1984)).
+//!
+//! Tables are interpolated exactly as LAMMPS does ([`spline`]), funcfl files are brought to one
+//! grid as LAMMPS does ([`tables`]), and densities past the tabulated range extend the
+//! embedding energy linearly, so energies and forces agree with LAMMPS to round-off.
+//!
+//! Glossary (LAMMPS `pair_eam.cpp` name: ours): `rho`: density, `fp`: embedding slope F',
+//! `frho`: embedding table, `rhor`: density table, `z2r`: r*phi table, `rhomax`: `rho_max`,
+//! `rhoip`/`rhojp`: density slopes at j / at i, `psip`: dE/dr, `cutforcesq`: squared cutoff.
+//!
+//! Module map: [`reader`], [`funcfl`], [`setfl`] read files; [`tables`] holds the common grids;
+//! [`spline`] is the interpolation; [`packed`] lays tables out for the kernel; [`passes`] are
+//! the density, embedding and force passes; [`reference`] is a plain per-atom implementation for
+//! cross-checks; [`lammps`] and [`spec`] build potentials from `pair_style` lines and RON;
+//! [`zhou2004`] generates setfl files.
+
+pub mod funcfl;
+pub mod lammps;
+pub mod packed;
+pub mod passes;
+pub mod reader;
+pub mod reference;
+pub mod setfl;
+pub mod spec;
+pub mod spline;
+pub mod tables;
+pub mod zhou2004;
+
+pub use funcfl::FuncflFile;
+pub use setfl::{SetflFile, SetflLayout};
+pub use spec::EamSpec;
+pub use tables::EamTables;
+
+use self::packed::{MultiSpeciesTables, PairTables, SingleSpeciesTables};
+use self::passes::{
+    AtomSums, DistanceGrid, density_pass, embedding_pass, force_only_pass, force_pass,
+};
+use self::spline::SplineTable;
+use super::{Configuration, ForceOutput, Potential};
+use crate::error::Result;
+use crate::neighbor::NeighborList;
+use crate::system::Vec3;
+use rayon::prelude::*;
+
+/// The distance tables in the layout the kernel uses.
+#[derive(Clone, Debug)]
+enum Kernel {
+    /// Every species pair shares one density and one pair function.
+    Single(SingleSpeciesTables),
+    /// Tables depend on the species.
+    Multi(MultiSpeciesTables),
+    /// Placeholder while the tables are lent to an evaluation.
+    Empty,
+}
+
+/// An EAM potential ready to evaluate.
+#[derive(Clone, Debug)]
+pub struct Eam {
+    style: String,
+    tables: EamTables,
+    kernel: Kernel,
+    /// Embedding table of each species.
+    embedding: Vec<SplineTable>,
+    grid: DistanceGrid,
+    /// Scratch: density of each atom.
+    density: Vec<f64>,
+    /// Scratch: embedding slope F'(rho) of each atom.
+    slope: Vec<f64>,
+    /// Scratch: embedding energy of each atom, then force, energy and virial sums.
+    embedding_energy: Vec<f64>,
+    sums: Vec<AtomSums>,
+}
+
+impl Eam {
+    /// A potential named `style` (e.g. `eam/alloy`) running on `tables`.
+    pub fn new(style: &str, tables: EamTables) -> Result<Self> {
+        let ns = tables.nspecies;
+        let embedding = (0..ns)
+            .map(|s| SplineTable::new(&tables.embedding[tables.embedding_of[s]], tables.drho))
+            .collect::<Result<Vec<_>>>()?;
+        let shared = tables.density_of.iter().all(|&d| d == tables.density_of[0])
+            && tables.pair_of.iter().all(|&p| p == tables.pair_of[0]);
+        let kernel = if shared {
+            Kernel::Single(SingleSpeciesTables::new(&tables)?)
+        } else {
+            Kernel::Multi(MultiSpeciesTables::new(&tables)?)
+        };
+        let grid = DistanceGrid {
+            cutoff_squared: tables.cutoff * tables.cutoff,
+            inverse_dr: 1.0 / tables.dr,
+            points: tables.nr,
+        };
+        Ok(Eam {
+            style: style.to_string(),
+            tables,
+            kernel,
+            embedding,
+            grid,
+            density: Vec::new(),
+            slope: Vec::new(),
+            embedding_energy: Vec::new(),
+            sums: Vec::new(),
+        })
+    }
+
+    /// The tables the potential runs on.
+    pub fn tables(&self) -> &EamTables {
+        &self.tables
+    }
+
+    /// Host density of each atom [density units] at the last evaluation.
+    pub fn densities(&self) -> &[f64] {
+        &self.density
+    }
+
+    /// Evaluates with the plain per-atom implementation ([`reference`]), for cross-checks.
+    pub fn compute_reference(
+        &self,
+        config: Configuration<'_>,
+        list: &NeighborList,
+        out: &mut ForceOutput,
+    ) -> Result<()> {
+        reference::compute(&self.tables, config, list, out)
+    }
+
+    /// The three passes with the tables of type `T`, then the per-atom results into `out`
+    /// (only the forces unless `energies`).
+    fn run<T: PairTables>(
+        &mut self,
+        tables: &T,
+        config: Configuration<'_>,
+        list: &NeighborList,
+        out: &mut ForceOutput,
+        energies: bool,
+    ) {
+        let n = config.positions.len();
+        density_pass(tables, self.grid, config, list, &mut self.density);
+        self.embedding_energy.resize(n, 0.0);
+        embedding_pass(
+            &self.embedding,
+            self.tables.rho_max,
+            &self.density,
+            config.types,
+            &mut self.embedding_energy,
+            &mut self.slope,
+        );
+        out.resize(n);
+        if !energies {
+            out.forces.fill(Vec3::zeros());
+            force_only_pass(
+                tables,
+                self.grid,
+                config,
+                list,
+                &self.slope,
+                &mut out.forces,
+            );
+            return;
+        }
+        self.sums.clear();
+        self.sums.resize(n, AtomSums::default());
+        force_pass(tables, self.grid, config, list, &self.slope, &mut self.sums);
+        let sums = &self.sums;
+        let embedding_energy = &self.embedding_energy;
+        out.forces
+            .par_iter_mut()
+            .zip(out.per_atom_energy.par_iter_mut())
+            .zip(out.per_atom_virial.par_iter_mut())
+            .enumerate()
+            .with_min_len(1024)
+            .for_each(|(i, ((f, e), w))| {
+                let s = &sums[i];
+                *f = Vec3::new(s.force[0], s.force[1], s.force[2]);
+                *e = embedding_energy[i] + s.energy;
+                *w = s.virial;
+            });
+        out.sum_per_atom();
+    }
+
+    /// Evaluates with the kernel tables lent out, so that `run` may borrow `self` mutably.
+    fn evaluate(
+        &mut self,
+        config: Configuration<'_>,
+        list: &NeighborList,
+        out: &mut ForceOutput,
+        energies: bool,
+    ) {
+        let kernel = std::mem::replace(&mut self.kernel, Kernel::Empty);
+        match &kernel {
+            Kernel::Single(t) => self.run(t, config, list, out, energies),
+            Kernel::Multi(t) => self.run(t, config, list, out, energies),
+            Kernel::Empty => unreachable!("the kernel is always restored"),
+        }
+        self.kernel = kernel;
+    }
+}
+
+impl Potential for Eam {
+    fn name(&self) -> &str {
+        &self.style
+    }
+
+    fn cutoff(&self) -> f64 {
+        self.tables.cutoff
+    }
+
+    fn compute(&mut self, config: Configuration<'_>, list: &NeighborList, out: &mut ForceOutput) {
+        self.evaluate(config, list, out, true);
+    }
+
+    fn compute_forces(
+        &mut self,
+        config: Configuration<'_>,
+        list: &NeighborList,
+        out: &mut ForceOutput,
+    ) {
+        self.evaluate(config, list, out, false);
+    }
+}

@@ -1,0 +1,96 @@
+//! Finite-difference checks of forces, shared by the potentials' tests: any `Potential` on any
+//! `System`.
+#![allow(dead_code)]
+
+use sintermd::neighbor::NeighborList;
+use sintermd::potential::{Configuration, ForceOutput, Potential};
+use sintermd::system::System;
+
+/// Energies and forces of `system` (positions wrapped first) with a freshly built list of zero
+/// skin.
+pub fn evaluate(system: &mut System, potential: &mut dyn Potential) -> ForceOutput {
+    system.wrap_positions();
+    let mut list = NeighborList::new(potential.cutoff(), 0.0);
+    list.build(&system.simbox, &system.positions)
+        .expect("neighbour list");
+    let mut out = ForceOutput::default();
+    potential.compute(
+        Configuration {
+            positions: &system.positions,
+            types: &system.types,
+        },
+        &list,
+        &mut out,
+    );
+    out
+}
+
+/// Largest deviation between a force component and minus the central difference of the total
+/// energy, `-(E(x + h) - E(x - h)) / 2h`, over the atoms `atoms` (all atoms when empty) and the
+/// three axes; `h` in A. Panics, naming the atom and axis, where the deviation exceeds `tol`
+/// [eV/A]. Returns the largest deviation [eV/A].
+pub fn check_forces(
+    system: &System,
+    potential: &mut dyn Potential,
+    atoms: &[usize],
+    h: f64,
+    tol: f64,
+) -> f64 {
+    let mut sys = system.clone();
+    let reference = evaluate(&mut sys, potential);
+    let all: Vec<usize> = (0..sys.len()).collect();
+    let chosen = if atoms.is_empty() { &all[..] } else { atoms };
+    let mut worst: f64 = 0.0;
+    for &i in chosen {
+        for k in 0..3 {
+            let energy_at = |shift: f64, potential: &mut dyn Potential| {
+                let mut s = sys.clone();
+                s.positions[i][k] += shift;
+                evaluate(&mut s, potential).energy
+            };
+            let plus = energy_at(h, potential);
+            let minus = energy_at(-h, potential);
+            let numeric = -(plus - minus) / (2.0 * h);
+            let analytic = reference.forces[i][k];
+            let dev = (numeric - analytic).abs();
+            worst = worst.max(dev);
+            assert!(
+                dev <= tol,
+                "atom {i} axis {k}: force {analytic:e} but -dE/dx = {numeric:e} (|diff| {dev:e} > {tol:e})"
+            );
+        }
+    }
+    worst
+}
+
+/// Largest deviation between the virial W_kk and minus the derivative of the energy under a
+/// uniform scaling of axis `k` of box and positions, `-dE/d(epsilon_kk)` (central difference with
+/// strain `h`), for every periodic axis. Panics above `tol` [eV]. Returns the largest deviation.
+pub fn check_virial(system: &System, potential: &mut dyn Potential, h: f64, tol: f64) -> f64 {
+    let mut sys = system.clone();
+    let reference = evaluate(&mut sys, potential);
+    let mut worst: f64 = 0.0;
+    for k in 0..3 {
+        if !sys.simbox.periodic[k] {
+            continue;
+        }
+        let energy_at = |strain: f64, potential: &mut dyn Potential| {
+            let mut s = sys.clone();
+            let lo = s.simbox.lo[k];
+            s.simbox.hi[k] = lo + (s.simbox.hi[k] - lo) * (1.0 + strain);
+            for x in &mut s.positions {
+                x[k] = lo + (x[k] - lo) * (1.0 + strain);
+            }
+            evaluate(&mut s, potential).energy
+        };
+        let numeric = -(energy_at(h, potential) - energy_at(-h, potential)) / (2.0 * h);
+        let dev = (numeric - reference.virial[k]).abs();
+        worst = worst.max(dev);
+        assert!(
+            dev <= tol,
+            "virial W_{k}{k} = {:e} but -dE/d(strain) = {numeric:e} (|diff| {dev:e} > {tol:e})",
+            reference.virial[k]
+        );
+    }
+    worst
+}

@@ -1,0 +1,102 @@
+//! LAMMPS reference fixtures (JSON written by ../shared/oracle/lammps_reference.py) and the
+//! shared reference data under ../shared.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sintermd::potential::ForceOutput;
+
+/// A file under tests/fixtures.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+/// A file under the shared reference folder: `../shared/reference/REL` from the repository root
+/// (or `../../shared/reference/REL` from a worktree under /work/wt).
+pub fn shared_reference(rel: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for up in ["..", "../.."] {
+        let p = root.join(up).join("shared/reference").join(rel);
+        if p.exists() {
+            return p;
+        }
+    }
+    panic!("{rel} not found under ../shared/reference");
+}
+
+/// One snapshot of a reference JSON.
+#[derive(Debug, Deserialize)]
+pub struct Snapshot {
+    pub natoms: usize,
+    pub energy: f64,
+    pub kinetic_energy: f64,
+    pub per_atom_energy: Vec<f64>,
+    pub forces: Vec<[f64; 3]>,
+    pub positions: Vec<[f64; 3]>,
+    pub virial: [f64; 6],
+}
+
+/// A reference JSON: the initial snapshot and, after an NVE run, the final one.
+#[derive(Debug, Deserialize)]
+pub struct Reference {
+    pub pair_style: String,
+    pub boundary: String,
+    pub initial: Snapshot,
+    #[serde(default, rename = "final")]
+    pub final_state: Option<Snapshot>,
+    #[serde(default)]
+    pub nve_steps: Option<u64>,
+    #[serde(default)]
+    pub dt: Option<f64>,
+}
+
+/// Reads a reference JSON.
+pub fn load_reference(path: &Path) -> Reference {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Largest deviations of `ours` from a LAMMPS snapshot.
+#[derive(Clone, Copy, Debug)]
+pub struct Deviations {
+    /// |dE| / |E|.
+    pub energy_relative: f64,
+    /// Largest |de_i| [eV].
+    pub per_atom_energy: f64,
+    /// Largest |dF| over components [eV/A].
+    pub force: f64,
+    /// Largest |dW| / largest |W| over the six components.
+    pub virial_relative: f64,
+}
+
+/// Compares `ours` with a LAMMPS snapshot, atoms in the same order.
+pub fn deviations(ours: &ForceOutput, lammps: &Snapshot) -> Deviations {
+    assert_eq!(ours.forces.len(), lammps.natoms);
+    let max_abs = |it: &mut dyn Iterator<Item = f64>| it.fold(0.0f64, |m, v| m.max(v.abs()));
+    let force = max_abs(
+        &mut ours
+            .forces
+            .iter()
+            .zip(&lammps.forces)
+            .flat_map(|(a, b)| [a.x - b[0], a.y - b[1], a.z - b[2]]),
+    );
+    let per_atom_energy = max_abs(
+        &mut ours
+            .per_atom_energy
+            .iter()
+            .zip(&lammps.per_atom_energy)
+            .map(|(a, b)| a - b),
+    );
+    let w_scale = max_abs(&mut lammps.virial.iter().copied()).max(1e-300);
+    let virial_relative =
+        max_abs(&mut ours.virial.iter().zip(&lammps.virial).map(|(a, b)| a - b)) / w_scale;
+    Deviations {
+        energy_relative: (ours.energy - lammps.energy).abs() / lammps.energy.abs(),
+        per_atom_energy,
+        force,
+        virial_relative,
+    }
+}

@@ -1,0 +1,181 @@
+//! EAM forces and virials are derivatives of the energy (central finite differences), for every
+//! file format; the scheduled parallel passes agree with the plain implementation on a system
+//! large enough to be split into many blocks, for any number of threads.
+
+#[path = "common/fd.rs"]
+mod fd;
+#[path = "common/lammps_fixture.rs"]
+mod lammps_fixture;
+
+use std::path::Path;
+
+use lammps_fixture::{fixture, shared_reference};
+use rand::{RngExt, SeedableRng};
+use sintermd::io::read_lammps_data;
+use sintermd::neighbor::NeighborList;
+use sintermd::potential::eam::Eam;
+use sintermd::potential::eam::lammps::from_lammps;
+use sintermd::potential::lammps::LammpsPair;
+use sintermd::potential::{Configuration, ForceOutput, Potential};
+use sintermd::structure::{CubicLattice, block_sites};
+use sintermd::system::{SimBox, SpeciesTable, System, Vec3};
+
+/// Finite-difference step [A] and the tolerance on each force component [eV/A]: the tables are
+/// piecewise cubics whose second derivative jumps at the grid points, so a central difference
+/// is accurate to about h times those jumps.
+const H: f64 = 1e-5;
+const TOL: f64 = 1e-6;
+
+fn potential(style: &str, coeff: &str, system: &System) -> Eam {
+    let coeffs = vec![coeff.to_string()];
+    let pair = LammpsPair::parse(style, &coeffs, &[]).unwrap();
+    from_lammps(
+        &pair,
+        &system.species,
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+    )
+    .unwrap()
+}
+
+fn fixture_system(name: &str, periodic: [bool; 3]) -> System {
+    read_lammps_data(&fixture(&format!("eam/{name}.data")), periodic, None).unwrap()
+}
+
+fn shared(name: &str) -> String {
+    shared_reference(&format!("potentials/{name}"))
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn funcfl_forces_and_virial() {
+    let sys = fixture_system("pt_u3_bulk", [true; 3]);
+    let mut pot = potential("eam", &format!("* * {}", shared("Pt_u3.eam")), &sys);
+    let worst = fd::check_forces(&sys, &mut pot, &[0, 17, 101, 255], H, TOL);
+    let w = fd::check_virial(&sys, &mut pot, 1e-6, 1e-6 * 100.0);
+    println!("funcfl: worst force deviation {worst:e} eV/A, virial {w:e} eV");
+}
+
+#[test]
+fn funcfl_mixture_forces_and_virial() {
+    let sys = fixture_system("cu_pt_u3_mix", [true; 3]);
+    let coeffs = vec![
+        format!("1 1 {}", shared("Cu_u3.eam")),
+        format!("2 2 {}", shared("Pt_u3.eam")),
+    ];
+    let pair = LammpsPair::parse("eam", &coeffs, &[]).unwrap();
+    let mut pot = from_lammps(&pair, &sys.species, Path::new(".")).unwrap();
+    let worst = fd::check_forces(&sys, &mut pot, &[0, 1, 2, 3, 64, 200], H, TOL);
+    let w = fd::check_virial(&sys, &mut pot, 1e-6, 1e-4);
+    println!("funcfl mix: worst force deviation {worst:e} eV/A, virial {w:e} eV");
+}
+
+#[test]
+fn setfl_forces_on_a_free_particle() {
+    let sys = fixture_system("ptfe_zhou04_particle", [false; 3]);
+    let mut pot = potential(
+        "eam/alloy",
+        "* * potentials/PtFe_Zhou04.eam.alloy Pt Fe",
+        &sys,
+    );
+    let fe: Vec<usize> = (0..sys.len())
+        .filter(|&i| sys.types[i] == 1)
+        .take(4)
+        .collect();
+    let mut atoms = vec![0, 50, 120];
+    atoms.extend(fe);
+    let worst = fd::check_forces(&sys, &mut pot, &atoms, H, TOL);
+    println!("setfl: worst force deviation {worst:e} eV/A");
+}
+
+#[test]
+fn finnis_sinclair_forces_and_virial() {
+    let sys = fixture_system("cuzr_fs_disordered", [true; 3]);
+    let mut pot = potential(
+        "eam/fs",
+        &format!("* * {} Cu Zr", shared("CuZr_mm.eam.fs")),
+        &sys,
+    );
+    let zr: Vec<usize> = (0..sys.len())
+        .filter(|&i| sys.types[i] == 1)
+        .take(3)
+        .collect();
+    let mut atoms = vec![0, 1, 2];
+    atoms.extend(zr);
+    let worst = fd::check_forces(&sys, &mut pot, &atoms, H, TOL);
+    let w = fd::check_virial(&sys, &mut pot, 1e-6, 1e-4);
+    println!("fs: worst force deviation {worst:e} eV/A, virial {w:e} eV");
+}
+
+/// A 4,000-atom Pt85Fe15 alloy block with random displacements, split into many blocks by the
+/// parallel schedule.
+fn large_alloy() -> System {
+    let a = 3.9;
+    let cells = [10, 10, 10];
+    let sites = block_sites(CubicLattice::Fcc, a, cells);
+    let species = SpeciesTable::elements(&["Pt", "Fe"]).unwrap();
+    let simbox = SimBox::new([0.0; 3], [10.0 * a; 3], [true, true, false]).unwrap();
+    let mut sys = System::new(simbox, species);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    for (i, x) in sites.into_iter().enumerate() {
+        let t = u32::from(rng.random::<f64>() < 0.15);
+        let d = Vec3::new(
+            rng.random::<f64>() - 0.5,
+            rng.random::<f64>() - 0.5,
+            rng.random::<f64>() - 0.5,
+        );
+        sys.push(i as u64 + 1, t, x + 0.3 * d, Vec3::zeros());
+    }
+    sys
+}
+
+#[test]
+fn scheduled_passes_match_the_plain_implementation_for_any_thread_count() {
+    let mut sys = large_alloy();
+    sys.wrap_positions();
+    let pot = potential(
+        "eam/alloy",
+        "* * potentials/PtFe_Zhou04.eam.alloy Pt Fe",
+        &sys,
+    );
+    let mut list = NeighborList::new(pot.cutoff(), 1.0);
+    list.build(&sys.simbox, &sys.positions).unwrap();
+    assert!(
+        list.schedule().blocks() > 27,
+        "{} blocks",
+        list.schedule().blocks()
+    );
+    let config = Configuration {
+        positions: &sys.positions,
+        types: &sys.types,
+    };
+    let mut plain = ForceOutput::default();
+    pot.compute_reference(config, &list, &mut plain).unwrap();
+    let run = |threads: usize| {
+        let mut p = pot.clone();
+        let mut out = ForceOutput::default();
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| p.compute(config, &list, &mut out));
+        out
+    };
+    let one = run(1);
+    let df = one
+        .forces
+        .iter()
+        .zip(&plain.forces)
+        .map(|(a, b)| (a - b).amax())
+        .fold(0.0, f64::max);
+    assert!(df < 1e-11, "fast vs plain forces differ by {df:e}");
+    assert!((one.energy - plain.energy).abs() < 1e-12 * plain.energy.abs());
+    for threads in [2, 3, 5] {
+        assert_eq!(run(threads), one, "{threads} threads");
+    }
+    // Forces alone are the same, bit for bit.
+    let mut p = pot.clone();
+    let mut forces = ForceOutput::default();
+    p.compute_forces(config, &list, &mut forces);
+    assert_eq!(forces.forces, one.forces);
+}

@@ -1,0 +1,203 @@
+//! EAM against LAMMPS: energies, per-atom energies, forces and virials on committed fixtures
+//! (tests/fixtures/eam, made by make_fixtures.py), a short NVE trajectory, the plain reference
+//! implementation, and independence from the number of threads.
+
+#[path = "common/lammps_fixture.rs"]
+mod lammps_fixture;
+
+use std::path::Path;
+
+use lammps_fixture::{Reference, deviations, fixture, load_reference, shared_reference};
+use sintermd::io::read_lammps_data;
+use sintermd::md::{ForceEngine, SimulationState, nve_step};
+use sintermd::neighbor::{NeighborList, NeighborSettings};
+use sintermd::potential::eam::Eam;
+use sintermd::potential::eam::lammps::from_lammps;
+use sintermd::potential::lammps::LammpsPair;
+use sintermd::potential::{Configuration, ForceOutput, Potential};
+use sintermd::system::{System, parse_boundary};
+
+/// Relative tolerance on the total energy and the virial.
+const ENERGY_RELATIVE: f64 = 1e-9;
+/// Tolerance on each force component [eV/A].
+const FORCE: f64 = 1e-8;
+/// Tolerance on each per-atom energy [eV].
+const PER_ATOM_ENERGY: f64 = 1e-9;
+
+struct Case {
+    system: System,
+    potential: Eam,
+    reference: Reference,
+}
+
+fn shared_potential(name: &str) -> String {
+    shared_reference(&format!("potentials/{name}"))
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn load(name: &str, style: &str, coeffs: &[String]) -> Case {
+    let reference = load_reference(&fixture(&format!("eam/{name}.json")));
+    let periodic = parse_boundary(&reference.boundary).unwrap();
+    let system = read_lammps_data(&fixture(&format!("eam/{name}.data")), periodic, None).unwrap();
+    let pair = LammpsPair::parse(style, coeffs, &[]).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let potential = from_lammps(&pair, &system.species, root).unwrap();
+    assert_eq!(reference.pair_style, style);
+    Case {
+        system,
+        potential,
+        reference,
+    }
+}
+
+fn evaluate(system: &mut System, potential: &mut Eam) -> (ForceOutput, ForceOutput) {
+    system.wrap_positions();
+    let mut list = NeighborList::new(potential.cutoff(), 1.0);
+    list.build(&system.simbox, &system.positions).unwrap();
+    let config = Configuration {
+        positions: &system.positions,
+        types: &system.types,
+    };
+    let mut fast = ForceOutput::default();
+    potential.compute(config, &list, &mut fast);
+    let mut plain = ForceOutput::default();
+    potential
+        .compute_reference(config, &list, &mut plain)
+        .unwrap();
+    (fast, plain)
+}
+
+/// Checks a case against LAMMPS, and the fast passes against the plain implementation.
+fn check(name: &str, mut case: Case) {
+    let (fast, plain) = evaluate(&mut case.system, &mut case.potential);
+    let d = deviations(&fast, &case.reference.initial);
+    println!("{name}: {d:?}");
+    assert!(d.energy_relative < ENERGY_RELATIVE, "{name}: {d:?}");
+    assert!(d.force < FORCE, "{name}: {d:?}");
+    assert!(d.per_atom_energy < PER_ATOM_ENERGY, "{name}: {d:?}");
+    assert!(d.virial_relative < ENERGY_RELATIVE, "{name}: {d:?}");
+    // The two implementations differ only in the order of sums and in how the spline
+    // derivative is evaluated.
+    let d = deviations(
+        &plain,
+        &lammps_fixture::Snapshot {
+            natoms: fast.forces.len(),
+            energy: fast.energy,
+            kinetic_energy: 0.0,
+            per_atom_energy: fast.per_atom_energy.clone(),
+            forces: fast.forces.iter().map(|f| [f.x, f.y, f.z]).collect(),
+            positions: Vec::new(),
+            virial: fast.virial,
+        },
+    );
+    assert!(
+        d.energy_relative < 1e-13 && d.force < 1e-11,
+        "{name} plain vs fast: {d:?}"
+    );
+}
+
+#[test]
+fn funcfl_pt_u3_bulk() {
+    let coeff = vec![format!("1 1 {}", shared_potential("Pt_u3.eam"))];
+    check("pt_u3_bulk", load("pt_u3_bulk", "eam", &coeff));
+}
+
+#[test]
+fn funcfl_pt_u3_density_past_the_table() {
+    let coeff = vec![format!("1 1 {}", shared_potential("Pt_u3.eam"))];
+    let mut case = load("pt_u3_squeezed", "eam", &coeff);
+    // The centre's density lies past the tabulated range, where LAMMPS extrapolates linearly.
+    let _ = evaluate(&mut case.system, &mut case.potential);
+    let rho_max = case.potential.tables().rho_max;
+    assert!(case.potential.densities()[0] > rho_max);
+    check("pt_u3_squeezed", case);
+}
+
+#[test]
+fn funcfl_two_elements_mixed() {
+    let coeff = vec![
+        format!("1 1 {}", shared_potential("Cu_u3.eam")),
+        format!("2 2 {}", shared_potential("Pt_u3.eam")),
+    ];
+    check("cu_pt_u3_mix", load("cu_pt_u3_mix", "eam", &coeff));
+}
+
+#[test]
+fn setfl_zhou04_ptfe_particle_with_the_generated_file() {
+    let coeff = vec!["* * potentials/PtFe_Zhou04.eam.alloy Pt Fe".to_string()];
+    check(
+        "ptfe_zhou04_particle",
+        load("ptfe_zhou04_particle", "eam/alloy", &coeff),
+    );
+}
+
+#[test]
+fn finnis_sinclair_cuzr_disordered() {
+    let coeff = vec![format!("* * {} Cu Zr", shared_potential("CuZr_mm.eam.fs"))];
+    check(
+        "cuzr_fs_disordered",
+        load("cuzr_fs_disordered", "eam/fs", &coeff),
+    );
+}
+
+#[test]
+fn nve_trajectory_follows_lammps() {
+    let coeff = vec!["* * potentials/PtFe_Zhou04.eam.alloy Pt Fe".to_string()];
+    let case = load("ptfe_zhou04_particle", "eam/alloy", &coeff);
+    let steps = case.reference.nve_steps.unwrap();
+    let dt = case.reference.dt.unwrap();
+    let last = case.reference.final_state.as_ref().unwrap();
+    let mut engine =
+        ForceEngine::new(Box::new(case.potential), NeighborSettings::default()).unwrap();
+    let mut state = SimulationState::new(case.system, 0);
+    engine.compute(&mut state.system, 0).unwrap();
+    for _ in 0..steps {
+        nve_step(&mut state, &mut engine, dt).unwrap();
+    }
+    let out = engine.output();
+    let d = deviations(out, last);
+    println!("after {steps} steps: {d:?}");
+    assert!(
+        d.energy_relative < ENERGY_RELATIVE && d.force < 1e-7,
+        "{d:?}"
+    );
+    let sys = &state.system;
+    let dx = sys
+        .positions
+        .iter()
+        .zip(&last.positions)
+        .map(|(a, b)| {
+            (a.x - b[0])
+                .abs()
+                .max((a.y - b[1]).abs())
+                .max((a.z - b[2]).abs())
+        })
+        .fold(0.0, f64::max);
+    assert!(dx < 1e-9, "positions differ from LAMMPS by {dx:e} A");
+    let ke = sintermd::md::thermo::kinetic_energy(sys);
+    assert!(
+        (ke - last.kinetic_energy).abs() < 1e-9 * last.kinetic_energy,
+        "{ke} vs {}",
+        last.kinetic_energy
+    );
+}
+
+#[test]
+fn results_do_not_depend_on_the_number_of_threads() {
+    let coeff = vec![format!("* * {} Cu Zr", shared_potential("CuZr_mm.eam.fs"))];
+    let case = load("cuzr_fs_disordered", "eam/fs", &coeff);
+    let run = |threads: usize| {
+        let mut sys = case.system.clone();
+        let mut pot = case.potential.clone();
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| evaluate(&mut sys, &mut pot).0)
+    };
+    let one = run(1);
+    for threads in [2, 3, 4] {
+        assert_eq!(run(threads), one, "{threads} threads");
+    }
+}

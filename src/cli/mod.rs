@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::{Error, Result};
 use crate::input::{base_dir, read_ron};
 use crate::io::read_structure;
+use crate::kmc::run_kmc_file;
 use crate::potential::{PotentialSpec, build_potential};
 use crate::run::eval::evaluate;
 use crate::run::run_file;
@@ -27,6 +28,18 @@ pub enum Command {
     Run(RunArgs),
     /// Energy, per-atom energies, forces and virial of one structure, as JSON.
     Eval(EvalArgs),
+    /// Kinetic Monte Carlo of two coalescing particles described by a RON input file.
+    Kmc(KmcArgs),
+}
+
+/// Arguments of `sintermd kmc`.
+#[derive(Debug, Args)]
+pub struct KmcArgs {
+    /// Input file (RON, a `KmcInput`).
+    pub input: PathBuf,
+    /// Output folder (default: output/<input name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `sintermd run`.
@@ -94,6 +107,28 @@ pub fn main_with(cli: Cli) -> Result<()> {
         Command::Eval(args) => {
             set_threads(args.threads)?;
             eval(&args)
+        }
+        Command::Kmc(args) => {
+            let out = args.out.unwrap_or_else(|| default_out_dir(&args.input));
+            let s = run_kmc_file(&args.input, &out)?;
+            eprintln!(
+                "done: {} events ({} null) to t = {:.4e} s in {:.2} s ({:.3e} events/s); r/R = {:.4}; results in {}",
+                s.clock.events,
+                s.clock.null_events,
+                s.clock.time,
+                s.wall_time_s,
+                s.events_per_second,
+                s.final_neck.radius_over_particle,
+                out.display()
+            );
+            match &s.fit {
+                Ok(f) => eprintln!(
+                    "fit r^n = K t over {:.3e} .. {:.3e} s ({} points): n = {:.3} +/- {:.3}",
+                    f.t_min, f.t_max, f.points, f.exponent, f.exponent_error
+                ),
+                Err(e) => eprintln!("no fit: {e}"),
+            }
+            Ok(())
         }
     }
 }

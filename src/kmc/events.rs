@@ -1,0 +1,546 @@
+//! Rejection-free (BKL / residence-time) kinetic Monte Carlo of the bond-counting model.
+//!
+//! State: the occupancy of every site (0 empty, s + 1 for an atom of species s), the number of
+//! occupied neighbours of every site (its coordination, cached and updated incrementally) and,
+//! with several species, those counts per species. Every atom that can move sits in one rate
+//! class ([`super::classes`]): its class key is its coordination state (the coordination n, or
+//! with species the species and the per-species counts) and, in the per-hop mode, its number m of
+//! qualifying destinations. All members of a class share one total rate, so selecting an event
+//! is a descent of the class tree plus one uniform pick inside the class.
+//!
+//! One step (Bortz, Kalos & Lebowitz, J. Comput. Phys. 17, 10 (1975)):
+//! 1. R = total rate; pick a class with probability weight / R, a member uniformly;
+//! 2. pick a destination uniformly among the qualifying empty neighbours (an empty neighbour j
+//!    qualifies when the atom keeps at least `min_neighbours_after_hop` occupied neighbours there,
+//!    i.e. coordination(j) - 1 >= min, the atom itself being one of j's neighbours); none: a null
+//!    event;
+//! 3. advance the time by -ln(u) / R [s];
+//! 4. move the atom and update only what changed: the coordination of the neighbours of the old
+//!    and new sites, and the classes of those sites (per-hop mode: of their neighbours too, whose
+//!    destination counts depend on them).
+//!
+//! Random numbers come from a xoshiro256++ generator seeded explicitly and drawn in a fixed order
+//! (class, member, destination, waiting time), so a run is reproducible from its seed.
+
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use serde::{Deserialize, Serialize};
+
+use super::classes::{NO_CLASS, RateClasses};
+use super::lattice::{MAX_NEIGHBORS, SiteSet};
+use super::model::{BondCountingModel, RateMode};
+use crate::error::{Error, Result};
+
+/// Random-number generator of KMC runs (fast, non-cryptographic, serialisable).
+pub type KmcRng = Xoshiro256PlusPlus;
+
+/// Largest number of rate classes (species x coordination states x destination counts).
+const MAX_CLASSES: usize = 1 << 22;
+
+/// A uniform number in (0, 1): never 0, so its logarithm is finite.
+#[inline]
+pub fn uniform_open(rng: &mut KmcRng) -> f64 {
+    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+}
+
+/// A uniform number in [0, 1).
+#[inline]
+pub fn uniform(rng: &mut KmcRng) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// A uniform integer in [0, n) by multiply-shift (bias below n / 2^64).
+#[inline]
+pub fn below(rng: &mut KmcRng, n: usize) -> usize {
+    ((rng.next_u64() as u128 * n as u128) >> 64) as usize
+}
+
+/// The event chosen at one step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selection {
+    /// Site of the atom that moves.
+    pub site: u32,
+    /// Its destination, or None for a null event.
+    pub destination: Option<u32>,
+}
+
+/// One event of the catalogue, computed from scratch (for checks).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CatalogueEntry {
+    /// Site of the atom.
+    pub site: u32,
+    /// Destination (per-hop mode), None for a per-atom event.
+    pub destination: Option<u32>,
+    /// Rate [1/s].
+    pub rate: f64,
+}
+
+/// Counters and clock of a run, serialisable with the generator for restarts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KmcClock {
+    /// Simulated time [s].
+    pub time: f64,
+    /// Events executed (hops and null events).
+    pub events: u64,
+    /// Null events (the chosen atom had no qualifying destination).
+    pub null_events: u64,
+}
+
+/// How class keys are laid out.
+#[derive(Clone, Copy, Debug)]
+struct KeyLayout {
+    /// Coordination values per species: stride + 1.
+    base: usize,
+    n_species: usize,
+    per_hop: bool,
+    /// Number of coordination states (species x counts).
+    states: usize,
+}
+
+impl KeyLayout {
+    fn new(stride: usize, n_species: usize, per_hop: bool) -> Result<Self> {
+        let base = stride + 1;
+        let states = if n_species == 1 {
+            base
+        } else {
+            n_species.saturating_mul(base.checked_pow(n_species as u32).unwrap_or(usize::MAX))
+        };
+        let layout = KeyLayout {
+            base,
+            n_species,
+            per_hop,
+            states,
+        };
+        if layout.classes() > MAX_CLASSES {
+            return Err(Error::invalid(format!(
+                "{n_species} species with up to {stride} neighbours make too many rate classes"
+            )));
+        }
+        Ok(layout)
+    }
+
+    fn classes(&self) -> usize {
+        self.states
+            .saturating_mul(if self.per_hop { self.base } else { 1 })
+    }
+
+    /// Species and per-species counts of coordination state `state`.
+    fn decode_state(&self, state: usize) -> (usize, Vec<u8>) {
+        if self.n_species == 1 {
+            return (0, vec![state as u8]);
+        }
+        let per = self.states / self.n_species;
+        let species = state / per;
+        let mut rest = state % per;
+        let counts = (0..self.n_species)
+            .map(|_| {
+                let c = rest % self.base;
+                rest /= self.base;
+                c as u8
+            })
+            .collect();
+        (species, counts)
+    }
+}
+
+/// The KMC engine: sites, occupancy, cached coordination, rate classes, generator and clock.
+#[derive(Clone, Debug)]
+pub struct KmcEngine {
+    sites: SiteSet,
+    model: BondCountingModel,
+    layout: KeyLayout,
+    occupancy: Vec<u8>,
+    coordination: Vec<u8>,
+    species_coordination: Vec<u8>,
+    classes: RateClasses,
+    rng: KmcRng,
+    clock: KmcClock,
+}
+
+impl KmcEngine {
+    /// An engine on `sites` with `occupancy` (0 empty, s + 1 for species s) and the generator
+    /// seeded from `seed`.
+    pub fn new(
+        sites: SiteSet,
+        occupancy: Vec<u8>,
+        model: BondCountingModel,
+        seed: u64,
+    ) -> Result<Self> {
+        if occupancy.len() != sites.len() {
+            return Err(Error::invalid(format!(
+                "{} occupancy values for {} sites",
+                occupancy.len(),
+                sites.len()
+            )));
+        }
+        if let Some(&s) = occupancy.iter().find(|&&s| s as usize > model.n_species) {
+            return Err(Error::invalid(format!(
+                "occupancy value {s} names a species beyond the {} of the model",
+                model.n_species
+            )));
+        }
+        let layout = KeyLayout::new(
+            sites.stride(),
+            model.n_species,
+            model.mode == RateMode::PerHop,
+        )?;
+        let member_rate = (0..layout.classes())
+            .map(|key| {
+                let (state, m) = if layout.per_hop {
+                    (key / layout.base, key % layout.base)
+                } else {
+                    (key, 1)
+                };
+                let (species, counts) = layout.decode_state(state);
+                model.hop_rate(species, &counts) * m as f64
+            })
+            .collect();
+        let n = sites.len();
+        let mut engine = KmcEngine {
+            classes: RateClasses::new(member_rate, n),
+            sites,
+            model,
+            layout,
+            occupancy,
+            coordination: Vec::new(),
+            species_coordination: Vec::new(),
+            rng: KmcRng::seed_from_u64(seed),
+            clock: KmcClock {
+                time: 0.0,
+                events: 0,
+                null_events: 0,
+            },
+        };
+        (engine.coordination, engine.species_coordination) = engine.fresh_coordination();
+        for i in 0..n {
+            let key = engine.class_key(i);
+            engine.classes.set_class(i, key);
+        }
+        engine.classes.refresh_tree();
+        Ok(engine)
+    }
+
+    /// The sites.
+    pub fn sites(&self) -> &SiteSet {
+        &self.sites
+    }
+
+    /// The model.
+    pub fn model(&self) -> &BondCountingModel {
+        &self.model
+    }
+
+    /// Occupancy of every site (0 empty, s + 1 for species s).
+    pub fn occupancy(&self) -> &[u8] {
+        &self.occupancy
+    }
+
+    /// Occupied-neighbour count of every site.
+    pub fn coordination(&self) -> &[u8] {
+        &self.coordination
+    }
+
+    /// The rate classes.
+    pub fn classes(&self) -> &RateClasses {
+        &self.classes
+    }
+
+    /// Clock and counters.
+    pub fn clock(&self) -> &KmcClock {
+        &self.clock
+    }
+
+    /// The generator (for checkpoints).
+    pub fn rng(&self) -> &KmcRng {
+        &self.rng
+    }
+
+    /// Total rate R [1/s].
+    pub fn total_rate(&self) -> f64 {
+        self.classes.total_rate()
+    }
+
+    /// Number of atoms.
+    pub fn atoms(&self) -> usize {
+        self.occupancy.iter().filter(|&&s| s != 0).count()
+    }
+
+    /// Coordination of every site and, with several species, per species, from the occupancy.
+    fn fresh_coordination(&self) -> (Vec<u8>, Vec<u8>) {
+        let ns = self.model.n_species;
+        let n = self.sites.len();
+        let mut total = vec![0u8; n];
+        let mut by_species = if ns > 1 {
+            vec![0u8; n * ns]
+        } else {
+            Vec::new()
+        };
+        for i in 0..n {
+            for &j in self.sites.neighbors(i) {
+                let s = self.occupancy[j as usize];
+                if s != 0 {
+                    total[i] += 1;
+                    if ns > 1 {
+                        by_species[i * ns + s as usize - 1] += 1;
+                    }
+                }
+            }
+        }
+        (total, by_species)
+    }
+
+    /// Smallest coordination an empty site needs to be a destination.
+    #[inline]
+    fn min_destination_coordination(&self) -> u8 {
+        self.model.min_neighbours_after_hop.saturating_add(1)
+    }
+
+    /// Number of qualifying destinations of the atom on `site`.
+    #[inline]
+    fn destination_count(&self, site: usize) -> usize {
+        let min = self.min_destination_coordination();
+        self.sites
+            .neighbors(site)
+            .iter()
+            .filter(|&&j| self.occupancy[j as usize] == 0 && self.coordination[j as usize] >= min)
+            .count()
+    }
+
+    /// The class key of `site` from the cached counts, or [`NO_CLASS`] when it holds no mobile
+    /// atom.
+    #[inline]
+    fn class_key(&self, site: usize) -> u32 {
+        let s = self.occupancy[site];
+        if s == 0 {
+            return NO_CLASS;
+        }
+        let n = self.coordination[site];
+        if n >= self.sites.neighbor_count(site) {
+            return NO_CLASS;
+        }
+        let state = if self.layout.n_species == 1 {
+            n as usize
+        } else {
+            let ns = self.layout.n_species;
+            let per = self.layout.states / ns;
+            let counts = &self.species_coordination[site * ns..(site + 1) * ns];
+            let mut idx = 0;
+            for &c in counts.iter().rev() {
+                idx = idx * self.layout.base + c as usize;
+            }
+            (s as usize - 1) * per + idx
+        };
+        if self.layout.per_hop {
+            let m = self.destination_count(site);
+            if m == 0 {
+                NO_CLASS
+            } else {
+                (state * self.layout.base + m) as u32
+            }
+        } else {
+            state as u32
+        }
+    }
+
+    #[inline]
+    fn reclassify(&mut self, site: usize) {
+        let key = self.class_key(site);
+        self.classes.set_class(site, key);
+    }
+
+    /// Chooses the next event (draws the class, member and destination), or None when no atom
+    /// can move.
+    #[inline]
+    pub fn select(&mut self) -> Option<Selection> {
+        let total = self.classes.total_rate();
+        if !(total > 0.0) {
+            return None;
+        }
+        let class = self.classes.select_class(uniform(&mut self.rng) * total);
+        let members = self.classes.members(class);
+        let site = members[below(&mut self.rng, members.len())];
+        let min = self.min_destination_coordination();
+        let mut candidates = [0u32; MAX_NEIGHBORS];
+        let mut m = 0;
+        for &j in self.sites.neighbors(site as usize) {
+            if self.occupancy[j as usize] == 0 && self.coordination[j as usize] >= min {
+                candidates[m] = j;
+                m += 1;
+            }
+        }
+        let destination = if m == 0 {
+            None
+        } else {
+            Some(candidates[below(&mut self.rng, m)])
+        };
+        Some(Selection { site, destination })
+    }
+
+    /// Executes one event: selection, waiting time, hop. Returns the event, or None (and leaves
+    /// everything unchanged) when no atom can move.
+    #[inline]
+    pub fn step(&mut self) -> Option<Selection> {
+        let total = self.classes.total_rate();
+        let sel = self.select()?;
+        self.clock.time += -uniform_open(&mut self.rng).ln() / total;
+        self.clock.events += 1;
+        match sel.destination {
+            Some(to) => self.hop(sel.site as usize, to as usize),
+            None => self.clock.null_events += 1,
+        }
+        Some(sel)
+    }
+
+    /// Runs up to `n` events; returns how many ran (fewer when nothing can move).
+    pub fn run(&mut self, n: u64) -> u64 {
+        for k in 0..n {
+            if self.step().is_none() {
+                return k;
+            }
+        }
+        n
+    }
+
+    /// Runs events until `events` have run in total or the time reaches `time_limit` [s].
+    /// Returns false when nothing can move.
+    pub fn run_until(&mut self, events: u64, time_limit: f64) -> bool {
+        while self.clock.events < events && self.clock.time < time_limit {
+            if self.step().is_none() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Moves the atom on `from` to the empty site `to` and updates coordinations and classes.
+    pub fn hop(&mut self, from: usize, to: usize) {
+        debug_assert!(self.occupancy[from] != 0 && self.occupancy[to] == 0);
+        let s = self.occupancy[from];
+        self.occupancy[from] = 0;
+        self.occupancy[to] = s;
+        let ns = self.model.n_species;
+        for &j in self.sites.neighbors(from) {
+            self.coordination[j as usize] -= 1;
+            if ns > 1 {
+                self.species_coordination[j as usize * ns + s as usize - 1] -= 1;
+            }
+        }
+        for &j in self.sites.neighbors(to) {
+            self.coordination[j as usize] += 1;
+            if ns > 1 {
+                self.species_coordination[j as usize * ns + s as usize - 1] += 1;
+            }
+        }
+        self.reclassify(from);
+        self.reclassify(to);
+        let sites = &self.sites;
+        for &j in sites.neighbors(from).iter().chain(sites.neighbors(to)) {
+            let j = j as usize;
+            if self.occupancy[j] != 0 {
+                let key = self.class_key(j);
+                self.classes.set_class(j, key);
+            }
+            if self.layout.per_hop {
+                for &k in sites.neighbors(j) {
+                    let k = k as usize;
+                    if self.occupancy[k] != 0 {
+                        let key = self.class_key(k);
+                        self.classes.set_class(k, key);
+                    }
+                }
+            }
+        }
+        self.classes.refresh_tree();
+    }
+
+    /// The event catalogue computed from scratch from the occupancy alone (no cached counts, no
+    /// class lists): per-atom mode one entry per atom with an empty neighbour, per-hop mode one
+    /// per (atom, qualifying destination).
+    pub fn brute_force_catalogue(&self) -> Vec<CatalogueEntry> {
+        let ns = self.model.n_species;
+        let min = self.model.min_neighbours_after_hop as usize;
+        let occupied_neighbors = |i: usize| {
+            self.sites
+                .neighbors(i)
+                .iter()
+                .filter(|&&j| self.occupancy[j as usize] != 0)
+                .count()
+        };
+        let mut out = Vec::new();
+        for i in 0..self.sites.len() {
+            let s = self.occupancy[i];
+            if s == 0 {
+                continue;
+            }
+            let mut counts = vec![0u8; ns];
+            let mut has_empty = false;
+            for &j in self.sites.neighbors(i) {
+                match self.occupancy[j as usize] {
+                    0 => has_empty = true,
+                    t => counts[t as usize - 1] += 1,
+                }
+            }
+            if !has_empty {
+                continue;
+            }
+            let rate = self.model.hop_rate(s as usize - 1, &counts);
+            match self.model.mode {
+                RateMode::PerAtom => out.push(CatalogueEntry {
+                    site: i as u32,
+                    destination: None,
+                    rate,
+                }),
+                RateMode::PerHop => {
+                    for &j in self.sites.neighbors(i) {
+                        // After the hop the atom's old site is empty: j's occupied neighbours
+                        // minus the atom itself.
+                        if self.occupancy[j as usize] == 0 && occupied_neighbors(j as usize) > min {
+                            out.push(CatalogueEntry {
+                                site: i as u32,
+                                destination: Some(j),
+                                rate,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Checks every cached quantity against a recomputation from the occupancy: coordinations,
+    /// each site's class, the class lists and the partial-sum tree (bit for bit).
+    pub fn check_consistency(&self) -> std::result::Result<(), String> {
+        let (total, by_species) = self.fresh_coordination();
+        if let Some(i) = (0..total.len()).find(|&i| total[i] != self.coordination[i]) {
+            return Err(format!(
+                "site {i}: cached coordination {} but {} occupied neighbours",
+                self.coordination[i], total[i]
+            ));
+        }
+        if by_species != self.species_coordination {
+            return Err("per-species coordination differs from a recomputation".into());
+        }
+        for i in 0..self.sites.len() {
+            let key = self.class_key(i);
+            if key != self.classes.class_of(i) {
+                return Err(format!(
+                    "site {i}: in class {} but its state gives class {key}",
+                    self.classes.class_of(i)
+                ));
+            }
+        }
+        self.classes.check()?;
+        // The catalogue total from scratch agrees with the tree total.
+        let brute: f64 = self.brute_force_catalogue().iter().map(|e| e.rate).sum();
+        let tree = self.classes.total_rate();
+        let scale = brute.abs().max(tree.abs()).max(f64::MIN_POSITIVE);
+        if (brute - tree).abs() > 1e-9 * scale {
+            return Err(format!(
+                "total rate {tree} differs from the brute-force catalogue's {brute}"
+            ));
+        }
+        Ok(())
+    }
+}

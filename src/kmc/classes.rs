@@ -2,24 +2,44 @@
 //!
 //! Every mobile atom belongs to one class (a small integer key); all members of a class have the
 //! same total rate, the class's `member_rate`. Each class keeps its members in a list with O(1)
-//! insert and remove (swap with the last member; every site remembers its slot). A complete
-//! binary tree holds the class weights `members * member_rate` at its leaves and their partial
-//! sums above, so the total rate is the root and an event is chosen by one descent.
+//! insert and remove (swap with the last member; every site remembers its slot).
 //!
-//! Tree nodes are always recomputed as `left + right` from the current counts, never updated by
-//! adding and subtracting differences: the tree is a pure function of the class counts, so it
-//! does not drift and a full recomputation reproduces it bit for bit.
+//! Selecting a class: with few classes (at most [`FLAT_LIMIT`], e.g. the 13 coordination values
+//! of the one-species fcc model) the weights `members * member_rate` are summed and scanned in
+//! class order at every event, which is cheaper than any bookkeeping. With more classes (alloys,
+//! per-hop mode, meshes) a complete binary tree holds the weights at its leaves and their partial
+//! sums above; the total rate is the root and a class is chosen by one descent, and after a hop
+//! only the paths above the classes whose counts changed are recomputed.
+//!
+//! Either way the total is a pure function of the class counts: tree nodes are always recomputed
+//! as `left + right`, never updated by adding and subtracting differences, so nothing drifts and
+//! a full recomputation reproduces the total bit for bit.
 
 /// Marks a site that is in no class (empty, or an atom that cannot move).
 pub const NO_CLASS: u32 = u32::MAX;
+
+/// Largest number of classes selected by a linear scan rather than the tree.
+pub const FLAT_LIMIT: usize = 32;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Place {
+    class: u32,
+    slot: u32,
+}
+
+const NOWHERE: Place = Place {
+    class: NO_CLASS,
+    slot: NO_CLASS,
+};
 
 /// Class lists and the partial-sum tree over the class weights.
 #[derive(Clone, Debug)]
 pub struct RateClasses {
     member_rate: Vec<f64>,
     members: Vec<Vec<u32>>,
-    class_of: Vec<u32>,
-    slot_of: Vec<u32>,
+    /// Class and slot of every site, side by side so that one cache line serves both.
+    place: Vec<Place>,
+    flat: bool,
     leaves: usize,
     tree: Vec<f64>,
     dirty: Vec<u32>,
@@ -30,12 +50,13 @@ impl RateClasses {
     /// Empty classes with the given per-member rates [1/s] for `n_sites` sites.
     pub fn new(member_rate: Vec<f64>, n_sites: usize) -> Self {
         let leaves = member_rate.len().next_power_of_two().max(1);
+        let flat = member_rate.len() <= FLAT_LIMIT;
         RateClasses {
             members: vec![Vec::new(); member_rate.len()],
             is_dirty: vec![false; member_rate.len()],
             member_rate,
-            class_of: vec![NO_CLASS; n_sites],
-            slot_of: vec![NO_CLASS; n_sites],
+            place: vec![NOWHERE; n_sites],
+            flat,
             leaves,
             tree: vec![0.0; 2 * leaves],
             dirty: Vec::new(),
@@ -65,51 +86,52 @@ impl RateClasses {
     /// Class of site `site`, or [`NO_CLASS`].
     #[inline]
     pub fn class_of(&self, site: usize) -> u32 {
-        self.class_of[site]
+        self.place[site].class
     }
 
     /// Slot of `site` in its class list, or [`NO_CLASS`].
     pub fn slot_of(&self, site: usize) -> u32 {
-        self.slot_of[site]
+        self.place[site].slot
     }
 
     #[inline]
     fn mark(&mut self, class: usize) {
-        if !self.is_dirty[class] {
+        if !self.flat && !self.is_dirty[class] {
             self.is_dirty[class] = true;
             self.dirty.push(class as u32);
         }
     }
 
     /// Moves `site` to class `class` (or out of every class with [`NO_CLASS`]).
-    #[inline]
+    #[inline(always)]
     pub fn set_class(&mut self, site: usize, class: u32) {
-        let old = self.class_of[site];
-        if old == class {
+        let old = self.place[site];
+        if old.class == class {
             return;
         }
-        if old != NO_CLASS {
-            let list = &mut self.members[old as usize];
-            let slot = self.slot_of[site] as usize;
+        if old.class != NO_CLASS {
+            let list = &mut self.members[old.class as usize];
             let last = list.pop().expect("a member's class list is not empty");
             if last as usize != site {
-                list[slot] = last;
-                self.slot_of[last as usize] = slot as u32;
+                list[old.slot as usize] = last;
+                self.place[last as usize].slot = old.slot;
             }
-            self.mark(old as usize);
+            self.mark(old.class as usize);
         }
-        if class != NO_CLASS {
+        self.place[site] = if class != NO_CLASS {
             let list = &mut self.members[class as usize];
-            self.slot_of[site] = list.len() as u32;
+            let slot = list.len() as u32;
             list.push(site as u32);
             self.mark(class as usize);
+            Place { class, slot }
         } else {
-            self.slot_of[site] = NO_CLASS;
-        }
-        self.class_of[site] = class;
+            NOWHERE
+        };
     }
 
-    /// Brings the partial sums up to date with the class counts changed since the last call.
+    /// Brings the partial sums up to date with the class counts changed since the last call
+    /// (nothing to do with flat selection).
+    #[inline]
     pub fn refresh_tree(&mut self) {
         while let Some(c) = self.dirty.pop() {
             let c = c as usize;
@@ -127,18 +149,41 @@ impl RateClasses {
     /// [`RateClasses::refresh_tree`] first).
     #[inline]
     pub fn total_rate(&self) -> f64 {
-        self.tree[1]
+        if self.flat {
+            self.members
+                .iter()
+                .zip(&self.member_rate)
+                .map(|(m, r)| m.len() as f64 * r)
+                .sum()
+        } else {
+            self.tree[1]
+        }
     }
 
-    /// Weight of class `class` in the tree [1/s].
+    /// Weight members * member_rate of class `class` [1/s].
     pub fn class_weight(&self, class: usize) -> f64 {
-        self.tree[self.leaves + class]
+        self.members[class].len() as f64 * self.member_rate[class]
     }
 
     /// The class whose cumulative weight interval holds `target` in [0, total_rate). Never
     /// returns an empty class, even when round-off puts `target` at the very end.
     #[inline]
     pub fn select_class(&self, mut target: f64) -> usize {
+        if self.flat {
+            let mut last_filled = 0;
+            for (c, (m, r)) in self.members.iter().zip(&self.member_rate).enumerate() {
+                if m.is_empty() {
+                    continue;
+                }
+                let w = m.len() as f64 * r;
+                if target < w {
+                    return c;
+                }
+                target -= w;
+                last_filled = c;
+            }
+            return last_filled;
+        }
         let mut node = 1;
         while node < self.leaves {
             let left = self.tree[2 * node];
@@ -176,18 +221,17 @@ impl RateClasses {
         let mut listed = 0usize;
         for (c, list) in self.members.iter().enumerate() {
             for (slot, &site) in list.iter().enumerate() {
-                if self.class_of[site as usize] != c as u32
-                    || self.slot_of[site as usize] != slot as u32
-                {
+                let p = self.place[site as usize];
+                if p.class != c as u32 || p.slot != slot as u32 {
                     return Err(format!(
                         "site {site} is listed in class {c} slot {slot} but records class {} slot {}",
-                        self.class_of[site as usize], self.slot_of[site as usize]
+                        p.class, p.slot
                     ));
                 }
             }
             listed += list.len();
         }
-        let classed = self.class_of.iter().filter(|&&c| c != NO_CLASS).count();
+        let classed = self.place.iter().filter(|p| p.class != NO_CLASS).count();
         if listed != classed {
             return Err(format!(
                 "{classed} sites have a class but {listed} are listed"
@@ -196,7 +240,7 @@ impl RateClasses {
         if !self.dirty.is_empty() {
             return Err("tree not refreshed".into());
         }
-        if self.recomputed_tree() != self.tree {
+        if !self.flat && self.recomputed_tree() != self.tree {
             return Err("partial-sum tree differs from a recomputation".into());
         }
         Ok(())
@@ -206,6 +250,39 @@ impl RateClasses {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tree_and_flat_selection_agree() {
+        // 40 classes use the tree; the same counts on their first 30 classes use the flat scan.
+        let rates: Vec<f64> = (0..40).map(|k| 1.5f64.powi(k)).collect();
+        let mut tree = RateClasses::new(rates.clone(), 200);
+        let mut flat = RateClasses::new(rates[..30].to_vec(), 200);
+        assert!(!tree.flat && flat.flat);
+        for site in 0..200 {
+            let class = ((site * 7919) % 31) as u32;
+            let class = if class == 30 { NO_CLASS } else { class };
+            tree.set_class(site, class);
+            flat.set_class(site, class);
+        }
+        tree.refresh_tree();
+        flat.refresh_tree();
+        tree.check().unwrap();
+        flat.check().unwrap();
+        let total = flat.total_rate();
+        assert!((tree.total_rate() - total).abs() <= 1e-12 * total);
+        for k in 0..1000 {
+            let target = total * (k as f64 + 0.5) / 1000.0;
+            let (a, b) = (tree.select_class(target), flat.select_class(target));
+            // Round-off may differ at an interval boundary only.
+            if a != b {
+                let below: f64 = (0..a.min(b) + 1).map(|c| flat.class_weight(c)).sum();
+                assert!(
+                    (below - target).abs() < 1e-9 * total,
+                    "{a} vs {b} at {target}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn insert_remove_and_select() {

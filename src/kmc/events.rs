@@ -27,7 +27,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use super::classes::{NO_CLASS, RateClasses};
-use super::lattice::{MAX_NEIGHBORS, SiteSet};
+use super::lattice::SiteSet;
 use super::model::{BondCountingModel, RateMode};
 use crate::error::{Error, Result};
 
@@ -351,9 +351,13 @@ impl KmcEngine {
 
     /// Chooses the next event (draws the class, member and destination), or None when no atom
     /// can move.
-    #[inline]
     pub fn select(&mut self) -> Option<Selection> {
         let total = self.classes.total_rate();
+        self.select_with_total(total)
+    }
+
+    #[inline(always)]
+    fn select_with_total(&mut self, total: f64) -> Option<Selection> {
         if !(total > 0.0) {
             return None;
         }
@@ -361,18 +365,15 @@ impl KmcEngine {
         let members = self.classes.members(class);
         let site = members[below(&mut self.rng, members.len())];
         let min = self.min_destination_coordination();
-        let mut candidates = [0u32; MAX_NEIGHBORS];
-        let mut m = 0;
-        for &j in self.sites.neighbors(site as usize) {
-            if self.occupancy[j as usize] == 0 && self.coordination[j as usize] >= min {
-                candidates[m] = j;
-                m += 1;
-            }
-        }
+        let qualifies =
+            |j: &&u32| self.occupancy[**j as usize] == 0 && self.coordination[**j as usize] >= min;
+        let row = self.sites.neighbors(site as usize);
+        let m = row.iter().filter(qualifies).count();
         let destination = if m == 0 {
             None
         } else {
-            Some(candidates[below(&mut self.rng, m)])
+            let k = below(&mut self.rng, m);
+            row.iter().filter(qualifies).nth(k).copied()
         };
         Some(Selection { site, destination })
     }
@@ -382,7 +383,7 @@ impl KmcEngine {
     #[inline]
     pub fn step(&mut self) -> Option<Selection> {
         let total = self.classes.total_rate();
-        let sel = self.select()?;
+        let sel = self.select_with_total(total)?;
         self.clock.time += -uniform_open(&mut self.rng).ln() / total;
         self.clock.events += 1;
         match sel.destination {
@@ -432,6 +433,44 @@ impl KmcEngine {
                 self.species_coordination[j as usize * ns + s as usize - 1] += 1;
             }
         }
+        if self.layout.per_hop || ns > 1 {
+            self.reclassify_around(from, to);
+        } else {
+            // One species, per-atom rates: the class is the coordination, when below the
+            // neighbour count. Only occupied sites (and the vacated one) can change class.
+            self.classes.set_class(from, NO_CLASS);
+            let sites = &self.sites;
+            let key = |j: usize| {
+                let n = self.coordination[j];
+                if n < sites.neighbor_count(j) {
+                    n as u32
+                } else {
+                    NO_CLASS
+                }
+            };
+            let k = key(to);
+            self.classes.set_class(to, k);
+            for &j in sites.neighbors(from) {
+                let j = j as usize;
+                if self.occupancy[j] != 0 {
+                    let k = key(j);
+                    self.classes.set_class(j, k);
+                }
+            }
+            for &j in sites.neighbors(to) {
+                let j = j as usize;
+                if self.occupancy[j] != 0 {
+                    let k = key(j);
+                    self.classes.set_class(j, k);
+                }
+            }
+        }
+        self.classes.refresh_tree();
+    }
+
+    /// Reclassifies the sites whose class a hop from `from` to `to` can change: the two sites,
+    /// their neighbours and, in the per-hop mode, the neighbours of those.
+    fn reclassify_around(&mut self, from: usize, to: usize) {
         self.reclassify(from);
         self.reclassify(to);
         let sites = &self.sites;
@@ -451,7 +490,6 @@ impl KmcEngine {
                 }
             }
         }
-        self.classes.refresh_tree();
     }
 
     /// The event catalogue computed from scratch from the occupancy alone (no cached counts, no

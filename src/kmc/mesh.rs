@@ -30,7 +30,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::lattice::SiteSet;
+use super::lattice::{SiteSet, sort_spatially};
 use crate::error::{Error, Result};
 use crate::io::{read_text, write_text};
 use crate::neighbor::NeighborList;
@@ -504,7 +504,11 @@ pub fn mesh_sites(
             }
             SiteSet::from_rows(tiled.positions, tiled.simbox, cutoff, spacing, rows)?
         }
-        _ => SiteSet::with_cutoff(tiled.positions, tiled.simbox, cutoff, spacing)?,
+        _ => {
+            let mut positions = tiled.positions;
+            sort_spatially(&mut positions, spacing);
+            SiteSet::with_cutoff(positions, tiled.simbox, cutoff, spacing)?
+        }
     };
     let report = MeshReport {
         sites: sites.len(),

@@ -20,7 +20,7 @@
 use nalgebra::Matrix3;
 use serde::{Deserialize, Serialize};
 
-use super::lattice::{FccLattice, SiteSet, axis_rotation};
+use super::lattice::{FccLattice, SiteSet, axis_rotation, sort_spatially};
 use super::shapes::{ParticleShape, ShapeSpec};
 use crate::error::{Error, Result};
 use crate::system::{SimBox, Vec3};
@@ -351,7 +351,7 @@ fn assemble_crystal(
         rotation: second_rotation.unwrap_or_else(Matrix3::identity) * lattice1.rotation,
         origin: c2,
     };
-    let positions = match second_rotation {
+    let mut positions = match second_rotation {
         None => lattice1.sites_in(lo, hi, |x| in_capsule(x)),
         Some(_) => {
             let mut p = lattice1.sites_in(lo, hi, |x| in_capsule(x) && (x - mid).dot(axis) <= 0.0);
@@ -371,6 +371,7 @@ fn assemble_crystal(
             p
         }
     };
+    sort_spatially(&mut positions, lattice1.a);
     let (plo, phi) = bounds(&positions, lattice1.neighbor_cutoff());
     let simbox = SimBox::new(plo, phi, [false; 3])?;
     let frame1 = lattice1.rotation.transpose();

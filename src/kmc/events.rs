@@ -582,3 +582,59 @@ impl KmcEngine {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kmc::model::ModelSpec;
+    use crate::system::{SimBox, Vec3};
+
+    /// Four sites in a row, atoms on the first three.
+    fn chain() -> KmcEngine {
+        let positions = (0..4).map(|k| Vec3::new(k as f64, 0.0, 0.0)).collect();
+        let simbox = SimBox::new([-1.0; 3], [5.0, 1.0, 1.0], [false; 3]).unwrap();
+        let sites = SiteSet::with_cutoff(positions, simbox, 1.5, 1.0).unwrap();
+        let spec = ModelSpec {
+            min_neighbours_after_hop: 0,
+            ..Default::default()
+        };
+        KmcEngine::new(sites, vec![1, 1, 1, 0], spec.build(1).unwrap(), 0).unwrap()
+    }
+
+    #[test]
+    fn consistency_check_detects_corruption() {
+        let mut e = chain();
+        e.check_consistency().unwrap();
+        // Only the third atom (one neighbour, one empty neighbour) can move.
+        assert_eq!(e.classes.class_of(2), 1);
+        assert_eq!(e.classes.class_of(1), NO_CLASS);
+        let mut bad = e.clone();
+        bad.coordination[3] += 1;
+        assert!(
+            bad.check_consistency()
+                .unwrap_err()
+                .contains("coordination")
+        );
+        let mut bad = e.clone();
+        bad.classes.set_class(1, 2);
+        bad.classes.refresh_tree();
+        assert!(bad.check_consistency().unwrap_err().contains("class"));
+        // A hop keeps everything consistent and moves the atom to the end.
+        e.hop(2, 3);
+        e.check_consistency().unwrap();
+        assert_eq!(e.occupancy(), &[1, 1, 0, 1]);
+        assert_eq!(e.coordination(), &[1, 1, 2, 0]);
+    }
+
+    #[test]
+    fn frozen_system_reports_no_event() {
+        let positions = vec![Vec3::zeros(), Vec3::x()];
+        let simbox = SimBox::new([-1.0; 3], [2.0; 3], [false; 3]).unwrap();
+        let sites = SiteSet::with_cutoff(positions, simbox, 1.5, 1.0).unwrap();
+        let model = ModelSpec::default().build(1).unwrap();
+        let mut e = KmcEngine::new(sites, vec![1, 1], model, 0).unwrap();
+        assert_eq!(e.total_rate(), 0.0);
+        assert!(e.step().is_none());
+        assert_eq!(e.clock().events, 0);
+    }
+}

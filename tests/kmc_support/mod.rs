@@ -178,11 +178,11 @@ pub fn relaxed_random_mesh(
         list.build(&simbox, &x).unwrap();
         let mut shift = vec![Vec3::zeros(); n];
         let mut overlap: f64 = 0.0;
-        for i in 0..n {
+        for (i, s) in shift.iter_mut().enumerate() {
             for nb in list.iter_row(i, &x) {
                 let r = nb.r2.sqrt();
                 overlap = overlap.max(d0 - r);
-                shift[i] -= 0.5 * (d0 - r) * nb.delta / r.max(1e-9);
+                *s -= 0.5 * (d0 - r) * nb.delta / r.max(1e-9);
             }
         }
         for (xi, s) in x.iter_mut().zip(&shift) {

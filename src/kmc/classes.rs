@@ -110,12 +110,13 @@ impl RateClasses {
             return;
         }
         if old.class != NO_CLASS {
+            // Swap-remove: the last member takes the vacated slot (a no-op when it is `site`).
             let list = &mut self.members[old.class as usize];
-            let last = list.pop().expect("a member's class list is not empty");
-            if last as usize != site {
-                list[old.slot as usize] = last;
-                self.place[last as usize].slot = old.slot;
-            }
+            let last_slot = list.len() - 1;
+            let last = list[last_slot];
+            list[old.slot as usize] = last;
+            list.truncate(last_slot);
+            self.place[last as usize].slot = old.slot;
             self.mark(old.class as usize);
         }
         self.place[site] = if class != NO_CLASS {

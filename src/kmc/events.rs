@@ -144,14 +144,35 @@ impl KeyLayout {
     }
 }
 
+const OCCUPANT_MASK: u32 = 0xff;
+const COORDINATION_SHIFT: u32 = 8;
+const ONE_NEIGHBOR: u32 = 1 << COORDINATION_SHIFT;
+const COUNT_SHIFT: u32 = 16;
+
+#[inline(always)]
+fn occupant(word: u32) -> u32 {
+    word & OCCUPANT_MASK
+}
+
+#[inline(always)]
+fn coordination_of(word: u32) -> u32 {
+    (word >> COORDINATION_SHIFT) & 0xff
+}
+
+#[inline(always)]
+fn neighbor_count_of(word: u32) -> u32 {
+    word >> COUNT_SHIFT
+}
+
 /// The KMC engine: sites, occupancy, cached coordination, rate classes, generator and clock.
 #[derive(Clone, Debug)]
 pub struct KmcEngine {
     sites: SiteSet,
     model: BondCountingModel,
     layout: KeyLayout,
-    occupancy: Vec<u8>,
-    coordination: Vec<u8>,
+    /// Packed per-site state: occupant (0 empty, s + 1) in bits 0-7, coordination in bits 8-15,
+    /// neighbour count in bits 16-23; one load serves all three.
+    state: Vec<u32>,
     species_coordination: Vec<u8>,
     classes: RateClasses,
     rng: KmcRng,
@@ -197,13 +218,17 @@ impl KmcEngine {
             })
             .collect();
         let n = sites.len();
+        let state = occupancy
+            .iter()
+            .zip(sites.neighbor_counts())
+            .map(|(&o, &c)| o as u32 | (c as u32) << COUNT_SHIFT)
+            .collect();
         let mut engine = KmcEngine {
             classes: RateClasses::new(member_rate, n),
             sites,
             model,
             layout,
-            occupancy,
-            coordination: Vec::new(),
+            state,
             species_coordination: Vec::new(),
             rng: KmcRng::seed_from_u64(seed),
             clock: KmcClock {
@@ -212,7 +237,11 @@ impl KmcEngine {
                 null_events: 0,
             },
         };
-        (engine.coordination, engine.species_coordination) = engine.fresh_coordination();
+        let (total, by_species) = engine.fresh_coordination();
+        for (w, c) in engine.state.iter_mut().zip(total) {
+            *w |= (c as u32) << COORDINATION_SHIFT;
+        }
+        engine.species_coordination = by_species;
         for i in 0..n {
             let key = engine.class_key(i);
             engine.classes.set_class(i, key);
@@ -232,13 +261,22 @@ impl KmcEngine {
     }
 
     /// Occupancy of every site (0 empty, s + 1 for species s).
-    pub fn occupancy(&self) -> &[u8] {
-        &self.occupancy
+    pub fn occupancy(&self) -> Vec<u8> {
+        self.state.iter().map(|&w| occupant(w) as u8).collect()
     }
 
-    /// Occupied-neighbour count of every site.
-    pub fn coordination(&self) -> &[u8] {
-        &self.coordination
+    /// Occupant of site `i` (0 empty, s + 1 for species s).
+    #[inline]
+    pub fn occupant(&self, i: usize) -> u8 {
+        occupant(self.state[i]) as u8
+    }
+
+    /// Occupied-neighbour count of every site (cached).
+    pub fn coordination(&self) -> Vec<u8> {
+        self.state
+            .iter()
+            .map(|&w| coordination_of(w) as u8)
+            .collect()
     }
 
     /// The rate classes.
@@ -263,7 +301,7 @@ impl KmcEngine {
 
     /// Number of atoms.
     pub fn atoms(&self) -> usize {
-        self.occupancy.iter().filter(|&&s| s != 0).count()
+        self.state.iter().filter(|&&w| occupant(w) != 0).count()
     }
 
     /// Coordination of every site and, with several species, per species, from the occupancy.
@@ -278,7 +316,7 @@ impl KmcEngine {
         };
         for i in 0..n {
             for &j in self.sites.neighbors(i) {
-                let s = self.occupancy[j as usize];
+                let s = occupant(self.state[j as usize]);
                 if s != 0 {
                     total[i] += 1;
                     if ns > 1 {
@@ -292,8 +330,8 @@ impl KmcEngine {
 
     /// Smallest coordination an empty site needs to be a destination.
     #[inline]
-    fn min_destination_coordination(&self) -> u8 {
-        self.model.min_neighbours_after_hop.saturating_add(1)
+    fn min_destination_coordination(&self) -> u32 {
+        self.model.min_neighbours_after_hop as u32 + 1
     }
 
     /// Number of qualifying destinations of the atom on `site`.
@@ -303,7 +341,10 @@ impl KmcEngine {
         self.sites
             .neighbors(site)
             .iter()
-            .filter(|&&j| self.occupancy[j as usize] == 0 && self.coordination[j as usize] >= min)
+            .filter(|&&j| {
+                let w = self.state[j as usize];
+                occupant(w) == 0 && coordination_of(w) >= min
+            })
             .count()
     }
 
@@ -311,12 +352,13 @@ impl KmcEngine {
     /// atom.
     #[inline]
     fn class_key(&self, site: usize) -> u32 {
-        let s = self.occupancy[site];
+        let w = self.state[site];
+        let s = occupant(w);
         if s == 0 {
             return NO_CLASS;
         }
-        let n = self.coordination[site];
-        if n >= self.sites.neighbor_count(site) {
+        let n = coordination_of(w);
+        if n >= neighbor_count_of(w) {
             return NO_CLASS;
         }
         let state = if self.layout.n_species == 1 {
@@ -364,16 +406,23 @@ impl KmcEngine {
         let class = self.classes.select_class(uniform(&mut self.rng) * total);
         let members = self.classes.members(class);
         let site = members[below(&mut self.rng, members.len())];
+        // Qualifying destinations as a bit mask over the row (rows have at most 64 entries), then
+        // the k-th set bit for a uniform k.
         let min = self.min_destination_coordination();
-        let qualifies =
-            |j: &&u32| self.occupancy[**j as usize] == 0 && self.coordination[**j as usize] >= min;
         let row = self.sites.neighbors(site as usize);
-        let m = row.iter().filter(qualifies).count();
+        let mut mask = 0u64;
+        for (k, &j) in row.iter().enumerate() {
+            let w = self.state[j as usize];
+            mask |= u64::from(occupant(w) == 0 && coordination_of(w) >= min) << k;
+        }
+        let m = mask.count_ones() as usize;
         let destination = if m == 0 {
             None
         } else {
-            let k = below(&mut self.rng, m);
-            row.iter().filter(qualifies).nth(k).copied()
+            for _ in 0..below(&mut self.rng, m) {
+                mask &= mask - 1;
+            }
+            Some(row[mask.trailing_zeros() as usize])
         };
         Some(Selection { site, destination })
     }
@@ -416,21 +465,27 @@ impl KmcEngine {
 
     /// Moves the atom on `from` to the empty site `to` and updates coordinations and classes.
     pub fn hop(&mut self, from: usize, to: usize) {
-        debug_assert!(self.occupancy[from] != 0 && self.occupancy[to] == 0);
-        let s = self.occupancy[from];
-        self.occupancy[from] = 0;
-        self.occupancy[to] = s;
+        debug_assert!(occupant(self.state[from]) != 0 && occupant(self.state[to]) == 0);
+        let s = occupant(self.state[from]);
         let ns = self.model.n_species;
-        for &j in self.sites.neighbors(from) {
-            self.coordination[j as usize] -= 1;
-            if ns > 1 {
-                self.species_coordination[j as usize * ns + s as usize - 1] -= 1;
+        {
+            let (sites, state) = (&self.sites, &mut self.state[..]);
+            state[from] &= !OCCUPANT_MASK;
+            state[to] |= s;
+            for &j in sites.neighbors(from) {
+                state[j as usize] -= ONE_NEIGHBOR;
+            }
+            for &j in sites.neighbors(to) {
+                state[j as usize] += ONE_NEIGHBOR;
             }
         }
-        for &j in self.sites.neighbors(to) {
-            self.coordination[j as usize] += 1;
-            if ns > 1 {
-                self.species_coordination[j as usize * ns + s as usize - 1] += 1;
+        if ns > 1 {
+            let t = s as usize - 1;
+            for &j in self.sites.neighbors(from) {
+                self.species_coordination[j as usize * ns + t] -= 1;
+            }
+            for &j in self.sites.neighbors(to) {
+                self.species_coordination[j as usize * ns + t] += 1;
             }
         }
         if self.layout.per_hop || ns > 1 {
@@ -438,30 +493,27 @@ impl KmcEngine {
         } else {
             // One species, per-atom rates: the class is the coordination, when below the
             // neighbour count. Only occupied sites (and the vacated one) can change class.
-            self.classes.set_class(from, NO_CLASS);
-            let sites = &self.sites;
-            let key = |j: usize| {
-                let n = self.coordination[j];
-                if n < sites.neighbor_count(j) {
-                    n as u32
+            let key = |w: u32| {
+                let n = coordination_of(w);
+                if n < neighbor_count_of(w) {
+                    n
                 } else {
                     NO_CLASS
                 }
             };
-            let k = key(to);
-            self.classes.set_class(to, k);
+            let (sites, state, classes) = (&self.sites, &self.state, &mut self.classes);
+            classes.set_class(from, NO_CLASS);
+            classes.set_class(to, key(state[to]));
             for &j in sites.neighbors(from) {
-                let j = j as usize;
-                if self.occupancy[j] != 0 {
-                    let k = key(j);
-                    self.classes.set_class(j, k);
+                let w = state[j as usize];
+                if occupant(w) != 0 {
+                    classes.set_class(j as usize, key(w));
                 }
             }
             for &j in sites.neighbors(to) {
-                let j = j as usize;
-                if self.occupancy[j] != 0 {
-                    let k = key(j);
-                    self.classes.set_class(j, k);
+                let w = state[j as usize];
+                if occupant(w) != 0 {
+                    classes.set_class(j as usize, key(w));
                 }
             }
         }
@@ -476,14 +528,14 @@ impl KmcEngine {
         let sites = &self.sites;
         for &j in sites.neighbors(from).iter().chain(sites.neighbors(to)) {
             let j = j as usize;
-            if self.occupancy[j] != 0 {
+            if occupant(self.state[j]) != 0 {
                 let key = self.class_key(j);
                 self.classes.set_class(j, key);
             }
             if self.layout.per_hop {
                 for &k in sites.neighbors(j) {
                     let k = k as usize;
-                    if self.occupancy[k] != 0 {
+                    if occupant(self.state[k]) != 0 {
                         let key = self.class_key(k);
                         self.classes.set_class(k, key);
                     }
@@ -498,23 +550,24 @@ impl KmcEngine {
     pub fn brute_force_catalogue(&self) -> Vec<CatalogueEntry> {
         let ns = self.model.n_species;
         let min = self.model.min_neighbours_after_hop as usize;
+        let occupancy = self.occupancy();
         let occupied_neighbors = |i: usize| {
             self.sites
                 .neighbors(i)
                 .iter()
-                .filter(|&&j| self.occupancy[j as usize] != 0)
+                .filter(|&&j| occupancy[j as usize] != 0)
                 .count()
         };
         let mut out = Vec::new();
         for i in 0..self.sites.len() {
-            let s = self.occupancy[i];
+            let s = occupancy[i];
             if s == 0 {
                 continue;
             }
             let mut counts = vec![0u8; ns];
             let mut has_empty = false;
             for &j in self.sites.neighbors(i) {
-                match self.occupancy[j as usize] {
+                match occupancy[j as usize] {
                     0 => has_empty = true,
                     t => counts[t as usize - 1] += 1,
                 }
@@ -533,7 +586,7 @@ impl KmcEngine {
                     for &j in self.sites.neighbors(i) {
                         // After the hop the atom's old site is empty: j's occupied neighbours
                         // minus the atom itself.
-                        if self.occupancy[j as usize] == 0 && occupied_neighbors(j as usize) > min {
+                        if occupancy[j as usize] == 0 && occupied_neighbors(j as usize) > min {
                             out.push(CatalogueEntry {
                                 site: i as u32,
                                 destination: Some(j),
@@ -551,11 +604,17 @@ impl KmcEngine {
     /// each site's class, the class lists and the partial-sum tree (bit for bit).
     pub fn check_consistency(&self) -> std::result::Result<(), String> {
         let (total, by_species) = self.fresh_coordination();
-        if let Some(i) = (0..total.len()).find(|&i| total[i] != self.coordination[i]) {
+        let cached = self.coordination();
+        if let Some(i) = (0..total.len()).find(|&i| total[i] != cached[i]) {
             return Err(format!(
                 "site {i}: cached coordination {} but {} occupied neighbours",
-                self.coordination[i], total[i]
+                cached[i], total[i]
             ));
+        }
+        for i in 0..self.sites.len() {
+            if neighbor_count_of(self.state[i]) != self.sites.neighbor_count(i) as u32 {
+                return Err(format!("site {i}: cached neighbour count is wrong"));
+            }
         }
         if by_species != self.species_coordination {
             return Err("per-species coordination differs from a recomputation".into());
@@ -609,7 +668,7 @@ mod tests {
         assert_eq!(e.classes.class_of(2), 1);
         assert_eq!(e.classes.class_of(1), NO_CLASS);
         let mut bad = e.clone();
-        bad.coordination[3] += 1;
+        bad.state[3] += ONE_NEIGHBOR;
         assert!(
             bad.check_consistency()
                 .unwrap_err()
@@ -622,8 +681,8 @@ mod tests {
         // A hop keeps everything consistent and moves the atom to the end.
         e.hop(2, 3);
         e.check_consistency().unwrap();
-        assert_eq!(e.occupancy(), &[1, 1, 0, 1]);
-        assert_eq!(e.coordination(), &[1, 1, 2, 0]);
+        assert_eq!(e.occupancy(), vec![1, 1, 0, 1]);
+        assert_eq!(e.coordination(), vec![1, 1, 2, 0]);
     }
 
     #[test]

@@ -344,7 +344,7 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
     let time_limit = input.run.time.unwrap_or(f64::INFINITY);
     let spd = input.output.samples_per_decade;
     let snap_pd = input.output.snapshots_per_decade;
-    let mut samples = vec![probe.measure(engine.occupancy(), 0.0, 0)];
+    let mut samples = vec![probe.measure(&engine.occupancy(), 0.0, 0)];
     write_snapshot(&mut snapshots, &engine)?;
     let mut next_sample = next_log_time(0.0, spd);
     let mut next_snapshot = if snap_pd > 0 {
@@ -368,7 +368,7 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
         wall += t0.elapsed().as_secs_f64();
         let c = engine.clock();
         if c.time >= next_sample {
-            samples.push(probe.measure(engine.occupancy(), c.time, c.events));
+            samples.push(probe.measure(&engine.occupancy(), c.time, c.events));
             next_sample = next_log_time(c.time, spd);
         }
         if c.time >= next_snapshot {
@@ -380,7 +380,7 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
     progress.finish();
     let clock = engine.clock().clone();
     if samples.last().is_some_and(|s| s.events != clock.events) {
-        samples.push(probe.measure(engine.occupancy(), clock.time, clock.events));
+        samples.push(probe.measure(&engine.occupancy(), clock.time, clock.events));
         write_snapshot(&mut snapshots, &engine)?;
     }
     let final_path = out_dir.join("final.xyz");

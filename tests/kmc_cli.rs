@@ -86,3 +86,11 @@ fn bad_inputs_fail_with_one_line_naming_the_file() {
         assert!(err.contains(expected), "{file}: got \"{err}\"");
     }
 }
+
+#[test]
+fn shipped_kmc_inputs_parse() {
+    for name in ["kmc_crystal_pair.ron", "kmc_glass_pair.ron"] {
+        let path = Path::new("inputs").join(name);
+        sintermd::kmc::KmcInput::read(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}

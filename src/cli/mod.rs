@@ -112,12 +112,14 @@ pub fn main_with(cli: Cli) -> Result<()> {
             let out = args.out.unwrap_or_else(|| default_out_dir(&args.input));
             let s = run_kmc_file(&args.input, &out)?;
             eprintln!(
-                "done: {} events ({} null) to t = {:.4e} s in {:.2} s ({:.3e} events/s); r/R = {:.4}; results in {}",
+                "done: {} events ({} null) to t = {:.4e} s in {:.2} s ({:.3e} events/s, {} per CPU second); r/R = {:.4}; results in {}",
                 s.clock.events,
                 s.clock.null_events,
                 s.clock.time,
                 s.wall_time_s,
                 s.events_per_second,
+                s.events_per_cpu_second
+                    .map_or("n/a".to_string(), |r| format!("{r:.3e}")),
                 s.final_neck.radius_over_particle,
                 out.display()
             );

@@ -148,6 +148,9 @@ pub struct FitWindow {
     pub t_max: Option<f64>,
     /// Neck sites at which the default window starts. Default 10.
     pub min_neck_sites: usize,
+    /// Largest r/R in the window (e.g. 0.5 to keep to the early, small-neck regime); default:
+    /// no limit.
+    pub max_radius_over_particle: Option<f64>,
 }
 
 impl Default for FitWindow {
@@ -156,6 +159,7 @@ impl Default for FitWindow {
             t_min: None,
             t_max: None,
             min_neck_sites: 10,
+            max_radius_over_particle: None,
         }
     }
 }

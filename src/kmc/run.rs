@@ -29,6 +29,26 @@ use crate::md::SimRng;
 use crate::structure::alloy::{exact_counts, random_assignment};
 use crate::system::{SpeciesTable, System, Vec3, element_mass};
 
+/// CPU time consumed by the calling thread [s], where the platform reports it. Unlike wall
+/// time it does not count time the thread waited for a core, so events per CPU second measure
+/// the engine even on a busy machine.
+pub fn thread_cpu_seconds() -> Option<f64> {
+    #[cfg(unix)]
+    {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime only writes the timespec we own and pass by pointer.
+        let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        (rc == 0).then_some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9)
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
 /// Everything a run starts from.
 pub struct KmcSetup {
     /// The engine, at time 0.
@@ -83,6 +103,10 @@ pub struct KmcSummary {
     pub wall_time_s: f64,
     /// Events per wall-clock second of the event loop.
     pub events_per_second: f64,
+    /// CPU time of the event loop [s] (None where the platform does not report it).
+    pub cpu_time_s: Option<f64>,
+    /// Events per CPU second of the event loop: the engine's speed independent of machine load.
+    pub events_per_cpu_second: Option<f64>,
     /// Total rate at the end [1/s].
     pub final_total_rate: f64,
     /// Last neck sample.
@@ -355,6 +379,7 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
     let mut progress = Progress::new(max_events, input.output.log_every_s);
     let chunk = 1u64 << 20;
     let mut wall = 0.0;
+    let mut cpu = thread_cpu_seconds().map(|_| 0.0);
     let mut frozen = false;
     loop {
         let c = engine.clock().clone();
@@ -364,8 +389,12 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
         let stop_events = (c.events + chunk).min(max_events);
         let stop_time = next_sample.min(next_snapshot).min(time_limit);
         let t0 = Instant::now();
+        let c0 = thread_cpu_seconds();
         frozen = !engine.run_until(stop_events, stop_time);
         wall += t0.elapsed().as_secs_f64();
+        if let (Some(total), Some(c0), Some(c1)) = (cpu.as_mut(), c0, thread_cpu_seconds()) {
+            *total += c1 - c0;
+        }
         let c = engine.clock();
         if c.time >= next_sample {
             samples.push(probe.measure(&engine.occupancy(), c.time, c.events));
@@ -421,6 +450,8 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
             0.0
         },
         wall_time_s: wall,
+        cpu_time_s: cpu,
+        events_per_cpu_second: cpu.filter(|&c| c > 0.0).map(|c| clock.events as f64 / c),
         final_total_rate: engine.total_rate(),
         final_neck: *samples.last().expect("samples"),
         atoms_on_edge_sites,
@@ -449,7 +480,13 @@ pub fn fit_samples(samples: &[NeckSample], w: &super::input::FitWindow) -> Resul
                 ))
             })?,
     };
-    let t_max = w.t_max.unwrap_or(f64::INFINITY);
+    let mut t_max = w.t_max.unwrap_or(f64::INFINITY);
+    if let Some(x) = w.max_radius_over_particle {
+        // End at the last sample before the neck first exceeds x R.
+        if let Some(k) = samples.iter().position(|s| s.radius_over_particle > x) {
+            t_max = t_max.min(samples[k.saturating_sub(1)].time);
+        }
+    }
     let times: Vec<f64> = samples.iter().map(|s| s.time).collect();
     let radii: Vec<f64> = samples.iter().map(|s| s.radius).collect();
     fit_power_law(&times, &radii, t_min, t_max)

@@ -108,7 +108,13 @@ fn draw<DB: DrawingBackend>(
         .x_desc("time [s]")
         .y_desc("neck radius r [A]")
         .x_label_formatter(&|v| format!("{v:.0e}"))
-        .y_label_formatter(&|v| format!("{v:.3}"))
+        .y_label_formatter(&|v| {
+            if *v >= 10.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            }
+        })
         .label_style(("sans-serif", 15))
         .draw()
         .map_err(e)?;

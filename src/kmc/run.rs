@@ -300,7 +300,7 @@ impl Progress {
 
     fn finish(&self) {
         if let Some(bar) = &self.bar {
-            bar.finish();
+            bar.finish_and_clear();
         }
     }
 }
@@ -502,4 +502,55 @@ fn write_neck_csv(path: &Path, samples: &[NeckSample]) -> Result<()> {
         ));
     }
     crate::io::write_text(path, &s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kmc::input::FitWindow;
+
+    fn sample(time: f64, neck_sites: usize, radius: f64, r_over_r: f64) -> NeckSample {
+        NeckSample {
+            time,
+            events: 0,
+            neck_sites,
+            area: 0.0,
+            radius,
+            radius_over_particle: r_over_r,
+        }
+    }
+
+    #[test]
+    fn log_grid_steps_past_the_current_time() {
+        assert_eq!(next_log_time(0.0, 10), f64::MIN_POSITIVE);
+        let t = next_log_time(1.0, 10);
+        assert!((t - 10f64.powf(0.1)).abs() < 1e-12);
+        let t = next_log_time(3.0e-7, 1);
+        assert!((t - 1e-6).abs() < 1e-18);
+        assert!(next_log_time(1e-6, 1) > 1e-6);
+    }
+
+    #[test]
+    fn default_fit_window_starts_at_the_neck_threshold_and_stops_at_the_cap() {
+        // r = t^(1/3) up to r/R = 0.5 at t = 8, then r = t^(1/6) * const.
+        let mut samples = vec![sample(0.0, 1, 1.0, 0.0)];
+        for k in 1..=40 {
+            let t = 10f64.powf(-3.0 + 0.1 * k as f64);
+            let r = if t <= 8.0 {
+                t.cbrt()
+            } else {
+                2.0 * (t / 8.0).powf(1.0 / 6.0)
+            };
+            samples.push(sample(t, (k * 2) as usize, r, r / 4.0));
+        }
+        let mut w = FitWindow::default();
+        w.max_radius_over_particle = Some(0.5);
+        let f = fit_samples(&samples, &w).unwrap();
+        assert!((f.exponent - 3.0).abs() < 1e-9, "{}", f.exponent);
+        // The window starts at 10 neck sites (k = 5) and ends before r/R exceeds 0.5.
+        assert!((f.t_min - 10f64.powf(-2.5)).abs() < 1e-12);
+        assert!(f.t_max <= 8.0);
+        let all = fit_samples(&samples, &FitWindow::default()).unwrap();
+        assert!(all.exponent > 3.0);
+    }
 }

@@ -543,8 +543,10 @@ mod tests {
             };
             samples.push(sample(t, (k * 2) as usize, r, r / 4.0));
         }
-        let mut w = FitWindow::default();
-        w.max_radius_over_particle = Some(0.5);
+        let w = FitWindow {
+            max_radius_over_particle: Some(0.5),
+            ..Default::default()
+        };
         let f = fit_samples(&samples, &w).unwrap();
         assert!((f.exponent - 3.0).abs() < 1e-9, "{}", f.exponent);
         // The window starts at 10 neck sites (k = 5) and ends before r/R exceeds 0.5.

@@ -70,6 +70,7 @@ impl Error {
     pub fn in_file(self, path: &Path) -> Self {
         match self {
             Error::Invalid(m) => Error::file(path, m),
+            Error::Physics(m) => Error::Physics(format!("{}: {m}", path.display())),
             other => other,
         }
     }

@@ -4,10 +4,11 @@
 //! Units are LAMMPS "metal" everywhere (see [`units`]): A, eV, ps, g/mol, K, bar.
 //!
 //! The crate reads like its architecture:
-//! - [`system`]: atoms (struct of arrays), species, the box;
+//! - [`system`]: atoms (struct of arrays), species, the box, groups;
 //! - [`neighbor`]: cell lists and Verlet lists;
 //! - [`potential`]: the potential interface and its styles (Lennard-Jones, ...);
-//! - [`md`]: force engine, integrators, velocities, thermodynamics, the serialisable state;
+//! - [`md`]: force engine, integrators, thermostats, momentum removal, velocities,
+//!   thermodynamics, the serialisable state;
 //! - [`structure`]: lattices and structure sources;
 //! - [`kmc`]: kinetic Monte Carlo of coalescence (bond counting on lattices and meshes);
 //! - [`io`]: LAMMPS data files, extended XYZ;
@@ -19,6 +20,7 @@
 // `!(x > 0.0)` is how this crate rejects NaN along with out-of-range values; keep it readable.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+pub mod analysis;
 pub mod cli;
 pub mod error;
 pub mod input;
@@ -28,6 +30,7 @@ pub mod md;
 pub mod neighbor;
 pub mod output;
 pub mod potential;
+pub mod report;
 pub mod run;
 pub mod structure;
 pub mod system;

@@ -9,6 +9,18 @@
 //!     output: (thermo_every: 10, trajectory_every: 100),
 //! )
 //! ```
+//! NVT stages name a thermostat (see [`crate::md::thermostat`]) and may remove momentum (see
+//! [`crate::md::momentum`]); groups they act on are defined under `groups` (see
+//! [`crate::system::group`]):
+//! ```ron
+//! groups: [(name: "particle", select: Region(Sphere(centre: (20.0, 20.0, 20.0), radius: 12.0)))],
+//! stages: [
+//!     Md(steps: 5000, timestep: 0.002,
+//!        thermostat: Berendsen(temperature: 300.0, end_temperature: 1473.0),
+//!        momentum: [(group: "particle", linear: true, angular: true, every: 100)]),
+//!     Md(steps: 50000, timestep: 0.002, thermostat: NoseHoover(temperature: 1473.0)),
+//! ],
+//! ```
 //! Options may be written bare (`velocities: (...)`, no `Some`), and enum variants holding a
 //! struct take its fields directly (`Md(steps: 10, ...)`).
 
@@ -19,9 +31,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::io::read_text;
+use crate::md::StageIntegrator;
+use crate::md::minimize::FireSettings;
+use crate::md::momentum::MomentumSpec;
+use crate::md::thermostat::ThermostatSpec;
 use crate::neighbor::NeighborSettings;
+use crate::output::ObserverSpec;
 use crate::potential::PotentialSpec;
 use crate::structure::StructureSpec;
+use crate::system::{GroupSpec, System};
 
 /// A whole run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,6 +58,10 @@ pub struct Input {
     /// Seed of the run's random-number generator (thermostats and other stochastic parts).
     #[serde(default)]
     pub seed: u64,
+    /// Named groups of atoms, defined in order when the run starts (besides `all` and the
+    /// groups stored with the structure).
+    #[serde(default)]
+    pub groups: Vec<GroupSpec>,
     /// Stages, run in order.
     pub stages: Vec<StageSpec>,
     /// What to write.
@@ -63,6 +85,20 @@ pub struct VelocitySpec {
 pub enum StageSpec {
     /// Molecular dynamics.
     Md(MdStage),
+    /// Energy minimisation (FIRE); velocities are zero afterwards.
+    Minimize(MinimizeStage),
+}
+
+/// A minimisation stage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinimizeStage {
+    /// Name used in logs and file names.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// FIRE settings (LAMMPS `min_style fire` defaults).
+    #[serde(default)]
+    pub fire: FireSettings,
 }
 
 /// A molecular-dynamics stage.
@@ -76,6 +112,49 @@ pub struct MdStage {
     pub steps: u64,
     /// Timestep [ps].
     pub timestep: f64,
+    /// Thermostat; absent: NVE.
+    #[serde(default)]
+    pub thermostat: Option<ThermostatSpec>,
+    /// Momentum removals (at the stage start, and every N steps if asked).
+    #[serde(default)]
+    pub momentum: Vec<MomentumSpec>,
+    /// Analyses run during the stage, each writing `<stage name>_<analysis>.csv` and figures.
+    #[serde(default)]
+    pub observers: Vec<ObserverSpec>,
+}
+
+impl MdStage {
+    /// The integrator of this stage for `system` (whose groups the thermostat and momentum
+    /// removals may name).
+    pub fn integrator(&self, system: &System) -> Result<StageIntegrator> {
+        StageIntegrator::new(
+            self.timestep,
+            self.steps,
+            self.thermostat.as_ref(),
+            &self.momentum,
+            system,
+        )
+    }
+}
+
+/// How messages name stage `index` (0-based): `stage 2`, or `stage 2 ("heat")` when named.
+pub fn stage_label(index: usize, stage: &StageSpec) -> String {
+    let given = match stage {
+        StageSpec::Md(md) => md.name.as_deref(),
+        StageSpec::Minimize(m) => m.name.as_deref(),
+    };
+    match given {
+        Some(name) => format!("stage {} (\"{name}\")", index + 1),
+        None => format!("stage {}", index + 1),
+    }
+}
+
+/// Prefixes an invalid-input message with `label`.
+pub fn in_stage(label: &str, error: Error) -> Error {
+    match error {
+        Error::Invalid(m) => Error::invalid(format!("{label}: {m}")),
+        other => other,
+    }
 }
 
 /// Output files and intervals.
@@ -117,7 +196,12 @@ pub fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<T> {
 impl Input {
     /// Reads and checks an input file.
     pub fn read(path: &Path) -> Result<Self> {
-        let input: Input = read_ron(path)?;
+        Self::parse(&read_text(path)?, path)
+    }
+
+    /// Parses and checks the text of an input file read from `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let input: Input = parse_ron(text, path)?;
         input.check().map_err(|e| e.in_file(path))?;
         Ok(input)
     }
@@ -129,7 +213,7 @@ impl Input {
                 "no stages: add e.g. stages: [Md(steps: 1000, timestep: 0.002)]",
             ));
         }
-        for s in &self.stages {
+        for (k, s) in self.stages.iter().enumerate() {
             match s {
                 StageSpec::Md(md) => {
                     if !(md.timestep > 0.0) || !md.timestep.is_finite() {
@@ -137,6 +221,17 @@ impl Input {
                             "stage timestep {} must be positive",
                             md.timestep
                         )));
+                    }
+                    if let Some(t) = &md.thermostat {
+                        t.check(md.timestep)
+                            .map_err(|e| in_stage(&stage_label(k, s), e))?;
+                    }
+                }
+                StageSpec::Minimize(m) => {
+                    if !(m.fire.timestep > 0.0) || !(m.fire.ftol >= 0.0) {
+                        return Err(Error::invalid(
+                            "Minimize: timestep must be positive and ftol >= 0",
+                        ));
                     }
                 }
             }
@@ -153,4 +248,23 @@ impl Input {
 /// The directory relative paths in `input` are resolved against.
 pub fn base_dir(input: &Path) -> PathBuf {
     input.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+impl StageSpec {
+    /// Number of MD steps the stage takes.
+    pub fn steps(&self) -> u64 {
+        match self {
+            StageSpec::Md(md) => md.steps,
+            StageSpec::Minimize(_) => 0,
+        }
+    }
+
+    /// The stage's name, or `stage<k+1>` for stage index `k`.
+    pub fn name(&self, k: usize) -> String {
+        let given = match self {
+            StageSpec::Md(md) => md.name.clone(),
+            StageSpec::Minimize(m) => m.name.clone(),
+        };
+        given.unwrap_or_else(|| format!("stage{}", k + 1))
+    }
 }

@@ -393,7 +393,7 @@ mod tests {
         let e = parse_lammps_data(&bad, [true; 3], None)
             .unwrap_err()
             .to_string();
-        assert!(e.contains(":17:") && e.contains("outside 1..2"), "{e}");
+        assert!(e.contains(":18:") && e.contains("outside 1..2"), "{e}");
         let bad = SAMPLE.replace("4.0 5.0", "4.0 x5.0");
         let e = parse_lammps_data(&bad, [true; 3], None)
             .unwrap_err()

@@ -1,6 +1,6 @@
 //! Extended XYZ (the ASE / OVITO convention): a count line, a comment line of `key=value` pairs
 //! with `Lattice="..."`, `Properties=name:type:columns:...` and `pbc="T T F"`, then one line per
-//! atom. sintermd writes `species:S:1:pos:R:3:id:I:1:vel:R:3` plus any extra integer columns, and
+//! atom. sintermd writes `species:S:1:pos:R:3:id:I:1:velo:R:3` plus any extra integer columns, and
 //! an `Origin="x y z"` key for the lower box corner.
 
 use std::fmt::Write as _;
@@ -339,7 +339,7 @@ pub fn format_xyz_frame(
     let _ = writeln!(s, "{}", system.len());
     let _ = write!(
         s,
-        "Lattice=\"{:?} 0.0 0.0 0.0 {:?} 0.0 0.0 0.0 {:?}\" Origin=\"{:?} {:?} {:?}\" Properties=species:S:1:pos:R:3:id:I:1:vel:R:3",
+        "Lattice=\"{:?} 0.0 0.0 0.0 {:?} 0.0 0.0 0.0 {:?}\" Origin=\"{:?} {:?} {:?}\" Properties=species:S:1:pos:R:3:id:I:1:velo:R:3",
         l.x, l.y, l.z, b.lo[0], b.lo[1], b.lo[2]
     );
     for c in extra {

@@ -427,9 +427,7 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
         input.model.temperature
     );
     if !plot_neck_growth(out_dir, "neck_fit", &title, &samples, fit.as_ref().ok())? {
-        eprintln!(
-            "note: no TrueType font found (set SINTERMD_FONT): neck_fit.png/.svg not written"
-        );
+        eprintln!("note: fewer than two neck samples after t = 0: neck_fit.png/.svg not written");
     }
     let counts = engine.sites().neighbor_counts();
     let stride = engine.sites().stride() as u8;

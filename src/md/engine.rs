@@ -54,6 +54,14 @@ impl ForceEngine {
         self.list = NeighborList::new(self.potential.cutoff(), self.settings.skin);
     }
 
+    /// Rebuilds the neighbour list now (wrapping positions) and recomputes the forces. A checkpoint
+    /// written right after this call restarts bit for bit: the restored run's first evaluation
+    /// builds exactly the same list from exactly the same positions.
+    pub fn refresh(&mut self, system: &mut System, step: u64) -> Result<&ForceOutput> {
+        self.invalidate();
+        self.compute(system, step)
+    }
+
     /// Computes forces, energies and virial at the current positions and copies the forces into
     /// `system.forces`. At steps that are multiples of `every`, rebuilds the list if some atom has
     /// moved more than half the skin, wrapping positions into the box first.

@@ -1,12 +1,23 @@
-//! Molecular dynamics: the force engine, integrators, initial velocities and thermodynamic output.
+//! Molecular dynamics: the force engine, integrators, thermostats, momentum control, initial
+//! velocities and thermodynamic output.
+//!
+//! A stage is stepped by a [`StageIntegrator`], which composes velocity Verlet
+//! ([`verlet::half_kick`], [`verlet::drift`]) with the stage's thermostat
+//! ([`thermostat`]) and momentum removal ([`momentum`]); [`nve_step`] is the plain NVE step.
 
+pub mod dof;
 mod engine;
+pub mod integrator;
+pub mod minimize;
+pub mod momentum;
 pub mod state;
 pub mod thermo;
+pub mod thermostat;
 pub mod velocity;
 pub mod verlet;
 
 pub use engine::{ForceEngine, OVERLAP_DISTANCE};
+pub use integrator::StageIntegrator;
 pub use state::{IntegratorState, SimRng, SimulationState};
 pub use thermo::ThermoSample;
 
@@ -17,10 +28,15 @@ use crate::error::Result;
 pub fn nve_step(state: &mut SimulationState, engine: &mut ForceEngine, dt: f64) -> Result<()> {
     verlet::half_kick(&mut state.system, dt);
     verlet::drift(&mut state.system, dt);
-    state.step += 1;
-    state.stage_step += 1;
-    state.time = state.stage_start_time + state.stage_step as f64 * dt;
+    advance_clock(state, dt);
     engine.compute(&mut state.system, state.step)?;
     verlet::half_kick(&mut state.system, dt);
     Ok(())
+}
+
+/// Counts one step of `dt` [ps]: step, stage step and time.
+pub(crate) fn advance_clock(state: &mut SimulationState, dt: f64) {
+    state.step += 1;
+    state.stage_step += 1;
+    state.time = state.stage_start_time + state.stage_step as f64 * dt;
 }

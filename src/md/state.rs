@@ -5,6 +5,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use super::thermostat::{NoseHooverChainState, ThermostatWork};
 use crate::system::System;
 
 /// Random-number generator used throughout sintermd (seeded explicitly, carried in the state).
@@ -49,9 +50,19 @@ impl SimulationState {
     }
 }
 
-/// State carried by the integrator between steps (thermostat variables and the like).
+/// State carried by the integrator between steps (thermostat variables and the like). Set afresh
+/// at each stage start by [`crate::md::StageIntegrator::begin`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum IntegratorState {
     /// Plain velocity Verlet: no extra state.
     VelocityVerlet,
+    /// Nosé–Hoover chain: the chain's positions and velocities.
+    NoseHooverChain(NoseHooverChainState),
+    /// Langevin (BAOAB): the heat exchanged with the bath (the random numbers come from the
+    /// state's generator).
+    Langevin(ThermostatWork),
+    /// Stochastic velocity rescaling: the thermostat's accumulated work.
+    Csvr(ThermostatWork),
+    /// Berendsen: the thermostat's accumulated work.
+    Berendsen(ThermostatWork),
 }

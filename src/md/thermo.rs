@@ -19,9 +19,16 @@ pub fn kinetic_energy(system: &System) -> f64 {
 }
 
 /// Degrees of freedom of `natoms` atoms with the total momentum fixed: 3N - 3 (LAMMPS
-/// `compute temp` default), at least 1.
+/// `compute temp` default), at least 1. Stages with thermostats or momentum removal count them
+/// by the rule of [`crate::md::dof`].
 pub fn degrees_of_freedom(natoms: usize) -> f64 {
-    (3.0 * natoms as f64 - 3.0).max(1.0)
+    super::dof::degrees_of_freedom(
+        natoms,
+        super::dof::MomentumConstraints {
+            linear: true,
+            angular: false,
+        },
+    )
 }
 
 /// Temperature [K] of kinetic energy `ke` [eV] shared by `dof` degrees of freedom.
@@ -54,13 +61,38 @@ pub struct ThermoSample {
     pub total: f64,
     /// Pressure [bar]; None unless every axis is periodic.
     pub pressure: Option<f64>,
+    /// The integrator's conserved quantity [eV]: total energy plus the energy held by or given
+    /// to the thermostat and momentum removal during the stage (LAMMPS `econserve`); equal to
+    /// `total` in NVE.
+    pub conserved: f64,
 }
 
 impl ThermoSample {
-    /// Measures `system` with its latest force evaluation `forces`.
+    /// Measures `system` with its latest force evaluation `forces`, as in NVE: 3N - 3 degrees
+    /// of freedom, conserved quantity = total energy.
     pub fn measure(system: &System, forces: &ForceOutput, step: u64, time: f64) -> Self {
+        Self::measure_with(
+            system,
+            forces,
+            step,
+            time,
+            degrees_of_freedom(system.len()),
+            0.0,
+        )
+    }
+
+    /// Measures `system` with `dof` degrees of freedom for the temperature and
+    /// `coupling_energy` [eV] added to the total energy for the conserved quantity (see
+    /// [`crate::md::StageIntegrator::measure`]).
+    pub fn measure_with(
+        system: &System,
+        forces: &ForceOutput,
+        step: u64,
+        time: f64,
+        dof: f64,
+        coupling_energy: f64,
+    ) -> Self {
         let kinetic = kinetic_energy(system);
-        let dof = degrees_of_freedom(system.len());
         let pressure = system
             .simbox
             .fully_periodic()
@@ -73,6 +105,7 @@ impl ThermoSample {
             kinetic,
             total: forces.energy + kinetic,
             pressure,
+            conserved: forces.energy + kinetic + coupling_energy,
         }
     }
 }

@@ -4,11 +4,17 @@
 //! when its [`Trigger`] fires. Files are flushed as they are written, so a run that stops early
 //! keeps everything up to its last observation.
 
+mod analysis;
+mod csv;
 mod thermo_csv;
 mod trajectory;
 
+use std::path::PathBuf;
+
 use serde::{Deserialize, Serialize};
 
+pub use analysis::ObserverSpec;
+pub use csv::CsvFile;
 pub use thermo_csv::ThermoCsv;
 pub use trajectory::TrajectoryXyz;
 
@@ -26,26 +32,50 @@ pub struct Frame<'a> {
     pub thermo: &'a ThermoSample,
 }
 
-/// When an observer fires.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// When an observer fires, counting steps from the start of what it observes (the run, or its
+/// stage).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Trigger {
-    /// Every this many steps (counted over the whole run), and at the first and last step.
+    /// Every this many steps, and at the first and last step.
     Every(u64),
+    /// At steps spaced evenly in log(step): `per_decade` per factor of ten (step 0 included),
+    /// and at the last step.
+    LogSpaced { per_decade: u32 },
     /// Only at the first and last step.
     Ends,
+    /// Only at the last step.
+    End,
     /// Never.
     Never,
 }
 
 impl Trigger {
-    /// Whether to fire at run step `step`; `last` marks the final step of the run.
-    pub fn fires(&self, step: u64, last: bool) -> bool {
+    /// Whether to fire at `step`; `first` and `last` mark the first and last step observed.
+    pub fn fires(&self, step: u64, first: bool, last: bool) -> bool {
         match *self {
-            Trigger::Every(n) => step == 0 || last || (n > 0 && step.is_multiple_of(n)),
-            Trigger::Ends => step == 0 || last,
+            Trigger::Every(n) => first || last || (n > 0 && step.is_multiple_of(n)),
+            Trigger::LogSpaced { per_decade } => {
+                if first || last || step == 0 {
+                    return true;
+                }
+                // Fire when floor(per_decade log10 step) changes from step - 1.
+                let k = |s: u64| ((s as f64).log10() * per_decade as f64 + 1e-9).floor() as i64;
+                step == 1 || k(step) != k(step - 1)
+            }
+            Trigger::Ends => first || last,
+            Trigger::End => last,
             Trigger::Never => false,
         }
     }
+}
+
+/// A figure an observer wrote, for the report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figure {
+    /// The PNG file (an SVG with the same stem sits beside it).
+    pub png: PathBuf,
+    /// One-line caption.
+    pub caption: String,
 }
 
 /// Something that observes the run.
@@ -54,8 +84,8 @@ pub trait Observer {
     fn trigger(&self) -> Trigger;
     /// Looks at one frame.
     fn observe(&mut self, frame: &Frame<'_>) -> Result<()>;
-    /// Called once after the last frame.
-    fn finish(&mut self) -> Result<()> {
-        Ok(())
+    /// Called once after the last frame; returns the figures it wrote.
+    fn finish(&mut self) -> Result<Vec<Figure>> {
+        Ok(Vec::new())
     }
 }

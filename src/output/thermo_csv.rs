@@ -1,33 +1,34 @@
-//! `thermo.csv`: one row of thermodynamic quantities per observation.
+//! `thermo.csv`: one row of thermodynamic quantities per observation, and plots of temperature
+//! and energies.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{Frame, Observer, Trigger};
-use crate::error::{Error, Result};
+use super::csv::CsvFile;
+use super::{Figure, Frame, Observer, Trigger};
+use crate::error::Result;
+use crate::report::{Plot, Series};
 
 /// Header of `thermo.csv`, units in brackets.
 pub const THERMO_HEADER: &str =
-    "step,time[ps],temperature[K],potential[eV],kinetic[eV],total[eV],pressure[bar]";
+    "step,time[ps],temperature[K],potential[eV],kinetic[eV],total[eV],pressure[bar],conserved[eV]";
 
-/// Writes `thermo.csv`.
+/// Writes `thermo.csv` and, at the end, `thermo_temperature` and `thermo_energy` plots.
 pub struct ThermoCsv {
-    path: PathBuf,
-    out: BufWriter<File>,
+    csv: CsvFile,
+    dir: PathBuf,
     trigger: Trigger,
+    columns: [Vec<f64>; 6],
 }
 
 impl ThermoCsv {
-    /// Creates the file with its header.
-    pub fn create(path: &Path, trigger: Trigger) -> Result<Self> {
-        let file = File::create(path).map_err(|e| Error::io(path, e))?;
-        let mut out = BufWriter::new(file);
-        writeln!(out, "{THERMO_HEADER}").map_err(|e| Error::io(path, e))?;
+    /// Creates `thermo.csv` in `dir` with its header.
+    pub fn create(dir: &Path, trigger: Trigger) -> Result<Self> {
+        let header: Vec<&str> = THERMO_HEADER.split(',').collect();
         Ok(ThermoCsv {
-            path: path.to_path_buf(),
-            out,
+            csv: CsvFile::create(&dir.join("thermo.csv"), &header)?,
+            dir: dir.to_path_buf(),
             trigger,
+            columns: Default::default(),
         })
     }
 }
@@ -39,13 +40,58 @@ impl Observer for ThermoCsv {
 
     fn observe(&mut self, frame: &Frame<'_>) -> Result<()> {
         let t = frame.thermo;
+        for (c, v) in self.columns.iter_mut().zip([
+            t.time,
+            t.temperature,
+            t.potential,
+            t.kinetic,
+            t.total,
+            t.conserved,
+        ]) {
+            c.push(v);
+        }
         let pressure = t.pressure.map(|p| format!("{p:?}")).unwrap_or_default();
-        writeln!(
-            self.out,
-            "{},{:?},{:?},{:?},{:?},{:?},{}",
-            t.step, t.time, t.temperature, t.potential, t.kinetic, t.total, pressure
-        )
-        .and_then(|_| self.out.flush())
-        .map_err(|e| Error::io(&self.path, e))
+        self.csv.row_text(&[
+            t.step.to_string(),
+            format!("{:?}", t.time),
+            format!("{:?}", t.temperature),
+            format!("{:?}", t.potential),
+            format!("{:?}", t.kinetic),
+            format!("{:?}", t.total),
+            pressure,
+            format!("{:?}", t.conserved),
+        ])
+    }
+
+    fn finish(&mut self) -> Result<Vec<Figure>> {
+        let [time, temperature, potential, kinetic, total, conserved] = &self.columns;
+        let t_stem = self.dir.join("thermo_temperature");
+        Plot::new("Temperature", "time [ps]", "temperature [K]")
+            .with(Series::line(
+                "temperature",
+                time.clone(),
+                temperature.clone(),
+            ))
+            .write(&t_stem)?;
+        let e_stem = self.dir.join("thermo_energy");
+        Plot::new("Energies", "time [ps]", "energy [eV]")
+            .with(Series::line("potential", time.clone(), potential.clone()))
+            .with(Series::line("kinetic", time.clone(), kinetic.clone()))
+            .with(Series::line("total", time.clone(), total.clone()))
+            .with(Series::line("conserved", time.clone(), conserved.clone()))
+            .write(&e_stem)?;
+        Ok(vec![
+            Figure {
+                png: t_stem.with_extension("png"),
+                caption: "Kinetic temperature over the run.".into(),
+            },
+            Figure {
+                png: e_stem.with_extension("png"),
+                caption:
+                    "Potential, kinetic and total energy, and the integrator's conserved quantity \
+                          (total energy plus the thermostat's energy), over the run."
+                        .into(),
+            },
+        ])
     }
 }

@@ -3,6 +3,7 @@
 //! Every per-atom quantity is its own array, indexed by the atom's position in the system
 //! (0-based); `ids` keeps the user's atom ids (LAMMPS ids) for output.
 
+pub mod group;
 mod simbox;
 mod species;
 
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use group::{GroupSpec, Members, Region, Selection, define_groups};
 pub use simbox::{SimBox, parse_boundary};
 pub use species::{SpeciesTable, element_mass};
 
@@ -38,7 +40,7 @@ pub struct System {
     pub forces: Vec<Vec3>,
     /// Periodic image counts: the unwrapped position is `position + image * box length`.
     pub images: Vec<[i32; 3]>,
-    /// Named groups of atoms: sorted atom indices.
+    /// Named groups of atoms: sorted atom indices (see [`group`]).
     #[serde(default)]
     pub groups: BTreeMap<String, Vec<u32>>,
 }

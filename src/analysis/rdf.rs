@@ -1,0 +1,199 @@
+//! Radial distribution function g(r), total and per species pair, averaged over frames.
+//!
+//! Histograms count ordered pairs (i, j), i != j, in uniform bins on [0, cutoff). Normalisation:
+//! - periodic box (every axis periodic): by the mean number density N/V of the box, as OVITO's
+//!   coordination analysis does: g(r) = n(r) / (N (N/V) dV(r)), and for species a, b
+//!   g_ab(r) = n_ab(r) / (N_a (N_b/V) dV(r)), where n_ab counts pairs with i in a and j in b and
+//!   dV is the shell volume of the bin;
+//! - a finite cluster (any free axis): the box volume means nothing, so the atoms are compared
+//!   with an ideal gas filling a sphere of the same (unweighted) radius of gyration,
+//!   R = sqrt(5/3) Rg, V = 4 pi R^3 / 3. The shell volume is reduced by the fraction of the shell
+//!   that lies inside such a sphere on average, gamma(r) = 1 - 3r/(4R) + r^3/(16R^3) for r < 2R
+//!   (the distance distribution of uniform points in a sphere), so that g(r) -> 1 at large r for a
+//!   uniform cluster instead of decaying with the cluster's size. Its peak positions and shapes are
+//!   those of the box normalisation; its heights depend on how spherical the cluster is.
+//!
+//! Frames are averaged by summing histograms and normalisations separately.
+
+use serde::{Deserialize, Serialize};
+
+use super::PairView;
+use super::com::gyration_of_points;
+use super::unwrapped_positions;
+use crate::error::Result;
+use crate::system::System;
+
+/// How g(r) is normalised (see the module documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RdfNormalization {
+    /// Number density of the periodic box.
+    Box,
+    /// Ideal gas in a sphere with the atoms' radius of gyration.
+    FiniteSphere,
+}
+
+/// Accumulates g(r) over frames.
+#[derive(Clone, Debug)]
+pub struct RdfAccumulator {
+    cutoff: f64,
+    bins: usize,
+    species: usize,
+    total: Vec<f64>,
+    total_norm: Vec<f64>,
+    /// Per unordered species pair (a <= b), in `pair_index` order.
+    pairs: Vec<Vec<f64>>,
+    pairs_norm: Vec<Vec<f64>>,
+    frames: usize,
+}
+
+/// A finished g(r).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rdf {
+    /// Bin centres [A].
+    pub r: Vec<f64>,
+    /// Total g(r).
+    pub total: Vec<f64>,
+    /// g(r) of each species pair (a, b), a <= b.
+    pub pairs: Vec<((usize, usize), Vec<f64>)>,
+    /// Frames averaged.
+    pub frames: usize,
+}
+
+impl RdfAccumulator {
+    /// An empty accumulator with `bins` bins up to `cutoff` [A] for `species` species.
+    pub fn new(cutoff: f64, bins: usize, species: usize) -> Self {
+        let npairs = species * (species + 1) / 2;
+        RdfAccumulator {
+            cutoff,
+            bins,
+            species,
+            total: vec![0.0; bins],
+            total_norm: vec![0.0; bins],
+            pairs: vec![vec![0.0; bins]; npairs],
+            pairs_norm: vec![vec![0.0; bins]; npairs],
+            frames: 0,
+        }
+    }
+
+    fn pair_index(&self, a: usize, b: usize) -> usize {
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        a * self.species - a * (a + 1) / 2 + b
+    }
+
+    /// The normalisation [`RdfNormalization::Box`] for fully periodic systems, else
+    /// [`RdfNormalization::FiniteSphere`].
+    pub fn default_normalization(system: &System) -> RdfNormalization {
+        if system.simbox.fully_periodic() {
+            RdfNormalization::Box
+        } else {
+            RdfNormalization::FiniteSphere
+        }
+    }
+
+    /// Adds one frame.
+    pub fn add(&mut self, system: &System, normalization: RdfNormalization) -> Result<()> {
+        let view = PairView::new(system, self.cutoff)?;
+        let dr = self.cutoff / self.bins as f64;
+        let mut hist = vec![0.0; self.bins];
+        let mut pair_hist = vec![vec![0.0; self.bins]; self.pairs.len()];
+        for i in 0..system.len() {
+            let ti = system.types[i] as usize;
+            for nb in view.list.iter_row(i, &view.positions) {
+                let r = nb.r2.sqrt();
+                let bin = (r / dr) as usize;
+                if bin >= self.bins {
+                    continue;
+                }
+                hist[bin] += 1.0;
+                let tj = system.types[nb.j] as usize;
+                if ti <= tj {
+                    pair_hist[self.pair_index(ti, tj)][bin] += 1.0;
+                }
+            }
+        }
+        let n = system.len() as f64;
+        let mut counts = vec![0.0; self.species];
+        for &t in &system.types {
+            counts[t as usize] += 1.0;
+        }
+        let (volume, sphere_radius) = match normalization {
+            RdfNormalization::Box => (system.simbox.volume(), None),
+            RdfNormalization::FiniteSphere => {
+                let r = (5.0f64 / 3.0).sqrt() * unweighted_gyration(system);
+                (4.0 / 3.0 * std::f64::consts::PI * r.powi(3), Some(r))
+            }
+        };
+        for bin in 0..self.bins {
+            let (lo, hi) = (bin as f64 * dr, (bin + 1) as f64 * dr);
+            let shell = match sphere_radius {
+                None => 4.0 / 3.0 * std::f64::consts::PI * (hi.powi(3) - lo.powi(3)),
+                Some(r) => sphere_shell_volume(lo, hi, r),
+            };
+            self.total[bin] += hist[bin];
+            self.total_norm[bin] += n * n / volume * shell;
+            for a in 0..self.species {
+                for b in a..self.species {
+                    let k = self.pair_index(a, b);
+                    self.pairs[k][bin] += pair_hist[k][bin];
+                    self.pairs_norm[k][bin] += counts[a] * counts[b] / volume * shell;
+                }
+            }
+        }
+        self.frames += 1;
+        Ok(())
+    }
+
+    /// g(r) averaged over the frames added so far.
+    pub fn result(&self) -> Rdf {
+        let dr = self.cutoff / self.bins as f64;
+        let ratio = |h: &[f64], n: &[f64]| -> Vec<f64> {
+            h.iter()
+                .zip(n)
+                .map(|(&h, &n)| if n > 0.0 { h / n } else { 0.0 })
+                .collect()
+        };
+        let mut pairs = Vec::new();
+        for a in 0..self.species {
+            for b in a..self.species {
+                let k = self.pair_index(a, b);
+                pairs.push(((a, b), ratio(&self.pairs[k], &self.pairs_norm[k])));
+            }
+        }
+        Rdf {
+            r: (0..self.bins).map(|b| (b as f64 + 0.5) * dr).collect(),
+            total: ratio(&self.total, &self.total_norm),
+            pairs,
+            frames: self.frames,
+        }
+    }
+}
+
+fn unweighted_gyration(system: &System) -> f64 {
+    gyration_of_points(&unwrapped_positions(system))
+}
+
+/// Shell volume [A^3] between `lo` and `hi` weighted by the in-sphere fraction
+/// gamma(r) = 1 - 3r/(4R) + r^3/(16 R^3) (0 beyond 2R): the integral of 4 pi r^2 gamma(r) dr.
+pub fn sphere_shell_volume(lo: f64, hi: f64, radius: f64) -> f64 {
+    let antiderivative = |r: f64| {
+        let r = r.min(2.0 * radius);
+        4.0 * std::f64::consts::PI
+            * (r.powi(3) / 3.0 - 3.0 * r.powi(4) / (16.0 * radius)
+                + r.powi(6) / (96.0 * radius.powi(3)))
+    };
+    antiderivative(hi) - antiderivative(lo)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sphere_shells_add_up_to_the_pair_count() {
+        // Integral of gamma(r) 4 pi r^2 over [0, 2R] equals V (every pair is somewhere).
+        let r: f64 = 7.0;
+        let v = 4.0 / 3.0 * std::f64::consts::PI * r.powi(3);
+        assert!((sphere_shell_volume(0.0, 2.0 * r, r) - v).abs() < 1e-9 * v);
+        assert_eq!(sphere_shell_volume(15.0, 20.0, r), 0.0);
+    }
+}

@@ -1,0 +1,70 @@
+//! A CSV file written row by row and flushed after each row, so that a run that stops early keeps
+//! every row written so far.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// An open CSV file.
+pub struct CsvFile {
+    path: PathBuf,
+    out: BufWriter<File>,
+}
+
+impl CsvFile {
+    /// Creates `path` with a header row; put units in brackets, e.g. `time[ps]`.
+    pub fn create(path: &Path, header: &[&str]) -> Result<Self> {
+        let file = File::create(path).map_err(|e| Error::io(path, e))?;
+        let mut csv = CsvFile {
+            path: path.to_path_buf(),
+            out: BufWriter::new(file),
+        };
+        csv.write_line(&header.join(","))?;
+        Ok(csv)
+    }
+
+    /// Writes a row of numbers (shortest round-trip form; NaN as empty).
+    pub fn row(&mut self, values: &[f64]) -> Result<()> {
+        let cells: Vec<String> = values
+            .iter()
+            .map(|v| {
+                if v.is_nan() {
+                    String::new()
+                } else {
+                    format!("{v:?}")
+                }
+            })
+            .collect();
+        self.write_line(&cells.join(","))
+    }
+
+    /// Writes a row that starts with an integer step, then numbers.
+    pub fn record(&mut self, step: u64, values: &[f64]) -> Result<()> {
+        let mut line = step.to_string();
+        for v in values {
+            line.push(',');
+            if !v.is_nan() {
+                line.push_str(&format!("{v:?}"));
+            }
+        }
+        self.write_line(&line)
+    }
+
+    /// Writes a row of preformatted cells.
+    pub fn row_text(&mut self, cells: &[String]) -> Result<()> {
+        self.write_line(&cells.join(","))
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn write_line(&mut self, line: &str) -> Result<()> {
+        writeln!(self.out, "{line}")
+            .and_then(|_| self.out.flush())
+            .map_err(|e| Error::io(&self.path, e))
+    }
+}

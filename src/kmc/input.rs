@@ -101,7 +101,8 @@ impl Default for Orientation {
     }
 }
 
-/// When a run stops: after `events` events, or at `time` [s], whichever comes first.
+/// When a run stops: after `events` events, or at `time` [s], whichever comes first (`events: 0`
+/// with a `time` runs until the time).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunLimits {

@@ -364,7 +364,11 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
         .map_err(|e| Error::io(&snap_path, e))
     };
 
-    let max_events = input.run.events;
+    // events: 0 with a time limit means "until the time limit".
+    let max_events = match input.run.events {
+        0 => u64::MAX,
+        n => n,
+    };
     let time_limit = input.run.time.unwrap_or(f64::INFINITY);
     let spd = input.output.samples_per_decade;
     let snap_pd = input.output.snapshots_per_decade;

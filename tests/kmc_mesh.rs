@@ -85,8 +85,14 @@ fn first_minimum_of_an_amorphous_packing() {
         report.neighbor_counts.histogram.values().sum::<usize>(),
         sites.len()
     );
-    // Not a crystal: neighbour counts spread over several values.
+    // Not a crystal: neighbour counts spread over several values, and common-neighbour analysis
+    // finds no more than 5 % fcc, hcp or bcc sites.
     assert!(report.neighbor_counts.histogram.len() >= 5);
+    let f = report.structure_fractions.as_ref().unwrap();
+    println!("amorphous packing, adaptive CNA fractions: {f:?}");
+    for s in ["fcc", "hcp", "bcc"] {
+        assert!(f[s] <= 0.05, "{s} fraction {}", f[s]);
+    }
 }
 
 #[test]

@@ -441,6 +441,32 @@ pub fn replicate(mesh: &MeshFile, copies: [usize; 3]) -> Result<MeshFile> {
     })
 }
 
+/// Fractions of sites by local structure from adaptive common-neighbour analysis
+/// ([`crate::analysis::cna`]): other, fcc, hcp, bcc, icosahedral. An amorphous mesh has little
+/// fcc, hcp and bcc.
+pub fn structure_fractions(
+    simbox: &SimBox,
+    positions: &[Vec3],
+    spacing: f64,
+) -> Result<BTreeMap<String, f64>> {
+    use crate::analysis::PairView;
+    use crate::analysis::cna::{Structure, adaptive_cna, structure_counts};
+    let species = crate::system::SpeciesTable::new(vec!["site".into()], vec![1.0])?;
+    let mut system = crate::system::System::new(simbox.clone(), species);
+    for (i, x) in positions.iter().enumerate() {
+        system.push(i as u64 + 1, 0, *x, Vec3::zeros());
+    }
+    // Adaptive CNA needs each site's 14 nearest neighbours: about 1.5 spacings; 1.8 is safe.
+    let radius = (1.8 * spacing).min(0.499 * simbox.lengths().min());
+    let counts = structure_counts(&adaptive_cna(&PairView::new(&system, radius)?));
+    let n = positions.len().max(1) as f64;
+    Ok(Structure::ALL
+        .iter()
+        .zip(counts)
+        .map(|(s, c)| (s.name().to_string(), c as f64 / n))
+        .collect())
+}
+
 /// What was learnt building a site set from a mesh.
 #[derive(Clone, Debug, Serialize)]
 pub struct MeshReport {
@@ -454,6 +480,8 @@ pub struct MeshReport {
     pub detected: bool,
     /// Neighbour counts.
     pub neighbor_counts: NeighborCountReport,
+    /// Fractions of sites by local structure (adaptive CNA; fully periodic meshes only).
+    pub structure_fractions: Option<BTreeMap<String, f64>>,
 }
 
 /// Builds the KMC site set of `mesh` (tiled `copies` times), with neighbours as `choice` says.
@@ -510,12 +538,22 @@ pub fn mesh_sites(
             SiteSet::with_cutoff(positions, tiled.simbox, cutoff, spacing)?
         }
     };
+    let structure = if sites.simbox.fully_periodic() {
+        Some(structure_fractions(
+            &sites.simbox,
+            &sites.positions,
+            spacing,
+        )?)
+    } else {
+        None
+    };
     let report = MeshReport {
         sites: sites.len(),
         first_peak: spacing,
         cutoff,
         detected,
         neighbor_counts: NeighborCountReport::of(&sites),
+        structure_fractions: structure,
     };
     Ok((sites, report))
 }

@@ -344,6 +344,13 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
             },
             m.neighbor_counts.line()
         );
+        if let Some(f) = &m.structure_fractions {
+            let parts: Vec<String> = f
+                .iter()
+                .map(|(k, v)| format!("{k} {:.1} %", 100.0 * v))
+                .collect();
+            eprintln!("mesh structure (adaptive CNA): {}", parts.join(", "));
+        }
     }
 
     let snap_path = out_dir.join("snapshots.xyz");

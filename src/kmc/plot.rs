@@ -38,7 +38,7 @@ pub fn plot_neck_growth(
             .unzip();
         plot = plot.with(Series::line(
             format!(
-                "fit r^n = K t: n = {:.2} ± {:.2} ({:.1e} to {:.1e} s)",
+                "fit r^n = K t: n = {:.2} +/- {:.2} ({:.1e} to {:.1e} s)",
                 f.exponent, f.exponent_error, f.t_min, f.t_max
             ),
             ft,

@@ -10,6 +10,7 @@
 //! - [`md`]: force engine, integrators, thermostats, momentum removal, velocities,
 //!   thermodynamics, the serialisable state;
 //! - [`structure`]: lattices and structure sources;
+//! - [`kmc`]: kinetic Monte Carlo of coalescence (bond counting on lattices and meshes);
 //! - [`io`]: LAMMPS data files, extended XYZ;
 //! - [`input`]: the RON input schema;
 //! - [`output`]: observers and the files they write;
@@ -24,6 +25,7 @@ pub mod cli;
 pub mod error;
 pub mod input;
 pub mod io;
+pub mod kmc;
 pub mod md;
 pub mod neighbor;
 pub mod output;

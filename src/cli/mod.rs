@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::{Error, Result};
 use crate::input::{base_dir, read_ron};
 use crate::io::read_structure;
+use crate::kmc::run_kmc_file;
 use crate::potential::{PotentialSpec, build_potential};
 use crate::run::eval::evaluate;
 use crate::run::run_file;
@@ -37,6 +38,8 @@ pub enum Command {
     /// Generate potential files.
     #[command(subcommand)]
     Potential(PotentialCommand),
+    /// Kinetic Monte Carlo of two coalescing particles described by a RON input file.
+    Kmc(KmcArgs),
 }
 
 /// Arguments of `sintermd build`.
@@ -80,6 +83,16 @@ pub struct Zhou2004Args {
     /// Output file (setfl, for pair_style eam/alloy).
     #[arg(short = 'o', long)]
     pub output: PathBuf,
+}
+
+/// Arguments of `sintermd kmc`.
+#[derive(Debug, Args)]
+pub struct KmcArgs {
+    /// Input file (RON, a `KmcInput`).
+    pub input: PathBuf,
+    /// Output folder (default: output/<input name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `sintermd run`.
@@ -155,6 +168,30 @@ pub fn main_with(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Potential(PotentialCommand::Zhou2004(args)) => zhou2004(&args),
+        Command::Kmc(args) => {
+            let out = args.out.unwrap_or_else(|| default_out_dir(&args.input));
+            let s = run_kmc_file(&args.input, &out)?;
+            eprintln!(
+                "done: {} events ({} null) to t = {:.4e} s in {:.2} s ({:.3e} events/s, {} per CPU second); r/R = {:.4}; results in {}",
+                s.clock.events,
+                s.clock.null_events,
+                s.clock.time,
+                s.wall_time_s,
+                s.events_per_second,
+                s.events_per_cpu_second
+                    .map_or("n/a".to_string(), |r| format!("{r:.3e}")),
+                s.final_neck.radius_over_particle,
+                out.display()
+            );
+            match &s.fit {
+                Ok(f) => eprintln!(
+                    "fit r^n = K t over {:.3e} .. {:.3e} s ({} points): n = {:.3} +/- {:.3}",
+                    f.t_min, f.t_max, f.points, f.exponent, f.exponent_error
+                ),
+                Err(e) => eprintln!("no fit: {e}"),
+            }
+            Ok(())
+        }
     }
 }
 

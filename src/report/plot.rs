@@ -157,14 +157,22 @@ impl Plot {
         macro_rules! finish {
             ($chart:expr) => {{
                 let mut chart = $chart;
-                chart
-                    .configure_mesh()
-                    .x_desc(&self.x_label)
+                let mut mesh = chart.configure_mesh();
+                mesh.x_desc(&self.x_label)
                     .y_desc(&self.y_label)
                     .label_style(("sans-serif", 15))
                     .axis_desc_style(("sans-serif", 17))
-                    .light_line_style(RGBColor(235, 235, 235))
-                    .draw()?;
+                    .light_line_style(RGBColor(235, 235, 235));
+                // Log axes tick at values like 1e-5, which the default f64 formatting writes as
+                // 9.999999999999999e-6.
+                let log_label = |v: &f64| tick_label(*v);
+                if self.log_x {
+                    mesh.x_label_formatter(&log_label);
+                }
+                if self.log_y {
+                    mesh.y_label_formatter(&log_label);
+                }
+                mesh.draw()?;
                 for (k, s) in self.series.iter().enumerate() {
                     let color = Palette99::pick(k).to_rgba();
                     let pts: Vec<(f64, f64)> =
@@ -221,9 +229,40 @@ impl Plot {
     }
 }
 
+/// A short tick label: up to 3 decimals for 0.01 <= |v| < 10^4, else 3 significant digits in
+/// exponent form, trailing zeros dropped ("0.5", "20", "1e-5", "2.5e6").
+fn tick_label(v: f64) -> String {
+    fn trim(s: &str) -> &str {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            s
+        }
+    }
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    if (1e-2..1e4).contains(&v.abs()) {
+        trim(&format!("{v:.3}")).to_string()
+    } else {
+        let s = format!("{v:.2e}");
+        let (mantissa, exponent) = s.split_once('e').unwrap_or((&s, "0"));
+        format!("{}e{exponent}", trim(mantissa))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tick_labels_are_short() {
+        assert_eq!(tick_label(9.999999999999999e-6), "1e-5");
+        assert_eq!(tick_label(2.5e6), "2.5e6");
+        assert_eq!(tick_label(20.0), "20");
+        assert_eq!(tick_label(0.5), "0.5");
+        assert_eq!(tick_label(0.0), "0");
+    }
 
     #[test]
     fn writes_png_and_svg() {

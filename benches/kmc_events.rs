@@ -1,0 +1,43 @@
+//! Events per second of the KMC engine on the crystal pair of `inputs/kmc_crystal_pair.ron`
+//! (two 7.5 nm Pd spheres joined by one atom, 400 K, per-atom rates), from a state 10^6 events
+//! into the run (the neck has started to grow and the surfaces have roughened).
+//!
+//! `cargo bench --bench kmc_events`; the throughput lines read in events per second, timed by the
+//! wall clock and by the thread's CPU time.
+
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use sintermd::kmc::KmcInput;
+use sintermd::kmc::run::{setup, thread_cpu_seconds};
+use std::time::Duration;
+
+const EVENTS_PER_ITER: u64 = 1 << 20;
+
+fn crystal_pair(c: &mut Criterion) {
+    let path = Path::new("inputs/kmc_crystal_pair.ron");
+    let input = KmcInput::read(path).expect("crystal pair input");
+    let mut engine = setup(&input, Path::new("inputs")).expect("setup").engine;
+    engine.run(1_000_000);
+    let mut group = c.benchmark_group("kmc");
+    group.throughput(Throughput::Elements(EVENTS_PER_ITER));
+    group.sample_size(20);
+    group.bench_function("crystal_pair_events", |b| {
+        b.iter(|| engine.run(EVENTS_PER_ITER))
+    });
+    // The same, timed by the thread's CPU time: on a shared, busy machine this is the engine's
+    // own speed (wall time also counts the time spent waiting for a core).
+    group.bench_function("crystal_pair_events_cpu_time", |b| {
+        b.iter_custom(|iters| {
+            let c0 = thread_cpu_seconds().expect("thread CPU time");
+            for _ in 0..iters {
+                engine.run(EVENTS_PER_ITER);
+            }
+            Duration::from_secs_f64(thread_cpu_seconds().expect("thread CPU time") - c0)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, crystal_pair);
+criterion_main!(benches);

@@ -1,0 +1,225 @@
+//! The RON input of `sintermd kmc` (unknown fields rejected).
+//!
+//! ```ron
+//! (
+//!     sites: Fcc(a: 3.89),
+//!     species: [(species: "Pd")],
+//!     particles: (shape: Sphere(diameter: 75.0), contact: SingleAtom),
+//!     model: (temperature: 400.0, bond_energy: 0.1),
+//!     seed: 1,
+//!     run: (events: 100000000),
+//!     output: (samples_per_decade: 10, snapshots_per_decade: 1),
+//! )
+//! ```
+//! On a mesh: `sites: Mesh(path: "glass.mesh", neighbors: FirstMinimum, replicate: (2, 1, 1))`.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::lattice::{FccLattice, orientation_matrix};
+use super::mesh::MeshNeighbors;
+use super::model::ModelSpec;
+use super::pair::PairSpec;
+use crate::error::{Error, Result};
+use crate::input::read_ron;
+use crate::structure::Component;
+use crate::system::Vec3;
+
+/// A whole KMC run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KmcInput {
+    /// The sites atoms live on.
+    pub sites: SiteSpec,
+    /// Species and their fractions of the atoms (placed at random with exact counts).
+    pub species: Vec<Component>,
+    /// The two particles.
+    pub particles: PairSpec,
+    /// The bond-counting model (defaults: 400 K, E0 = 0.1 eV, nu = kT/h, per-atom rates, at
+    /// least 2 neighbours after a hop).
+    #[serde(default)]
+    pub model: ModelSpec,
+    /// Seed of the KMC generator (and of the species placement).
+    #[serde(default)]
+    pub seed: u64,
+    /// When to stop.
+    pub run: RunLimits,
+    /// What to write.
+    #[serde(default)]
+    pub output: KmcOutputSpec,
+}
+
+/// Where the sites come from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum SiteSpec {
+    /// An fcc lattice.
+    Fcc {
+        /// Lattice parameter [A].
+        a: f64,
+        /// Crystal directions along world x, y, z (default the cube axes).
+        #[serde(default)]
+        orientation: Orientation,
+    },
+    /// A mesh of sites from a site file (see [`super::mesh`]).
+    Mesh {
+        /// Path of the site file, relative to the input file.
+        path: String,
+        /// How neighbours are found. Default: the first minimum of g(r).
+        #[serde(default)]
+        neighbors: MeshNeighbors,
+        /// Copies of the periodic block along x, y, z. Default (1, 1, 1).
+        #[serde(default = "single_copy")]
+        replicate: [usize; 3],
+    },
+}
+
+fn single_copy() -> [usize; 3] {
+    [1, 1, 1]
+}
+
+/// Crystal directions (Miller indices) along world x, y, z, as LAMMPS `lattice ... orient`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Orientation {
+    /// Direction along world x.
+    pub x: [i64; 3],
+    /// Direction along world y.
+    pub y: [i64; 3],
+    /// Direction along world z.
+    pub z: [i64; 3],
+}
+
+impl Default for Orientation {
+    fn default() -> Self {
+        Orientation {
+            x: [1, 0, 0],
+            y: [0, 1, 0],
+            z: [0, 0, 1],
+        }
+    }
+}
+
+/// When a run stops: after `events` events, or at `time` [s], whichever comes first (`events: 0`
+/// with a `time` runs until the time).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunLimits {
+    /// Events (hops and null events).
+    pub events: u64,
+    /// Simulated time [s].
+    #[serde(default)]
+    pub time: Option<f64>,
+}
+
+/// Output settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KmcOutputSpec {
+    /// Neck samples per decade of time. Default 10.
+    pub samples_per_decade: u32,
+    /// Snapshots (extended XYZ of the occupied sites) per decade of time; 0 for only the first
+    /// and last. Default 1.
+    pub snapshots_per_decade: u32,
+    /// Fit window.
+    pub fit: FitWindow,
+    /// Seconds between progress lines when standard error is not a terminal. Default 10.
+    pub log_every_s: f64,
+}
+
+impl Default for KmcOutputSpec {
+    fn default() -> Self {
+        KmcOutputSpec {
+            samples_per_decade: 10,
+            snapshots_per_decade: 1,
+            fit: FitWindow::default(),
+            log_every_s: 10.0,
+        }
+    }
+}
+
+/// The time window of the power-law fit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FitWindow {
+    /// Start [s]; default: the first sample with at least `min_neck_sites` neck sites.
+    pub t_min: Option<f64>,
+    /// End [s]; default: the last sample.
+    pub t_max: Option<f64>,
+    /// Neck sites at which the default window starts. Default 10.
+    pub min_neck_sites: usize,
+    /// Largest r/R in the window (e.g. 0.5 to keep to the early, small-neck regime); default:
+    /// no limit.
+    pub max_radius_over_particle: Option<f64>,
+}
+
+impl Default for FitWindow {
+    fn default() -> Self {
+        FitWindow {
+            t_min: None,
+            t_max: None,
+            min_neck_sites: 10,
+            max_radius_over_particle: None,
+        }
+    }
+}
+
+impl KmcInput {
+    /// Reads and checks an input file.
+    pub fn read(path: &Path) -> Result<Self> {
+        let input: KmcInput = read_ron(path)?;
+        input.check().map_err(|e| e.in_file(path))?;
+        Ok(input)
+    }
+
+    /// Checks values serde cannot.
+    pub fn check(&self) -> Result<()> {
+        if self.species.is_empty() {
+            return Err(Error::invalid(
+                "species: give at least one, e.g. [(species: \"Pd\")]",
+            ));
+        }
+        if self.species.len() > 255 {
+            return Err(Error::invalid("species: at most 255"));
+        }
+        if let SiteSpec::Fcc { a, .. } = &self.sites
+            && (!(*a > 0.0) || !a.is_finite())
+        {
+            return Err(Error::invalid(format!(
+                "sites: lattice parameter a = {a} A must be positive"
+            )));
+        }
+        if self.run.events == 0 && self.run.time.is_none() {
+            return Err(Error::invalid("run: events must be at least 1"));
+        }
+        if let Some(t) = self.run.time
+            && !(t > 0.0)
+        {
+            return Err(Error::invalid(format!("run: time {t} s must be positive")));
+        }
+        if self.output.samples_per_decade == 0 {
+            return Err(Error::invalid(
+                "output: samples_per_decade must be at least 1",
+            ));
+        }
+        if !(self.output.log_every_s > 0.0) {
+            return Err(Error::invalid("output: log_every_s must be positive"));
+        }
+        Ok(())
+    }
+}
+
+impl SiteSpec {
+    /// The fcc lattice of particle 1 (centred at the origin), for `Fcc` sites.
+    pub fn lattice(&self) -> Result<Option<FccLattice>> {
+        match self {
+            SiteSpec::Fcc { a, orientation } => Ok(Some(FccLattice {
+                a: *a,
+                rotation: orientation_matrix(orientation.x, orientation.y, orientation.z)?,
+                origin: Vec3::zeros(),
+            })),
+            SiteSpec::Mesh { .. } => Ok(None),
+        }
+    }
+}

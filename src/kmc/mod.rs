@@ -1,0 +1,33 @@
+//! Kinetic Monte Carlo of nanoparticle coalescence with the bond-counting model
+//! (SCIENCE.md section 2): surface diffusion on an fcc lattice or an amorphous mesh of sites,
+//! carrying a sintering study from MD's nanoseconds to seconds.
+//!
+//! - [`lattice`]: site sets with fixed-stride neighbour tables; fcc lattices;
+//! - [`mesh`]: amorphous meshes: the site file, g(r) and its first minimum, neighbour counts;
+//! - [`model`]: the bond-counting rates nu exp(-n E0 / kT);
+//! - [`classes`]: rate classes and the partial-sum tree (the event catalogue);
+//! - [`events`]: the rejection-free engine (selection, hop, incremental updates, checks);
+//! - [`shapes`]: particle shapes (spheres; Wulff shapes plug in here);
+//! - [`pair`]: two particles touching, with a gap, or joined by one atom, optionally tilted;
+//! - [`neck`]: neck radius from the occupied sites of the contact plane;
+//! - [`fit`]: the fit of r^n = K t;
+//! - [`plot`]: the log-log plot;
+//! - [`input`]: the RON input of `sintermd kmc`;
+//! - [`run`]: the driver and its output folder.
+
+pub mod classes;
+pub mod events;
+pub mod fit;
+pub mod input;
+pub mod lattice;
+pub mod mesh;
+pub mod model;
+pub mod neck;
+pub mod pair;
+pub mod plot;
+pub mod run;
+pub mod shapes;
+
+pub use events::{KmcEngine, KmcRng};
+pub use input::KmcInput;
+pub use run::{KmcSummary, run_kmc, run_kmc_file};

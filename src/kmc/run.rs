@@ -1,0 +1,567 @@
+//! `sintermd kmc`: sets up a two-particle KMC run, runs it, and writes its folder.
+//!
+//! Output folder:
+//! - `neck.csv`: time [s], events, neck sites, area [A^2], r [A], r/R at log-spaced times;
+//! - `neck_fit.png`, `neck_fit.svg`: log-log plot of r against t with the fit r^n = K t;
+//! - `snapshots.xyz`: extended XYZ frames of the occupied sites at log-spaced times (key `Time`
+//!   in s, `Events`), first and last included; `final.xyz`: the last one alone;
+//! - `summary.json` ([`KmcSummary`]): sizes, events, null events, events per second, the fit.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use rand::SeedableRng;
+use serde::Serialize;
+
+use super::events::{KmcClock, KmcEngine};
+use super::fit::{PowerLawFit, fit_power_law};
+use super::input::{KmcInput, SiteSpec};
+use super::mesh::{MeshReport, mesh_sites, read_mesh};
+use super::neck::{NeckProbe, NeckSample};
+use super::pair::{PairConfiguration, SiteSource, build_pair};
+use super::plot::plot_neck_growth;
+use crate::error::{Error, Result};
+use crate::input::base_dir;
+use crate::io::xyz::write_xyz_frame;
+use crate::md::SimRng;
+use crate::structure::alloy::{exact_counts, random_assignment};
+use crate::system::{SpeciesTable, System, Vec3, element_mass};
+
+/// CPU time consumed by the calling thread [s], where the platform reports it. Unlike wall
+/// time it does not count time the thread waited for a core, so events per CPU second measure
+/// the engine even on a busy machine.
+pub fn thread_cpu_seconds() -> Option<f64> {
+    #[cfg(unix)]
+    {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime only writes the timespec we own and pass by pointer.
+        let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        (rc == 0).then_some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9)
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// Everything a run starts from.
+pub struct KmcSetup {
+    /// The engine, at time 0.
+    pub engine: KmcEngine,
+    /// The neck probe.
+    pub probe: NeckProbe,
+    /// The species.
+    pub species: SpeciesTable,
+    /// What the pair construction found.
+    pub pair: PairInfo,
+    /// The mesh report (mesh sites).
+    pub mesh: Option<MeshReport>,
+}
+
+/// Geometry of the initial pair, for the summary.
+#[derive(Clone, Debug, Serialize)]
+pub struct PairInfo {
+    /// Sites in the site set.
+    pub sites: usize,
+    /// Atoms.
+    pub atoms: usize,
+    /// Sites of particle 1 and 2.
+    pub particle_sites: [usize; 2],
+    /// Centre distance [A].
+    pub separation: f64,
+    /// Particle radius R [A].
+    pub particle_radius: f64,
+    /// Bonds between the particles at the start.
+    pub bonds_between: usize,
+    /// Whether a joining atom was placed.
+    pub joining_atom: bool,
+    /// Neighbour-table stride (largest neighbour count).
+    pub max_neighbors: usize,
+    /// Sites in the neck slab.
+    pub neck_slab_sites: usize,
+}
+
+/// What `summary.json` records.
+#[derive(Clone, Debug, Serialize)]
+pub struct KmcSummary {
+    /// The pair.
+    pub pair: PairInfo,
+    /// The mesh, if any.
+    pub mesh: Option<MeshReport>,
+    /// Seed.
+    pub seed: u64,
+    /// Clock at the end: time [s], events, null events.
+    pub clock: KmcClock,
+    /// Null events / events.
+    pub null_event_fraction: f64,
+    /// Wall-clock time of the event loop [s] (output excluded).
+    pub wall_time_s: f64,
+    /// Events per wall-clock second of the event loop.
+    pub events_per_second: f64,
+    /// CPU time of the event loop [s] (None where the platform does not report it).
+    pub cpu_time_s: Option<f64>,
+    /// Events per CPU second of the event loop: the engine's speed independent of machine load.
+    pub events_per_cpu_second: Option<f64>,
+    /// Total rate at the end [1/s].
+    pub final_total_rate: f64,
+    /// Last neck sample.
+    pub final_neck: NeckSample,
+    /// Atoms on sites with fewer neighbours than the stride at the end (on a crystal: the edge of
+    /// the site region; should stay 0).
+    pub atoms_on_edge_sites: usize,
+    /// The fit, or why there is none.
+    pub fit: std::result::Result<PowerLawFit, String>,
+    /// Whether the run stopped because no atom could move.
+    pub frozen: bool,
+}
+
+/// Builds the engine, probe and species of `input`; relative paths resolve against `base`.
+pub fn setup(input: &KmcInput, base: &Path) -> Result<KmcSetup> {
+    let (source, mesh_report) = match &input.sites {
+        SiteSpec::Fcc { .. } => (
+            SiteSource::Fcc(input.sites.lattice()?.expect("fcc sites have a lattice")),
+            None,
+        ),
+        SiteSpec::Mesh {
+            path,
+            neighbors,
+            replicate,
+        } => {
+            let p = base.join(path);
+            let file = read_mesh(&p)?;
+            let (sites, report) =
+                mesh_sites(&file, neighbors, *replicate).map_err(|e| e.in_file(&p))?;
+            (SiteSource::Mesh(sites), Some(report))
+        }
+    };
+    let pair = build_pair(&input.particles, &source)?;
+    let species = species_table(input)?;
+    let occupancy = assign_species(input, &pair)?;
+    let model = input.model.build(species.len())?;
+    let probe = match &pair.lattice {
+        Some(l) => NeckProbe::crystal(
+            &pair.sites,
+            l,
+            pair.contact_point,
+            pair.axis,
+            pair.particle_radius,
+        )?,
+        None => NeckProbe::mesh(
+            &pair.sites,
+            pair.contact_point,
+            pair.axis,
+            pair.particle_radius,
+        )?,
+    };
+    let info = PairInfo {
+        sites: pair.sites.len(),
+        atoms: pair.occupied.iter().filter(|&&o| o).count(),
+        particle_sites: pair.particle_sites,
+        separation: pair.separation,
+        particle_radius: pair.particle_radius,
+        bonds_between: pair.bonds_between,
+        joining_atom: pair.joining_site.is_some(),
+        max_neighbors: pair.sites.stride(),
+        neck_slab_sites: probe.slab_sites().len(),
+    };
+    let engine = KmcEngine::new(pair.sites, occupancy, model, input.seed)?;
+    Ok(KmcSetup {
+        engine,
+        probe,
+        species,
+        pair: info,
+        mesh: mesh_report,
+    })
+}
+
+fn species_table(input: &KmcInput) -> Result<SpeciesTable> {
+    let names = input.species.iter().map(|c| c.species.clone()).collect();
+    let masses = input
+        .species
+        .iter()
+        .map(|c| {
+            c.mass.or_else(|| element_mass(&c.species)).ok_or_else(|| {
+                Error::invalid(format!(
+                    "species {} is not an element: give its mass",
+                    c.species
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    SpeciesTable::new(names, masses)
+}
+
+/// Occupancy (0 empty, s + 1) with exact species counts placed at random from the seed.
+fn assign_species(input: &KmcInput, pair: &PairConfiguration) -> Result<Vec<u8>> {
+    let occupied: Vec<usize> = (0..pair.occupied.len())
+        .filter(|&i| pair.occupied[i])
+        .collect();
+    let fractions: Vec<f64> = input.species.iter().map(|c| c.fraction).collect();
+    let counts = exact_counts(&fractions, occupied.len())?;
+    let types = if counts.len() == 1 {
+        vec![0; occupied.len()]
+    } else {
+        random_assignment(&counts, &mut SimRng::seed_from_u64(input.seed))
+    };
+    let mut occupancy = vec![0u8; pair.occupied.len()];
+    for (&i, &t) in occupied.iter().zip(&types) {
+        occupancy[i] = t as u8 + 1;
+    }
+    Ok(occupancy)
+}
+
+/// The occupied sites as an atomic structure (ids 1.., zero velocities) in the sites' box.
+pub fn occupied_system(engine: &KmcEngine, species: &SpeciesTable) -> System {
+    let sites = engine.sites();
+    let mut system = System::new(sites.simbox.clone(), species.clone());
+    let mut id = 0;
+    for (i, &s) in engine.occupancy().iter().enumerate() {
+        if s != 0 {
+            id += 1;
+            system.push(id, s as u32 - 1, sites.positions[i], Vec3::zeros());
+        }
+    }
+    system
+}
+
+/// Smallest time of the log grid 10^(k / per_decade) strictly above `t` [s].
+pub fn next_log_time(t: f64, per_decade: u32) -> f64 {
+    if !(t > 0.0) {
+        return f64::MIN_POSITIVE;
+    }
+    let pd = per_decade as f64;
+    let mut k = (t.log10() * pd).floor() + 1.0;
+    let mut next = 10f64.powf(k / pd);
+    while next <= t {
+        k += 1.0;
+        next = 10f64.powf(k / pd);
+    }
+    next
+}
+
+/// Runs the input file at `path`, writing into `out_dir`.
+pub fn run_kmc_file(path: &Path, out_dir: &Path) -> Result<KmcSummary> {
+    let input = KmcInput::read(path)?;
+    run_kmc(&input, &base_dir(path), out_dir).map_err(|e| e.in_file(path))
+}
+
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    start: Instant,
+    last_log: Instant,
+    every: f64,
+    total: u64,
+}
+
+impl Progress {
+    fn new(total: u64, every: f64) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} events, ETA {eta} {msg}",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress {
+            bar,
+            start: Instant::now(),
+            last_log: Instant::now(),
+            every,
+            total,
+        }
+    }
+
+    fn update(&mut self, clock: &KmcClock, neck: &NeckSample) {
+        let msg = format!(
+            "t = {:.3e} s, r/R = {:.3}",
+            clock.time, neck.radius_over_particle
+        );
+        if let Some(bar) = &self.bar {
+            bar.set_position(clock.events);
+            bar.set_message(msg);
+        } else if self.last_log.elapsed().as_secs_f64() >= self.every {
+            self.last_log = Instant::now();
+            let wall = self.start.elapsed().as_secs_f64();
+            let rate = clock.events as f64 / wall.max(1e-9);
+            let eta = (self.total.saturating_sub(clock.events)) as f64 / rate.max(1e-9);
+            eprintln!(
+                "events {:>13} / {}  {msg}  ({:.1} s, {:.2e} events/s, ETA {:.0} s)",
+                clock.events, self.total, wall, rate, eta
+            );
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Runs `input`, resolving paths against `base`, writing into `out_dir` (created if needed).
+pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSummary> {
+    let setup = setup(input, base)?;
+    std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
+    let KmcSetup {
+        mut engine,
+        probe,
+        species,
+        pair,
+        mesh,
+    } = setup;
+    eprintln!(
+        "sintermd kmc: {} sites, {} atoms ({} + {} in the particles{}), separation {:.3} A, R = {:.3} A, neck slab {} sites",
+        pair.sites,
+        pair.atoms,
+        pair.particle_sites[0],
+        pair.particle_sites[1],
+        if pair.joining_atom {
+            " + 1 joining atom"
+        } else {
+            ""
+        },
+        pair.separation,
+        pair.particle_radius,
+        pair.neck_slab_sites
+    );
+    if let Some(m) = &mesh {
+        eprintln!(
+            "mesh: {} sites, g(r) first peak {:.3} A, cutoff {:.3} A{}; {}",
+            m.sites,
+            m.first_peak,
+            m.cutoff,
+            if m.detected {
+                " (first minimum of g(r))"
+            } else {
+                ""
+            },
+            m.neighbor_counts.line()
+        );
+        if let Some(f) = &m.structure_fractions {
+            let parts: Vec<String> = f
+                .iter()
+                .map(|(k, v)| format!("{k} {:.1} %", 100.0 * v))
+                .collect();
+            eprintln!("mesh structure (adaptive CNA): {}", parts.join(", "));
+        }
+    }
+
+    let snap_path = out_dir.join("snapshots.xyz");
+    let mut snapshots =
+        BufWriter::new(File::create(&snap_path).map_err(|e| Error::io(&snap_path, e))?);
+    let write_snapshot = |out: &mut BufWriter<File>, engine: &KmcEngine| -> Result<()> {
+        let system = occupied_system(engine, &species);
+        let c = engine.clock();
+        write_xyz_frame(
+            out,
+            &system,
+            &[
+                ("Time", format!("{:e}", c.time)),
+                ("Events", c.events.to_string()),
+            ],
+        )
+        .and_then(|_| out.flush())
+        .map_err(|e| Error::io(&snap_path, e))
+    };
+
+    // events: 0 with a time limit means "until the time limit".
+    let max_events = match input.run.events {
+        0 => u64::MAX,
+        n => n,
+    };
+    let time_limit = input.run.time.unwrap_or(f64::INFINITY);
+    let spd = input.output.samples_per_decade;
+    let snap_pd = input.output.snapshots_per_decade;
+    let mut samples = vec![probe.measure(&engine.occupancy(), 0.0, 0)];
+    write_snapshot(&mut snapshots, &engine)?;
+    let mut next_sample = next_log_time(0.0, spd);
+    let mut next_snapshot = if snap_pd > 0 {
+        next_log_time(0.0, snap_pd)
+    } else {
+        f64::INFINITY
+    };
+    let mut progress = Progress::new(max_events, input.output.log_every_s);
+    let chunk = 1u64 << 20;
+    let mut wall = 0.0;
+    let mut cpu = thread_cpu_seconds().map(|_| 0.0);
+    let mut frozen = false;
+    loop {
+        let c = engine.clock().clone();
+        if c.events >= max_events || c.time >= time_limit || frozen {
+            break;
+        }
+        let stop_events = (c.events + chunk).min(max_events);
+        let stop_time = next_sample.min(next_snapshot).min(time_limit);
+        let t0 = Instant::now();
+        let c0 = thread_cpu_seconds();
+        frozen = !engine.run_until(stop_events, stop_time);
+        wall += t0.elapsed().as_secs_f64();
+        if let (Some(total), Some(c0), Some(c1)) = (cpu.as_mut(), c0, thread_cpu_seconds()) {
+            *total += c1 - c0;
+        }
+        let c = engine.clock();
+        if c.time >= next_sample {
+            samples.push(probe.measure(&engine.occupancy(), c.time, c.events));
+            next_sample = next_log_time(c.time, spd);
+        }
+        if c.time >= next_snapshot {
+            write_snapshot(&mut snapshots, &engine)?;
+            next_snapshot = next_log_time(c.time, snap_pd);
+        }
+        progress.update(c, samples.last().expect("one sample at least"));
+    }
+    progress.finish();
+    let clock = engine.clock().clone();
+    if samples.last().is_some_and(|s| s.events != clock.events) {
+        samples.push(probe.measure(&engine.occupancy(), clock.time, clock.events));
+        write_snapshot(&mut snapshots, &engine)?;
+    }
+    let final_path = out_dir.join("final.xyz");
+    crate::io::write_structure(&final_path, &occupied_system(&engine, &species))?;
+
+    write_neck_csv(&out_dir.join("neck.csv"), &samples)?;
+    let fit = fit_samples(&samples, &input.output.fit);
+    let title = format!(
+        "Neck growth: {} pair, R = {:.2} nm, {} K",
+        match input.sites {
+            SiteSpec::Fcc { .. } => "crystal",
+            SiteSpec::Mesh { .. } => "mesh",
+        },
+        pair.particle_radius / 10.0,
+        input.model.temperature
+    );
+    if !plot_neck_growth(out_dir, "neck_fit", &title, &samples, fit.as_ref().ok())? {
+        eprintln!("note: fewer than two neck samples after t = 0: neck_fit.png/.svg not written");
+    }
+    let counts = engine.sites().neighbor_counts();
+    let stride = engine.sites().stride() as u8;
+    let atoms_on_edge_sites = engine
+        .occupancy()
+        .iter()
+        .zip(counts)
+        .filter(|&(&s, &c)| s != 0 && c < stride && mesh.is_none())
+        .count();
+    let summary = KmcSummary {
+        pair,
+        mesh,
+        seed: input.seed,
+        null_event_fraction: clock.null_events as f64 / (clock.events.max(1)) as f64,
+        events_per_second: if wall > 0.0 {
+            clock.events as f64 / wall
+        } else {
+            0.0
+        },
+        wall_time_s: wall,
+        cpu_time_s: cpu,
+        events_per_cpu_second: cpu.filter(|&c| c > 0.0).map(|c| clock.events as f64 / c),
+        final_total_rate: engine.total_rate(),
+        final_neck: *samples.last().expect("samples"),
+        atoms_on_edge_sites,
+        fit: fit.map_err(|e| e.to_string()),
+        frozen,
+        clock,
+    };
+    let path = out_dir.join("summary.json");
+    let text = serde_json::to_string_pretty(&summary).map_err(|e| Error::invalid(e.to_string()))?;
+    crate::io::write_text(&path, &text)?;
+    Ok(summary)
+}
+
+/// Fits the samples over the window of `w`.
+pub fn fit_samples(samples: &[NeckSample], w: &super::input::FitWindow) -> Result<PowerLawFit> {
+    let t_min = match w.t_min {
+        Some(t) => t,
+        None => samples
+            .iter()
+            .find(|s| s.time > 0.0 && s.neck_sites >= w.min_neck_sites)
+            .map(|s| s.time)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "the neck never reached {} sites: no fit window",
+                    w.min_neck_sites
+                ))
+            })?,
+    };
+    let mut t_max = w.t_max.unwrap_or(f64::INFINITY);
+    if let Some(x) = w.max_radius_over_particle {
+        // End at the last sample before the neck first exceeds x R.
+        if let Some(k) = samples.iter().position(|s| s.radius_over_particle > x) {
+            t_max = t_max.min(samples[k.saturating_sub(1)].time);
+        }
+    }
+    let times: Vec<f64> = samples.iter().map(|s| s.time).collect();
+    let radii: Vec<f64> = samples.iter().map(|s| s.radius).collect();
+    fit_power_law(&times, &radii, t_min, t_max)
+}
+
+fn write_neck_csv(path: &Path, samples: &[NeckSample]) -> Result<()> {
+    let mut s =
+        String::from("time_s,events,neck_sites,neck_area_A2,neck_radius_A,neck_radius_over_R\n");
+    for x in samples {
+        s.push_str(&format!(
+            "{:e},{},{},{:.6},{:.6},{:.6}\n",
+            x.time, x.events, x.neck_sites, x.area, x.radius, x.radius_over_particle
+        ));
+    }
+    crate::io::write_text(path, &s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kmc::input::FitWindow;
+
+    fn sample(time: f64, neck_sites: usize, radius: f64, r_over_r: f64) -> NeckSample {
+        NeckSample {
+            time,
+            events: 0,
+            neck_sites,
+            area: 0.0,
+            radius,
+            radius_over_particle: r_over_r,
+        }
+    }
+
+    #[test]
+    fn log_grid_steps_past_the_current_time() {
+        assert_eq!(next_log_time(0.0, 10), f64::MIN_POSITIVE);
+        let t = next_log_time(1.0, 10);
+        assert!((t - 10f64.powf(0.1)).abs() < 1e-12);
+        let t = next_log_time(3.0e-7, 1);
+        assert!((t - 1e-6).abs() < 1e-18);
+        assert!(next_log_time(1e-6, 1) > 1e-6);
+    }
+
+    #[test]
+    fn default_fit_window_starts_at_the_neck_threshold_and_stops_at_the_cap() {
+        // r = t^(1/3) up to r/R = 0.5 at t = 8, then r = t^(1/6) * const.
+        let mut samples = vec![sample(0.0, 1, 1.0, 0.0)];
+        for k in 1..=40 {
+            let t = 10f64.powf(-3.0 + 0.1 * k as f64);
+            let r = if t <= 8.0 {
+                t.cbrt()
+            } else {
+                2.0 * (t / 8.0).powf(1.0 / 6.0)
+            };
+            samples.push(sample(t, (k * 2) as usize, r, r / 4.0));
+        }
+        let w = FitWindow {
+            max_radius_over_particle: Some(0.5),
+            ..Default::default()
+        };
+        let f = fit_samples(&samples, &w).unwrap();
+        assert!((f.exponent - 3.0).abs() < 1e-9, "{}", f.exponent);
+        // The window starts at 10 neck sites (k = 5) and ends before r/R exceeds 0.5.
+        assert!((f.t_min - 10f64.powf(-2.5)).abs() < 1e-12);
+        assert!(f.t_max <= 8.0);
+        let all = fit_samples(&samples, &FitWindow::default()).unwrap();
+        assert!(all.exponent > 3.0);
+    }
+}

@@ -7,6 +7,9 @@
 //! - [`model`]: the bond-counting rates nu exp(-n E0 / kT);
 //! - [`classes`]: rate classes and the partial-sum tree (the event catalogue);
 //! - [`events`]: the rejection-free engine (selection, hop, incremental updates, checks);
+//! - [`grid`], [`grid_engine`]: one fcc lattice as a dense grid with arithmetic neighbours, and
+//!   the engine specialised to it (same trajectories, smaller working set);
+//! - [`engine`]: either engine behind one interface;
 //! - [`shapes`]: particle shapes (spheres; Wulff shapes plug in here);
 //! - [`pair`]: two particles touching, with a gap, or joined by one atom, optionally tilted;
 //! - [`neck`]: neck radius from the occupied sites of the contact plane;
@@ -16,8 +19,11 @@
 //! - [`run`]: the driver and its output folder.
 
 pub mod classes;
+pub mod engine;
 pub mod events;
 pub mod fit;
+pub mod grid;
+pub mod grid_engine;
 pub mod input;
 pub mod lattice;
 pub mod mesh;
@@ -28,6 +34,7 @@ pub mod plot;
 pub mod run;
 pub mod shapes;
 
+pub use engine::{Engine, EngineChoice};
 pub use events::{KmcEngine, KmcRng};
 pub use input::KmcInput;
 pub use run::{KmcSummary, run_kmc, run_kmc_file};

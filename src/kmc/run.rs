@@ -15,10 +15,14 @@ use std::time::Instant;
 use rand::SeedableRng;
 use serde::Serialize;
 
+use super::engine::{Engine, EngineChoice};
 use super::events::{KmcClock, KmcEngine};
 use super::fit::{PowerLawFit, fit_power_law};
+use super::grid::FccGrid;
+use super::grid_engine::GridEngine;
 use super::input::{KmcInput, SiteSpec};
 use super::mesh::{MeshReport, mesh_sites, read_mesh};
+use super::model::RateMode;
 use super::neck::{NeckProbe, NeckSample};
 use super::pair::{PairConfiguration, SiteSource, build_pair};
 use super::plot::plot_neck_growth;
@@ -52,7 +56,7 @@ pub fn thread_cpu_seconds() -> Option<f64> {
 /// Everything a run starts from.
 pub struct KmcSetup {
     /// The engine, at time 0.
-    pub engine: KmcEngine,
+    pub engine: Engine,
     /// The neck probe.
     pub probe: NeckProbe,
     /// The species.
@@ -84,6 +88,11 @@ pub struct PairInfo {
     pub max_neighbors: usize,
     /// Sites in the neck slab.
     pub neck_slab_sites: usize,
+    /// The engine: "table" (neighbour table) or "fcc-grid" (one fcc lattice, arithmetic
+    /// neighbours).
+    pub engine: String,
+    /// Sites the engine keeps (the fcc grid's box holds a few more than the sites in use).
+    pub engine_sites: usize,
 }
 
 /// What `summary.json` records.
@@ -118,6 +127,16 @@ pub struct KmcSummary {
     pub fit: std::result::Result<PowerLawFit, String>,
     /// Whether the run stopped because no atom could move.
     pub frozen: bool,
+    /// The machine's load averages over 1, 5 and 15 minutes at the end of the run (Linux), to
+    /// judge the wall-clock speed: above the number of cores, the run shared its core.
+    pub load_average: Option<[f64; 3]>,
+}
+
+/// Load averages over 1, 5 and 15 minutes from `/proc/loadavg` (None where unavailable).
+pub fn load_average() -> Option<[f64; 3]> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    let mut words = text.split_whitespace().map(|w| w.parse::<f64>().ok());
+    Some([words.next()??, words.next()??, words.next()??])
 }
 
 /// Builds the engine, probe and species of `input`; relative paths resolve against `base`.
@@ -143,16 +162,47 @@ pub fn setup(input: &KmcInput, base: &Path) -> Result<KmcSetup> {
     let species = species_table(input)?;
     let occupancy = assign_species(input, &pair)?;
     let model = input.model.build(species.len())?;
+    let single_lattice = input
+        .particles
+        .second
+        .tilt
+        .as_ref()
+        .is_none_or(|t| t.degrees == 0.0)
+        && input.particles.second.twist_degrees == 0.0;
+    let use_grid = input.engine == EngineChoice::Auto
+        && single_lattice
+        && model.n_species == 1
+        && model.mode == RateMode::PerAtom;
+    let engine = match (&pair.lattice, use_grid) {
+        (Some(lattice), true) => {
+            let (grid, index) = FccGrid::covering(lattice, &pair.sites.positions)?;
+            let mut in_use = vec![false; grid.len()];
+            let mut occupied = vec![false; grid.len()];
+            for (k, &i) in index.iter().enumerate() {
+                in_use[i] = true;
+                occupied[i] = occupancy[k] != 0;
+            }
+            let engine = GridEngine::new(grid, &in_use, &occupied, model, input.seed)?;
+            Engine::FccGrid(Box::new(engine))
+        }
+        _ => Engine::Table(Box::new(KmcEngine::new(
+            pair.sites.clone(),
+            occupancy,
+            model,
+            input.seed,
+        )?)),
+    };
+    let probe_sites = engine.sites();
     let probe = match &pair.lattice {
         Some(l) => NeckProbe::crystal(
-            &pair.sites,
+            probe_sites,
             l,
             pair.contact_point,
             pair.axis,
             pair.particle_radius,
         )?,
         None => NeckProbe::mesh(
-            &pair.sites,
+            probe_sites,
             pair.contact_point,
             pair.axis,
             pair.particle_radius,
@@ -168,8 +218,9 @@ pub fn setup(input: &KmcInput, base: &Path) -> Result<KmcSetup> {
         joining_atom: pair.joining_site.is_some(),
         max_neighbors: pair.sites.stride(),
         neck_slab_sites: probe.slab_sites().len(),
+        engine: engine.kind().to_string(),
+        engine_sites: engine.sites().len(),
     };
-    let engine = KmcEngine::new(pair.sites, occupancy, model, input.seed)?;
     Ok(KmcSetup {
         engine,
         probe,
@@ -216,7 +267,7 @@ fn assign_species(input: &KmcInput, pair: &PairConfiguration) -> Result<Vec<u8>>
 }
 
 /// The occupied sites as an atomic structure (ids 1.., zero velocities) in the sites' box.
-pub fn occupied_system(engine: &KmcEngine, species: &SpeciesTable) -> System {
+pub fn occupied_system(engine: &Engine, species: &SpeciesTable) -> System {
     let sites = engine.sites();
     let mut system = System::new(sites.simbox.clone(), species.clone());
     let mut id = 0;
@@ -317,7 +368,8 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
         mesh,
     } = setup;
     eprintln!(
-        "sintermd kmc: {} sites, {} atoms ({} + {} in the particles{}), separation {:.3} A, R = {:.3} A, neck slab {} sites",
+        "sintermd kmc ({} engine): {} sites, {} atoms ({} + {} in the particles{}), separation {:.3} A, R = {:.3} A, neck slab {} sites",
+        pair.engine,
         pair.sites,
         pair.atoms,
         pair.particle_sites[0],
@@ -356,7 +408,7 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
     let snap_path = out_dir.join("snapshots.xyz");
     let mut snapshots =
         BufWriter::new(File::create(&snap_path).map_err(|e| Error::io(&snap_path, e))?);
-    let write_snapshot = |out: &mut BufWriter<File>, engine: &KmcEngine| -> Result<()> {
+    let write_snapshot = |out: &mut BufWriter<File>, engine: &Engine| -> Result<()> {
         let system = occupied_system(engine, &species);
         let c = engine.clock();
         write_xyz_frame(
@@ -467,6 +519,7 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
         fit: fit.map_err(|e| e.to_string()),
         frozen,
         clock,
+        load_average: load_average(),
     };
     let path = out_dir.join("summary.json");
     let text = serde_json::to_string_pretty(&summary).map_err(|e| Error::invalid(e.to_string()))?;

@@ -4,6 +4,7 @@
 //!
 //! - [`lattice`]: site sets with fixed-stride neighbour tables; fcc lattices;
 //! - [`mesh`]: amorphous meshes: the site file, g(r) and its first minimum, neighbour counts;
+//! - [`mesh_stage`]: the `WriteMesh` stage of `sintermd run` (an MD structure becomes a mesh);
 //! - [`model`]: the bond-counting rates nu exp(-n E0 / kT);
 //! - [`classes`]: rate classes and the partial-sum tree (the event catalogue);
 //! - [`events`]: the rejection-free engine (selection, hop, incremental updates, checks);
@@ -24,9 +25,11 @@ pub mod events;
 pub mod fit;
 pub mod grid;
 pub mod grid_engine;
+pub mod handoff;
 pub mod input;
 pub mod lattice;
 pub mod mesh;
+pub mod mesh_stage;
 pub mod model;
 pub mod neck;
 pub mod pair;

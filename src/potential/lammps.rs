@@ -51,14 +51,16 @@ pub fn build(
     species: &SpeciesTable,
     base_dir: &Path,
 ) -> Result<Box<dyn Potential>> {
-    let _ = base_dir;
     let pair = LammpsPair::parse(style, coeffs, modify)?;
     match pair.style {
         "lj/cut" => Ok(Box::new(super::lj::LennardJones::from_lammps(
             &pair, species,
         )?)),
+        "meam" | "meam/c" => Ok(Box::new(super::meam::Meam::from_lammps(
+            &pair, species, base_dir,
+        )?)),
         other => Err(Error::invalid(format!(
-            "pair_style {other} is not available in sintermd (available: lj/cut)"
+            "pair_style {other} is not available in sintermd (available: lj/cut, meam)"
         ))),
     }
 }

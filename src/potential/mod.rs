@@ -11,6 +11,7 @@
 
 pub mod lammps;
 pub mod lj;
+pub mod meam;
 pub mod pair;
 mod spec;
 

@@ -1,0 +1,378 @@
+//! The force pass of MEAM and the final gather.
+//!
+//! The energy is E = sum_i F_i(rhobar_i) + 1/2 sum_{i != j} S_ij f_c(r_ij) phi_ij(r_ij). Each
+//! pair (at the entry that owns it) differentiates its terms: the pair energy, and the change of
+//! rhobar at both ends with r_ij, with the direction of x_j - x_i (the angular densities) and
+//! with the pair weight S_ij f_c. The weight depends on the screening atoms k as well; those
+//! derivatives (from the screening pass) give forces on i, j and k along i-k and j-k.
+//!
+//! Forces and virials on the owner i accumulate in per-atom sums; what goes to j and to the
+//! screening atoms k is accumulated on the owner's entries pointing to them, and each atom then
+//! gathers from the mirrors of its own entries. Every sum runs in a fixed order, so the result is
+//! the same for any number of threads. Per-atom energies and virials follow LAMMPS: half of a
+//! pair term to each of i and j, a third of a screening term to each of i, j and k.
+
+use rayon::prelude::*;
+
+use super::density::{
+    AtomDensity, VOIGT2, VOIGT2_MULTIPLICITY, VOIGT3, VOIGT3_MULTIPLICITY, voigt2_index,
+    voigt3_index,
+};
+use super::model::MeamModel;
+use super::neighbors::{CloseList, split_rows};
+use super::params::TAveraging;
+use super::screening::{PairWeight, ScreeningTriplet};
+use crate::potential::ForceOutput;
+use crate::system::Vec3;
+
+/// Force [eV/A], energy [eV] and virial [eV] (xx yy zz xy xz yz) destined for one atom.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Contribution {
+    /// Force [eV/A].
+    pub force: Vec3,
+    /// Energy [eV].
+    pub energy: f64,
+    /// Virial [eV].
+    pub virial: [f64; 6],
+}
+
+impl Contribution {
+    #[inline]
+    fn add_virial(&mut self, v: &[f64; 6]) {
+        for (a, b) in self.virial.iter_mut().zip(v) {
+            *a += b;
+        }
+    }
+}
+
+/// Per-atom virial of a pair force `f` on i (and -f on j) with separation `d` = x_j - x_i: half
+/// of -d (x) f, symmetrised [eV].
+#[inline]
+fn pair_virial(d: Vec3, f: Vec3) -> [f64; 6] {
+    [
+        -0.5 * d.x * f.x,
+        -0.5 * d.y * f.y,
+        -0.5 * d.z * f.z,
+        -0.25 * (d.x * f.y + d.y * f.x),
+        -0.25 * (d.x * f.z + d.z * f.x),
+        -0.25 * (d.y * f.z + d.z * f.y),
+    ]
+}
+
+/// Per-atom virial (a third to each of i, j, k) of screening forces `fi` on i along `d_ik` and
+/// `fj` on j along `d_jk` (with their negatives on k) [eV].
+#[inline]
+fn triplet_virial(d_ik: Vec3, fi: Vec3, d_jk: Vec3, fj: Vec3) -> [f64; 6] {
+    let third = 1.0 / 3.0;
+    let sixth = 1.0 / 6.0;
+    [
+        -third * (d_ik.x * fi.x + d_jk.x * fj.x),
+        -third * (d_ik.y * fi.y + d_jk.y * fj.y),
+        -third * (d_ik.z * fi.z + d_jk.z * fj.z),
+        -sixth * (d_ik.x * fi.y + d_jk.x * fj.y + d_ik.y * fi.x + d_jk.y * fj.x),
+        -sixth * (d_ik.x * fi.z + d_jk.x * fj.z + d_ik.z * fi.x + d_jk.z * fj.x),
+        -sixth * (d_ik.y * fi.z + d_jk.y * fj.z + d_ik.z * fi.y + d_jk.z * fj.y),
+    ]
+}
+
+/// What one neighbour contributes to an atom's densities, and how that changes with r.
+#[derive(Clone, Copy, Debug)]
+struct NeighborDensity<'a> {
+    /// Atomic partial densities rho_a^(l) of the neighbour's element at r (t-weighted for
+    /// ialloy = 1).
+    rho: &'a [f64; 4],
+    /// d ln rho_a^(l) / dr of the neighbour's element [1/A].
+    log_slope: &'a [f64; 4],
+    /// Weights t(1..3) of the neighbour's element.
+    t: &'a [f64; 3],
+}
+
+/// A pair as one of its atoms sees it.
+#[derive(Clone, Copy, Debug)]
+struct PairView {
+    /// Separation from the atom to its neighbour [A].
+    u: Vec3,
+    /// Distance [A].
+    r: f64,
+    /// Pair weight S f_c.
+    s: f64,
+}
+
+/// Derivatives of one atom's rhobar with respect to a pair's distance r, the direction u of the
+/// pair (from the atom to its neighbour, at fixed r) and the pair weight S.
+#[derive(Clone, Copy, Debug, Default)]
+struct RhobarDerivatives {
+    /// d rhobar / dr [1/A].
+    dr: f64,
+    /// d rhobar / du_m at fixed r [1/A].
+    du: Vec3,
+    /// d rhobar / dS.
+    ds: f64,
+}
+
+/// Derivatives of the rhobar of an atom in `state` (reference shape factors `shape`) with respect
+/// to one of its pairs, `pair`, with neighbour densities `nb`. `with_weight` asks for d/dS too.
+/// (Baskes 1992 densities; the t derivatives follow `ialloy`.)
+fn rhobar_derivatives(
+    state: &AtomDensity,
+    shape: &[f64; 3],
+    nb: NeighborDensity<'_>,
+    pair: PairView,
+    averaging: TAveraging,
+    with_weight: bool,
+) -> RhobarDerivatives {
+    let a = &state.partial;
+    let PairView { u, r, s } = pair;
+    let u = [u.x, u.y, u.z];
+    let rho = nb.rho;
+    let drho = [0, 1, 2, 3].map(|l| nb.log_slope[l] * rho[l]);
+    // Projections of the angular sums on the pair direction.
+    let p1: f64 = (0..3).map(|m| a.arho1[m] * u[m]).sum();
+    let p3b: f64 = (0..3).map(|m| a.arho3b[m] * u[m]).sum();
+    let mut p2 = 0.0;
+    for (k, &(m, n)) in VOIGT2.iter().enumerate() {
+        p2 += VOIGT2_MULTIPLICITY[k] * a.arho2[k] * u[m] * u[n];
+    }
+    let mut p3 = 0.0;
+    for (k, &(m, n, q)) in VOIGT3.iter().enumerate() {
+        p3 += VOIGT3_MULTIPLICITY[k] * a.arho3[k] * u[m] * u[n] * u[q];
+    }
+    let r2 = r * r;
+    let r3 = r2 * r;
+
+    // d rho_l^2 / dr for l = 0..3 (l = 0: rho0 itself).
+    let d0 = drho[0] * s;
+    let d1 = 2.0 * s / r * (drho[1] - rho[1] / r) * p1;
+    let d2 = 2.0 * s / r2 * (drho[2] - 2.0 * rho[2] / r) * p2 - 2.0 / 3.0 * a.arho2b * drho[2] * s;
+    let d3 = 2.0 * s / r3 * (drho[3] - 3.0 * rho[3] / r) * p3
+        - 6.0 / 5.0 * s / r * (drho[3] - rho[3] / r) * p3b;
+
+    // d rho_l^2 / du_m at fixed r.
+    let mut du1 = [0.0; 3];
+    let mut du2 = [0.0; 3];
+    let mut du3 = [0.0; 3];
+    for m in 0..3 {
+        du1[m] = 2.0 * s / r * rho[1] * a.arho1[m];
+        let mut t2 = 0.0;
+        for n in 0..3 {
+            t2 += a.arho2[voigt2_index(m, n)] * u[n];
+        }
+        du2[m] = 4.0 * s / r2 * rho[2] * t2;
+        let mut t3 = 0.0;
+        for (k, &(n, q)) in VOIGT2.iter().enumerate() {
+            t3 += VOIGT2_MULTIPLICITY[k] * a.arho3[voigt3_index(m, n, q)] * u[n] * u[q];
+        }
+        du3[m] = (6.0 * s / r3 * t3 - 6.0 * s / (5.0 * r) * a.arho3b[m]) * rho[3];
+    }
+
+    // Derivatives of the averaged weights t with r (scaled by the same factor for S).
+    let t_change = |scale: f64| -> [f64; 3] {
+        match averaging {
+            TAveraging::OwnElement => [0.0; 3],
+            TAveraging::DensityWeighted => {
+                if a.rho0.abs() < 1e-20 {
+                    [0.0; 3]
+                } else {
+                    let f = scale / a.rho0;
+                    [0, 1, 2].map(|l| f * (nb.t[l] - state.t[l]))
+                }
+            }
+            TAveraging::SquareWeighted => [0, 1, 2].map(|l| {
+                let tsq = state.tsq_sum[l];
+                if tsq.abs() < 1e-20 {
+                    0.0
+                } else {
+                    scale / tsq * (nb.t[l] - state.t[l] * nb.t[l] * nb.t[l])
+                }
+            }),
+        }
+    };
+    let [t1, t2, t3] = state.t;
+    let [a1, a2, a3] = state.angular;
+    let dt = t_change(drho[0] * s);
+    let dr = state.dgamma1 * d0
+        + state.dgamma2 * (dt[0] * a1 + t1 * d1 + dt[1] * a2 + t2 * d2 + dt[2] * a3 + t3 * d3)
+        - state.dgamma3 * (shape[0] * dt[0] + shape[1] * dt[1] + shape[2] * dt[2]);
+    let du = Vec3::new(
+        state.dgamma2 * (t1 * du1[0] + t2 * du2[0] + t3 * du3[0]),
+        state.dgamma2 * (t1 * du1[1] + t2 * du2[1] + t3 * du3[1]),
+        state.dgamma2 * (t1 * du1[2] + t2 * du2[2] + t3 * du3[2]),
+    );
+    let ds = if with_weight {
+        let s0 = rho[0];
+        let s1 = 2.0 / r * rho[1] * p1;
+        let s2 = 2.0 / r2 * rho[2] * p2 - 2.0 / 3.0 * a.arho2b * rho[2];
+        let s3 = 2.0 / r3 * rho[3] * p3 - 6.0 / (5.0 * r) * rho[3] * p3b;
+        let dts = t_change(rho[0]);
+        state.dgamma1 * s0
+            + state.dgamma2
+                * (dts[0] * a1 + t1 * s1 + dts[1] * a2 + t2 * s2 + dts[2] * a3 + t3 * s3)
+            - state.dgamma3 * (shape[0] * dts[0] + shape[1] * dts[1] + shape[2] * dts[2])
+    } else {
+        0.0
+    };
+    RhobarDerivatives { dr, du, ds }
+}
+
+/// The force pass. For every interacting pair at its owning entry: the pair energy, the forces
+/// from the pair energy and from both atoms' embedding energies, and the forces on the screening
+/// atoms. `own` receives, per atom, what goes to the atom itself (its embedding energy must
+/// already be in `own[i].energy`); `other`, per entry, what goes to the entry's neighbour.
+#[allow(clippy::too_many_arguments)]
+pub fn force_pass(
+    model: &MeamModel,
+    close: &CloseList,
+    weights: &[PairWeight],
+    triplets: &[Vec<ScreeningTriplet>],
+    atomic: &[[f64; 4]],
+    states: &[AtomDensity],
+    own: &mut [Contribution],
+    other: &mut [Contribution],
+    block: usize,
+) {
+    let averaging = model.settings.averaging;
+    let slices = split_rows(other, &close.offsets, block);
+    slices
+        .into_par_iter()
+        .zip(own.par_chunks_mut(block))
+        .zip(triplets.par_iter())
+        .enumerate()
+        .for_each(|(b, ((other, own), trip))| {
+            let first_atom = b * block;
+            let base = close.offsets[first_atom];
+            other.fill(Contribution::default());
+            for (k, mine) in own.iter_mut().enumerate() {
+                let i = first_atom + k;
+                let ei = close.atom_element[i];
+                if ei == u16::MAX {
+                    continue;
+                }
+                let ei = ei as usize;
+                let el_i = &model.elements[ei];
+                for e in close.row(i) {
+                    let entry = &close.entries[e];
+                    let pw = &weights[e];
+                    if !entry.owned || pw.weight == 0.0 {
+                        continue;
+                    }
+                    let j = entry.j as usize;
+                    let ej = entry.element as usize;
+                    let el_j = &model.elements[ej];
+                    let (d, r, s) = (entry.delta, entry.r, pw.weight);
+                    let (phi, dphi) = model.pair_energy(ei, ej, r);
+                    let half = 0.5 * phi * s;
+                    mine.energy += half;
+                    other[e - base].energy += half;
+
+                    let mirror = close.mirror[e] as usize;
+                    let with_weight = pw.dweight != 0.0;
+                    // Atom i sees j's element; atom j sees i's, along -d. LAMMPS takes j's shape
+                    // factors with i's bond angle; only zig/tri elements notice.
+                    let shape_j = model.params.lattice[model.params.pair(ej, ej)].shape_factors(
+                        model.params.sin_half_angle[model.params.pair(ei, ei)],
+                        model.params.cos_half_angle[model.params.pair(ei, ei)],
+                    );
+                    let at_i = rhobar_derivatives(
+                        &states[i],
+                        &el_i.shape,
+                        NeighborDensity {
+                            rho: &atomic[e],
+                            log_slope: &el_j.log_slope,
+                            t: &el_j.t,
+                        },
+                        PairView { u: d, r, s },
+                        averaging,
+                        with_weight,
+                    );
+                    let at_j = rhobar_derivatives(
+                        &states[j],
+                        &shape_j,
+                        NeighborDensity {
+                            rho: &atomic[mirror],
+                            log_slope: &el_i.log_slope,
+                            t: &el_i.t,
+                        },
+                        PairView { u: -d, r, s },
+                        averaging,
+                        with_weight,
+                    );
+                    let (fp_i, fp_j) = (
+                        states[i].embedding_derivative,
+                        states[j].embedding_derivative,
+                    );
+                    let de_dr = dphi * s + fp_i * at_i.dr + fp_j * at_j.dr;
+                    let de_ds = if with_weight {
+                        phi + fp_i * at_i.ds + fp_j * at_j.ds
+                    } else {
+                        0.0
+                    };
+                    // d/dd at fixed r: i's densities change with u = d, j's with u = -d.
+                    let de_dd = fp_i * at_i.du - fp_j * at_j.du;
+                    let scalar = de_dr / r + de_ds * pw.dweight;
+                    let f = d * scalar + de_dd;
+                    mine.force += f;
+                    other[e - base].force -= f;
+                    let v = pair_virial(d, f);
+                    mine.add_virial(&v);
+                    other[e - base].add_virial(&v);
+
+                    // Screening atoms: the weight changes with r_ik and r_jk.
+                    if pw.triplet_count == 0 || de_ds == 0.0 {
+                        continue;
+                    }
+                    let start = pw.triplet_start as usize;
+                    for t in &trip[start..start + pw.triplet_count as usize] {
+                        let q = t.k_entry as usize;
+                        let d_ik = close.entries[q].delta;
+                        let d_jk = d_ik - d;
+                        let fi = d_ik * (de_ds * s * t.d_ik);
+                        let fj = d_jk * (de_ds * s * t.d_jk);
+                        mine.force += fi;
+                        other[e - base].force += fj;
+                        other[q - base].force -= fi + fj;
+                        let v = triplet_virial(d_ik, fi, d_jk, fj);
+                        mine.add_virial(&v);
+                        other[e - base].add_virial(&v);
+                        other[q - base].add_virial(&v);
+                    }
+                }
+            }
+        });
+}
+
+/// Sums, for every atom, its own contribution and what its neighbours assigned to it (found at
+/// the mirrors of its entries), into `out` (energies, forces, per-atom virials and totals).
+pub fn gather(
+    close: &CloseList,
+    own: &[Contribution],
+    other: &[Contribution],
+    out: &mut ForceOutput,
+) {
+    let n = own.len();
+    out.reset(n);
+    let ForceOutput {
+        per_atom_energy,
+        forces,
+        per_atom_virial,
+        ..
+    } = out;
+    forces
+        .par_iter_mut()
+        .zip(per_atom_energy.par_iter_mut())
+        .zip(per_atom_virial.par_iter_mut())
+        .enumerate()
+        .with_min_len(crate::potential::pair::ATOM_CHUNK)
+        .for_each(|(i, ((f, e), w))| {
+            let mut total = own[i];
+            for k in close.row(i) {
+                let c = &other[close.mirror[k] as usize];
+                total.force += c.force;
+                total.energy += c.energy;
+                total.add_virial(&c.virial);
+            }
+            *f = total.force;
+            *e = total.energy;
+            *w = total.virial;
+        });
+    out.sum_per_atom();
+}

@@ -1,0 +1,175 @@
+//! Everything derived once from a parameter set: per-element constants, the tabulated pair
+//! functions, screening bounds and ellipse limits, in the shapes the force loops read.
+
+use super::density::{DensitySettings, ElementDensityConstants};
+use super::params::{MeamParams, TAveraging};
+use super::reference::{pair_function, reference_background_density};
+use super::screening::EllipseLimits;
+use super::table::{RadialTable, TABLE_POINTS};
+
+/// Constants of one element used in the neighbour loops.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ElementConstants {
+    /// Density scale rho0.
+    pub density_scale: f64,
+    /// Decay constants beta(0..3).
+    pub beta: [f64; 4],
+    /// First-neighbour distance re(a,a) [A].
+    pub re: f64,
+    /// -beta(l) / re [1/A]: d ln rho_a^(l) / dr.
+    pub log_slope: [f64; 4],
+    /// Weights t(1..3) (augmented).
+    pub t: [f64; 3],
+    /// Factors applied to the atomic densities l = 0..3 (t(l) for ialloy = 1, else 1).
+    pub density_weights: [f64; 4],
+    /// Shape factors of the element's reference structure.
+    pub shape: [f64; 3],
+    /// Constants of the density completion.
+    pub density: ElementDensityConstants,
+}
+
+/// A MEAM parameter set prepared for evaluation.
+#[derive(Clone, Debug)]
+pub struct MeamModel {
+    /// The completed parameters.
+    pub params: MeamParams,
+    /// Per-element constants.
+    pub elements: Vec<ElementConstants>,
+    /// Pair function tables, index `a * n + b` (both orders point to the same table).
+    tables: Vec<RadialTable>,
+    table_index: Vec<usize>,
+    /// Squared screening bound per pair (`ebound`), index `a * n + b`.
+    pub screening_bound: Vec<f64>,
+    /// Ellipse limits per triplet, index `(a * n + b) * n + c`.
+    pub limits: Vec<EllipseLimits>,
+    /// Global switches of the density completion.
+    pub settings: DensitySettings,
+    /// Cutoff rc [A].
+    pub cutoff: f64,
+    /// Cutoff region width delr [A].
+    pub cutoff_width: f64,
+    /// Distance within which an atom can screen some pair [A]: rc sqrt(max ebound).
+    pub screening_radius: f64,
+}
+
+impl MeamModel {
+    /// Prepares a completed parameter set (see [`MeamParams::complete`]).
+    pub fn new(params: MeamParams) -> Self {
+        let n = params.len();
+        let rho_ref: Vec<f64> = (0..n)
+            .map(|a| reference_background_density(&params, a))
+            .collect();
+        let averaging = params.t_averaging;
+        let elements = (0..n)
+            .map(|a| {
+                let e = &params.elements[a];
+                let aa = params.pair(a, a);
+                let re = params.re[aa];
+                let lattice = params.lattice[aa];
+                let shape =
+                    lattice.shape_factors(params.sin_half_angle[aa], params.cos_half_angle[aa]);
+                let t = [e.t[1], e.t[2], e.t[3]];
+                ElementConstants {
+                    density_scale: e.density_scale,
+                    beta: e.beta,
+                    re,
+                    log_slope: e.beta.map(|b| -b / re),
+                    t,
+                    density_weights: if averaging == TAveraging::SquareWeighted {
+                        [1.0, t[0], t[1], t[2]]
+                    } else {
+                        [1.0; 4]
+                    },
+                    shape,
+                    density: ElementDensityConstants {
+                        t,
+                        ibar: e.ibar,
+                        z: lattice.first_neighbors() as f64,
+                        shape,
+                        rho0: e.density_scale,
+                        rho_ref: rho_ref[a],
+                        embedding_scale: e.embedding_scale,
+                        cohesive_energy: params.ec[aa],
+                    },
+                }
+            })
+            .collect();
+
+        let spacing = 1.1 * params.cutoff / TABLE_POINTS as f64;
+        let mut tables = Vec::new();
+        let mut table_index = vec![0; n * n];
+        for a in 0..n {
+            for b in a..n {
+                let values: Vec<f64> = (0..TABLE_POINTS)
+                    .map(|k| pair_function(&params, &rho_ref, k as f64 * spacing, a, b))
+                    .collect();
+                table_index[a * n + b] = tables.len();
+                table_index[b * n + a] = tables.len();
+                tables.push(RadialTable::new(&values, spacing));
+            }
+        }
+
+        let screening_bound = params.screening_bounds();
+        let limits = params
+            .c_min
+            .iter()
+            .zip(&params.c_max)
+            .map(|(&c_min, &c_max)| EllipseLimits { c_min, c_max })
+            .collect();
+        let max_bound = screening_bound.iter().copied().fold(1.0, f64::max);
+        MeamModel {
+            settings: DensitySettings {
+                averaging,
+                mixture_ref_t: params.mixture_ref_t,
+                background_dynamo: params.background_dynamo,
+                embedding_linear_negative: params.embedding_linear_negative,
+                gsmooth: params.gsmooth_factor,
+            },
+            cutoff: params.cutoff,
+            cutoff_width: params.cutoff_width,
+            screening_radius: params.cutoff * max_bound.sqrt(),
+            elements,
+            tables,
+            table_index,
+            screening_bound,
+            limits,
+            params,
+        }
+    }
+
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        self.elements.len()
+    }
+
+    /// True when there are no elements.
+    pub fn is_empty(&self) -> bool {
+        self.elements.is_empty()
+    }
+
+    /// The tabulated pair function of elements (a, b).
+    #[inline]
+    pub fn pair_table(&self, a: usize, b: usize) -> &RadialTable {
+        &self.tables[self.table_index[a * self.len() + b]]
+    }
+
+    /// Pair function phi [eV] and its derivative [eV/A] of elements (a, b) at `r` [A], as
+    /// interpolated from the table (what the force loops use).
+    pub fn pair_energy(&self, a: usize, b: usize, r: f64) -> (f64, f64) {
+        self.pair_table(a, b).evaluate(r)
+    }
+
+    /// Atomic partial densities l = 0..3 of element `a` at distance `r` [A], with the factors
+    /// t(l) applied for ialloy = 1.
+    #[inline]
+    pub fn atomic_densities(&self, a: usize, r: f64) -> [f64; 4] {
+        let e = &self.elements[a];
+        let x = r / e.re - 1.0;
+        [
+            e.density_scale * (-e.beta[0] * x).exp() * e.density_weights[0],
+            e.density_scale * (-e.beta[1] * x).exp() * e.density_weights[1],
+            e.density_scale * (-e.beta[2] * x).exp() * e.density_weights[2],
+            e.density_scale * (-e.beta[3] * x).exp() * e.density_weights[3],
+        ]
+    }
+}

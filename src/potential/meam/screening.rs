@@ -1,0 +1,366 @@
+//! Many-body screening of MEAM pairs, and the radial cutoff function.
+//!
+//! An atom k screens the pair i-j when it lies inside an ellipse through i and j (Baskes,
+//! Mater. Chem. Phys. 50, 152 (1997); Lee & Baskes, Phys. Rev. B 62, 8564 (2000)). With
+//! X_ik = (r_ik/r_ij)^2 and X_jk = (r_jk/r_ij)^2 the ellipse parameter is
+//!
+//!   C = (2 (X_ik + X_jk) - (X_ik - X_jk)^2 - 1) / (1 - (X_ik - X_jk)^2),
+//!
+//! and the triplet screening factor is S_ikj = f_c((C - Cmin) / (Cmax - Cmin)), with the
+//! smooth step f_c(x) = [1 - (1 - x)^4]^2 on 0 < x < 1 (0 below, 1 above). The pair screening
+//! is the product over all k, S_ij = prod_k S_ikj, and the pair is also cut off smoothly at
+//! r_c: its weight in every sum is S_ij f_c((r_c - r_ij) / delr).
+//!
+//! Glossary (LAMMPS / paper names): `ellipse_parameter` = C_ikj, `ellipse_screening` = S_ikj
+//! (`Csijk`), `smooth_step` = f_c (`fcut`), `pair_screening` = S_ij (`scrfcn`), its radial
+//! derivative `dscrfcn`, `screening_bound` = the squared-distance bound `ebound` beyond which an
+//! atom cannot screen.
+
+use rayon::prelude::*;
+
+use super::model::MeamModel;
+use super::neighbors::{CloseList, split_rows};
+
+/// Smooth step f_c(x) = [1 - (1 - x)^4]^2 for 0 < x < 1, 0 for x <= 0, 1 for x >= 1
+/// (dimensionless; Baskes 1997).
+#[inline]
+pub fn smooth_step(x: f64) -> f64 {
+    if x >= 1.0 {
+        1.0
+    } else if x <= 0.0 {
+        0.0
+    } else {
+        let a = 1.0 - x;
+        let a4 = (a * a) * (a * a);
+        let b = 1.0 - a4;
+        b * b
+    }
+}
+
+/// f_c(x) and its derivative df_c/dx = 8 (1 - x)^3 [1 - (1 - x)^4].
+#[inline]
+pub fn smooth_step_with_derivative(x: f64) -> (f64, f64) {
+    if x >= 1.0 {
+        (1.0, 0.0)
+    } else if x <= 0.0 {
+        (0.0, 0.0)
+    } else {
+        let a = 1.0 - x;
+        let a3 = a * a * a;
+        let b = 1.0 - a * a3;
+        (b * b, 8.0 * b * a3)
+    }
+}
+
+/// Screening factor S_ikj = f_c((C - Cmin) / (Cmax - Cmin)) of one atom at ellipse parameter
+/// `c` (dimensionless).
+#[inline]
+pub fn ellipse_screening(c: f64, c_min: f64, c_max: f64) -> f64 {
+    smooth_step((c - c_min) / (c_max - c_min))
+}
+
+/// Ellipse parameter C from the squared distance ratios `x_ik` = (r_ik/r_ij)^2 and `x_jk` =
+/// (r_jk/r_ij)^2; `None` when 1 - (x_ik - x_jk)^2 <= 0, where the ellipse construction does not
+/// apply and k cannot screen.
+#[inline]
+pub fn ellipse_parameter(x_ik: f64, x_jk: f64) -> Option<f64> {
+    let d = x_ik - x_jk;
+    let a = 1.0 - d * d;
+    if a <= 0.0 {
+        None
+    } else {
+        Some((2.0 * (x_ik + x_jk) + a - 2.0) / a)
+    }
+}
+
+/// Derivative of C with respect to r_ij, divided by r_ij: (1/r_ij) dC/dr_ij = 2 dC/d(r_ij^2)
+/// [1/A^2], from the squared distances [A^2].
+#[inline]
+pub fn ellipse_parameter_dr_ij(r_ij2: f64, r_ik2: f64, r_jk2: f64) -> f64 {
+    let r_ij4 = r_ij2 * r_ij2;
+    let a = r_ik2 - r_jk2;
+    let b = r_ik2 + r_jk2;
+    let a2 = a * a;
+    let denom = r_ij4 - a2;
+    -4.0 * (-2.0 * r_ij2 * a2 + r_ij4 * b + a2 * b) / (denom * denom)
+}
+
+/// Derivatives of C with respect to r_ik and r_jk, each divided by that distance:
+/// ((1/r_ik) dC/dr_ik, (1/r_jk) dC/dr_jk) [1/A^2].
+#[inline]
+pub fn ellipse_parameter_dr_ik_jk(r_ij2: f64, r_ik2: f64, r_jk2: f64) -> (f64, f64) {
+    let r_ij4 = r_ij2 * r_ij2;
+    let r_ik4 = r_ik2 * r_ik2;
+    let r_jk4 = r_jk2 * r_jk2;
+    let a = r_ik2 - r_jk2;
+    let denom = r_ij4 - a * a;
+    let denom = denom * denom;
+    (
+        4.0 * r_ij2 * (r_ij4 + r_ik4 + 2.0 * r_ik2 * r_jk2 - 3.0 * r_jk4 - 2.0 * r_ij2 * a) / denom,
+        4.0 * r_ij2 * (r_ij4 - 3.0 * r_ik4 + 2.0 * r_ik2 * r_jk2 + r_jk4 + 2.0 * r_ij2 * a) / denom,
+    )
+}
+
+/// Squared-distance factor beyond which an atom cannot screen: if r_ik^2 or r_jk^2 exceeds
+/// `screening_bound(Cmax) * r_ij^2`, k is outside every ellipse with C < Cmax. It is
+/// Cmax^2 / (4 (Cmax - 1)) (the ellipse's half-axis squared, in units of r_ij^2).
+pub fn screening_bound(c_max: f64) -> f64 {
+    c_max * c_max / (4.0 * (c_max - 1.0))
+}
+
+/// Radial cutoff of a pair: f_c((r_c - r) / delr) and its derivative with respect to r [1/A].
+#[inline]
+pub fn radial_cutoff(r: f64, r_c: f64, delr: f64) -> (f64, f64) {
+    let (f, df) = smooth_step_with_derivative((r_c - r) / delr);
+    (f, -df / delr)
+}
+
+/// One screening atom of a partially screened pair, kept between the screening and force passes.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ScreeningTriplet {
+    /// Entry of the screening atom k in the close-neighbour row of i.
+    pub k_entry: u32,
+    /// (1/S_ikj) dS_ikj/dC (1/r_ik) dC/dr_ik [1/A^2]: times S_ij f_c, the derivative of the
+    /// pair weight with respect to r_ik, divided by r_ik.
+    pub d_ik: f64,
+    /// The same with respect to r_jk, divided by r_jk [1/A^2].
+    pub d_jk: f64,
+}
+
+/// Limits of the ellipse for one triplet: (Cmin, Cmax).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EllipseLimits {
+    /// Below this C the atom screens completely.
+    pub c_min: f64,
+    /// Above this C the atom does not screen.
+    pub c_max: f64,
+}
+
+/// A candidate screening atom of one pair, as seen from i.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate {
+    /// Entry of k in the close-neighbour row of i.
+    pub k_entry: u32,
+    /// Squared distance i-k [A^2].
+    pub r_ik2: f64,
+    /// Squared distance j-k [A^2].
+    pub r_jk2: f64,
+    /// Ellipse limits of the triplet (i, j; k).
+    pub limits: EllipseLimits,
+}
+
+/// Screening of the pair i-j at squared distance `r_ij2` by the `candidates` (atoms already
+/// known to lie within the screening bound of both i and j).
+///
+/// Returns S_ij and, when the pair is partially screened (0 < S_ij), the radial derivative sum
+/// sum_k (1/S_ikj) dS_ikj/dC (1/r_ij) dC/dr_ij [1/A^2]; `triplets` receives the derivative
+/// factors for each partially screening atom. A fully screening atom (C <= Cmin) gives S_ij = 0
+/// and no triplets.
+pub fn pair_screening(
+    r_ij2: f64,
+    candidates: &[Candidate],
+    triplets: &mut Vec<ScreeningTriplet>,
+) -> (f64, f64) {
+    let start = triplets.len();
+    let mut s_ij = 1.0;
+    let mut radial = 0.0;
+    for cand in candidates {
+        let x_ik = cand.r_ik2 / r_ij2;
+        let x_jk = cand.r_jk2 / r_ij2;
+        let Some(c) = ellipse_parameter(x_ik, x_jk) else {
+            continue;
+        };
+        let EllipseLimits { c_min, c_max } = cand.limits;
+        if c >= c_max {
+            continue;
+        }
+        if c <= c_min {
+            triplets.truncate(start);
+            return (0.0, 0.0);
+        }
+        let width = c_max - c_min;
+        let (s_ikj, ds_ikj) = smooth_step_with_derivative((c - c_min) / width);
+        s_ij *= s_ikj;
+        let g = ds_ikj / (width * s_ikj);
+        radial += g * ellipse_parameter_dr_ij(r_ij2, cand.r_ik2, cand.r_jk2);
+        let (d_ik, d_jk) = ellipse_parameter_dr_ik_jk(r_ij2, cand.r_ik2, cand.r_jk2);
+        triplets.push(ScreeningTriplet {
+            k_entry: cand.k_entry,
+            d_ik: g * d_ik,
+            d_jk: g * d_jk,
+        });
+    }
+    (s_ij, radial)
+}
+
+/// Screening results of one pair, stored at the entry that owns it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PairWeight {
+    /// Pair weight S_ij f_c(r_ij): screening times radial cutoff.
+    pub weight: f64,
+    /// (1/r_ij) d(S_ij f_c)/dr_ij at fixed positions of the screening atoms [1/A^2]; zero when
+    /// the weight is exactly 0 or 1.
+    pub dweight: f64,
+    /// First of the pair's partially screening triplets in its block's triplet list.
+    pub triplet_start: u32,
+    /// Number of partially screening triplets.
+    pub triplet_count: u32,
+}
+
+/// The screening pass: for every interacting pair, at the entry that owns it, S_ij f_c, its
+/// radial derivative and the partially screening atoms. Blocks of `block` atoms write their own
+/// entries of `weights` (split by [`split_rows`]) and their own list in `triplets`.
+pub fn screen_pairs(
+    model: &MeamModel,
+    close: &CloseList,
+    weights: &mut [PairWeight],
+    triplets: &mut Vec<Vec<ScreeningTriplet>>,
+    block: usize,
+) {
+    let n_el = model.len();
+    let nblocks = close.len().div_ceil(block);
+    triplets.resize_with(nblocks, Vec::new);
+    let slices = split_rows(weights, &close.offsets, block);
+    slices
+        .into_par_iter()
+        .zip(triplets.par_iter_mut())
+        .enumerate()
+        .for_each(|(b, (out, trip))| {
+            trip.clear();
+            let mut candidates: Vec<Candidate> = Vec::with_capacity(32);
+            let first_atom = b * block;
+            let base = close.offsets[first_atom];
+            let last_atom = (first_atom + block).min(close.len());
+            for i in first_atom..last_atom {
+                let row = close.row(i);
+                let entries = &close.entries[row.clone()];
+                for (pos, e) in entries.iter().enumerate() {
+                    let slot = &mut out[row.start + pos - base];
+                    *slot = PairWeight::default();
+                    if !(e.owned && e.interacting) {
+                        continue;
+                    }
+                    let ei = close.atom_element[i] as usize;
+                    let ej = e.element as usize;
+                    let pair = ei * n_el + ej;
+                    let bound = model.screening_bound[pair] * e.r2;
+                    candidates.clear();
+                    for (q, k) in entries.iter().enumerate() {
+                        if q == pos || k.r2 > bound {
+                            continue;
+                        }
+                        let r_jk2 = (k.delta - e.delta).norm_squared();
+                        if r_jk2 > bound {
+                            continue;
+                        }
+                        candidates.push(Candidate {
+                            k_entry: (row.start + q) as u32,
+                            r_ik2: k.r2,
+                            r_jk2,
+                            limits: model.limits[pair * n_el + k.element as usize],
+                        });
+                    }
+                    let start = trip.len();
+                    let (s, radial) = pair_screening(e.r2, &candidates, trip);
+                    let (fc, dfc) = radial_cutoff(e.r, model.cutoff, model.cutoff_width);
+                    let weight = s * fc;
+                    let partial = weight != 0.0 && weight != 1.0;
+                    *slot = PairWeight {
+                        weight,
+                        dweight: if partial {
+                            weight * radial + s * dfc / e.r
+                        } else {
+                            0.0
+                        },
+                        triplet_start: start as u32,
+                        triplet_count: (trip.len() - start) as u32,
+                    };
+                }
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c_of(r_ij2: f64, r_ik2: f64, r_jk2: f64) -> f64 {
+        ellipse_parameter(r_ik2 / r_ij2, r_jk2 / r_ij2).unwrap()
+    }
+
+    #[test]
+    fn smooth_step_limits_and_derivative() {
+        assert_eq!(smooth_step(-0.1), 0.0);
+        assert_eq!(smooth_step(1.2), 1.0);
+        for &x in &[0.05, 0.3, 0.5, 0.77, 0.99] {
+            let h = 1e-6;
+            let (f, df) = smooth_step_with_derivative(x);
+            assert!((f - smooth_step(x)).abs() < 1e-15);
+            let fd = (smooth_step(x + h) - smooth_step(x - h)) / (2.0 * h);
+            assert!((df - fd).abs() < 1e-8, "x {x}: {df} vs {fd}");
+        }
+    }
+
+    #[test]
+    fn ellipse_parameter_of_known_geometries() {
+        // k at the midpoint of i-j: X = 1/4 each, C = 0.
+        assert!(c_of(4.0, 1.0, 1.0).abs() < 1e-15);
+        // fcc second neighbours screened by a common first neighbour: X = 1/2, C = 1.
+        assert!((c_of(2.0, 1.0, 1.0) - 1.0).abs() < 1e-15);
+        // Equilateral triangle: X = 1, C = 3.
+        assert!((c_of(1.0, 1.0, 1.0) - 3.0).abs() < 1e-15);
+        assert_eq!(ellipse_parameter(2.5, 0.5), None);
+    }
+
+    #[test]
+    fn ellipse_derivatives_match_finite_differences() {
+        let (rij, rik, rjk) = (2.9f64, 2.1f64, 2.4f64);
+        let c = |a: f64, b: f64, d: f64| c_of(a * a, b * b, d * d);
+        let h = 1e-6;
+        let d_ij = (c(rij + h, rik, rjk) - c(rij - h, rik, rjk)) / (2.0 * h) / rij;
+        let d_ik = (c(rij, rik + h, rjk) - c(rij, rik - h, rjk)) / (2.0 * h) / rik;
+        let d_jk = (c(rij, rik, rjk + h) - c(rij, rik, rjk - h)) / (2.0 * h) / rjk;
+        let (a, b) = ellipse_parameter_dr_ik_jk(rij * rij, rik * rik, rjk * rjk);
+        assert!((ellipse_parameter_dr_ij(rij * rij, rik * rik, rjk * rjk) - d_ij).abs() < 1e-7);
+        assert!((a - d_ik).abs() < 1e-7, "{a} {d_ik}");
+        assert!((b - d_jk).abs() < 1e-7, "{b} {d_jk}");
+    }
+
+    #[test]
+    fn screening_bound_encloses_the_ellipse() {
+        // On the perpendicular bisector C = 4 X - 1 (X = X_ik = X_jk): C = Cmax at X = (1 + Cmax)/4,
+        // inside the bound Cmax^2 / (4 (Cmax - 1)).
+        for &cmax in &[1.5, 2.0, 2.8, 4.0] {
+            assert!((1.0 + cmax) / 4.0 <= screening_bound(cmax) + 1e-15);
+        }
+        assert!((screening_bound(2.8) - 2.8 * 2.8 / 7.2).abs() < 1e-15);
+    }
+
+    #[test]
+    fn partial_full_and_no_screening() {
+        let lim = EllipseLimits {
+            c_min: 0.36,
+            c_max: 2.8,
+        };
+        let cand = |rik2, rjk2| Candidate {
+            k_entry: 7,
+            r_ik2: rik2,
+            r_jk2: rjk2,
+            limits: lim,
+        };
+        let mut t = Vec::new();
+        // C = 1 for this geometry: partial screening with one triplet.
+        let (s, _) = pair_screening(2.0, &[cand(1.0, 1.0)], &mut t);
+        assert!((s - ellipse_screening(1.0, 0.36, 2.8)).abs() < 1e-15);
+        assert!(s > 0.0 && s < 1.0);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].k_entry, 7);
+        // C = 0 (midpoint): fully screened, triplets dropped.
+        let (s, d) = pair_screening(4.0, &[cand(1.0, 1.0)], &mut t);
+        assert_eq!((s, d), (0.0, 0.0));
+        assert_eq!(t.len(), 1);
+        // C = 3 > Cmax: no screening.
+        let (s, d) = pair_screening(1.0, &[cand(1.0, 1.0)], &mut t);
+        assert_eq!((s, d), (1.0, 0.0));
+    }
+}

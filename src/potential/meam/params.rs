@@ -270,19 +270,6 @@ impl MeamParams {
                         name(b)
                     )));
                 }
-                for c in 0..n {
-                    let abc = self.triplet(a, b, c);
-                    if !(self.c_max[abc] > self.c_min[abc]) || !(self.c_max[abc] > 1.0) {
-                        return Err(Error::invalid(format!(
-                            "MEAM: Cmin({},{},{}) = {} and Cmax = {}: need Cmax > Cmin and Cmax > 1",
-                            a + 1,
-                            b + 1,
-                            c + 1,
-                            self.c_min[abc],
-                            self.c_max[abc]
-                        )));
-                    }
-                }
                 if !self.nn2[ab] {
                     continue;
                 }
@@ -313,10 +300,10 @@ impl MeamParams {
     }
 
     /// For each pair (a, b), the largest squared-distance screening bound over the screening
-    /// element c (at least the bound of the default Cmax = 2.8, as in LAMMPS).
+    /// element c.
     pub fn screening_bounds(&self) -> Vec<f64> {
         let n = self.len();
-        let mut out = vec![screening_bound(2.8); n * n];
+        let mut out = vec![0.0f64; n * n];
         for a in 0..n {
             for b in 0..n {
                 for c in 0..n {

@@ -102,10 +102,18 @@ pub fn ellipse_parameter_dr_ik_jk(r_ij2: f64, r_ik2: f64, r_jk2: f64) -> (f64, f
 }
 
 /// Squared-distance factor beyond which an atom cannot screen: if r_ik^2 or r_jk^2 exceeds
-/// `screening_bound(Cmax) * r_ij^2`, k is outside every ellipse with C < Cmax. It is
-/// Cmax^2 / (4 (Cmax - 1)) (the ellipse's half-axis squared, in units of r_ij^2).
+/// `screening_bound(Cmax) * r_ij^2`, k has C >= Cmax or lies where the ellipse construction does
+/// not apply (|X_ik - X_jk| >= 1). On the boundary C = Cmax, X_ik = (1 + Cmax)/4 - (Cmax - 1) d^2/4
+/// + d/2 with d = X_ik - X_jk; its largest value over |d| < 1 is Cmax^2 / (4 (Cmax - 1)) (at
+/// d = 1/(Cmax - 1)) for Cmax > 2 (the bound LAMMPS uses for every Cmax), and 1 (as d -> 1) for
+/// Cmax <= 2, where LAMMPS's bound is looser (infinite at Cmax = 1). The bound only filters atoms
+/// that cannot screen, so the tighter one gives the same result.
 pub fn screening_bound(c_max: f64) -> f64 {
-    c_max * c_max / (4.0 * (c_max - 1.0))
+    if c_max > 2.0 {
+        c_max * c_max / (4.0 * (c_max - 1.0))
+    } else {
+        1.0
+    }
 }
 
 /// Radial cutoff of a pair: f_c((r_c - r) / delr) and its derivative with respect to r [1/A].
@@ -330,10 +338,25 @@ mod tests {
     fn screening_bound_encloses_the_ellipse() {
         // On the perpendicular bisector C = 4 X - 1 (X = X_ik = X_jk): C = Cmax at X = (1 + Cmax)/4,
         // inside the bound Cmax^2 / (4 (Cmax - 1)).
-        for &cmax in &[1.5, 2.0, 2.8, 4.0] {
+        for &cmax in &[1.0, 1.5, 2.0, 2.8, 4.0] {
             assert!((1.0 + cmax) / 4.0 <= screening_bound(cmax) + 1e-15);
         }
         assert!((screening_bound(2.8) - 2.8 * 2.8 / 7.2).abs() < 1e-15);
+        // Scan the ellipse boundary over |d| < 1: X_ik never exceeds the bound.
+        for &cmax in &[0.5, 1.0, 1.5, 2.0, 2.5, 2.8, 4.0] {
+            let bound = screening_bound(cmax);
+            let mut largest = f64::MIN;
+            for k in 0..=20000 {
+                let d = -1.0 + 2.0 * k as f64 / 20000.0;
+                let x = (1.0 + cmax) / 4.0 - (cmax - 1.0) * d * d / 4.0 + d / 2.0;
+                largest = largest.max(x);
+            }
+            assert!(largest <= bound + 1e-12, "Cmax {cmax}: {largest} > {bound}");
+            assert!(
+                largest > bound - 1e-3,
+                "Cmax {cmax}: bound {bound} is loose ({largest})"
+            );
+        }
     }
 
     #[test]

@@ -103,11 +103,13 @@ pub fn ellipse_parameter_dr_ik_jk(r_ij2: f64, r_ik2: f64, r_jk2: f64) -> (f64, f
 
 /// Squared-distance factor beyond which an atom cannot screen: if r_ik^2 or r_jk^2 exceeds
 /// `screening_bound(Cmax) * r_ij^2`, k has C >= Cmax or lies where the ellipse construction does
-/// not apply (|X_ik - X_jk| >= 1). On the boundary C = Cmax, X_ik = (1 + Cmax)/4 - (Cmax - 1) d^2/4
-/// + d/2 with d = X_ik - X_jk; its largest value over |d| < 1 is Cmax^2 / (4 (Cmax - 1)) (at
-/// d = 1/(Cmax - 1)) for Cmax > 2 (the bound LAMMPS uses for every Cmax), and 1 (as d -> 1) for
-/// Cmax <= 2, where LAMMPS's bound is looser (infinite at Cmax = 1). The bound only filters atoms
-/// that cannot screen, so the tighter one gives the same result.
+/// not apply (|X_ik - X_jk| >= 1).
+///
+/// On the boundary C = Cmax, with d = X_ik - X_jk, X_ik = (1 + Cmax)/4 - (Cmax - 1) d^2/4 + d/2.
+/// Its largest value over |d| < 1 is Cmax^2 / (4 (Cmax - 1)), at d = 1/(Cmax - 1), for Cmax > 2
+/// (the bound LAMMPS uses for every Cmax), and 1 (as d -> 1) for Cmax <= 2, where LAMMPS's bound
+/// is looser (infinite at Cmax = 1). The bound only filters atoms that cannot screen, so the
+/// tighter one gives the same result.
 pub fn screening_bound(c_max: f64) -> f64 {
     if c_max > 2.0 {
         c_max * c_max / (4.0 * (c_max - 1.0))

@@ -232,17 +232,50 @@ impl Meam {
     }
 }
 
-impl Potential for Meam {
-    fn name(&self) -> &str {
-        "meam"
+/// One interacting pair and its screening, for diagnostics and tests.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScreenedPair {
+    /// First atom (the pair's owner in the neighbour list).
+    pub i: usize,
+    /// Second atom.
+    pub j: usize,
+    /// Distance [A].
+    pub r: f64,
+    /// Many-body screening S_ij.
+    pub screening: f64,
+    /// Pair weight S_ij f_c(r_ij).
+    pub weight: f64,
+}
+
+impl Meam {
+    /// Screening of every interacting pair (r < rc) of `config`, each pair once.
+    pub fn screened_pairs(
+        &mut self,
+        config: Configuration<'_>,
+        list: &NeighborList,
+    ) -> Vec<ScreenedPair> {
+        self.prepare(config, list);
+        let w = &self.work;
+        let mut pairs = Vec::new();
+        for i in 0..w.close.len() {
+            for e in w.close.row(i) {
+                let entry = &w.close.entries[e];
+                if entry.owned && entry.interacting {
+                    pairs.push(ScreenedPair {
+                        i,
+                        j: entry.j as usize,
+                        r: entry.r,
+                        screening: w.weights[e].screening,
+                        weight: w.weights[e].weight,
+                    });
+                }
+            }
+        }
+        pairs
     }
 
-    fn cutoff(&self) -> f64 {
-        self.model.screening_radius + LIST_MARGIN
-    }
-
-    fn compute(&mut self, config: Configuration<'_>, list: &NeighborList, out: &mut ForceOutput) {
-        let n = config.positions.len();
+    /// The close-neighbour rows and the screening pass for `config`.
+    fn prepare(&mut self, config: Configuration<'_>, list: &NeighborList) {
         let w = &mut self.work;
         w.element_of.clear();
         w.element_of.extend(
@@ -258,8 +291,8 @@ impl Potential for Meam {
             self.model.screening_radius,
             self.model.cutoff,
         );
-        let entries = w.close.entries.len();
-        w.weights.resize(entries, PairWeight::default());
+        w.weights
+            .resize(w.close.entries.len(), PairWeight::default());
         screening::screen_pairs(
             &self.model,
             &w.close,
@@ -267,6 +300,23 @@ impl Potential for Meam {
             &mut w.triplets,
             ATOM_CHUNK,
         );
+    }
+}
+
+impl Potential for Meam {
+    fn name(&self) -> &str {
+        "meam"
+    }
+
+    fn cutoff(&self) -> f64 {
+        self.model.screening_radius + LIST_MARGIN
+    }
+
+    fn compute(&mut self, config: Configuration<'_>, list: &NeighborList, out: &mut ForceOutput) {
+        let n = config.positions.len();
+        self.prepare(config, list);
+        let w = &mut self.work;
+        let entries = w.close.entries.len();
         w.atomic.resize(entries, [0.0; 4]);
         w.states.resize(n, AtomDensity::default());
         w.embedding.resize(n, 0.0);

@@ -206,6 +206,8 @@ pub fn pair_screening(
 /// Screening results of one pair, stored at the entry that owns it.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct PairWeight {
+    /// Screening S_ij (before the radial cutoff).
+    pub screening: f64,
     /// Pair weight S_ij f_c(r_ij): screening times radial cutoff.
     pub weight: f64,
     /// (1/r_ij) d(S_ij f_c)/dr_ij at fixed positions of the screening atoms [1/A^2]; zero when
@@ -276,6 +278,7 @@ pub fn screen_pairs(
                     let weight = s * fc;
                     let partial = weight != 0.0 && weight != 1.0;
                     *slot = PairWeight {
+                        screening: s,
                         weight,
                         dweight: if partial {
                             weight * radial + s * dfc / e.r

@@ -26,7 +26,7 @@ use rayon::prelude::*;
 
 use super::embedding::embedding_energy;
 use super::model::MeamModel;
-use super::neighbors::{CloseList, split_rows};
+use super::neighbors::CloseList;
 use super::params::TAveraging;
 use super::screening::PairWeight;
 use crate::system::Vec3;
@@ -256,8 +256,18 @@ pub struct DensitySettings {
 /// An atom's completed density state, as the force pass needs it.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct AtomDensity {
-    /// The neighbour sums.
-    pub partial: PartialDensities,
+    /// rho0 = sum S rho_a^(0).
+    pub rho0: f64,
+    /// A1 (vector).
+    pub arho1: [f64; 3],
+    /// A2 as a full symmetric 3x3 tensor.
+    pub arho2: [[f64; 3]; 3],
+    /// A2b = sum S rho_a^(2).
+    pub arho2b: f64,
+    /// A3 as a full symmetric 3x3x3 tensor.
+    pub arho3: [[[f64; 3]; 3]; 3],
+    /// A3b (vector).
+    pub arho3b: [f64; 3],
     /// Squared angular densities rho1^2, rho2^2, rho3^2.
     pub angular: [f64; 3],
     /// Averaged weights t(1..3).
@@ -338,7 +348,18 @@ pub fn complete_density(
     );
     (
         AtomDensity {
-            partial: *partial,
+            rho0,
+            arho1: partial.arho1,
+            arho2: std::array::from_fn(|m| {
+                std::array::from_fn(|n| partial.arho2[voigt2_index(m, n)])
+            }),
+            arho2b: partial.arho2b,
+            arho3: std::array::from_fn(|m| {
+                std::array::from_fn(|n| {
+                    std::array::from_fn(|q| partial.arho3[voigt3_index(m, n, q)])
+                })
+            }),
+            arho3b: partial.arho3b,
             angular,
             t,
             tsq_sum: partial.tsq_sum,
@@ -351,28 +372,25 @@ pub fn complete_density(
     )
 }
 
-/// The density pass: every atom sums its neighbours' partial densities (with the pair weights
-/// its pairs' owners computed) and completes them. Fills, per entry, the neighbour's atomic
-/// densities at the entry's distance (`atomic`, reused by the force pass), and per atom its
-/// density state and embedding energy [eV]. Blocks of `block` atoms write only their own rows.
+/// The density pass: every atom sums its neighbours' partial densities, with the pair weights
+/// and atomic densities its pairs' owners computed (see [`super::screening::screen_pairs`]), and
+/// completes them: per atom, its density state and embedding energy [eV]. Blocks of `block`
+/// atoms write only their own atoms.
 pub fn density_pass(
     model: &MeamModel,
     close: &CloseList,
     weights: &[PairWeight],
-    atomic: &mut [[f64; 4]],
+    atomic: &[[[f64; 4]; 2]],
     states: &mut [AtomDensity],
     embedding: &mut [f64],
     block: usize,
 ) {
-    let slices = split_rows(atomic, &close.offsets, block);
-    slices
-        .into_par_iter()
-        .zip(states.par_chunks_mut(block))
+    states
+        .par_chunks_mut(block)
         .zip(embedding.par_chunks_mut(block))
         .enumerate()
-        .for_each(|(b, ((atomic, states), embedding))| {
+        .for_each(|(b, (states, embedding))| {
             let first_atom = b * block;
-            let base = close.offsets[first_atom];
             for (k, (state, energy)) in states.iter_mut().zip(embedding.iter_mut()).enumerate() {
                 let i = first_atom + k;
                 let ei = close.atom_element[i];
@@ -384,23 +402,24 @@ pub fn density_pass(
                 let mut partial = PartialDensities::default();
                 for e in close.row(i) {
                     let entry = &close.entries[e];
-                    let owner = if entry.owned {
-                        e
+                    if !entry.interacting {
+                        continue;
+                    }
+                    let (owner, side) = if entry.owned {
+                        (e, 0)
                     } else {
-                        close.mirror[e] as usize
+                        (close.mirror[e] as usize, 1)
                     };
                     let w = weights[owner].weight;
-                    if !entry.interacting || w == 0.0 {
+                    if w == 0.0 {
                         continue;
                     }
                     let ej = entry.element as usize;
-                    let rhoa = model.atomic_densities(ej, entry.r);
-                    atomic[e - base] = rhoa;
                     partial.add_neighbor(
                         entry.delta,
                         entry.r,
                         w,
-                        &rhoa,
+                        &atomic[owner][side],
                         &model.elements[ej].t,
                         model.settings.averaging,
                     );

@@ -14,10 +14,7 @@
 
 use rayon::prelude::*;
 
-use super::density::{
-    AtomDensity, VOIGT2, VOIGT2_MULTIPLICITY, VOIGT3, VOIGT3_MULTIPLICITY, voigt2_index,
-    voigt3_index,
-};
+use super::density::AtomDensity;
 use super::model::MeamModel;
 use super::neighbors::{CloseList, split_rows};
 use super::params::TAveraging;
@@ -121,22 +118,25 @@ fn rhobar_derivatives(
     averaging: TAveraging,
     with_weight: bool,
 ) -> RhobarDerivatives {
-    let a = &state.partial;
+    let a = state;
     let PairView { u, r, s } = pair;
     let u = [u.x, u.y, u.z];
     let rho = nb.rho;
     let drho = [0, 1, 2, 3].map(|l| nb.log_slope[l] * rho[l]);
-    // Projections of the angular sums on the pair direction.
+    // Contractions of the angular sums with the pair direction: A1.u, A2.u, A3:uu, A3b.u, and
+    // their full contractions p2 = u.A2.u, p3 = A3:uuu.
     let p1: f64 = (0..3).map(|m| a.arho1[m] * u[m]).sum();
     let p3b: f64 = (0..3).map(|m| a.arho3b[m] * u[m]).sum();
-    let mut p2 = 0.0;
-    for (k, &(m, n)) in VOIGT2.iter().enumerate() {
-        p2 += VOIGT2_MULTIPLICITY[k] * a.arho2[k] * u[m] * u[n];
-    }
-    let mut p3 = 0.0;
-    for (k, &(m, n, q)) in VOIGT3.iter().enumerate() {
-        p3 += VOIGT3_MULTIPLICITY[k] * a.arho3[k] * u[m] * u[n] * u[q];
-    }
+    let a2u: [f64; 3] =
+        std::array::from_fn(|m| a.arho2[m][0] * u[0] + a.arho2[m][1] * u[1] + a.arho2[m][2] * u[2]);
+    let a3uu: [f64; 3] = std::array::from_fn(|m| {
+        let t = &a.arho3[m];
+        (0..3)
+            .map(|n| (t[n][0] * u[0] + t[n][1] * u[1] + t[n][2] * u[2]) * u[n])
+            .sum()
+    });
+    let p2 = a2u[0] * u[0] + a2u[1] * u[1] + a2u[2] * u[2];
+    let p3 = a3uu[0] * u[0] + a3uu[1] * u[1] + a3uu[2] * u[2];
     let r2 = r * r;
     let r3 = r2 * r;
 
@@ -148,22 +148,13 @@ fn rhobar_derivatives(
         - 6.0 / 5.0 * s / r * (drho[3] - rho[3] / r) * p3b;
 
     // d rho_l^2 / du_m at fixed r.
-    let mut du1 = [0.0; 3];
-    let mut du2 = [0.0; 3];
-    let mut du3 = [0.0; 3];
-    for m in 0..3 {
-        du1[m] = 2.0 * s / r * rho[1] * a.arho1[m];
-        let mut t2 = 0.0;
-        for n in 0..3 {
-            t2 += a.arho2[voigt2_index(m, n)] * u[n];
-        }
-        du2[m] = 4.0 * s / r2 * rho[2] * t2;
-        let mut t3 = 0.0;
-        for (k, &(n, q)) in VOIGT2.iter().enumerate() {
-            t3 += VOIGT2_MULTIPLICITY[k] * a.arho3[voigt3_index(m, n, q)] * u[n] * u[q];
-        }
-        du3[m] = (6.0 * s / r3 * t3 - 6.0 * s / (5.0 * r) * a.arho3b[m]) * rho[3];
-    }
+    let c1 = 2.0 * s / r * rho[1];
+    let c2 = 4.0 * s / r2 * rho[2];
+    let c3 = 6.0 * s / r3 * rho[3];
+    let c3b = 6.0 * s / (5.0 * r) * rho[3];
+    let du1: [f64; 3] = std::array::from_fn(|m| c1 * a.arho1[m]);
+    let du2: [f64; 3] = std::array::from_fn(|m| c2 * a2u[m]);
+    let du3: [f64; 3] = std::array::from_fn(|m| c3 * a3uu[m] - c3b * a.arho3b[m]);
 
     // Derivatives of the averaged weights t with r (scaled by the same factor for S).
     let t_change = |scale: f64| -> [f64; 3] {
@@ -224,7 +215,7 @@ pub fn force_pass(
     close: &CloseList,
     weights: &[PairWeight],
     triplets: &[Vec<ScreeningTriplet>],
-    atomic: &[[f64; 4]],
+    atomic: &[[[f64; 4]; 2]],
     states: &[AtomDensity],
     own: &mut [Contribution],
     other: &mut [Contribution],
@@ -264,19 +255,14 @@ pub fn force_pass(
                     mine.energy += half;
                     other[e - base].energy += half;
 
-                    let mirror = close.mirror[e] as usize;
                     let with_weight = pw.dweight != 0.0;
-                    // Atom i sees j's element; atom j sees i's, along -d. LAMMPS takes j's shape
-                    // factors with i's bond angle; only zig/tri elements notice.
-                    let shape_j = model.params.lattice[model.params.pair(ej, ej)].shape_factors(
-                        model.params.sin_half_angle[model.params.pair(ei, ei)],
-                        model.params.cos_half_angle[model.params.pair(ei, ei)],
-                    );
+                    // Atom i sees j's element; atom j sees i's, along -d.
+                    let shape_j = model.partner_shape(ei, ej);
                     let at_i = rhobar_derivatives(
                         &states[i],
                         &el_i.shape,
                         NeighborDensity {
-                            rho: &atomic[e],
+                            rho: &atomic[e][0],
                             log_slope: &el_j.log_slope,
                             t: &el_j.t,
                         },
@@ -286,9 +272,9 @@ pub fn force_pass(
                     );
                     let at_j = rhobar_derivatives(
                         &states[j],
-                        &shape_j,
+                        shape_j,
                         NeighborDensity {
-                            rho: &atomic[mirror],
+                            rho: &atomic[e][1],
                             log_slope: &el_i.log_slope,
                             t: &el_i.t,
                         },

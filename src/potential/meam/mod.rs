@@ -68,7 +68,7 @@ struct Workspace {
     close: CloseList,
     weights: Vec<PairWeight>,
     triplets: Vec<Vec<ScreeningTriplet>>,
-    atomic: Vec<[f64; 4]>,
+    atomic: Vec<[[f64; 4]; 2]>,
     states: Vec<AtomDensity>,
     embedding: Vec<f64>,
     own: Vec<Contribution>,
@@ -291,12 +291,14 @@ impl Meam {
             self.model.screening_radius,
             self.model.cutoff,
         );
-        w.weights
-            .resize(w.close.entries.len(), PairWeight::default());
+        let entries = w.close.entries.len();
+        w.weights.resize(entries, PairWeight::default());
+        w.atomic.resize(entries, [[0.0; 4]; 2]);
         screening::screen_pairs(
             &self.model,
             &w.close,
             &mut w.weights,
+            &mut w.atomic,
             &mut w.triplets,
             ATOM_CHUNK,
         );
@@ -317,14 +319,13 @@ impl Potential for Meam {
         self.prepare(config, list);
         let w = &mut self.work;
         let entries = w.close.entries.len();
-        w.atomic.resize(entries, [0.0; 4]);
         w.states.resize(n, AtomDensity::default());
         w.embedding.resize(n, 0.0);
         density::density_pass(
             &self.model,
             &w.close,
             &w.weights,
-            &mut w.atomic,
+            &w.atomic,
             &mut w.states,
             &mut w.embedding,
             ATOM_CHUNK,

@@ -4,7 +4,7 @@
 use super::density::{DensitySettings, ElementDensityConstants};
 use super::params::{MeamParams, TAveraging};
 use super::reference::{pair_function, reference_background_density};
-use super::screening::EllipseLimits;
+use super::screening::{EllipseLimits, screening_sum_bound};
 use super::table::{RadialTable, TABLE_POINTS};
 
 /// Constants of one element used in the neighbour loops.
@@ -24,6 +24,11 @@ pub struct ElementConstants {
     pub density_weights: [f64; 4],
     /// Shape factors of the element's reference structure.
     pub shape: [f64; 3],
+    /// The distinct values among beta(0..3) (the first `distinct_count`), and which of them
+    /// each l uses: equal decay constants share one exponential.
+    distinct_betas: [f64; 4],
+    distinct_count: usize,
+    beta_slot: [usize; 4],
     /// Constants of the density completion.
     pub density: ElementDensityConstants,
 }
@@ -40,8 +45,14 @@ pub struct MeamModel {
     table_index: Vec<usize>,
     /// Squared screening bound per pair (`ebound`), index `a * n + b`.
     pub screening_bound: Vec<f64>,
+    /// Bound on (r_ik^2 + r_jk^2) / r_ij^2 of a screening atom, per pair, index `a * n + b`.
+    pub screening_sum_bound: Vec<f64>,
     /// Ellipse limits per triplet, index `(a * n + b) * n + c`.
     pub limits: Vec<EllipseLimits>,
+    /// Shape factors used for the partner j of a pair owned by an atom of element a, index
+    /// `a * n + b`: those of b's reference structure with a's bond angle (LAMMPS's convention;
+    /// it matters only for zig and tri elements, and only with `mixture_ref_t`).
+    partner_shapes: Vec<[f64; 3]>,
     /// Global switches of the density completion.
     pub settings: DensitySettings,
     /// Cutoff rc [A].
@@ -69,7 +80,26 @@ impl MeamModel {
                 let shape =
                     lattice.shape_factors(params.sin_half_angle[aa], params.cos_half_angle[aa]);
                 let t = [e.t[1], e.t[2], e.t[3]];
+                let mut distinct_betas = [0.0; 4];
+                let mut distinct_count = 0;
+                let mut beta_slot = [0; 4];
+                for l in 0..4 {
+                    beta_slot[l] = match distinct_betas[..distinct_count]
+                        .iter()
+                        .position(|&b| b == e.beta[l])
+                    {
+                        Some(k) => k,
+                        None => {
+                            distinct_betas[distinct_count] = e.beta[l];
+                            distinct_count += 1;
+                            distinct_count - 1
+                        }
+                    };
+                }
                 ElementConstants {
+                    distinct_betas,
+                    distinct_count,
+                    beta_slot,
                     density_scale: e.density_scale,
                     beta: e.beta,
                     re,
@@ -110,11 +140,26 @@ impl MeamModel {
         }
 
         let screening_bound = params.screening_bounds();
+        let screening_sum_bound = (0..n * n)
+            .map(|ab| {
+                (0..n)
+                    .map(|c| screening_sum_bound(params.c_max[ab * n + c]))
+                    .fold(0.0, f64::max)
+            })
+            .collect();
         let limits = params
             .c_min
             .iter()
             .zip(&params.c_max)
             .map(|(&c_min, &c_max)| EllipseLimits { c_min, c_max })
+            .collect();
+        let partner_shapes = (0..n * n)
+            .map(|ab| {
+                let (a, b) = (ab / n, ab % n);
+                let (aa, bb) = (params.pair(a, a), params.pair(b, b));
+                params.lattice[bb]
+                    .shape_factors(params.sin_half_angle[aa], params.cos_half_angle[aa])
+            })
             .collect();
         let max_bound = screening_bound.iter().copied().fold(1.0, f64::max);
         MeamModel {
@@ -132,7 +177,9 @@ impl MeamModel {
             tables,
             table_index,
             screening_bound,
+            screening_sum_bound,
             limits,
+            partner_shapes,
             params,
         }
     }
@@ -153,6 +200,12 @@ impl MeamModel {
         &self.tables[self.table_index[a * self.len() + b]]
     }
 
+    /// Shape factors of the partner (element b) of a pair owned by an atom of element a.
+    #[inline]
+    pub fn partner_shape(&self, a: usize, b: usize) -> &[f64; 3] {
+        &self.partner_shapes[a * self.len() + b]
+    }
+
     /// Pair function phi [eV] and its derivative [eV/A] of elements (a, b) at `r` [A], as
     /// interpolated from the table (what the force loops use).
     pub fn pair_energy(&self, a: usize, b: usize, r: f64) -> (f64, f64) {
@@ -165,11 +218,10 @@ impl MeamModel {
     pub fn atomic_densities(&self, a: usize, r: f64) -> [f64; 4] {
         let e = &self.elements[a];
         let x = r / e.re - 1.0;
-        [
-            e.density_scale * (-e.beta[0] * x).exp() * e.density_weights[0],
-            e.density_scale * (-e.beta[1] * x).exp() * e.density_weights[1],
-            e.density_scale * (-e.beta[2] * x).exp() * e.density_weights[2],
-            e.density_scale * (-e.beta[3] * x).exp() * e.density_weights[3],
-        ]
+        let mut decay = [0.0; 4];
+        for k in 0..e.distinct_count {
+            decay[k] = (-e.distinct_betas[k] * x).exp();
+        }
+        [0, 1, 2, 3].map(|l| e.density_scale * decay[e.beta_slot[l]] * e.density_weights[l])
     }
 }

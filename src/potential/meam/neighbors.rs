@@ -45,7 +45,9 @@ pub struct CloseList {
     pub mirror: Vec<u32>,
     /// Element of each atom (`u16::MAX` for atoms the potential ignores; their rows are empty).
     pub atom_element: Vec<u16>,
-    row_lengths: Vec<usize>,
+    /// Scratch: the rows of each block of atoms, and each row's length.
+    blocks: Vec<(Vec<CloseEntry>, Vec<usize>)>,
+    cursor: Vec<usize>,
 }
 
 impl CloseList {
@@ -66,93 +68,118 @@ impl CloseList {
         self.atom_element.clear();
         self.atom_element
             .extend(element_of.iter().map(|e| e.unwrap_or(u16::MAX)));
-        // Pass 1: row lengths, then the rows themselves into place.
-        self.row_lengths.clear();
-        self.row_lengths.resize(n, 0);
-        let entry_of = |i: usize, j: usize, image: u16| -> Option<CloseEntry> {
-            let element = element_of[j]?;
-            let owned = list.owns(i, j, image);
-            let delta = if owned {
-                positions[j] + list.shift(image) - positions[i]
-            } else {
-                -(positions[i] + list.shift(list.mirror_image(image)) - positions[j])
-            };
-            let r2 = delta.norm_squared();
-            (r2 < keep2).then(|| CloseEntry {
-                delta,
-                r2,
-                r: r2.sqrt(),
-                j: j as u32,
-                element,
-                image,
-                owned,
-                interacting: r2 < cut2,
-            })
-        };
-        self.row_lengths
+
+        // Rows, block by block in parallel.
+        let nblocks = n.div_ceil(ATOM_CHUNK);
+        self.blocks.resize_with(nblocks, Default::default);
+        self.blocks
             .par_iter_mut()
             .enumerate()
-            .with_min_len(ATOM_CHUNK)
-            .for_each(|(i, len)| {
-                *len = if element_of[i].is_none() {
-                    0
-                } else {
-                    list.neighbors_of(i)
-                        .iter()
-                        .zip(list.images_of(i))
-                        .filter(|&(&j, &image)| entry_of(i, j as usize, image).is_some())
-                        .count()
-                };
+            .for_each(|(b, (rows, lengths))| {
+                rows.clear();
+                lengths.clear();
+                for i in b * ATOM_CHUNK..((b + 1) * ATOM_CHUNK).min(n) {
+                    let before = rows.len();
+                    if element_of[i].is_some() {
+                        let xi = positions[i];
+                        for (&j, &image) in list.neighbors_of(i).iter().zip(list.images_of(i)) {
+                            let j = j as usize;
+                            let Some(element) = element_of[j] else {
+                                continue;
+                            };
+                            let owned = list.owns(i, j, image);
+                            let delta = if owned {
+                                positions[j] + list.shift(image) - xi
+                            } else {
+                                -(xi + list.shift(list.mirror_image(image)) - positions[j])
+                            };
+                            let r2 = delta.norm_squared();
+                            if r2 < keep2 {
+                                rows.push(CloseEntry {
+                                    delta,
+                                    r2,
+                                    r: r2.sqrt(),
+                                    j: j as u32,
+                                    element,
+                                    image,
+                                    owned,
+                                    interacting: r2 < cut2,
+                                });
+                            }
+                        }
+                    }
+                    lengths.push(rows.len() - before);
+                }
             });
         self.offsets.clear();
         self.offsets.push(0);
         let mut total = 0;
-        for &l in &self.row_lengths {
-            total += l;
-            self.offsets.push(total);
+        for (_, lengths) in &self.blocks {
+            for &l in lengths {
+                total += l;
+                self.offsets.push(total);
+            }
         }
         self.entries.clear();
         self.entries.resize(total, CloseEntry::default());
-        let rows = split_rows(&mut self.entries, &self.offsets, 1);
-        rows.into_par_iter()
-            .enumerate()
-            .with_min_len(ATOM_CHUNK)
-            .for_each(|(i, row)| {
-                if element_of[i].is_none() {
-                    return;
-                }
-                let kept = list
-                    .neighbors_of(i)
-                    .iter()
-                    .zip(list.images_of(i))
-                    .filter_map(|(&j, &image)| entry_of(i, j as usize, image));
-                for (slot, e) in row.iter_mut().zip(kept) {
-                    *slot = e;
-                }
-            });
-        // Pass 2: mirrors, by binary search in the neighbour's row (sorted by (j, image)).
-        self.mirror.clear();
-        self.mirror.resize(total, 0);
-        let offsets = &self.offsets;
-        let entries = &self.entries;
-        let mirrors = split_rows(&mut self.mirror, offsets, 1);
-        mirrors
+        let targets = split_rows(&mut self.entries, &self.offsets, ATOM_CHUNK);
+        targets
             .into_par_iter()
-            .enumerate()
-            .with_min_len(ATOM_CHUNK)
-            .for_each(|(i, out)| {
-                for (k, m) in out.iter_mut().enumerate() {
-                    let e = &entries[offsets[i] + k];
-                    let j = e.j as usize;
-                    let key = (i as u32, list.mirror_image(e.image));
-                    let row = &entries[offsets[j]..offsets[j + 1]];
-                    let found = row.binary_search_by(|x| (x.j, x.image).cmp(&key));
-                    // Both directions of a pair are always present (the separations are exactly
-                    // antisymmetric and the Verlet list is symmetric within its skin).
-                    debug_assert!(found.is_ok(), "close list: pair {i}-{j} has no mirror");
-                    *m = (offsets[j] + found.unwrap_or(k)) as u32;
+            .zip(self.blocks.par_iter())
+            .for_each(|(target, (rows, _))| target.copy_from_slice(rows));
+        self.link_mirrors(list);
+    }
+
+    /// Sets `mirror` for every entry in one sequential sweep. Row j lists its neighbours i < j
+    /// first, in increasing i: exactly the mirrors of the entries (i -> j) owned by the rows
+    /// i < j, met in that order when the rows are swept in order. Several images of one pair
+    /// appear in opposite orders on the two sides (the mirror image code reverses the order), and
+    /// an atom's own images are found by search in its row.
+    fn link_mirrors(&mut self, list: &NeighborList) {
+        let n = self.len();
+        self.mirror.clear();
+        self.mirror.resize(self.entries.len(), u32::MAX);
+        self.cursor.clear();
+        self.cursor.extend_from_slice(&self.offsets[..n]);
+        for i in 0..n {
+            let row = self.row(i);
+            let mut e = row.start;
+            while e < row.end {
+                let entry = self.entries[e];
+                let j = entry.j as usize;
+                if j > i {
+                    let mut end = e + 1;
+                    while end < row.end && self.entries[end].j as usize == j {
+                        end += 1;
+                    }
+                    let count = end - e;
+                    let first = self.cursor[j];
+                    for t in 0..count {
+                        let m = first + count - 1 - t;
+                        debug_assert_eq!(
+                            self.entries[m].j as usize, i,
+                            "close list is not symmetric"
+                        );
+                        self.mirror[e + t] = m as u32;
+                        self.mirror[m] = (e + t) as u32;
+                    }
+                    self.cursor[j] += count;
+                    e = end;
+                } else {
+                    if j == i && entry.owned {
+                        let key = (i as u32, list.mirror_image(entry.image));
+                        let found = self.entries[row.clone()]
+                            .binary_search_by(|x| (x.j, x.image).cmp(&key))
+                            .expect("close list: an image of an atom has no mirror");
+                        let m = row.start + found;
+                        self.mirror[e] = m as u32;
+                        self.mirror[m] = e as u32;
+                    }
+                    e += 1;
                 }
-            });
+            }
+        }
+        debug_assert!(self.mirror.iter().all(|&m| m != u32::MAX));
     }
 
     /// Number of atoms.

@@ -118,6 +118,14 @@ pub fn screening_bound(c_max: f64) -> f64 {
     }
 }
 
+/// Bound on X_ik + X_jk = (r_ik^2 + r_jk^2) / r_ij^2 for an atom that can screen: inside the
+/// ellipse (|d| < 1, C < Cmax), X_ik + X_jk < (1 + Cmax - (Cmax - 1) d^2) / 2, at most
+/// max(1, (1 + Cmax)/2). Geometrically, k lies within sqrt(Cmax)/2 r_ij of the pair's midpoint
+/// (for Cmax >= 1): a tighter filter than the distance bounds, used before computing C.
+pub fn screening_sum_bound(c_max: f64) -> f64 {
+    f64::max(1.0, (1.0 + c_max) / 2.0)
+}
+
 /// Radial cutoff of a pair: f_c((r_c - r) / delr) and its derivative with respect to r [1/A].
 #[inline]
 pub fn radial_cutoff(r: f64, r_c: f64, delr: f64) -> (f64, f64) {
@@ -172,18 +180,24 @@ pub fn pair_screening(
     triplets: &mut Vec<ScreeningTriplet>,
 ) -> (f64, f64) {
     let start = triplets.len();
+    let inv = 1.0 / r_ij2;
     let mut s_ij = 1.0;
     let mut radial = 0.0;
     for cand in candidates {
-        let x_ik = cand.r_ik2 / r_ij2;
-        let x_jk = cand.r_jk2 / r_ij2;
-        let Some(c) = ellipse_parameter(x_ik, x_jk) else {
-            continue;
-        };
-        let EllipseLimits { c_min, c_max } = cand.limits;
-        if c >= c_max {
+        let x_ik = cand.r_ik2 * inv;
+        let x_jk = cand.r_jk2 * inv;
+        let d = x_ik - x_jk;
+        let a = 1.0 - d * d;
+        if a <= 0.0 {
             continue;
         }
+        // C = num / a; most atoms are outside the ellipse (C >= Cmax): test without dividing.
+        let num = 2.0 * (x_ik + x_jk) + a - 2.0;
+        let EllipseLimits { c_min, c_max } = cand.limits;
+        if num >= c_max * a {
+            continue;
+        }
+        let c = num / a;
         if c <= c_min {
             triplets.truncate(start);
             return (0.0, 0.0);
@@ -220,24 +234,29 @@ pub struct PairWeight {
 }
 
 /// The screening pass: for every interacting pair, at the entry that owns it, S_ij f_c, its
-/// radial derivative and the partially screening atoms. Blocks of `block` atoms write their own
-/// entries of `weights` (split by [`split_rows`]) and their own list in `triplets`.
+/// radial derivative and the partially screening atoms, and (for pairs of nonzero weight) the
+/// atomic partial densities each atom of the pair receives from the other: `atomic[e][0]` from
+/// the neighbour j at i, `atomic[e][1]` from i at j. Blocks of `block` atoms write their own
+/// entries (split by [`split_rows`]) and their own list in `triplets`.
 pub fn screen_pairs(
     model: &MeamModel,
     close: &CloseList,
     weights: &mut [PairWeight],
+    atomic: &mut [[[f64; 4]; 2]],
     triplets: &mut Vec<Vec<ScreeningTriplet>>,
     block: usize,
 ) {
     let n_el = model.len();
     let nblocks = close.len().div_ceil(block);
     triplets.resize_with(nblocks, Vec::new);
-    let slices = split_rows(weights, &close.offsets, block);
-    slices
+    let weight_slices = split_rows(weights, &close.offsets, block);
+    let atomic_slices = split_rows(atomic, &close.offsets, block);
+    weight_slices
         .into_par_iter()
+        .zip(atomic_slices.into_par_iter())
         .zip(triplets.par_iter_mut())
         .enumerate()
-        .for_each(|(b, (out, trip))| {
+        .for_each(|(b, ((out, atomic), trip))| {
             trip.clear();
             let mut candidates: Vec<Candidate> = Vec::with_capacity(32);
             let first_atom = b * block;
@@ -246,37 +265,42 @@ pub fn screen_pairs(
             for i in first_atom..last_atom {
                 let row = close.row(i);
                 let entries = &close.entries[row.clone()];
+                let ei = close.atom_element[i] as usize;
                 for (pos, e) in entries.iter().enumerate() {
                     let slot = &mut out[row.start + pos - base];
                     *slot = PairWeight::default();
                     if !(e.owned && e.interacting) {
                         continue;
                     }
-                    let ei = close.atom_element[i] as usize;
                     let ej = e.element as usize;
                     let pair = ei * n_el + ej;
                     let bound = model.screening_bound[pair] * e.r2;
+                    let sum_bound = model.screening_sum_bound[pair] * e.r2;
+                    let limits = &model.limits[pair * n_el..(pair + 1) * n_el];
                     candidates.clear();
                     for (q, k) in entries.iter().enumerate() {
-                        if q == pos || k.r2 > bound {
+                        if k.r2 > bound || q == pos {
                             continue;
                         }
                         let r_jk2 = (k.delta - e.delta).norm_squared();
-                        if r_jk2 > bound {
+                        if r_jk2 > bound || k.r2 + r_jk2 > sum_bound {
                             continue;
                         }
                         candidates.push(Candidate {
                             k_entry: (row.start + q) as u32,
                             r_ik2: k.r2,
                             r_jk2,
-                            limits: model.limits[pair * n_el + k.element as usize],
+                            limits: limits[k.element as usize],
                         });
                     }
                     let start = trip.len();
                     let (s, radial) = pair_screening(e.r2, &candidates, trip);
+                    if s == 0.0 {
+                        continue;
+                    }
                     let (fc, dfc) = radial_cutoff(e.r, model.cutoff, model.cutoff_width);
                     let weight = s * fc;
-                    let partial = weight != 0.0 && weight != 1.0;
+                    let partial = weight != 1.0;
                     *slot = PairWeight {
                         screening: s,
                         weight,
@@ -288,6 +312,13 @@ pub fn screen_pairs(
                         triplet_start: start as u32,
                         triplet_count: (trip.len() - start) as u32,
                     };
+                    let from_j = model.atomic_densities(ej, e.r);
+                    let from_i = if ei == ej {
+                        from_j
+                    } else {
+                        model.atomic_densities(ei, e.r)
+                    };
+                    atomic[row.start + pos - base] = [from_j, from_i];
                 }
             }
         });
@@ -347,6 +378,14 @@ mod tests {
             assert!((1.0 + cmax) / 4.0 <= screening_bound(cmax) + 1e-15);
         }
         assert!((screening_bound(2.8) - 2.8 * 2.8 / 7.2).abs() < 1e-15);
+        // The sum bound: on the boundary C = Cmax, X_ik + X_jk = (1 + Cmax - (Cmax - 1) d^2)/2.
+        for &cmax in &[0.5, 1.0, 2.0, 2.8, 4.0] {
+            for k in 0..2000 {
+                let d = -1.0 + k as f64 / 1000.0;
+                let sum = (1.0 + cmax - (cmax - 1.0) * d * d) / 2.0;
+                assert!(sum <= screening_sum_bound(cmax) + 1e-15);
+            }
+        }
         // Scan the ellipse boundary over |d| < 1: X_ik never exceeds the bound.
         for &cmax in &[0.5, 1.0, 1.5, 2.0, 2.5, 2.8, 4.0] {
             let bound = screening_bound(cmax);

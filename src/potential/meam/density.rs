@@ -26,9 +26,9 @@ use rayon::prelude::*;
 
 use super::embedding::embedding_energy;
 use super::model::MeamModel;
-use super::neighbors::CloseList;
+use super::neighbors::{BLOCK, CloseList};
 use super::params::TAveraging;
-use super::screening::PairWeight;
+use super::screening::PairState;
 use crate::system::Vec3;
 
 /// The 6 distinct components (a <= b) of a symmetric 3x3 tensor, in LAMMPS's order.
@@ -373,26 +373,21 @@ pub fn complete_density(
 }
 
 /// The density pass: every atom sums its neighbours' partial densities, with the pair weights
-/// and atomic densities its pairs' owners computed (see [`super::screening::screen_pairs`]), and
-/// completes them: per atom, its density state and embedding energy [eV]. Blocks of `block`
-/// atoms write only their own atoms.
+/// and atomic densities the screening pass stored per pair, and completes them: per atom, its
+/// density state and embedding energy [eV]. Blocks of atoms write only their own atoms.
 pub fn density_pass(
     model: &MeamModel,
     close: &CloseList,
-    weights: &[PairWeight],
-    atomic: &[[[f64; 4]; 2]],
+    pairs: &[PairState],
     states: &mut [AtomDensity],
     embedding: &mut [f64],
-    block: usize,
 ) {
     states
-        .par_chunks_mut(block)
-        .zip(embedding.par_chunks_mut(block))
+        .par_chunks_mut(BLOCK)
+        .zip(embedding.par_chunks_mut(BLOCK))
         .enumerate()
         .for_each(|(b, (states, embedding))| {
-            let first_atom = b * block;
-            for (k, (state, energy)) in states.iter_mut().zip(embedding.iter_mut()).enumerate() {
-                let i = first_atom + k;
+            for (i, (state, energy)) in close.block_atoms(b).zip(states.iter_mut().zip(embedding)) {
                 let ei = close.atom_element[i];
                 if ei == u16::MAX {
                     *state = AtomDensity::default();
@@ -400,27 +395,21 @@ pub fn density_pass(
                     continue;
                 }
                 let mut partial = PartialDensities::default();
-                for e in close.row(i) {
-                    let entry = &close.entries[e];
-                    if !entry.interacting {
+                for entry in &close.entries[close.row(i)] {
+                    if !entry.interacting() {
                         continue;
                     }
-                    let (owner, side) = if entry.owned {
-                        (e, 0)
-                    } else {
-                        (close.mirror[e] as usize, 1)
-                    };
-                    let w = weights[owner].weight;
-                    if w == 0.0 {
+                    let p = &pairs[entry.pair as usize];
+                    if p.weight == 0.0 {
                         continue;
                     }
-                    let ej = entry.element as usize;
+                    let side = usize::from(!entry.owned);
                     partial.add_neighbor(
                         entry.delta,
-                        entry.r,
-                        w,
-                        &atomic[owner][side],
-                        &model.elements[ej].t,
+                        p.r,
+                        p.weight,
+                        &p.atomic[side],
+                        &model.elements[entry.element as usize].t,
                         model.settings.averaging,
                     );
                 }

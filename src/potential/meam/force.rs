@@ -6,19 +6,18 @@
 //! with the pair weight S_ij f_c. The weight depends on the screening atoms k as well; those
 //! derivatives (from the screening pass) give forces on i, j and k along i-k and j-k.
 //!
-//! Forces and virials on the owner i accumulate in per-atom sums; what goes to j and to the
-//! screening atoms k is accumulated on the owner's entries pointing to them, and each atom then
-//! gathers from the mirrors of its own entries. Every sum runs in a fixed order, so the result is
-//! the same for any number of threads. Per-atom energies and virials follow LAMMPS: half of a
+//! The force pass stores one force per pair and two coefficients per screening triplet; each
+//! atom then gathers what concerns it (the pairs in its row, and the triplets it screens). Every
+//! sum runs in a fixed order, so the result is the same for any number of threads. Per-atom energies and virials follow LAMMPS: half of a
 //! pair term to each of i and j, a third of a screening term to each of i, j and k.
 
 use rayon::prelude::*;
 
 use super::density::AtomDensity;
 use super::model::MeamModel;
-use super::neighbors::{CloseList, split_rows};
+use super::neighbors::{BLOCK, CloseList, split_at};
 use super::params::TAveraging;
-use super::screening::{PairWeight, ScreeningTriplet};
+use super::screening::{PairState, TripletList};
 use crate::potential::ForceOutput;
 use crate::system::Vec3;
 
@@ -205,64 +204,70 @@ fn rhobar_derivatives(
     RhobarDerivatives { dr, du, ds }
 }
 
-/// The force pass. For every interacting pair at its owning entry: the pair energy, the forces
-/// from the pair energy and from both atoms' embedding energies, and the forces on the screening
-/// atoms. `own` receives, per atom, what goes to the atom itself (its embedding energy must
-/// already be in `own[i].energy`); `other`, per entry, what goes to the entry's neighbour.
+/// Result of the force pass for one pair: the force on its owner i (minus that on j), from the
+/// pair energy and both embedding energies, and the pair energy.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PairForce {
+    /// Force on i [eV/A] (j gets the opposite).
+    pub force: Vec3,
+    /// Pair energy S_ij f_c phi(r_ij) [eV] (half to each atom).
+    pub energy: f64,
+}
+
+/// The force pass. For every interacting pair at its owning entry: the pair energy, the force
+/// from the pair energy and from both atoms' embedding energies (`pair_forces`), and for each
+/// partially screening atom k the coefficients (c_ik, c_jk) of the screening forces c_ik x_ik on
+/// i and c_jk x_jk on j (and their negatives on k) (`triplet_forces`). Blocks of atoms write their
+/// own pairs and triplets.
 #[allow(clippy::too_many_arguments)]
 pub fn force_pass(
     model: &MeamModel,
     close: &CloseList,
-    weights: &[PairWeight],
-    triplets: &[Vec<ScreeningTriplet>],
-    atomic: &[[[f64; 4]; 2]],
+    pairs: &[PairState],
+    triplets: &TripletList,
     states: &[AtomDensity],
-    own: &mut [Contribution],
-    other: &mut [Contribution],
-    block: usize,
+    pair_forces: &mut [PairForce],
+    triplet_forces: &mut [[f64; 2]],
 ) {
     let averaging = model.settings.averaging;
-    let slices = split_rows(other, &close.offsets, block);
-    slices
+    let pair_slices = split_at(pair_forces, &close.block_pairs);
+    let triplet_slices = split_at(triplet_forces, &triplets.block_offsets);
+    pair_slices
         .into_par_iter()
-        .zip(own.par_chunks_mut(block))
-        .zip(triplets.par_iter())
+        .zip(triplet_slices)
         .enumerate()
-        .for_each(|(b, ((other, own), trip))| {
-            let first_atom = b * block;
-            let base = close.offsets[first_atom];
-            other.fill(Contribution::default());
-            for (k, mine) in own.iter_mut().enumerate() {
-                let i = first_atom + k;
+        .for_each(|(b, (pair_out, triplet_out))| {
+            let first_pair = close.block_pairs[b];
+            let first_triplet = triplets.block_offsets[b];
+            for i in close.block_atoms(b) {
                 let ei = close.atom_element[i];
                 if ei == u16::MAX {
                     continue;
                 }
                 let ei = ei as usize;
                 let el_i = &model.elements[ei];
-                for e in close.row(i) {
-                    let entry = &close.entries[e];
-                    let pw = &weights[e];
-                    if !entry.owned || pw.weight == 0.0 {
+                for entry in &close.entries[close.row(i)] {
+                    if !(entry.owned && entry.interacting()) {
+                        continue;
+                    }
+                    let pw = &pairs[entry.pair as usize];
+                    let out = &mut pair_out[entry.pair as usize - first_pair];
+                    if pw.weight == 0.0 {
+                        *out = PairForce::default();
                         continue;
                     }
                     let j = entry.j as usize;
                     let ej = entry.element as usize;
                     let el_j = &model.elements[ej];
-                    let (d, r, s) = (entry.delta, entry.r, pw.weight);
+                    let (d, r, s) = (entry.delta, pw.r, pw.weight);
                     let (phi, dphi) = model.pair_energy(ei, ej, r);
-                    let half = 0.5 * phi * s;
-                    mine.energy += half;
-                    other[e - base].energy += half;
-
                     let with_weight = pw.dweight != 0.0;
-                    // Atom i sees j's element; atom j sees i's, along -d.
-                    let shape_j = model.partner_shape(ei, ej);
+                    // Atom i sees j's element along d; atom j sees i's along -d.
                     let at_i = rhobar_derivatives(
                         &states[i],
                         &el_i.shape,
                         NeighborDensity {
-                            rho: &atomic[e][0],
+                            rho: &pw.atomic[0],
                             log_slope: &el_j.log_slope,
                             t: &el_j.t,
                         },
@@ -272,9 +277,9 @@ pub fn force_pass(
                     );
                     let at_j = rhobar_derivatives(
                         &states[j],
-                        shape_j,
+                        model.partner_shape(ei, ej),
                         NeighborDensity {
-                            rho: &atomic[e][1],
+                            rho: &pw.atomic[1],
                             log_slope: &el_i.log_slope,
                             t: &el_i.t,
                         },
@@ -294,47 +299,34 @@ pub fn force_pass(
                     };
                     // d/dd at fixed r: i's densities change with u = d, j's with u = -d.
                     let de_dd = fp_i * at_i.du - fp_j * at_j.du;
-                    let scalar = de_dr / r + de_ds * pw.dweight;
-                    let f = d * scalar + de_dd;
-                    mine.force += f;
-                    other[e - base].force -= f;
-                    let v = pair_virial(d, f);
-                    mine.add_virial(&v);
-                    other[e - base].add_virial(&v);
-
+                    *out = PairForce {
+                        force: d * (de_dr / r + de_ds * pw.dweight) + de_dd,
+                        energy: phi * s,
+                    };
                     // Screening atoms: the weight changes with r_ik and r_jk.
-                    if pw.triplet_count == 0 || de_ds == 0.0 {
-                        continue;
-                    }
                     let start = pw.triplet_start as usize;
-                    for t in &trip[start..start + pw.triplet_count as usize] {
-                        let q = t.k_entry as usize;
-                        let d_ik = close.entries[q].delta;
-                        let d_jk = d_ik - d;
-                        let fi = d_ik * (de_ds * s * t.d_ik);
-                        let fj = d_jk * (de_ds * s * t.d_jk);
-                        mine.force += fi;
-                        other[e - base].force += fj;
-                        other[q - base].force -= fi + fj;
-                        let v = triplet_virial(d_ik, fi, d_jk, fj);
-                        mine.add_virial(&v);
-                        other[e - base].add_virial(&v);
-                        other[q - base].add_virial(&v);
+                    for t in start..start + pw.triplet_count as usize {
+                        let trip = &triplets.all[t];
+                        triplet_out[t - first_triplet] =
+                            [de_ds * s * trip.d_ik, de_ds * s * trip.d_jk];
                     }
                 }
             }
         });
 }
 
-/// Sums, for every atom, its own contribution and what its neighbours assigned to it (found at
-/// the mirrors of its entries), into `out` (energies, forces, per-atom virials and totals).
+/// Sums, for every atom, its embedding energy and the pair and screening contributions of all
+/// pairs it belongs to or screens, into `out` (energies, forces, per-atom virials and totals).
 pub fn gather(
     close: &CloseList,
-    own: &[Contribution],
-    other: &[Contribution],
+    pairs: &[PairState],
+    triplets: &TripletList,
+    pair_forces: &[PairForce],
+    triplet_forces: &[[f64; 2]],
+    embedding: &[f64],
     out: &mut ForceOutput,
 ) {
-    let n = own.len();
+    let n = embedding.len();
     out.reset(n);
     let ForceOutput {
         per_atom_energy,
@@ -342,23 +334,57 @@ pub fn gather(
         per_atom_virial,
         ..
     } = out;
+    // Forces on i, j, k of one triplet and its virial (the same third for each of them).
+    let triplet = |t: usize| -> (Vec3, Vec3, [f64; 6]) {
+        let trip = &triplets.all[t];
+        let d_ik = close.entries[trip.k_entry as usize].delta;
+        let d = close.entries[trip.ij_entry as usize].delta;
+        let d_jk = d_ik - d;
+        let [c_ik, c_jk] = triplet_forces[t];
+        let (fi, fj) = (d_ik * c_ik, d_jk * c_jk);
+        (fi, fj, triplet_virial(d_ik, fi, d_jk, fj))
+    };
     forces
-        .par_iter_mut()
-        .zip(per_atom_energy.par_iter_mut())
-        .zip(per_atom_virial.par_iter_mut())
+        .par_chunks_mut(BLOCK)
+        .zip(per_atom_energy.par_chunks_mut(BLOCK))
+        .zip(per_atom_virial.par_chunks_mut(BLOCK))
         .enumerate()
-        .with_min_len(crate::potential::pair::ATOM_CHUNK)
-        .for_each(|(i, ((f, e), w))| {
-            let mut total = own[i];
-            for k in close.row(i) {
-                let c = &other[close.mirror[k] as usize];
-                total.force += c.force;
-                total.energy += c.energy;
-                total.add_virial(&c.virial);
+        .for_each(|(b, ((f, e), w))| {
+            for (k, a) in close.block_atoms(b).enumerate() {
+                let mut total = Contribution {
+                    energy: embedding[a],
+                    ..Default::default()
+                };
+                for entry in &close.entries[close.row(a)] {
+                    if !entry.interacting() {
+                        continue;
+                    }
+                    let p = entry.pair as usize;
+                    let pw = &pairs[p];
+                    if pw.weight == 0.0 {
+                        continue;
+                    }
+                    let pf = &pair_forces[p];
+                    let f = if entry.owned { pf.force } else { -pf.force };
+                    total.force += f;
+                    total.energy += 0.5 * pf.energy;
+                    total.add_virial(&pair_virial(entry.delta, f));
+                    let start = pw.triplet_start as usize;
+                    for t in start..start + pw.triplet_count as usize {
+                        let (fi, fj, v) = triplet(t);
+                        total.force += if entry.owned { fi } else { fj };
+                        total.add_virial(&v);
+                    }
+                }
+                for &t in triplets.screened_by(a) {
+                    let (fi, fj, v) = triplet(t as usize);
+                    total.force -= fi + fj;
+                    total.add_virial(&v);
+                }
+                f[k] = total.force;
+                e[k] = total.energy;
+                w[k] = total.virial;
             }
-            *f = total.force;
-            *e = total.energy;
-            *w = total.virial;
         });
     out.sum_per_atom();
 }

@@ -20,8 +20,8 @@
 //! An evaluation runs four passes over atoms, each parallel and writing only its own atoms'
 //! data: screening (per pair, once, at the entry that owns it), densities, forces, gather.
 //!
-//! Glossary (paper / LAMMPS -> here): S_ij `scrfcn` -> `PairWeight::weight` (times f_c);
-//! `dscrfcn` -> `PairWeight::dweight`; rho_a^(l) `rhoa` -> `atomic_densities`; `arho1..3b` ->
+//! Glossary (paper / LAMMPS -> here): S_ij `scrfcn` -> `PairState::screening` (times f_c:
+//! `PairState::weight`); `dscrfcn` -> `PairState::dweight`; rho_a^(l) `rhoa` -> `atomic_densities`; `arho1..3b` ->
 //! [`density::PartialDensities`]; `frhop` -> `AtomDensity::embedding_derivative`; `phir` ->
 //! [`table::RadialTable`]; `ebound` -> `screening_bound`; `rho_ref_meam` -> `rho_ref`.
 
@@ -44,18 +44,17 @@ pub mod table;
 use std::path::{Path, PathBuf};
 
 use super::lammps::LammpsPair;
-use super::pair::ATOM_CHUNK;
 use super::{Configuration, ForceOutput, Potential};
 use crate::error::{Error, Result};
 use crate::neighbor::NeighborList;
 use crate::system::{SpeciesTable, element_mass};
 
 use density::AtomDensity;
-use force::Contribution;
+use force::PairForce;
 use model::MeamModel;
 use neighbors::CloseList;
 use params::MeamParams;
-use screening::{PairWeight, ScreeningTriplet};
+use screening::{PairState, TripletList};
 
 /// Extra radius [A] of the neighbour list beyond the screening radius, so that every pair the
 /// close rows keep is present in both directions of the Verlet list even with a zero skin.
@@ -66,13 +65,12 @@ const LIST_MARGIN: f64 = 1e-6;
 struct Workspace {
     element_of: Vec<Option<u16>>,
     close: CloseList,
-    weights: Vec<PairWeight>,
-    triplets: Vec<Vec<ScreeningTriplet>>,
-    atomic: Vec<[[f64; 4]; 2]>,
+    pairs: Vec<PairState>,
+    triplets: TripletList,
     states: Vec<AtomDensity>,
     embedding: Vec<f64>,
-    own: Vec<Contribution>,
-    other: Vec<Contribution>,
+    pair_forces: Vec<PairForce>,
+    triplet_forces: Vec<[f64; 2]>,
 }
 
 /// A MEAM potential ready to evaluate.
@@ -258,15 +256,15 @@ impl Meam {
         let w = &self.work;
         let mut pairs = Vec::new();
         for i in 0..w.close.len() {
-            for e in w.close.row(i) {
-                let entry = &w.close.entries[e];
-                if entry.owned && entry.interacting {
+            for entry in &w.close.entries[w.close.row(i)] {
+                if entry.owned && entry.interacting() {
+                    let p = &w.pairs[entry.pair as usize];
                     pairs.push(ScreenedPair {
                         i,
                         j: entry.j as usize,
-                        r: entry.r,
-                        screening: w.weights[e].screening,
-                        weight: w.weights[e].weight,
+                        r: p.r,
+                        screening: p.screening,
+                        weight: p.weight,
                     });
                 }
             }
@@ -291,17 +289,8 @@ impl Meam {
             self.model.screening_radius,
             self.model.cutoff,
         );
-        let entries = w.close.entries.len();
-        w.weights.resize(entries, PairWeight::default());
-        w.atomic.resize(entries, [[0.0; 4]; 2]);
-        screening::screen_pairs(
-            &self.model,
-            &w.close,
-            &mut w.weights,
-            &mut w.atomic,
-            &mut w.triplets,
-            ATOM_CHUNK,
-        );
+        w.pairs.resize(w.close.pairs(), PairState::default());
+        screening::screen_pairs(&self.model, &w.close, &mut w.pairs, &mut w.triplets);
     }
 }
 
@@ -318,35 +307,34 @@ impl Potential for Meam {
         let n = config.positions.len();
         self.prepare(config, list);
         let w = &mut self.work;
-        let entries = w.close.entries.len();
         w.states.resize(n, AtomDensity::default());
         w.embedding.resize(n, 0.0);
         density::density_pass(
             &self.model,
             &w.close,
-            &w.weights,
-            &w.atomic,
+            &w.pairs,
             &mut w.states,
             &mut w.embedding,
-            ATOM_CHUNK,
         );
-        w.own.clear();
-        w.own.extend(w.embedding.iter().map(|&e| Contribution {
-            energy: e,
-            ..Default::default()
-        }));
-        w.other.resize(entries, Contribution::default());
+        w.pair_forces.resize(w.pairs.len(), PairForce::default());
+        w.triplet_forces.resize(w.triplets.all.len(), [0.0; 2]);
         force::force_pass(
             &self.model,
             &w.close,
-            &w.weights,
+            &w.pairs,
             &w.triplets,
-            &w.atomic,
             &w.states,
-            &mut w.own,
-            &mut w.other,
-            ATOM_CHUNK,
+            &mut w.pair_forces,
+            &mut w.triplet_forces,
         );
-        force::gather(&w.close, &w.own, &w.other, out);
+        force::gather(
+            &w.close,
+            &w.pairs,
+            &w.triplets,
+            &w.pair_forces,
+            &w.triplet_forces,
+            &w.embedding,
+            out,
+        );
     }
 }

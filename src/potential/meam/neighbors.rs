@@ -3,15 +3,23 @@
 //! Row i keeps the neighbours (with their periodic images) within the screening radius, in the
 //! Verlet list's (j, image) order, with separations computed once and exactly antisymmetric:
 //! the entry that owns the pair (`NeighborList::owns`) computes x_j + shift - x_i and its mirror
-//! takes the negative. Each entry knows the index of its mirror (the same pair seen from j), so
-//! per-pair results computed by the owner can be read from either side, and contributions that
-//! one atom's work assigns to another can be gathered by the receiver without write conflicts.
+//! takes the negative. Every interacting pair (r < rc) gets one index, in the order of the
+//! owners' rows; both of its entries carry it, so per-pair results computed once by the owner
+//! are read from either side.
+//!
+//! Atoms are processed in fixed blocks of [`BLOCK`] atoms; the entries and the pairs of a block
+//! are contiguous, so that blocks can write their own entries and pairs in parallel.
 
 use rayon::prelude::*;
 
 use crate::neighbor::NeighborList;
-use crate::potential::pair::ATOM_CHUNK;
 use crate::system::Vec3;
+
+/// Atoms per parallel work unit.
+pub const BLOCK: usize = crate::potential::pair::ATOM_CHUNK;
+
+/// Pair index of an entry that does not interact (rc <= r < screening radius).
+pub const NO_PAIR: u32 = u32::MAX;
 
 /// One close neighbour of an atom.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -20,18 +28,31 @@ pub struct CloseEntry {
     pub delta: Vec3,
     /// Squared distance [A^2].
     pub r2: f64,
-    /// Distance [A].
-    pub r: f64,
     /// Neighbour atom index.
     pub j: u32,
+    /// Index of the pair when it interacts (r < rc), else [`NO_PAIR`].
+    pub pair: u32,
     /// Element of the neighbour.
     pub element: u16,
-    /// Periodic image code of the entry in the Verlet list.
-    pub image: u16,
     /// True for the one entry of the pair that computes the pair's shared quantities.
     pub owned: bool,
+}
+
+impl CloseEntry {
     /// True when the pair interacts (r < rc); otherwise the neighbour can only screen.
-    pub interacting: bool,
+    #[inline]
+    pub fn interacting(&self) -> bool {
+        self.pair != NO_PAIR
+    }
+}
+
+/// Scratch rows of one block while the list is built.
+#[derive(Clone, Debug, Default)]
+struct BlockRows {
+    entries: Vec<CloseEntry>,
+    images: Vec<u16>,
+    lengths: Vec<usize>,
+    pairs: usize,
 }
 
 /// Close-neighbour rows of all atoms, in compressed-row form.
@@ -41,12 +62,13 @@ pub struct CloseList {
     pub offsets: Vec<usize>,
     /// All entries.
     pub entries: Vec<CloseEntry>,
-    /// Index of the mirror of each entry.
-    pub mirror: Vec<u32>,
     /// Element of each atom (`u16::MAX` for atoms the potential ignores; their rows are empty).
     pub atom_element: Vec<u16>,
-    /// Scratch: the rows of each block of atoms, and each row's length.
-    blocks: Vec<(Vec<CloseEntry>, Vec<usize>)>,
+    /// Pairs of block b are `block_pairs[b]..block_pairs[b + 1]`.
+    pub block_pairs: Vec<usize>,
+    /// Image code of each entry (to link the two entries of each pair).
+    images: Vec<u16>,
+    blocks: Vec<BlockRows>,
     cursor: Vec<usize>,
 }
 
@@ -69,17 +91,19 @@ impl CloseList {
         self.atom_element
             .extend(element_of.iter().map(|e| e.unwrap_or(u16::MAX)));
 
-        // Rows, block by block in parallel.
-        let nblocks = n.div_ceil(ATOM_CHUNK);
-        self.blocks.resize_with(nblocks, Default::default);
+        // Rows, block by block in parallel; owned interacting entries are numbered within the
+        // block for now.
+        self.blocks.resize_with(n.div_ceil(BLOCK), Default::default);
         self.blocks
             .par_iter_mut()
             .enumerate()
-            .for_each(|(b, (rows, lengths))| {
-                rows.clear();
-                lengths.clear();
-                for i in b * ATOM_CHUNK..((b + 1) * ATOM_CHUNK).min(n) {
-                    let before = rows.len();
+            .for_each(|(b, rows)| {
+                rows.entries.clear();
+                rows.images.clear();
+                rows.lengths.clear();
+                rows.pairs = 0;
+                for i in b * BLOCK..((b + 1) * BLOCK).min(n) {
+                    let before = rows.entries.len();
                     if element_of[i].is_some() {
                         let xi = positions[i];
                         for (&j, &image) in list.neighbors_of(i).iter().zip(list.images_of(i)) {
@@ -95,50 +119,70 @@ impl CloseList {
                             };
                             let r2 = delta.norm_squared();
                             if r2 < keep2 {
-                                rows.push(CloseEntry {
+                                let pair = if r2 < cut2 && owned {
+                                    rows.pairs += 1;
+                                    (rows.pairs - 1) as u32
+                                } else {
+                                    NO_PAIR
+                                };
+                                rows.entries.push(CloseEntry {
                                     delta,
                                     r2,
-                                    r: r2.sqrt(),
                                     j: j as u32,
+                                    pair,
                                     element,
-                                    image,
                                     owned,
-                                    interacting: r2 < cut2,
                                 });
+                                rows.images.push(image);
                             }
                         }
                     }
-                    lengths.push(rows.len() - before);
+                    rows.lengths.push(rows.entries.len() - before);
                 }
             });
         self.offsets.clear();
         self.offsets.push(0);
+        self.block_pairs.clear();
+        self.block_pairs.push(0);
         let mut total = 0;
-        for (_, lengths) in &self.blocks {
-            for &l in lengths {
+        for rows in &self.blocks {
+            for &l in &rows.lengths {
                 total += l;
                 self.offsets.push(total);
             }
+            self.block_pairs
+                .push(self.block_pairs.last().unwrap() + rows.pairs);
         }
         self.entries.clear();
         self.entries.resize(total, CloseEntry::default());
-        let targets = split_rows(&mut self.entries, &self.offsets, ATOM_CHUNK);
-        targets
+        self.images.clear();
+        self.images.resize(total, 0);
+        let entry_slices = split_blocks(&mut self.entries, &self.offsets);
+        let image_slices = split_blocks(&mut self.images, &self.offsets);
+        let block_pairs = &self.block_pairs;
+        entry_slices
             .into_par_iter()
+            .zip(image_slices)
             .zip(self.blocks.par_iter())
-            .for_each(|(target, (rows, _))| target.copy_from_slice(rows));
-        self.link_mirrors(list);
+            .enumerate()
+            .for_each(|(b, ((entries, images), rows))| {
+                entries.copy_from_slice(&rows.entries);
+                images.copy_from_slice(&rows.images);
+                let first = block_pairs[b] as u32;
+                for e in entries.iter_mut().filter(|e| e.pair != NO_PAIR) {
+                    e.pair += first;
+                }
+            });
+        self.link_pairs(list, cut2);
     }
 
-    /// Sets `mirror` for every entry in one sequential sweep. Row j lists its neighbours i < j
-    /// first, in increasing i: exactly the mirrors of the entries (i -> j) owned by the rows
-    /// i < j, met in that order when the rows are swept in order. Several images of one pair
-    /// appear in opposite orders on the two sides (the mirror image code reverses the order), and
-    /// an atom's own images are found by search in its row.
-    fn link_mirrors(&mut self, list: &NeighborList) {
+    /// Gives every non-owned interacting entry the pair index of its owner, in one sequential
+    /// sweep. Row j lists its neighbours i < j first, in increasing i: exactly the mirrors of the
+    /// entries (i -> j) owned by the rows i < j, met in that order when the rows are swept in
+    /// order. Several images of one pair appear in opposite orders on the two sides (the mirror
+    /// image code reverses the order); an atom's own images are found by search in its row.
+    fn link_pairs(&mut self, list: &NeighborList, cut2: f64) {
         let n = self.len();
-        self.mirror.clear();
-        self.mirror.resize(self.entries.len(), u32::MAX);
         self.cursor.clear();
         self.cursor.extend_from_slice(&self.offsets[..n]);
         for i in 0..n {
@@ -156,30 +200,23 @@ impl CloseList {
                     let first = self.cursor[j];
                     for t in 0..count {
                         let m = first + count - 1 - t;
-                        debug_assert_eq!(
-                            self.entries[m].j as usize, i,
-                            "close list is not symmetric"
-                        );
-                        self.mirror[e + t] = m as u32;
-                        self.mirror[m] = (e + t) as u32;
+                        debug_assert_eq!(self.entries[m].j as usize, i, "rows are not symmetric");
+                        self.entries[m].pair = self.entries[e + t].pair;
                     }
                     self.cursor[j] += count;
                     e = end;
                 } else {
-                    if j == i && entry.owned {
-                        let key = (i as u32, list.mirror_image(entry.image));
-                        let found = self.entries[row.clone()]
-                            .binary_search_by(|x| (x.j, x.image).cmp(&key))
+                    if j == i && entry.owned && entry.r2 < cut2 {
+                        let key = (i as u32, list.mirror_image(self.images[e]));
+                        let found = (row.start..row.end)
+                            .find(|&m| (self.entries[m].j, self.images[m]) == key)
                             .expect("close list: an image of an atom has no mirror");
-                        let m = row.start + found;
-                        self.mirror[e] = m as u32;
-                        self.mirror[m] = e as u32;
+                        self.entries[found].pair = entry.pair;
                     }
                     e += 1;
                 }
             }
         }
-        debug_assert!(self.mirror.iter().all(|&m| m != u32::MAX));
     }
 
     /// Number of atoms.
@@ -192,32 +229,47 @@ impl CloseList {
         self.len() == 0
     }
 
+    /// Number of interacting pairs.
+    pub fn pairs(&self) -> usize {
+        self.block_pairs.last().copied().unwrap_or(0)
+    }
+
+    /// Number of blocks of [`BLOCK`] atoms.
+    pub fn blocks(&self) -> usize {
+        self.block_pairs.len().saturating_sub(1)
+    }
+
     /// Entry range of row i.
     #[inline]
     pub fn row(&self, i: usize) -> std::ops::Range<usize> {
         self.offsets[i]..self.offsets[i + 1]
     }
+
+    /// Atom range of block b.
+    #[inline]
+    pub fn block_atoms(&self, b: usize) -> std::ops::Range<usize> {
+        b * BLOCK..((b + 1) * BLOCK).min(self.len())
+    }
 }
 
-/// Splits per-entry `data` into consecutive mutable slices, one per block of `atoms_per_block`
-/// rows (row i spans `offsets[i]..offsets[i + 1]`), so that blocks of atoms can write their own
-/// entries in parallel.
-pub fn split_rows<'a, T>(
-    mut data: &'a mut [T],
-    offsets: &[usize],
-    atoms_per_block: usize,
-) -> Vec<&'a mut [T]> {
+/// Splits per-item `data` into consecutive mutable slices, one per block of [`BLOCK`] atoms, where
+/// `offsets[i]..offsets[i + 1]` are the items of atom i (entries: the row offsets; per-pair or
+/// per-triplet data: any per-atom or per-block prefix sums, see [`split_at`]).
+pub fn split_blocks<'a, T>(data: &'a mut [T], offsets: &[usize]) -> Vec<&'a mut [T]> {
     let n = offsets.len() - 1;
-    let mut out = Vec::with_capacity(n.div_ceil(atoms_per_block));
-    let mut start = 0;
-    let mut first = 0;
-    while first < n {
-        let last = (first + atoms_per_block).min(n);
-        let (head, tail) = data.split_at_mut(offsets[last] - start);
+    let bounds: Vec<usize> = (0..=n.div_ceil(BLOCK))
+        .map(|b| offsets[(b * BLOCK).min(n)])
+        .collect();
+    split_at(data, &bounds)
+}
+
+/// Splits `data` at the increasing positions `bounds` (first 0, last `data.len()`).
+pub fn split_at<'a, T>(mut data: &'a mut [T], bounds: &[usize]) -> Vec<&'a mut [T]> {
+    let mut out = Vec::with_capacity(bounds.len().saturating_sub(1));
+    for w in bounds.windows(2) {
+        let (head, tail) = data.split_at_mut(w[1] - w[0]);
         out.push(head);
         data = tail;
-        start = offsets[last];
-        first = last;
     }
     out
 }

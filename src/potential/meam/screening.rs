@@ -19,7 +19,7 @@
 use rayon::prelude::*;
 
 use super::model::MeamModel;
-use super::neighbors::{CloseList, split_rows};
+use super::neighbors::{CloseList, split_at};
 
 /// Smooth step f_c(x) = [1 - (1 - x)^4]^2 for 0 < x < 1, 0 for x <= 0, 1 for x >= 1
 /// (dimensionless; Baskes 1997).
@@ -138,6 +138,8 @@ pub fn radial_cutoff(r: f64, r_c: f64, delr: f64) -> (f64, f64) {
 pub struct ScreeningTriplet {
     /// Entry of the screening atom k in the close-neighbour row of i.
     pub k_entry: u32,
+    /// Entry of j in the row of i (the pair's owning entry).
+    pub ij_entry: u32,
     /// (1/S_ikj) dS_ikj/dC (1/r_ik) dC/dr_ik [1/A^2]: times S_ij f_c, the derivative of the
     /// pair weight with respect to r_ik, divided by r_ik.
     pub d_ik: f64,
@@ -146,7 +148,7 @@ pub struct ScreeningTriplet {
 }
 
 /// Limits of the ellipse for one triplet: (Cmin, Cmax).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct EllipseLimits {
     /// Below this C the atom screens completely.
     pub c_min: f64,
@@ -155,7 +157,7 @@ pub struct EllipseLimits {
 }
 
 /// A candidate screening atom of one pair, as seen from i.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Candidate {
     /// Entry of k in the close-neighbour row of i.
     pub k_entry: u32,
@@ -210,6 +212,7 @@ pub fn pair_screening(
         let (d_ik, d_jk) = ellipse_parameter_dr_ik_jk(r_ij2, cand.r_ik2, cand.r_jk2);
         triplets.push(ScreeningTriplet {
             k_entry: cand.k_entry,
+            ij_entry: 0,
             d_ik: g * d_ik,
             d_jk: g * d_jk,
         });
@@ -217,9 +220,11 @@ pub fn pair_screening(
     (s_ij, radial)
 }
 
-/// Screening results of one pair, stored at the entry that owns it.
+/// What the screening pass computes for one interacting pair (at its owner).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct PairWeight {
+pub struct PairState {
+    /// Distance [A].
+    pub r: f64,
     /// Screening S_ij (before the radial cutoff).
     pub screening: f64,
     /// Pair weight S_ij f_c(r_ij): screening times radial cutoff.
@@ -227,101 +232,175 @@ pub struct PairWeight {
     /// (1/r_ij) d(S_ij f_c)/dr_ij at fixed positions of the screening atoms [1/A^2]; zero when
     /// the weight is exactly 0 or 1.
     pub dweight: f64,
-    /// First of the pair's partially screening triplets in its block's triplet list.
+    /// First of the pair's partially screening triplets in the triplet list.
     pub triplet_start: u32,
     /// Number of partially screening triplets.
     pub triplet_count: u32,
+    /// Atomic partial densities l = 0..3 each atom receives from the other: `[0]` from j at i,
+    /// `[1]` from i at j (computed only for a nonzero weight).
+    pub atomic: [[f64; 4]; 2],
+}
+
+/// The partially screening triplets of all pairs, and for each atom the triplets in which it is
+/// the screening atom.
+#[derive(Clone, Debug, Default)]
+pub struct TripletList {
+    /// All triplets, by block, then by pair.
+    pub all: Vec<ScreeningTriplet>,
+    /// Triplets of block b are `block_offsets[b]..block_offsets[b + 1]`.
+    pub block_offsets: Vec<usize>,
+    /// Triplets screened by atom a are `by_screener[screener_offsets[a]..screener_offsets[a + 1]]`.
+    pub screener_offsets: Vec<usize>,
+    /// Triplet indices grouped by screening atom, in triplet order.
+    pub by_screener: Vec<u32>,
+    per_block: Vec<Vec<ScreeningTriplet>>,
+}
+
+impl TripletList {
+    /// Triplet indices in which atom `a` screens.
+    #[inline]
+    pub fn screened_by(&self, a: usize) -> &[u32] {
+        &self.by_screener[self.screener_offsets[a]..self.screener_offsets[a + 1]]
+    }
+
+    /// Joins the per-block lists and indexes the triplets by screening atom.
+    fn finish(&mut self, close: &CloseList, pairs: &mut [PairState]) {
+        self.block_offsets.clear();
+        self.block_offsets.push(0);
+        for t in &self.per_block {
+            self.block_offsets
+                .push(self.block_offsets.last().unwrap() + t.len());
+        }
+        let total = *self.block_offsets.last().unwrap();
+        self.all.clear();
+        self.all.resize(total, ScreeningTriplet::default());
+        let targets = split_at(&mut self.all, &self.block_offsets);
+        let pair_slices = split_at(pairs, &close.block_pairs);
+        let offsets = &self.block_offsets;
+        targets
+            .into_par_iter()
+            .zip(pair_slices)
+            .zip(self.per_block.par_iter())
+            .enumerate()
+            .for_each(|(b, ((target, pairs), local))| {
+                target.copy_from_slice(local);
+                for p in pairs.iter_mut() {
+                    p.triplet_start += offsets[b] as u32;
+                }
+            });
+        // Counting sort by screening atom (sequential: the order is fixed).
+        let n = close.len();
+        self.screener_offsets.clear();
+        self.screener_offsets.resize(n + 1, 0);
+        for t in &self.all {
+            self.screener_offsets[close.entries[t.k_entry as usize].j as usize + 1] += 1;
+        }
+        for a in 0..n {
+            self.screener_offsets[a + 1] += self.screener_offsets[a];
+        }
+        self.by_screener.clear();
+        self.by_screener.resize(total, 0);
+        let mut fill = self.screener_offsets.clone();
+        for (k, t) in self.all.iter().enumerate() {
+            let a = close.entries[t.k_entry as usize].j as usize;
+            self.by_screener[fill[a]] = k as u32;
+            fill[a] += 1;
+        }
+    }
 }
 
 /// The screening pass: for every interacting pair, at the entry that owns it, S_ij f_c, its
-/// radial derivative and the partially screening atoms, and (for pairs of nonzero weight) the
-/// atomic partial densities each atom of the pair receives from the other: `atomic[e][0]` from
-/// the neighbour j at i, `atomic[e][1]` from i at j. Blocks of `block` atoms write their own
-/// entries (split by [`split_rows`]) and their own list in `triplets`.
+/// radial derivative, the partially screening atoms and (for a nonzero weight) the atomic
+/// partial densities the two atoms receive from each other. Blocks of atoms write their own
+/// pairs and triplets.
 pub fn screen_pairs(
     model: &MeamModel,
     close: &CloseList,
-    weights: &mut [PairWeight],
-    atomic: &mut [[[f64; 4]; 2]],
-    triplets: &mut Vec<Vec<ScreeningTriplet>>,
-    block: usize,
+    pairs: &mut [PairState],
+    triplets: &mut TripletList,
 ) {
     let n_el = model.len();
-    let nblocks = close.len().div_ceil(block);
-    triplets.resize_with(nblocks, Vec::new);
-    let weight_slices = split_rows(weights, &close.offsets, block);
-    let atomic_slices = split_rows(atomic, &close.offsets, block);
-    weight_slices
+    triplets.per_block.resize_with(close.blocks(), Vec::new);
+    let pair_slices = split_at(pairs, &close.block_pairs);
+    pair_slices
         .into_par_iter()
-        .zip(atomic_slices.into_par_iter())
-        .zip(triplets.par_iter_mut())
+        .zip(triplets.per_block.par_iter_mut())
         .enumerate()
-        .for_each(|(b, ((out, atomic), trip))| {
+        .for_each(|(b, (out, trip))| {
             trip.clear();
-            let mut candidates: Vec<Candidate> = Vec::with_capacity(32);
-            let first_atom = b * block;
-            let base = close.offsets[first_atom];
-            let last_atom = (first_atom + block).min(close.len());
-            for i in first_atom..last_atom {
+            let mut candidates: Vec<Candidate> = Vec::new();
+            let first_pair = close.block_pairs[b];
+            for i in close.block_atoms(b) {
                 let row = close.row(i);
                 let entries = &close.entries[row.clone()];
                 let ei = close.atom_element[i] as usize;
                 for (pos, e) in entries.iter().enumerate() {
-                    let slot = &mut out[row.start + pos - base];
-                    *slot = PairWeight::default();
-                    if !(e.owned && e.interacting) {
+                    if !(e.owned && e.interacting()) {
                         continue;
                     }
+                    let slot = &mut out[e.pair as usize - first_pair];
+                    let r = e.r2.sqrt();
+                    *slot = PairState {
+                        r,
+                        ..Default::default()
+                    };
                     let ej = e.element as usize;
                     let pair = ei * n_el + ej;
                     let bound = model.screening_bound[pair] * e.r2;
                     let sum_bound = model.screening_sum_bound[pair] * e.r2;
                     let limits = &model.limits[pair * n_el..(pair + 1) * n_el];
-                    candidates.clear();
+                    // Gather the atoms within both bounds without branching on each test.
+                    if candidates.len() < entries.len() {
+                        candidates.resize(entries.len(), Candidate::default());
+                    }
+                    let mut count = 0;
                     for (q, k) in entries.iter().enumerate() {
-                        if k.r2 > bound || q == pos {
-                            continue;
-                        }
                         let r_jk2 = (k.delta - e.delta).norm_squared();
-                        if r_jk2 > bound || k.r2 + r_jk2 > sum_bound {
-                            continue;
-                        }
-                        candidates.push(Candidate {
+                        let inside = (k.r2 <= bound)
+                            & (r_jk2 <= bound)
+                            & (k.r2 + r_jk2 <= sum_bound)
+                            & (q != pos);
+                        candidates[count] = Candidate {
                             k_entry: (row.start + q) as u32,
                             r_ik2: k.r2,
                             r_jk2,
                             limits: limits[k.element as usize],
-                        });
+                        };
+                        count += inside as usize;
                     }
                     let start = trip.len();
-                    let (s, radial) = pair_screening(e.r2, &candidates, trip);
+                    let (s, radial) = pair_screening(e.r2, &candidates[..count], trip);
                     if s == 0.0 {
                         continue;
                     }
-                    let (fc, dfc) = radial_cutoff(e.r, model.cutoff, model.cutoff_width);
+                    for t in &mut trip[start..] {
+                        t.ij_entry = (row.start + pos) as u32;
+                    }
+                    let (fc, dfc) = radial_cutoff(r, model.cutoff, model.cutoff_width);
                     let weight = s * fc;
-                    let partial = weight != 1.0;
-                    *slot = PairWeight {
+                    let from_j = model.atomic_densities(ej, r);
+                    let from_i = if ei == ej {
+                        from_j
+                    } else {
+                        model.atomic_densities(ei, r)
+                    };
+                    *slot = PairState {
+                        r,
                         screening: s,
                         weight,
-                        dweight: if partial {
-                            weight * radial + s * dfc / e.r
+                        dweight: if weight != 1.0 {
+                            weight * radial + s * dfc / r
                         } else {
                             0.0
                         },
                         triplet_start: start as u32,
                         triplet_count: (trip.len() - start) as u32,
+                        atomic: [from_j, from_i],
                     };
-                    let from_j = model.atomic_densities(ej, e.r);
-                    let from_i = if ei == ej {
-                        from_j
-                    } else {
-                        model.atomic_densities(ei, e.r)
-                    };
-                    atomic[row.start + pos - base] = [from_j, from_i];
                 }
             }
         });
+    triplets.finish(close, pairs);
 }
 
 #[cfg(test)]

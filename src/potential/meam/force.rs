@@ -214,10 +214,21 @@ pub struct PairForce {
     pub energy: f64,
 }
 
+/// Result of the force pass for one screening triplet (i, j; k).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TripletForce {
+    /// Force on i, along x_k - x_i [eV/A].
+    pub on_i: Vec3,
+    /// Force on j, along x_k - x_j [eV/A]; k gets -(on_i + on_j).
+    pub on_j: Vec3,
+    /// The third of the triplet's virial that each of i, j and k receives [eV].
+    pub virial: [f64; 6],
+}
+
 /// The force pass. For every interacting pair at its owning entry: the pair energy, the force
 /// from the pair energy and from both atoms' embedding energies (`pair_forces`), and for each
-/// partially screening atom k the coefficients (c_ik, c_jk) of the screening forces c_ik x_ik on
-/// i and c_jk x_jk on j (and their negatives on k) (`triplet_forces`). Blocks of atoms write their
+/// partially screening atom k the screening forces on i and j (and their negative sum on k) and
+/// the triplet's virial (`triplet_forces`). Blocks of atoms write their
 /// own pairs and triplets.
 #[allow(clippy::too_many_arguments)]
 pub fn force_pass(
@@ -227,7 +238,7 @@ pub fn force_pass(
     triplets: &TripletList,
     states: &[AtomDensity],
     pair_forces: &mut [PairForce],
-    triplet_forces: &mut [[f64; 2]],
+    triplet_forces: &mut [TripletForce],
 ) {
     let averaging = model.settings.averaging;
     let pair_slices = split_at(pair_forces, &close.block_pairs);
@@ -307,8 +318,15 @@ pub fn force_pass(
                     let start = pw.triplet_start as usize;
                     for t in start..start + pw.triplet_count as usize {
                         let trip = &triplets.all[t];
-                        triplet_out[t - first_triplet] =
-                            [de_ds * s * trip.d_ik, de_ds * s * trip.d_jk];
+                        let d_ik = close.entries[trip.k_entry as usize].delta;
+                        let d_jk = d_ik - d;
+                        let on_i = d_ik * (de_ds * s * trip.d_ik);
+                        let on_j = d_jk * (de_ds * s * trip.d_jk);
+                        triplet_out[t - first_triplet] = TripletForce {
+                            on_i,
+                            on_j,
+                            virial: triplet_virial(d_ik, on_i, d_jk, on_j),
+                        };
                     }
                 }
             }
@@ -322,7 +340,7 @@ pub fn gather(
     pairs: &[PairState],
     triplets: &TripletList,
     pair_forces: &[PairForce],
-    triplet_forces: &[[f64; 2]],
+    triplet_forces: &[TripletForce],
     embedding: &[f64],
     out: &mut ForceOutput,
 ) {
@@ -334,16 +352,6 @@ pub fn gather(
         per_atom_virial,
         ..
     } = out;
-    // Forces on i, j, k of one triplet and its virial (the same third for each of them).
-    let triplet = |t: usize| -> (Vec3, Vec3, [f64; 6]) {
-        let trip = &triplets.all[t];
-        let d_ik = close.entries[trip.k_entry as usize].delta;
-        let d = close.entries[trip.ij_entry as usize].delta;
-        let d_jk = d_ik - d;
-        let [c_ik, c_jk] = triplet_forces[t];
-        let (fi, fj) = (d_ik * c_ik, d_jk * c_jk);
-        (fi, fj, triplet_virial(d_ik, fi, d_jk, fj))
-    };
     forces
         .par_chunks_mut(BLOCK)
         .zip(per_atom_energy.par_chunks_mut(BLOCK))
@@ -370,16 +378,15 @@ pub fn gather(
                     total.energy += 0.5 * pf.energy;
                     total.add_virial(&pair_virial(entry.delta, f));
                     let start = pw.triplet_start as usize;
-                    for t in start..start + pw.triplet_count as usize {
-                        let (fi, fj, v) = triplet(t);
-                        total.force += if entry.owned { fi } else { fj };
-                        total.add_virial(&v);
+                    for tf in &triplet_forces[start..start + pw.triplet_count as usize] {
+                        total.force += if entry.owned { tf.on_i } else { tf.on_j };
+                        total.add_virial(&tf.virial);
                     }
                 }
                 for &t in triplets.screened_by(a) {
-                    let (fi, fj, v) = triplet(t as usize);
-                    total.force -= fi + fj;
-                    total.add_virial(&v);
+                    let tf = &triplet_forces[t as usize];
+                    total.force -= tf.on_i + tf.on_j;
+                    total.add_virial(&tf.virial);
                 }
                 f[k] = total.force;
                 e[k] = total.energy;

@@ -50,7 +50,7 @@ use crate::neighbor::NeighborList;
 use crate::system::{SpeciesTable, element_mass};
 
 use density::AtomDensity;
-use force::PairForce;
+use force::{PairForce, TripletForce};
 use model::MeamModel;
 use neighbors::CloseList;
 use params::MeamParams;
@@ -70,7 +70,7 @@ struct Workspace {
     states: Vec<AtomDensity>,
     embedding: Vec<f64>,
     pair_forces: Vec<PairForce>,
-    triplet_forces: Vec<[f64; 2]>,
+    triplet_forces: Vec<TripletForce>,
 }
 
 /// A MEAM potential ready to evaluate.
@@ -317,7 +317,8 @@ impl Potential for Meam {
             &mut w.embedding,
         );
         w.pair_forces.resize(w.pairs.len(), PairForce::default());
-        w.triplet_forces.resize(w.triplets.all.len(), [0.0; 2]);
+        w.triplet_forces
+            .resize(w.triplets.all.len(), TripletForce::default());
         force::force_pass(
             &self.model,
             &w.close,

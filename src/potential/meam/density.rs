@@ -372,6 +372,45 @@ pub fn complete_density(
     )
 }
 
+/// The density state and embedding energy [eV] of atom `i` (zero for an atom the potential
+/// ignores).
+#[inline(never)]
+fn atom_density(
+    model: &MeamModel,
+    close: &CloseList,
+    pairs: &[PairState],
+    i: usize,
+) -> (AtomDensity, f64) {
+    let ei = close.atom_element[i];
+    if ei == u16::MAX {
+        return (AtomDensity::default(), 0.0);
+    }
+    let mut partial = PartialDensities::default();
+    for entry in &close.entries[close.row(i)] {
+        if !entry.interacting() {
+            continue;
+        }
+        let p = &pairs[entry.pair as usize];
+        if p.weight == 0.0 {
+            continue;
+        }
+        let side = usize::from(!entry.owned);
+        partial.add_neighbor(
+            entry.delta,
+            p.r,
+            p.weight,
+            &p.atomic[side],
+            &model.elements[entry.element as usize].t,
+            model.settings.averaging,
+        );
+    }
+    complete_density(
+        &partial,
+        &model.elements[ei as usize].density,
+        &model.settings,
+    )
+}
+
 /// The density pass: every atom sums its neighbours' partial densities, with the pair weights
 /// and atomic densities the screening pass stored per pair, and completes them: per atom, its
 /// density state and embedding energy [eV]. Blocks of atoms write only their own atoms.
@@ -388,33 +427,7 @@ pub fn density_pass(
         .enumerate()
         .for_each(|(b, (states, embedding))| {
             for (i, (state, energy)) in close.block_atoms(b).zip(states.iter_mut().zip(embedding)) {
-                let ei = close.atom_element[i];
-                if ei == u16::MAX {
-                    *state = AtomDensity::default();
-                    *energy = 0.0;
-                    continue;
-                }
-                let mut partial = PartialDensities::default();
-                for entry in &close.entries[close.row(i)] {
-                    if !entry.interacting() {
-                        continue;
-                    }
-                    let p = &pairs[entry.pair as usize];
-                    if p.weight == 0.0 {
-                        continue;
-                    }
-                    let side = usize::from(!entry.owned);
-                    partial.add_neighbor(
-                        entry.delta,
-                        p.r,
-                        p.weight,
-                        &p.atomic[side],
-                        &model.elements[entry.element as usize].t,
-                        model.settings.averaging,
-                    );
-                }
-                let el = &model.elements[ei as usize].density;
-                (*state, *energy) = complete_density(&partial, el, &model.settings);
+                (*state, *energy) = atom_density(model, close, pairs, i);
             }
         });
 }

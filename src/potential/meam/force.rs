@@ -212,6 +212,10 @@ pub struct PairForce {
     pub force: Vec3,
     /// Pair energy S_ij f_c phi(r_ij) [eV] (half to each atom).
     pub energy: f64,
+    /// The pair's screening triplets in the triplet list (copied for the gather).
+    pub triplet_start: u32,
+    /// Number of screening triplets.
+    pub triplet_count: u32,
 }
 
 /// Result of the force pass for one screening triplet (i, j; k).
@@ -240,7 +244,6 @@ pub fn force_pass(
     pair_forces: &mut [PairForce],
     triplet_forces: &mut [TripletForce],
 ) {
-    let averaging = model.settings.averaging;
     let pair_slices = split_at(pair_forces, &close.block_pairs);
     let triplet_slices = split_at(triplet_forces, &triplets.block_offsets);
     pair_slices
@@ -248,96 +251,123 @@ pub fn force_pass(
         .zip(triplet_slices)
         .enumerate()
         .for_each(|(b, (pair_out, triplet_out))| {
-            let first_pair = close.block_pairs[b];
-            let first_triplet = triplets.block_offsets[b];
-            for i in close.block_atoms(b) {
-                let ei = close.atom_element[i];
-                if ei == u16::MAX {
-                    continue;
-                }
-                let ei = ei as usize;
-                let el_i = &model.elements[ei];
-                for entry in &close.entries[close.row(i)] {
-                    if !(entry.owned && entry.interacting()) {
-                        continue;
-                    }
-                    let pw = &pairs[entry.pair as usize];
-                    let out = &mut pair_out[entry.pair as usize - first_pair];
-                    if pw.weight == 0.0 {
-                        *out = PairForce::default();
-                        continue;
-                    }
-                    let j = entry.j as usize;
-                    let ej = entry.element as usize;
-                    let el_j = &model.elements[ej];
-                    let (d, r, s) = (entry.delta, pw.r, pw.weight);
-                    let (phi, dphi) = model.pair_energy(ei, ej, r);
-                    let with_weight = pw.dweight != 0.0;
-                    // Atom i sees j's element along d; atom j sees i's along -d.
-                    let at_i = rhobar_derivatives(
-                        &states[i],
-                        &el_i.shape,
-                        NeighborDensity {
-                            rho: &pw.atomic[0],
-                            log_slope: &el_j.log_slope,
-                            t: &el_j.t,
-                        },
-                        PairView { u: d, r, s },
-                        averaging,
-                        with_weight,
-                    );
-                    let at_j = rhobar_derivatives(
-                        &states[j],
-                        model.partner_shape(ei, ej),
-                        NeighborDensity {
-                            rho: &pw.atomic[1],
-                            log_slope: &el_i.log_slope,
-                            t: &el_i.t,
-                        },
-                        PairView { u: -d, r, s },
-                        averaging,
-                        with_weight,
-                    );
-                    let (fp_i, fp_j) = (
-                        states[i].embedding_derivative,
-                        states[j].embedding_derivative,
-                    );
-                    let de_dr = dphi * s + fp_i * at_i.dr + fp_j * at_j.dr;
-                    let de_ds = if with_weight {
-                        phi + fp_i * at_i.ds + fp_j * at_j.ds
-                    } else {
-                        0.0
-                    };
-                    // d/dd at fixed r: i's densities change with u = d, j's with u = -d.
-                    let de_dd = fp_i * at_i.du - fp_j * at_j.du;
-                    *out = PairForce {
-                        force: d * (de_dr / r + de_ds * pw.dweight) + de_dd,
-                        energy: phi * s,
-                    };
-                    // Screening atoms: the weight changes with r_ik and r_jk.
-                    let start = pw.triplet_start as usize;
-                    for t in start..start + pw.triplet_count as usize {
-                        let trip = &triplets.all[t];
-                        let d_ik = close.entries[trip.k_entry as usize].delta;
-                        let d_jk = d_ik - d;
-                        let on_i = d_ik * (de_ds * s * trip.d_ik);
-                        let on_j = d_jk * (de_ds * s * trip.d_jk);
-                        triplet_out[t - first_triplet] = TripletForce {
-                            on_i,
-                            on_j,
-                            virial: triplet_virial(d_ik, on_i, d_jk, on_j),
-                        };
-                    }
-                }
-            }
+            force_block(
+                model,
+                close,
+                pairs,
+                triplets,
+                states,
+                b,
+                pair_out,
+                triplet_out,
+            )
         });
+}
+
+/// The force pass for the pairs and triplets owned by the atoms of block `b`.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn force_block(
+    model: &MeamModel,
+    close: &CloseList,
+    pairs: &[PairState],
+    triplets: &TripletList,
+    states: &[AtomDensity],
+    b: usize,
+    pair_out: &mut [PairForce],
+    triplet_out: &mut [TripletForce],
+) {
+    let averaging = model.settings.averaging;
+    let first_pair = close.block_pairs[b];
+    let first_triplet = triplets.block_offsets[b];
+    for i in close.block_atoms(b) {
+        let ei = close.atom_element[i];
+        if ei == u16::MAX {
+            continue;
+        }
+        let ei = ei as usize;
+        let el_i = &model.elements[ei];
+        for entry in &close.entries[close.row(i)] {
+            if !(entry.owned && entry.interacting()) {
+                continue;
+            }
+            let pw = &pairs[entry.pair as usize];
+            let out = &mut pair_out[entry.pair as usize - first_pair];
+            if pw.weight == 0.0 {
+                *out = PairForce::default();
+                continue;
+            }
+            let j = entry.j as usize;
+            let ej = entry.element as usize;
+            let el_j = &model.elements[ej];
+            let (d, r, s) = (entry.delta, pw.r, pw.weight);
+            let (phi, dphi) = model.pair_energy(ei, ej, r);
+            let with_weight = pw.dweight != 0.0;
+            // Atom i sees j's element along d; atom j sees i's along -d.
+            let at_i = rhobar_derivatives(
+                &states[i],
+                &el_i.shape,
+                NeighborDensity {
+                    rho: &pw.atomic[0],
+                    log_slope: &el_j.log_slope,
+                    t: &el_j.t,
+                },
+                PairView { u: d, r, s },
+                averaging,
+                with_weight,
+            );
+            let at_j = rhobar_derivatives(
+                &states[j],
+                model.partner_shape(ei, ej),
+                NeighborDensity {
+                    rho: &pw.atomic[1],
+                    log_slope: &el_i.log_slope,
+                    t: &el_i.t,
+                },
+                PairView { u: -d, r, s },
+                averaging,
+                with_weight,
+            );
+            let (fp_i, fp_j) = (
+                states[i].embedding_derivative,
+                states[j].embedding_derivative,
+            );
+            let de_dr = dphi * s + fp_i * at_i.dr + fp_j * at_j.dr;
+            let de_ds = if with_weight {
+                phi + fp_i * at_i.ds + fp_j * at_j.ds
+            } else {
+                0.0
+            };
+            // d/dd at fixed r: i's densities change with u = d, j's with u = -d.
+            let de_dd = fp_i * at_i.du - fp_j * at_j.du;
+            *out = PairForce {
+                force: d * (de_dr / r + de_ds * pw.dweight) + de_dd,
+                energy: phi * s,
+                triplet_start: pw.triplet_start,
+                triplet_count: pw.triplet_count,
+            };
+            // Screening atoms: the weight changes with r_ik and r_jk.
+            let start = pw.triplet_start as usize;
+            for t in start..start + pw.triplet_count as usize {
+                let trip = &triplets.all[t];
+                let d_ik = close.entries[trip.k_entry as usize].delta;
+                let d_jk = d_ik - d;
+                let on_i = d_ik * (de_ds * s * trip.d_ik);
+                let on_j = d_jk * (de_ds * s * trip.d_jk);
+                triplet_out[t - first_triplet] = TripletForce {
+                    on_i,
+                    on_j,
+                    virial: triplet_virial(d_ik, on_i, d_jk, on_j),
+                };
+            }
+        }
+    }
 }
 
 /// Sums, for every atom, its embedding energy and the pair and screening contributions of all
 /// pairs it belongs to or screens, into `out` (energies, forces, per-atom virials and totals).
 pub fn gather(
     close: &CloseList,
-    pairs: &[PairState],
     triplets: &TripletList,
     pair_forces: &[PairForce],
     triplet_forces: &[TripletForce],
@@ -359,39 +389,50 @@ pub fn gather(
         .enumerate()
         .for_each(|(b, ((f, e), w))| {
             for (k, a) in close.block_atoms(b).enumerate() {
-                let mut total = Contribution {
-                    energy: embedding[a],
-                    ..Default::default()
-                };
-                for entry in &close.entries[close.row(a)] {
-                    if !entry.interacting() {
-                        continue;
-                    }
-                    let p = entry.pair as usize;
-                    let pw = &pairs[p];
-                    if pw.weight == 0.0 {
-                        continue;
-                    }
-                    let pf = &pair_forces[p];
-                    let f = if entry.owned { pf.force } else { -pf.force };
-                    total.force += f;
-                    total.energy += 0.5 * pf.energy;
-                    total.add_virial(&pair_virial(entry.delta, f));
-                    let start = pw.triplet_start as usize;
-                    for tf in &triplet_forces[start..start + pw.triplet_count as usize] {
-                        total.force += if entry.owned { tf.on_i } else { tf.on_j };
-                        total.add_virial(&tf.virial);
-                    }
-                }
-                for &t in triplets.screened_by(a) {
-                    let tf = &triplet_forces[t as usize];
-                    total.force -= tf.on_i + tf.on_j;
-                    total.add_virial(&tf.virial);
-                }
+                let total = gather_atom(close, triplets, pair_forces, triplet_forces, embedding, a);
                 f[k] = total.force;
                 e[k] = total.energy;
                 w[k] = total.virial;
             }
         });
     out.sum_per_atom();
+}
+
+/// Energy, force and virial of atom `a`: its embedding energy, half of each of its pairs, and
+/// the screening forces of the triplets it belongs to or screens.
+#[inline(never)]
+fn gather_atom(
+    close: &CloseList,
+    triplets: &TripletList,
+    pair_forces: &[PairForce],
+    triplet_forces: &[TripletForce],
+    embedding: &[f64],
+    a: usize,
+) -> Contribution {
+    let mut total = Contribution {
+        energy: embedding[a],
+        ..Default::default()
+    };
+    for entry in &close.entries[close.row(a)] {
+        if !entry.interacting() {
+            continue;
+        }
+        // A pair of zero weight has a zero force record.
+        let pf = &pair_forces[entry.pair as usize];
+        let f = if entry.owned { pf.force } else { -pf.force };
+        total.force += f;
+        total.energy += 0.5 * pf.energy;
+        total.add_virial(&pair_virial(entry.delta, f));
+        let start = pf.triplet_start as usize;
+        for tf in &triplet_forces[start..start + pf.triplet_count as usize] {
+            total.force += if entry.owned { tf.on_i } else { tf.on_j };
+            total.add_virial(&tf.virial);
+        }
+    }
+    for &t in triplets.screened_by(a) {
+        let tf = &triplet_forces[t as usize];
+        total.force -= tf.on_i + tf.on_j;
+        total.add_virial(&tf.virial);
+    }
+    total
 }

@@ -330,7 +330,6 @@ impl Potential for Meam {
         );
         force::gather(
             &w.close,
-            &w.pairs,
             &w.triplets,
             &w.pair_forces,
             &w.triplet_forces,

@@ -319,88 +319,108 @@ pub fn screen_pairs(
     pairs: &mut [PairState],
     triplets: &mut TripletList,
 ) {
-    let n_el = model.len();
     triplets.per_block.resize_with(close.blocks(), Vec::new);
     let pair_slices = split_at(pairs, &close.block_pairs);
     pair_slices
         .into_par_iter()
         .zip(triplets.per_block.par_iter_mut())
         .enumerate()
-        .for_each(|(b, (out, trip))| {
-            trip.clear();
-            let mut candidates: Vec<Candidate> = Vec::new();
-            let first_pair = close.block_pairs[b];
-            for i in close.block_atoms(b) {
-                let row = close.row(i);
-                let entries = &close.entries[row.clone()];
-                let ei = close.atom_element[i] as usize;
-                for (pos, e) in entries.iter().enumerate() {
-                    if !(e.owned && e.interacting()) {
-                        continue;
-                    }
-                    let slot = &mut out[e.pair as usize - first_pair];
-                    let r = e.r2.sqrt();
-                    *slot = PairState {
-                        r,
-                        ..Default::default()
-                    };
-                    let ej = e.element as usize;
-                    let pair = ei * n_el + ej;
-                    let bound = model.screening_bound[pair] * e.r2;
-                    let sum_bound = model.screening_sum_bound[pair] * e.r2;
-                    let limits = &model.limits[pair * n_el..(pair + 1) * n_el];
-                    // Gather the atoms within both bounds without branching on each test.
-                    if candidates.len() < entries.len() {
-                        candidates.resize(entries.len(), Candidate::default());
-                    }
-                    let mut count = 0;
-                    for (q, k) in entries.iter().enumerate() {
-                        let r_jk2 = (k.delta - e.delta).norm_squared();
-                        let inside = (k.r2 <= bound)
-                            & (r_jk2 <= bound)
-                            & (k.r2 + r_jk2 <= sum_bound)
-                            & (q != pos);
-                        candidates[count] = Candidate {
-                            k_entry: (row.start + q) as u32,
-                            r_ik2: k.r2,
-                            r_jk2,
-                            limits: limits[k.element as usize],
-                        };
-                        count += inside as usize;
-                    }
-                    let start = trip.len();
-                    let (s, radial) = pair_screening(e.r2, &candidates[..count], trip);
-                    if s == 0.0 {
-                        continue;
-                    }
-                    for t in &mut trip[start..] {
-                        t.ij_entry = (row.start + pos) as u32;
-                    }
-                    let (fc, dfc) = radial_cutoff(r, model.cutoff, model.cutoff_width);
-                    let weight = s * fc;
-                    let from_j = model.atomic_densities(ej, r);
-                    let from_i = if ei == ej {
-                        from_j
-                    } else {
-                        model.atomic_densities(ei, r)
-                    };
-                    *slot = PairState {
-                        r,
-                        screening: s,
-                        weight,
-                        dweight: if weight != 1.0 {
-                            weight * radial + s * dfc / r
-                        } else {
-                            0.0
-                        },
-                        triplet_start: start as u32,
-                        triplet_count: (trip.len() - start) as u32,
-                        atomic: [from_j, from_i],
-                    };
-                }
-            }
-        });
+        .for_each(|(b, (out, trip))| screen_block(model, close, b, out, trip));
     triplets.finish(close, pairs);
+}
+
+/// The screening pass for the atoms of block `b`: their owned pairs (`out`, the block's pairs)
+/// and their partially screening triplets (`trip`).
+#[inline(never)]
+fn screen_block(
+    model: &MeamModel,
+    close: &CloseList,
+    b: usize,
+    out: &mut [PairState],
+    trip: &mut Vec<ScreeningTriplet>,
+) {
+    let n_el = model.len();
+    trip.clear();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut inside_q: Vec<u32> = Vec::new();
+    let mut inside_r2: Vec<f64> = Vec::new();
+    let first_pair = close.block_pairs[b];
+    for i in close.block_atoms(b) {
+        let row = close.row(i);
+        let entries = &close.entries[row.clone()];
+        let ei = close.atom_element[i] as usize;
+        for (pos, e) in entries.iter().enumerate() {
+            if !(e.owned && e.interacting()) {
+                continue;
+            }
+            let slot = &mut out[e.pair as usize - first_pair];
+            let r = e.r2.sqrt();
+            *slot = PairState {
+                r,
+                ..Default::default()
+            };
+            let ej = e.element as usize;
+            let pair = ei * n_el + ej;
+            let bound = model.screening_bound[pair] * e.r2;
+            let sum_bound = model.screening_sum_bound[pair] * e.r2;
+            let limits = &model.limits[pair * n_el..(pair + 1) * n_el];
+            // Gather the atoms within both bounds without branching on each test.
+            // Find the atoms within both bounds, storing only (q, r_jk^2) for every atom and
+            // advancing past it when it is inside: no branch per atom.
+            if inside_q.len() < entries.len() {
+                inside_q.resize(entries.len(), 0);
+                inside_r2.resize(entries.len(), 0.0);
+            }
+            let mut count = 0;
+            for (q, k) in entries.iter().enumerate() {
+                let r_jk2 = (k.delta - e.delta).norm_squared();
+                let inside =
+                    (k.r2 <= bound) & (r_jk2 <= bound) & (k.r2 + r_jk2 <= sum_bound) & (q != pos);
+                inside_q[count] = q as u32;
+                inside_r2[count] = r_jk2;
+                count += inside as usize;
+            }
+            candidates.clear();
+            for (&q, &r_jk2) in inside_q[..count].iter().zip(&inside_r2[..count]) {
+                let k = &entries[q as usize];
+                candidates.push(Candidate {
+                    k_entry: (row.start + q as usize) as u32,
+                    r_ik2: k.r2,
+                    r_jk2,
+                    limits: limits[k.element as usize],
+                });
+            }
+            let start = trip.len();
+            let (s, radial) = pair_screening(e.r2, &candidates, trip);
+            if s == 0.0 {
+                continue;
+            }
+            for t in &mut trip[start..] {
+                t.ij_entry = (row.start + pos) as u32;
+            }
+            let (fc, dfc) = radial_cutoff(r, model.cutoff, model.cutoff_width);
+            let weight = s * fc;
+            let from_j = model.atomic_densities(ej, r);
+            let from_i = if ei == ej {
+                from_j
+            } else {
+                model.atomic_densities(ei, r)
+            };
+            *slot = PairState {
+                r,
+                screening: s,
+                weight,
+                dweight: if weight != 1.0 {
+                    weight * radial + s * dfc / r
+                } else {
+                    0.0
+                },
+                triplet_start: start as u32,
+                triplet_count: (trip.len() - start) as u32,
+                atomic: [from_j, from_i],
+            };
+        }
+    }
 }
 
 #[cfg(test)]

@@ -386,7 +386,7 @@ fn atom_density(
         return (AtomDensity::default(), 0.0);
     }
     let mut partial = PartialDensities::default();
-    for entry in &close.entries[close.row(i)] {
+    for entry in close.row(i) {
         if !entry.interacting() {
             continue;
         }

@@ -280,6 +280,8 @@ fn force_block(
     let averaging = model.settings.averaging;
     let first_pair = close.block_pairs[b];
     let first_triplet = triplets.block_offsets[b];
+    let block_triplets = &triplets.blocks[b];
+    let entries = &close.blocks[b].entries;
     for i in close.block_atoms(b) {
         let ei = close.atom_element[i];
         if ei == u16::MAX {
@@ -287,7 +289,7 @@ fn force_block(
         }
         let ei = ei as usize;
         let el_i = &model.elements[ei];
-        for entry in &close.entries[close.row(i)] {
+        for entry in close.row(i) {
             if !(entry.owned && entry.interacting()) {
                 continue;
             }
@@ -343,18 +345,18 @@ fn force_block(
             *out = PairForce {
                 force: d * (de_dr / r + de_ds * pw.dweight) + de_dd,
                 energy: phi * s,
-                triplet_start: pw.triplet_start,
+                triplet_start: (first_triplet + pw.triplet_start as usize) as u32,
                 triplet_count: pw.triplet_count,
             };
             // Screening atoms: the weight changes with r_ik and r_jk.
             let start = pw.triplet_start as usize;
             for t in start..start + pw.triplet_count as usize {
-                let trip = &triplets.all[t];
-                let d_ik = close.entries[trip.k_entry as usize].delta;
+                let trip = &block_triplets[t];
+                let d_ik = entries[trip.k_entry as usize].delta;
                 let d_jk = d_ik - d;
                 let on_i = d_ik * (de_ds * s * trip.d_ik);
                 let on_j = d_jk * (de_ds * s * trip.d_jk);
-                triplet_out[t - first_triplet] = TripletForce {
+                triplet_out[t] = TripletForce {
                     on_i,
                     on_j,
                     virial: triplet_virial(d_ik, on_i, d_jk, on_j),
@@ -366,6 +368,7 @@ fn force_block(
 
 /// Sums, for every atom, its embedding energy and the pair and screening contributions of all
 /// pairs it belongs to or screens, into `out` (energies, forces, per-atom virials and totals).
+/// Totals are summed by block, then over blocks in order.
 pub fn gather(
     close: &CloseList,
     triplets: &TripletList,
@@ -382,20 +385,31 @@ pub fn gather(
         per_atom_virial,
         ..
     } = out;
-    forces
+    let block_totals: Vec<[f64; 7]> = forces
         .par_chunks_mut(BLOCK)
         .zip(per_atom_energy.par_chunks_mut(BLOCK))
         .zip(per_atom_virial.par_chunks_mut(BLOCK))
         .enumerate()
-        .for_each(|(b, ((f, e), w))| {
+        .map(|(b, ((f, e), w))| {
+            let mut sums = [0.0; 7];
             for (k, a) in close.block_atoms(b).enumerate() {
                 let total = gather_atom(close, triplets, pair_forces, triplet_forces, embedding, a);
                 f[k] = total.force;
                 e[k] = total.energy;
                 w[k] = total.virial;
+                sums[0] += total.energy;
+                for c in 0..6 {
+                    sums[c + 1] += total.virial[c];
+                }
             }
-        });
-    out.sum_per_atom();
+            sums
+        })
+        .collect();
+    // Totals: by block, then over blocks in order (independent of the number of threads).
+    out.energy = block_totals.iter().map(|s| s[0]).sum();
+    for c in 0..6 {
+        out.virial[c] = block_totals.iter().map(|s| s[c + 1]).sum();
+    }
 }
 
 /// Energy, force and virial of atom `a`: its embedding energy, half of each of its pairs, and
@@ -413,7 +427,7 @@ fn gather_atom(
         energy: embedding[a],
         ..Default::default()
     };
-    for entry in &close.entries[close.row(a)] {
+    for entry in close.row(a) {
         if !entry.interacting() {
             continue;
         }

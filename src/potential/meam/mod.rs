@@ -256,7 +256,7 @@ impl Meam {
         let w = &self.work;
         let mut pairs = Vec::new();
         for i in 0..w.close.len() {
-            for entry in &w.close.entries[w.close.row(i)] {
+            for entry in w.close.row(i) {
                 if entry.owned && entry.interacting() {
                     let p = &w.pairs[entry.pair as usize];
                     pairs.push(ScreenedPair {
@@ -318,7 +318,7 @@ impl Potential for Meam {
         );
         w.pair_forces.resize(w.pairs.len(), PairForce::default());
         w.triplet_forces
-            .resize(w.triplets.all.len(), TripletForce::default());
+            .resize(w.triplets.len(), TripletForce::default());
         force::force_pass(
             &self.model,
             &w.close,

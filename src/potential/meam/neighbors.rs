@@ -7,8 +7,9 @@
 //! owners' rows; both of its entries carry it, so per-pair results computed once by the owner
 //! are read from either side.
 //!
-//! Atoms are processed in fixed blocks of [`BLOCK`] atoms; the entries and the pairs of a block
-//! are contiguous, so that blocks can write their own entries and pairs in parallel.
+//! Atoms are processed in fixed blocks of [`BLOCK`] atoms. The rows of a block are stored
+//! together (entry indices are local to the block of the row, `i / BLOCK`); the pairs of a block
+//! are contiguous, so that blocks can write their own pairs in parallel.
 
 use rayon::prelude::*;
 
@@ -46,29 +47,26 @@ impl CloseEntry {
     }
 }
 
-/// Scratch rows of one block while the list is built.
+/// The rows of one block of atoms.
 #[derive(Clone, Debug, Default)]
-struct BlockRows {
-    entries: Vec<CloseEntry>,
+pub struct BlockRows {
+    /// Entries of the block's rows, one row after the other.
+    pub entries: Vec<CloseEntry>,
+    /// Row k of the block is `entries[offsets[k]..offsets[k + 1]]`.
+    offsets: Vec<usize>,
     images: Vec<u16>,
-    lengths: Vec<usize>,
     pairs: usize,
 }
 
-/// Close-neighbour rows of all atoms, in compressed-row form.
+/// Close-neighbour rows of all atoms, stored by block.
 #[derive(Clone, Debug, Default)]
 pub struct CloseList {
-    /// Row i is `entries[offsets[i]..offsets[i + 1]]`.
-    pub offsets: Vec<usize>,
-    /// All entries.
-    pub entries: Vec<CloseEntry>,
+    /// Rows by block of [`BLOCK`] atoms.
+    pub blocks: Vec<BlockRows>,
     /// Element of each atom (`u16::MAX` for atoms the potential ignores; their rows are empty).
     pub atom_element: Vec<u16>,
     /// Pairs of block b are `block_pairs[b]..block_pairs[b + 1]`.
     pub block_pairs: Vec<usize>,
-    /// Image code of each entry (to link the two entries of each pair).
-    images: Vec<u16>,
-    blocks: Vec<BlockRows>,
     cursor: Vec<usize>,
 }
 
@@ -93,17 +91,19 @@ impl CloseList {
 
         // Rows, block by block in parallel; owned interacting entries are numbered within the
         // block for now.
-        self.blocks.resize_with(n.div_ceil(BLOCK), Default::default);
+        let nblocks = n.div_ceil(BLOCK);
+        self.blocks.resize_with(nblocks, Default::default);
+        self.blocks.truncate(nblocks);
         self.blocks
             .par_iter_mut()
             .enumerate()
             .for_each(|(b, rows)| {
                 rows.entries.clear();
                 rows.images.clear();
-                rows.lengths.clear();
+                rows.offsets.clear();
+                rows.offsets.push(0);
                 rows.pairs = 0;
                 for i in b * BLOCK..((b + 1) * BLOCK).min(n) {
-                    let before = rows.entries.len();
                     if element_of[i].is_some() {
                         let xi = positions[i];
                         for (&j, &image) in list.neighbors_of(i).iter().zip(list.images_of(i)) {
@@ -137,81 +137,66 @@ impl CloseList {
                             }
                         }
                     }
-                    rows.lengths.push(rows.entries.len() - before);
+                    rows.offsets.push(rows.entries.len());
                 }
             });
-        self.offsets.clear();
-        self.offsets.push(0);
         self.block_pairs.clear();
         self.block_pairs.push(0);
-        let mut total = 0;
         for rows in &self.blocks {
-            for &l in &rows.lengths {
-                total += l;
-                self.offsets.push(total);
-            }
             self.block_pairs
                 .push(self.block_pairs.last().unwrap() + rows.pairs);
         }
-        self.entries.clear();
-        self.entries.resize(total, CloseEntry::default());
-        self.images.clear();
-        self.images.resize(total, 0);
-        let entry_slices = split_blocks(&mut self.entries, &self.offsets);
-        let image_slices = split_blocks(&mut self.images, &self.offsets);
-        let block_pairs = &self.block_pairs;
-        entry_slices
-            .into_par_iter()
-            .zip(image_slices)
-            .zip(self.blocks.par_iter())
-            .enumerate()
-            .for_each(|(b, ((entries, images), rows))| {
-                entries.copy_from_slice(&rows.entries);
-                images.copy_from_slice(&rows.images);
-                let first = block_pairs[b] as u32;
-                for e in entries.iter_mut().filter(|e| e.pair != NO_PAIR) {
-                    e.pair += first;
-                }
-            });
-        self.link_pairs(list, cut2);
+        self.link_pairs(list);
     }
 
-    /// Gives every non-owned interacting entry the pair index of its owner, in one sequential
+    /// Gives every interacting pair its global index on both of its entries, in one sequential
     /// sweep. Row j lists its neighbours i < j first, in increasing i: exactly the mirrors of the
-    /// entries (i -> j) owned by the rows i < j, met in that order when the rows are swept in
-    /// order. Several images of one pair appear in opposite orders on the two sides (the mirror
-    /// image code reverses the order); an atom's own images are found by search in its row.
-    fn link_pairs(&mut self, list: &NeighborList, cut2: f64) {
-        let n = self.len();
+    /// entries (i -> j) of the rows i < j, met in that order when the rows are swept in order.
+    /// Several images of one pair appear in opposite orders on the two sides (the mirror image
+    /// code reverses the order); an atom's own images are found by search in its row.
+    fn link_pairs(&mut self, list: &NeighborList) {
+        let n = self.atom_element.len();
         self.cursor.clear();
-        self.cursor.extend_from_slice(&self.offsets[..n]);
+        self.cursor
+            .extend((0..n).map(|i| self.blocks[i / BLOCK].offsets[i % BLOCK]));
         for i in 0..n {
-            let row = self.row(i);
+            let bi = i / BLOCK;
+            let first_pair = self.block_pairs[bi] as u32;
+            let row = self.local_row(i);
             let mut e = row.start;
             while e < row.end {
-                let entry = self.entries[e];
+                let entry = self.blocks[bi].entries[e];
                 let j = entry.j as usize;
                 if j > i {
                     let mut end = e + 1;
-                    while end < row.end && self.entries[end].j as usize == j {
+                    while end < row.end && self.blocks[bi].entries[end].j as usize == j {
                         end += 1;
                     }
                     let count = end - e;
+                    let bj = j / BLOCK;
                     let first = self.cursor[j];
                     for t in 0..count {
-                        let m = first + count - 1 - t;
-                        debug_assert_eq!(self.entries[m].j as usize, i, "rows are not symmetric");
-                        self.entries[m].pair = self.entries[e + t].pair;
+                        let owner = &mut self.blocks[bi].entries[e + t];
+                        if owner.pair != NO_PAIR {
+                            owner.pair += first_pair;
+                        }
+                        let pair = owner.pair;
+                        let mirror = &mut self.blocks[bj].entries[first + count - 1 - t];
+                        debug_assert_eq!(mirror.j as usize, i, "rows are not symmetric");
+                        mirror.pair = pair;
                     }
                     self.cursor[j] += count;
                     e = end;
                 } else {
-                    if j == i && entry.owned && entry.r2 < cut2 {
-                        let key = (i as u32, list.mirror_image(self.images[e]));
-                        let found = (row.start..row.end)
-                            .find(|&m| (self.entries[m].j, self.images[m]) == key)
+                    if j == i && entry.owned && entry.pair != NO_PAIR {
+                        let rows = &mut self.blocks[bi];
+                        let key = (i as u32, list.mirror_image(rows.images[e]));
+                        let m = row
+                            .clone()
+                            .find(|&m| (rows.entries[m].j, rows.images[m]) == key)
                             .expect("close list: an image of an atom has no mirror");
-                        self.entries[found].pair = entry.pair;
+                        rows.entries[e].pair += first_pair;
+                        rows.entries[m].pair = rows.entries[e].pair;
                     }
                     e += 1;
                 }
@@ -221,7 +206,7 @@ impl CloseList {
 
     /// Number of atoms.
     pub fn len(&self) -> usize {
-        self.offsets.len().saturating_sub(1)
+        self.atom_element.len()
     }
 
     /// True before the first build.
@@ -234,15 +219,17 @@ impl CloseList {
         self.block_pairs.last().copied().unwrap_or(0)
     }
 
-    /// Number of blocks of [`BLOCK`] atoms.
-    pub fn blocks(&self) -> usize {
-        self.block_pairs.len().saturating_sub(1)
+    /// Range of row i in the entries of its block (`i / BLOCK`).
+    #[inline]
+    pub fn local_row(&self, i: usize) -> std::ops::Range<usize> {
+        let rows = &self.blocks[i / BLOCK];
+        rows.offsets[i % BLOCK]..rows.offsets[i % BLOCK + 1]
     }
 
-    /// Entry range of row i.
+    /// The entries of row i.
     #[inline]
-    pub fn row(&self, i: usize) -> std::ops::Range<usize> {
-        self.offsets[i]..self.offsets[i + 1]
+    pub fn row(&self, i: usize) -> &[CloseEntry] {
+        &self.blocks[i / BLOCK].entries[self.local_row(i)]
     }
 
     /// Atom range of block b.
@@ -250,17 +237,6 @@ impl CloseList {
     pub fn block_atoms(&self, b: usize) -> std::ops::Range<usize> {
         b * BLOCK..((b + 1) * BLOCK).min(self.len())
     }
-}
-
-/// Splits per-item `data` into consecutive mutable slices, one per block of [`BLOCK`] atoms, where
-/// `offsets[i]..offsets[i + 1]` are the items of atom i (entries: the row offsets; per-pair or
-/// per-triplet data: any per-atom or per-block prefix sums, see [`split_at`]).
-pub fn split_blocks<'a, T>(data: &'a mut [T], offsets: &[usize]) -> Vec<&'a mut [T]> {
-    let n = offsets.len() - 1;
-    let bounds: Vec<usize> = (0..=n.div_ceil(BLOCK))
-        .map(|b| offsets[(b * BLOCK).min(n)])
-        .collect();
-    split_at(data, &bounds)
 }
 
 /// Splits `data` at the increasing positions `bounds` (first 0, last `data.len()`).

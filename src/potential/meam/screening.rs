@@ -136,10 +136,12 @@ pub fn radial_cutoff(r: f64, r_c: f64, delr: f64) -> (f64, f64) {
 /// One screening atom of a partially screened pair, kept between the screening and force passes.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct ScreeningTriplet {
-    /// Entry of the screening atom k in the close-neighbour row of i.
+    /// Entry of the screening atom k in the row of i (index in the block of i).
     pub k_entry: u32,
-    /// Entry of j in the row of i (the pair's owning entry).
+    /// Entry of j in the row of i (the pair's owning entry; index in the block of i).
     pub ij_entry: u32,
+    /// The screening atom k.
+    pub k_atom: u32,
     /// (1/S_ikj) dS_ikj/dC (1/r_ik) dC/dr_ik [1/A^2]: times S_ij f_c, the derivative of the
     /// pair weight with respect to r_ik, divided by r_ik.
     pub d_ik: f64,
@@ -213,6 +215,7 @@ pub fn pair_screening(
         triplets.push(ScreeningTriplet {
             k_entry: cand.k_entry,
             ij_entry: 0,
+            k_atom: 0,
             d_ik: g * d_ik,
             d_jk: g * d_jk,
         });
@@ -242,67 +245,59 @@ pub struct PairState {
 }
 
 /// The partially screening triplets of all pairs, and for each atom the triplets in which it is
-/// the screening atom.
+/// the screening atom. Triplets are stored by block of owners; a triplet's global index is
+/// `block_offsets[b]` plus its index in block b.
 #[derive(Clone, Debug, Default)]
 pub struct TripletList {
-    /// All triplets, by block, then by pair.
-    pub all: Vec<ScreeningTriplet>,
-    /// Triplets of block b are `block_offsets[b]..block_offsets[b + 1]`.
+    /// Triplets of each block, by pair.
+    pub blocks: Vec<Vec<ScreeningTriplet>>,
+    /// Global index of the first triplet of each block (and the total at the end).
     pub block_offsets: Vec<usize>,
     /// Triplets screened by atom a are `by_screener[screener_offsets[a]..screener_offsets[a + 1]]`.
     pub screener_offsets: Vec<usize>,
-    /// Triplet indices grouped by screening atom, in triplet order.
+    /// Global triplet indices grouped by screening atom, in triplet order.
     pub by_screener: Vec<u32>,
-    per_block: Vec<Vec<ScreeningTriplet>>,
 }
 
 impl TripletList {
-    /// Triplet indices in which atom `a` screens.
+    /// Global indices of the triplets in which atom `a` screens.
     #[inline]
     pub fn screened_by(&self, a: usize) -> &[u32] {
         &self.by_screener[self.screener_offsets[a]..self.screener_offsets[a + 1]]
     }
 
-    /// Joins the per-block lists and indexes the triplets by screening atom.
-    fn finish(&mut self, close: &CloseList, pairs: &mut [PairState]) {
+    /// Total number of triplets.
+    pub fn len(&self) -> usize {
+        self.block_offsets.last().copied().unwrap_or(0)
+    }
+
+    /// True when no pair is partially screened.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Numbers the blocks' triplets and indexes them by screening atom (a counting sort, in
+    /// triplet order).
+    fn finish(&mut self, atoms: usize) {
         self.block_offsets.clear();
         self.block_offsets.push(0);
-        for t in &self.per_block {
+        for t in &self.blocks {
             self.block_offsets
                 .push(self.block_offsets.last().unwrap() + t.len());
         }
-        let total = *self.block_offsets.last().unwrap();
-        self.all.clear();
-        self.all.resize(total, ScreeningTriplet::default());
-        let targets = split_at(&mut self.all, &self.block_offsets);
-        let pair_slices = split_at(pairs, &close.block_pairs);
-        let offsets = &self.block_offsets;
-        targets
-            .into_par_iter()
-            .zip(pair_slices)
-            .zip(self.per_block.par_iter())
-            .enumerate()
-            .for_each(|(b, ((target, pairs), local))| {
-                target.copy_from_slice(local);
-                for p in pairs.iter_mut() {
-                    p.triplet_start += offsets[b] as u32;
-                }
-            });
-        // Counting sort by screening atom (sequential: the order is fixed).
-        let n = close.len();
         self.screener_offsets.clear();
-        self.screener_offsets.resize(n + 1, 0);
-        for t in &self.all {
-            self.screener_offsets[close.entries[t.k_entry as usize].j as usize + 1] += 1;
+        self.screener_offsets.resize(atoms + 1, 0);
+        for t in self.blocks.iter().flatten() {
+            self.screener_offsets[t.k_atom as usize + 1] += 1;
         }
-        for a in 0..n {
+        for a in 0..atoms {
             self.screener_offsets[a + 1] += self.screener_offsets[a];
         }
         self.by_screener.clear();
-        self.by_screener.resize(total, 0);
+        self.by_screener.resize(self.len(), 0);
         let mut fill = self.screener_offsets.clone();
-        for (k, t) in self.all.iter().enumerate() {
-            let a = close.entries[t.k_entry as usize].j as usize;
+        for (k, t) in self.blocks.iter().flatten().enumerate() {
+            let a = t.k_atom as usize;
             self.by_screener[fill[a]] = k as u32;
             fill[a] += 1;
         }
@@ -319,14 +314,15 @@ pub fn screen_pairs(
     pairs: &mut [PairState],
     triplets: &mut TripletList,
 ) {
-    triplets.per_block.resize_with(close.blocks(), Vec::new);
+    triplets.blocks.resize_with(close.blocks.len(), Vec::new);
+    triplets.blocks.truncate(close.blocks.len());
     let pair_slices = split_at(pairs, &close.block_pairs);
     pair_slices
         .into_par_iter()
-        .zip(triplets.per_block.par_iter_mut())
+        .zip(triplets.blocks.par_iter_mut())
         .enumerate()
         .for_each(|(b, (out, trip))| screen_block(model, close, b, out, trip));
-    triplets.finish(close, pairs);
+    triplets.finish(close.len());
 }
 
 /// The screening pass for the atoms of block `b`: their owned pairs (`out`, the block's pairs)
@@ -346,8 +342,8 @@ fn screen_block(
     let mut inside_r2: Vec<f64> = Vec::new();
     let first_pair = close.block_pairs[b];
     for i in close.block_atoms(b) {
-        let row = close.row(i);
-        let entries = &close.entries[row.clone()];
+        let row = close.local_row(i);
+        let entries = &close.blocks[b].entries[row.clone()];
         let ei = close.atom_element[i] as usize;
         for (pos, e) in entries.iter().enumerate() {
             if !(e.owned && e.interacting()) {
@@ -397,6 +393,7 @@ fn screen_block(
             }
             for t in &mut trip[start..] {
                 t.ij_entry = (row.start + pos) as u32;
+                t.k_atom = entries[t.k_entry as usize - row.start].j;
             }
             let (fc, dfc) = radial_cutoff(r, model.cutoff, model.cutoff_width);
             let weight = s * fc;

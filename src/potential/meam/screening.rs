@@ -172,7 +172,8 @@ pub struct Candidate {
 }
 
 /// Screening of the pair i-j at squared distance `r_ij2` by the `candidates` (atoms already
-/// known to lie within the screening bound of both i and j).
+/// known to lie within the screening bound of both i and j), taken in order until one screens
+/// completely.
 ///
 /// Returns S_ij and, when the pair is partially screened (0 < S_ij), the radial derivative sum
 /// sum_k (1/S_ikj) dS_ikj/dC (1/r_ij) dC/dr_ij [1/A^2]; `triplets` receives the derivative
@@ -180,7 +181,7 @@ pub struct Candidate {
 /// and no triplets.
 pub fn pair_screening(
     r_ij2: f64,
-    candidates: &[Candidate],
+    candidates: impl IntoIterator<Item = Candidate>,
     triplets: &mut Vec<ScreeningTriplet>,
 ) -> (f64, f64) {
     let start = triplets.len();
@@ -337,9 +338,6 @@ fn screen_block(
 ) {
     let n_el = model.len();
     trip.clear();
-    let mut candidates: Vec<Candidate> = Vec::new();
-    let mut inside_q: Vec<u32> = Vec::new();
-    let mut inside_r2: Vec<f64> = Vec::new();
     let first_pair = close.block_pairs[b];
     for i in close.block_atoms(b) {
         let row = close.local_row(i);
@@ -361,33 +359,21 @@ fn screen_block(
             let sum_bound = model.screening_sum_bound[pair] * e.r2;
             let limits = &model.limits[pair * n_el..(pair + 1) * n_el];
             // Gather the atoms within both bounds without branching on each test.
-            // Find the atoms within both bounds, storing only (q, r_jk^2) for every atom and
-            // advancing past it when it is inside: no branch per atom.
-            if inside_q.len() < entries.len() {
-                inside_q.resize(entries.len(), 0);
-                inside_r2.resize(entries.len(), 0.0);
-            }
-            let mut count = 0;
-            for (q, k) in entries.iter().enumerate() {
+            // The atoms within both bounds, found as pair_screening asks for them (it stops at
+            // the first atom that screens completely).
+            let candidates = entries.iter().enumerate().filter_map(|(q, k)| {
                 let r_jk2 = (k.delta - e.delta).norm_squared();
                 let inside =
                     (k.r2 <= bound) & (r_jk2 <= bound) & (k.r2 + r_jk2 <= sum_bound) & (q != pos);
-                inside_q[count] = q as u32;
-                inside_r2[count] = r_jk2;
-                count += inside as usize;
-            }
-            candidates.clear();
-            for (&q, &r_jk2) in inside_q[..count].iter().zip(&inside_r2[..count]) {
-                let k = &entries[q as usize];
-                candidates.push(Candidate {
-                    k_entry: (row.start + q as usize) as u32,
+                inside.then(|| Candidate {
+                    k_entry: (row.start + q) as u32,
                     r_ik2: k.r2,
                     r_jk2,
                     limits: limits[k.element as usize],
-                });
-            }
+                })
+            });
             let start = trip.len();
-            let (s, radial) = pair_screening(e.r2, &candidates, trip);
+            let (s, radial) = pair_screening(e.r2, candidates, trip);
             if s == 0.0 {
                 continue;
             }
@@ -513,17 +499,17 @@ mod tests {
         };
         let mut t = Vec::new();
         // C = 1 for this geometry: partial screening with one triplet.
-        let (s, _) = pair_screening(2.0, &[cand(1.0, 1.0)], &mut t);
+        let (s, _) = pair_screening(2.0, [cand(1.0, 1.0)], &mut t);
         assert!((s - ellipse_screening(1.0, 0.36, 2.8)).abs() < 1e-15);
         assert!(s > 0.0 && s < 1.0);
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].k_entry, 7);
         // C = 0 (midpoint): fully screened, triplets dropped.
-        let (s, d) = pair_screening(4.0, &[cand(1.0, 1.0)], &mut t);
+        let (s, d) = pair_screening(4.0, [cand(1.0, 1.0)], &mut t);
         assert_eq!((s, d), (0.0, 0.0));
         assert_eq!(t.len(), 1);
         // C = 3 > Cmax: no screening.
-        let (s, d) = pair_screening(1.0, &[cand(1.0, 1.0)], &mut t);
+        let (s, d) = pair_screening(1.0, [cand(1.0, 1.0)], &mut t);
         assert_eq!((s, d), (1.0, 0.0));
     }
 }

@@ -169,11 +169,12 @@ impl PartialDensities {
         t: &[f64; 3],
         averaging: TAveraging,
     ) {
+        let inv_r = 1.0 / r;
         let rho0 = s * rhoa[0];
-        let a1 = s * rhoa[1] / r;
-        let a2 = s * rhoa[2] / (r * r);
-        let a3 = s * rhoa[3] / (r * r * r);
-        let a3b = s * rhoa[3] / r;
+        let a1 = s * rhoa[1] * inv_r;
+        let a2 = s * rhoa[2] * (inv_r * inv_r);
+        let a3 = s * rhoa[3] * (inv_r * inv_r * inv_r);
+        let a3b = s * rhoa[3] * inv_r;
         self.rho0 += rho0;
         if averaging != TAveraging::OwnElement {
             for l in 0..3 {

@@ -136,21 +136,24 @@ fn rhobar_derivatives(
     });
     let p2 = a2u[0] * u[0] + a2u[1] * u[1] + a2u[2] * u[2];
     let p3 = a3uu[0] * u[0] + a3uu[1] * u[1] + a3uu[2] * u[2];
-    let r2 = r * r;
-    let r3 = r2 * r;
+    // Powers of 1/r, so that the terms below need no division.
+    let inv_r = 1.0 / r;
+    let inv_r2 = inv_r * inv_r;
+    let inv_r3 = inv_r2 * inv_r;
 
     // d rho_l^2 / dr for l = 0..3 (l = 0: rho0 itself).
     let d0 = drho[0] * s;
-    let d1 = 2.0 * s / r * (drho[1] - rho[1] / r) * p1;
-    let d2 = 2.0 * s / r2 * (drho[2] - 2.0 * rho[2] / r) * p2 - 2.0 / 3.0 * a.arho2b * drho[2] * s;
-    let d3 = 2.0 * s / r3 * (drho[3] - 3.0 * rho[3] / r) * p3
-        - 6.0 / 5.0 * s / r * (drho[3] - rho[3] / r) * p3b;
+    let d1 = 2.0 * s * inv_r * (drho[1] - rho[1] * inv_r) * p1;
+    let d2 = 2.0 * s * inv_r2 * (drho[2] - 2.0 * rho[2] * inv_r) * p2
+        - 2.0 / 3.0 * a.arho2b * drho[2] * s;
+    let d3 = 2.0 * s * inv_r3 * (drho[3] - 3.0 * rho[3] * inv_r) * p3
+        - 6.0 / 5.0 * s * inv_r * (drho[3] - rho[3] * inv_r) * p3b;
 
     // d rho_l^2 / du_m at fixed r.
-    let c1 = 2.0 * s / r * rho[1];
-    let c2 = 4.0 * s / r2 * rho[2];
-    let c3 = 6.0 * s / r3 * rho[3];
-    let c3b = 6.0 * s / (5.0 * r) * rho[3];
+    let c1 = 2.0 * s * inv_r * rho[1];
+    let c2 = 4.0 * s * inv_r2 * rho[2];
+    let c3 = 6.0 * s * inv_r3 * rho[3];
+    let c3b = 6.0 / 5.0 * s * inv_r * rho[3];
     let du1: [f64; 3] = std::array::from_fn(|m| c1 * a.arho1[m]);
     let du2: [f64; 3] = std::array::from_fn(|m| c2 * a2u[m]);
     let du3: [f64; 3] = std::array::from_fn(|m| c3 * a3uu[m] - c3b * a.arho3b[m]);
@@ -190,9 +193,9 @@ fn rhobar_derivatives(
     );
     let ds = if with_weight {
         let s0 = rho[0];
-        let s1 = 2.0 / r * rho[1] * p1;
-        let s2 = 2.0 / r2 * rho[2] * p2 - 2.0 / 3.0 * a.arho2b * rho[2];
-        let s3 = 2.0 / r3 * rho[3] * p3 - 6.0 / (5.0 * r) * rho[3] * p3b;
+        let s1 = 2.0 * inv_r * rho[1] * p1;
+        let s2 = 2.0 * inv_r2 * rho[2] * p2 - 2.0 / 3.0 * a.arho2b * rho[2];
+        let s3 = 2.0 * inv_r3 * rho[3] * p3 - 6.0 / 5.0 * inv_r * rho[3] * p3b;
         let dts = t_change(rho[0]);
         state.dgamma1 * s0
             + state.dgamma2

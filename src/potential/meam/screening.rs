@@ -73,32 +73,27 @@ pub fn ellipse_parameter(x_ik: f64, x_jk: f64) -> Option<f64> {
     }
 }
 
-/// Derivative of C with respect to r_ij, divided by r_ij: (1/r_ij) dC/dr_ij = 2 dC/d(r_ij^2)
-/// [1/A^2], from the squared distances [A^2].
+/// Derivatives of C with respect to r_ij, r_ik and r_jk, each divided by that distance:
+/// ((1/r_ij) dC/dr_ij, (1/r_ik) dC/dr_ik, (1/r_jk) dC/dr_jk) [1/A^2], from the squared
+/// distances [A^2]. With R = r_ij^2, a = r_ik^2 - r_jk^2 and D = (R^2 - a^2)^2:
+/// (1/r_ij) dC/dr_ij = -4 (R^2 (r_ik^2 + r_jk^2) + a^2 (r_ik^2 + r_jk^2) - 2 R a^2) / D,
+/// (1/r_ik) dC/dr_ik = 4 R (R^2 + r_ik^4 + 2 r_ik^2 r_jk^2 - 3 r_jk^4 - 2 R a) / D,
+/// (1/r_jk) dC/dr_jk = 4 R (R^2 - 3 r_ik^4 + 2 r_ik^2 r_jk^2 + r_jk^4 + 2 R a) / D.
 #[inline]
-pub fn ellipse_parameter_dr_ij(r_ij2: f64, r_ik2: f64, r_jk2: f64) -> f64 {
-    let r_ij4 = r_ij2 * r_ij2;
-    let a = r_ik2 - r_jk2;
-    let b = r_ik2 + r_jk2;
-    let a2 = a * a;
-    let denom = r_ij4 - a2;
-    -4.0 * (-2.0 * r_ij2 * a2 + r_ij4 * b + a2 * b) / (denom * denom)
-}
-
-/// Derivatives of C with respect to r_ik and r_jk, each divided by that distance:
-/// ((1/r_ik) dC/dr_ik, (1/r_jk) dC/dr_jk) [1/A^2].
-#[inline]
-pub fn ellipse_parameter_dr_ik_jk(r_ij2: f64, r_ik2: f64, r_jk2: f64) -> (f64, f64) {
+pub fn ellipse_parameter_derivatives(r_ij2: f64, r_ik2: f64, r_jk2: f64) -> [f64; 3] {
     let r_ij4 = r_ij2 * r_ij2;
     let r_ik4 = r_ik2 * r_ik2;
     let r_jk4 = r_jk2 * r_jk2;
     let a = r_ik2 - r_jk2;
-    let denom = r_ij4 - a * a;
-    let denom = denom * denom;
-    (
-        4.0 * r_ij2 * (r_ij4 + r_ik4 + 2.0 * r_ik2 * r_jk2 - 3.0 * r_jk4 - 2.0 * r_ij2 * a) / denom,
-        4.0 * r_ij2 * (r_ij4 - 3.0 * r_ik4 + 2.0 * r_ik2 * r_jk2 + r_jk4 + 2.0 * r_ij2 * a) / denom,
-    )
+    let b = r_ik2 + r_jk2;
+    let a2 = a * a;
+    let denom = r_ij4 - a2;
+    let inv = 1.0 / (denom * denom);
+    [
+        -4.0 * (-2.0 * r_ij2 * a2 + r_ij4 * b + a2 * b) * inv,
+        4.0 * r_ij2 * (r_ij4 + r_ik4 + 2.0 * r_ik2 * r_jk2 - 3.0 * r_jk4 - 2.0 * r_ij2 * a) * inv,
+        4.0 * r_ij2 * (r_ij4 - 3.0 * r_ik4 + 2.0 * r_ik2 * r_jk2 + r_jk4 + 2.0 * r_ij2 * a) * inv,
+    ]
 }
 
 /// Squared-distance factor beyond which an atom cannot screen: if r_ik^2 or r_jk^2 exceeds
@@ -126,11 +121,12 @@ pub fn screening_sum_bound(c_max: f64) -> f64 {
     f64::max(1.0, (1.0 + c_max) / 2.0)
 }
 
-/// Radial cutoff of a pair: f_c((r_c - r) / delr) and its derivative with respect to r [1/A].
+/// Radial cutoff of a pair: f_c((r_c - r) / delr) and its derivative with respect to r [1/A],
+/// given `inv_delr` = 1 / delr [1/A].
 #[inline]
-pub fn radial_cutoff(r: f64, r_c: f64, delr: f64) -> (f64, f64) {
-    let (f, df) = smooth_step_with_derivative((r_c - r) / delr);
-    (f, -df / delr)
+pub fn radial_cutoff(r: f64, r_c: f64, inv_delr: f64) -> (f64, f64) {
+    let (f, df) = smooth_step_with_derivative((r_c - r) * inv_delr);
+    (f, -df * inv_delr)
 }
 
 /// One screening atom of a partially screened pair, kept between the screening and force passes.
@@ -211,8 +207,8 @@ pub fn pair_screening(
         let (s_ikj, ds_ikj) = smooth_step_with_derivative((c - c_min) / width);
         s_ij *= s_ikj;
         let g = ds_ikj / (width * s_ikj);
-        radial += g * ellipse_parameter_dr_ij(r_ij2, cand.r_ik2, cand.r_jk2);
-        let (d_ik, d_jk) = ellipse_parameter_dr_ik_jk(r_ij2, cand.r_ik2, cand.r_jk2);
+        let [d_ij, d_ik, d_jk] = ellipse_parameter_derivatives(r_ij2, cand.r_ik2, cand.r_jk2);
+        radial += g * d_ij;
         triplets.push(ScreeningTriplet {
             k_entry: cand.k_entry,
             ij_entry: 0,
@@ -349,6 +345,7 @@ fn screen_block(
             }
             let slot = &mut out[e.pair as usize - first_pair];
             let r = e.r2.sqrt();
+            let inv_r = 1.0 / r;
             *slot = PairState {
                 r,
                 ..Default::default()
@@ -381,7 +378,7 @@ fn screen_block(
                 t.ij_entry = (row.start + pos) as u32;
                 t.k_atom = entries[t.k_entry as usize - row.start].j;
             }
-            let (fc, dfc) = radial_cutoff(r, model.cutoff, model.cutoff_width);
+            let (fc, dfc) = radial_cutoff(r, model.cutoff, 1.0 / model.cutoff_width);
             let weight = s * fc;
             let from_j = model.atomic_densities(ej, r);
             let from_i = if ei == ej {
@@ -394,7 +391,7 @@ fn screen_block(
                 screening: s,
                 weight,
                 dweight: if weight != 1.0 {
-                    weight * radial + s * dfc / r
+                    weight * radial + s * dfc * inv_r
                 } else {
                     0.0
                 },
@@ -446,8 +443,8 @@ mod tests {
         let d_ij = (c(rij + h, rik, rjk) - c(rij - h, rik, rjk)) / (2.0 * h) / rij;
         let d_ik = (c(rij, rik + h, rjk) - c(rij, rik - h, rjk)) / (2.0 * h) / rik;
         let d_jk = (c(rij, rik, rjk + h) - c(rij, rik, rjk - h)) / (2.0 * h) / rjk;
-        let (a, b) = ellipse_parameter_dr_ik_jk(rij * rij, rik * rik, rjk * rjk);
-        assert!((ellipse_parameter_dr_ij(rij * rij, rik * rik, rjk * rjk) - d_ij).abs() < 1e-7);
+        let [dij, a, b] = ellipse_parameter_derivatives(rij * rij, rik * rik, rjk * rjk);
+        assert!((dij - d_ij).abs() < 1e-7);
         assert!((a - d_ik).abs() < 1e-7, "{a} {d_ik}");
         assert!((b - d_jk).abs() < 1e-7, "{b} {d_jk}");
     }

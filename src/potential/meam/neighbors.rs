@@ -52,6 +52,15 @@ impl CloseEntry {
 pub struct BlockRows {
     /// Entries of the block's rows, one row after the other.
     pub entries: Vec<CloseEntry>,
+    /// The entries' separations and squared distances again, component by component (for the
+    /// screening search, which scans them many times).
+    pub x: Vec<f64>,
+    /// y components of the separations [A].
+    pub y: Vec<f64>,
+    /// z components of the separations [A].
+    pub z: Vec<f64>,
+    /// Squared distances [A^2].
+    pub r2: Vec<f64>,
     /// Row k of the block is `entries[offsets[k]..offsets[k + 1]]`.
     offsets: Vec<usize>,
     images: Vec<u16>,
@@ -100,6 +109,10 @@ impl CloseList {
             .for_each(|(b, rows)| {
                 rows.entries.clear();
                 rows.images.clear();
+                rows.x.clear();
+                rows.y.clear();
+                rows.z.clear();
+                rows.r2.clear();
                 rows.offsets.clear();
                 rows.offsets.push(0);
                 rows.pairs = 0;
@@ -134,6 +147,10 @@ impl CloseList {
                                     owned,
                                 });
                                 rows.images.push(image);
+                                rows.x.push(delta.x);
+                                rows.y.push(delta.y);
+                                rows.z.push(delta.z);
+                                rows.r2.push(r2);
                             }
                         }
                     }
@@ -217,6 +234,12 @@ impl CloseList {
     /// Number of interacting pairs.
     pub fn pairs(&self) -> usize {
         self.block_pairs.last().copied().unwrap_or(0)
+    }
+
+    /// The rows of the block of atom i.
+    #[inline]
+    pub fn block_of(&self, i: usize) -> &BlockRows {
+        &self.blocks[i / BLOCK]
     }
 
     /// Range of row i in the entries of its block (`i / BLOCK`).

@@ -335,6 +335,9 @@ fn screen_block(
     let n_el = model.len();
     trip.clear();
     let first_pair = close.block_pairs[b];
+    let rows = &close.blocks[b];
+    let mut from_j: Vec<f64> = Vec::new();
+    let mut inside: Vec<bool> = Vec::new();
     for i in close.block_atoms(b) {
         let row = close.local_row(i);
         let entries = &close.blocks[b].entries[row.clone()];
@@ -356,18 +359,31 @@ fn screen_block(
             let sum_bound = model.screening_sum_bound[pair] * e.r2;
             let limits = &model.limits[pair * n_el..(pair + 1) * n_el];
             // Gather the atoms within both bounds without branching on each test.
-            // The atoms within both bounds, found as pair_screening asks for them (it stops at
-            // the first atom that screens completely).
-            let candidates = entries.iter().enumerate().filter_map(|(q, k)| {
-                let r_jk2 = (k.delta - e.delta).norm_squared();
-                let inside =
-                    (k.r2 <= bound) & (r_jk2 <= bound) & (k.r2 + r_jk2 <= sum_bound) & (q != pos);
-                inside.then(|| Candidate {
-                    k_entry: (row.start + q) as u32,
-                    r_ik2: k.r2,
-                    r_jk2,
-                    limits: limits[k.element as usize],
-                })
+            // Which atoms of the row lie within both bounds: a branch-free (vectorisable) sweep
+            // over the row's coordinate arrays, then the few inside ones, in row order, for
+            // pair_screening (which stops at the first atom that screens completely).
+            let (ex, ey, ez) = (e.delta.x, e.delta.y, e.delta.z);
+            let m = row.len();
+            from_j.resize(m, 0.0);
+            inside.resize(m, false);
+            let (xs, ys, zs) = (
+                &rows.x[row.clone()],
+                &rows.y[row.clone()],
+                &rows.z[row.clone()],
+            );
+            let r2s = &rows.r2[row.clone()];
+            for q in 0..m {
+                let (dx, dy, dz) = (xs[q] - ex, ys[q] - ey, zs[q] - ez);
+                let r_jk2 = dx * dx + dy * dy + dz * dz;
+                from_j[q] = r_jk2;
+                inside[q] = (r2s[q] <= bound) & (r_jk2 <= bound) & (r2s[q] + r_jk2 <= sum_bound);
+            }
+            inside[pos] = false;
+            let candidates = (0..m).filter(|&q| inside[q]).map(|q| Candidate {
+                k_entry: (row.start + q) as u32,
+                r_ik2: r2s[q],
+                r_jk2: from_j[q],
+                limits: limits[entries[q].element as usize],
             });
             let start = trip.len();
             let (s, radial) = pair_screening(e.r2, candidates, trip);

@@ -387,7 +387,9 @@ fn atom_density(
         return (AtomDensity::default(), 0.0);
     }
     let mut partial = PartialDensities::default();
-    for entry in close.row(i) {
+    let (rows, range) = close.row(i);
+    for e in range {
+        let entry = &rows.entries[e];
         if !entry.interacting() {
             continue;
         }
@@ -397,7 +399,7 @@ fn atom_density(
         }
         let side = usize::from(!entry.owned);
         partial.add_neighbor(
-            entry.delta,
+            rows.delta(e),
             p.r,
             p.weight,
             &p.atomic[side],

@@ -284,7 +284,7 @@ fn force_block(
     let first_pair = close.block_pairs[b];
     let first_triplet = triplets.block_offsets[b];
     let block_triplets = &triplets.blocks[b];
-    let entries = &close.blocks[b].entries;
+    let rows = &close.blocks[b];
     for i in close.block_atoms(b) {
         let ei = close.atom_element[i];
         if ei == u16::MAX {
@@ -292,7 +292,8 @@ fn force_block(
         }
         let ei = ei as usize;
         let el_i = &model.elements[ei];
-        for entry in close.row(i) {
+        for e in close.local_row(i) {
+            let entry = &rows.entries[e];
             if !(entry.owned && entry.interacting()) {
                 continue;
             }
@@ -305,7 +306,7 @@ fn force_block(
             let j = entry.j as usize;
             let ej = entry.element as usize;
             let el_j = &model.elements[ej];
-            let (d, r, s) = (entry.delta, pw.r, pw.weight);
+            let (d, r, s) = (rows.delta(e), pw.r, pw.weight);
             let (phi, dphi) = model.pair_energy(ei, ej, r);
             let with_weight = pw.dweight != 0.0;
             // Atom i sees j's element along d; atom j sees i's along -d.
@@ -355,7 +356,7 @@ fn force_block(
             let start = pw.triplet_start as usize;
             for t in start..start + pw.triplet_count as usize {
                 let trip = &block_triplets[t];
-                let d_ik = entries[trip.k_entry as usize].delta;
+                let d_ik = rows.delta(trip.k_entry as usize);
                 let d_jk = d_ik - d;
                 let on_i = d_ik * (de_ds * s * trip.d_ik);
                 let on_j = d_jk * (de_ds * s * trip.d_jk);
@@ -430,7 +431,9 @@ fn gather_atom(
         energy: embedding[a],
         ..Default::default()
     };
-    for entry in close.row(a) {
+    let (rows, range) = close.row(a);
+    for e in range {
+        let entry = &rows.entries[e];
         if !entry.interacting() {
             continue;
         }
@@ -439,7 +442,7 @@ fn gather_atom(
         let f = if entry.owned { pf.force } else { -pf.force };
         total.force += f;
         total.energy += 0.5 * pf.energy;
-        total.add_virial(&pair_virial(entry.delta, f));
+        total.add_virial(&pair_virial(rows.delta(e), f));
         let start = pf.triplet_start as usize;
         for tf in &triplet_forces[start..start + pf.triplet_count as usize] {
             total.force += if entry.owned { tf.on_i } else { tf.on_j };

@@ -256,7 +256,8 @@ impl Meam {
         let w = &self.work;
         let mut pairs = Vec::new();
         for i in 0..w.close.len() {
-            for entry in w.close.row(i) {
+            let (rows, range) = w.close.row(i);
+            for entry in &rows.entries[range] {
                 if entry.owned && entry.interacting() {
                     let p = &w.pairs[entry.pair as usize];
                     pairs.push(ScreenedPair {

@@ -22,19 +22,17 @@ pub const BLOCK: usize = crate::potential::pair::ATOM_CHUNK;
 /// Pair index of an entry that does not interact (rc <= r < screening radius).
 pub const NO_PAIR: u32 = u32::MAX;
 
-/// One close neighbour of an atom.
+/// One close neighbour of an atom (its separation is stored by component in [`BlockRows`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct CloseEntry {
-    /// Separation x_j - x_i [A].
-    pub delta: Vec3,
-    /// Squared distance [A^2].
-    pub r2: f64,
     /// Neighbour atom index.
     pub j: u32,
     /// Index of the pair when it interacts (r < rc), else [`NO_PAIR`].
     pub pair: u32,
     /// Element of the neighbour.
     pub element: u16,
+    /// Periodic image code of the entry in the Verlet list.
+    pub image: u16,
     /// True for the one entry of the pair that computes the pair's shared quantities.
     pub owned: bool,
 }
@@ -52,8 +50,8 @@ impl CloseEntry {
 pub struct BlockRows {
     /// Entries of the block's rows, one row after the other.
     pub entries: Vec<CloseEntry>,
-    /// The entries' separations and squared distances again, component by component (for the
-    /// screening search, which scans them many times).
+    /// x components of the entries' separations x_j - x_i [A] (component arrays, so that the
+    /// screening search can sweep them).
     pub x: Vec<f64>,
     /// y components of the separations [A].
     pub y: Vec<f64>,
@@ -63,8 +61,21 @@ pub struct BlockRows {
     pub r2: Vec<f64>,
     /// Row k of the block is `entries[offsets[k]..offsets[k + 1]]`.
     offsets: Vec<usize>,
-    images: Vec<u16>,
     pairs: usize,
+}
+
+impl BlockRows {
+    /// Separation x_j - x_i [A] of entry `e` of the block.
+    #[inline]
+    pub fn delta(&self, e: usize) -> Vec3 {
+        Vec3::new(self.x[e], self.y[e], self.z[e])
+    }
+
+    /// Range of the block's k-th row.
+    #[inline]
+    pub fn local_row(&self, k: usize) -> std::ops::Range<usize> {
+        self.offsets[k]..self.offsets[k + 1]
+    }
 }
 
 /// Close-neighbour rows of all atoms, stored by block.
@@ -108,7 +119,6 @@ impl CloseList {
             .enumerate()
             .for_each(|(b, rows)| {
                 rows.entries.clear();
-                rows.images.clear();
                 rows.x.clear();
                 rows.y.clear();
                 rows.z.clear();
@@ -139,14 +149,12 @@ impl CloseList {
                                     NO_PAIR
                                 };
                                 rows.entries.push(CloseEntry {
-                                    delta,
-                                    r2,
                                     j: j as u32,
                                     pair,
                                     element,
+                                    image,
                                     owned,
                                 });
-                                rows.images.push(image);
                                 rows.x.push(delta.x);
                                 rows.y.push(delta.y);
                                 rows.z.push(delta.z);
@@ -207,10 +215,10 @@ impl CloseList {
                 } else {
                     if j == i && entry.owned && entry.pair != NO_PAIR {
                         let rows = &mut self.blocks[bi];
-                        let key = (i as u32, list.mirror_image(rows.images[e]));
+                        let key = (i as u32, list.mirror_image(rows.entries[e].image));
                         let m = row
                             .clone()
-                            .find(|&m| (rows.entries[m].j, rows.images[m]) == key)
+                            .find(|&m| (rows.entries[m].j, rows.entries[m].image) == key)
                             .expect("close list: an image of an atom has no mirror");
                         rows.entries[e].pair += first_pair;
                         rows.entries[m].pair = rows.entries[e].pair;
@@ -249,10 +257,10 @@ impl CloseList {
         rows.offsets[i % BLOCK]..rows.offsets[i % BLOCK + 1]
     }
 
-    /// The entries of row i.
+    /// The rows of the block of atom i, and the range of row i in them.
     #[inline]
-    pub fn row(&self, i: usize) -> &[CloseEntry] {
-        &self.blocks[i / BLOCK].entries[self.local_row(i)]
+    pub fn row(&self, i: usize) -> (&BlockRows, std::ops::Range<usize>) {
+        (&self.blocks[i / BLOCK], self.local_row(i))
     }
 
     /// Atom range of block b.

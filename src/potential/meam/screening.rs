@@ -340,14 +340,21 @@ fn screen_block(
     let mut inside: Vec<bool> = Vec::new();
     for i in close.block_atoms(b) {
         let row = close.local_row(i);
-        let entries = &close.blocks[b].entries[row.clone()];
+        let entries = &rows.entries[row.clone()];
         let ei = close.atom_element[i] as usize;
+        let (xs, ys, zs) = (
+            &rows.x[row.clone()],
+            &rows.y[row.clone()],
+            &rows.z[row.clone()],
+        );
+        let r2s = &rows.r2[row.clone()];
         for (pos, e) in entries.iter().enumerate() {
             if !(e.owned && e.interacting()) {
                 continue;
             }
             let slot = &mut out[e.pair as usize - first_pair];
-            let r = e.r2.sqrt();
+            let r_ij2 = r2s[pos];
+            let r = r_ij2.sqrt();
             let inv_r = 1.0 / r;
             *slot = PairState {
                 r,
@@ -355,23 +362,16 @@ fn screen_block(
             };
             let ej = e.element as usize;
             let pair = ei * n_el + ej;
-            let bound = model.screening_bound[pair] * e.r2;
-            let sum_bound = model.screening_sum_bound[pair] * e.r2;
+            let bound = model.screening_bound[pair] * r_ij2;
+            let sum_bound = model.screening_sum_bound[pair] * r_ij2;
             let limits = &model.limits[pair * n_el..(pair + 1) * n_el];
-            // Gather the atoms within both bounds without branching on each test.
             // Which atoms of the row lie within both bounds: a branch-free (vectorisable) sweep
             // over the row's coordinate arrays, then the few inside ones, in row order, for
             // pair_screening (which stops at the first atom that screens completely).
-            let (ex, ey, ez) = (e.delta.x, e.delta.y, e.delta.z);
+            let (ex, ey, ez) = (xs[pos], ys[pos], zs[pos]);
             let m = row.len();
             from_j.resize(m, 0.0);
             inside.resize(m, false);
-            let (xs, ys, zs) = (
-                &rows.x[row.clone()],
-                &rows.y[row.clone()],
-                &rows.z[row.clone()],
-            );
-            let r2s = &rows.r2[row.clone()];
             for q in 0..m {
                 let (dx, dy, dz) = (xs[q] - ex, ys[q] - ey, zs[q] - ez);
                 let r_jk2 = dx * dx + dy * dy + dz * dz;
@@ -386,7 +386,7 @@ fn screen_block(
                 limits: limits[entries[q].element as usize],
             });
             let start = trip.len();
-            let (s, radial) = pair_screening(e.r2, candidates, trip);
+            let (s, radial) = pair_screening(r_ij2, candidates, trip);
             if s == 0.0 {
                 continue;
             }

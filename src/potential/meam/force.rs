@@ -108,8 +108,10 @@ struct RhobarDerivatives {
 
 /// Derivatives of the rhobar of an atom in `state` (reference shape factors `shape`) with respect
 /// to one of its pairs, `pair`, with neighbour densities `nb`. `with_weight` asks for d/dS too.
-/// (Baskes 1992 densities; the t derivatives follow `ialloy`.)
-fn rhobar_derivatives(
+/// `VARIABLE_T` = false leaves out the terms through the averaged weights t, which vanish for
+/// ialloy = 2 without mixture_ref_t. (Baskes 1992 densities; the t derivatives follow `ialloy`.)
+#[inline(always)]
+fn rhobar_derivatives<const VARIABLE_T: bool>(
     state: &AtomDensity,
     shape: &[f64; 3],
     nb: NeighborDensity<'_>,
@@ -182,10 +184,12 @@ fn rhobar_derivatives(
     };
     let [t1, t2, t3] = state.t;
     let [a1, a2, a3] = state.angular;
-    let dt = t_change(drho[0] * s);
-    let dr = state.dgamma1 * d0
-        + state.dgamma2 * (dt[0] * a1 + t1 * d1 + dt[1] * a2 + t2 * d2 + dt[2] * a3 + t3 * d3)
-        - state.dgamma3 * (shape[0] * dt[0] + shape[1] * dt[1] + shape[2] * dt[2]);
+    let mut dr = state.dgamma1 * d0 + state.dgamma2 * (t1 * d1 + t2 * d2 + t3 * d3);
+    if VARIABLE_T {
+        let dt = t_change(drho[0] * s);
+        dr += state.dgamma2 * (dt[0] * a1 + dt[1] * a2 + dt[2] * a3)
+            - state.dgamma3 * (shape[0] * dt[0] + shape[1] * dt[1] + shape[2] * dt[2]);
+    }
     let du = Vec3::new(
         state.dgamma2 * (t1 * du1[0] + t2 * du2[0] + t3 * du3[0]),
         state.dgamma2 * (t1 * du1[1] + t2 * du2[1] + t3 * du3[1]),
@@ -196,11 +200,13 @@ fn rhobar_derivatives(
         let s1 = 2.0 * inv_r * rho[1] * p1;
         let s2 = 2.0 * inv_r2 * rho[2] * p2 - 2.0 / 3.0 * a.arho2b * rho[2];
         let s3 = 2.0 * inv_r3 * rho[3] * p3 - 6.0 / 5.0 * inv_r * rho[3] * p3b;
-        let dts = t_change(rho[0]);
-        state.dgamma1 * s0
-            + state.dgamma2
-                * (dts[0] * a1 + t1 * s1 + dts[1] * a2 + t2 * s2 + dts[2] * a3 + t3 * s3)
-            - state.dgamma3 * (shape[0] * dts[0] + shape[1] * dts[1] + shape[2] * dts[2])
+        let mut ds = state.dgamma1 * s0 + state.dgamma2 * (t1 * s1 + t2 * s2 + t3 * s3);
+        if VARIABLE_T {
+            let dts = t_change(rho[0]);
+            ds += state.dgamma2 * (dts[0] * a1 + dts[1] * a2 + dts[2] * a3)
+                - state.dgamma3 * (shape[0] * dts[0] + shape[1] * dts[1] + shape[2] * dts[2]);
+        }
+        ds
     } else {
         0.0
     };
@@ -281,6 +287,9 @@ fn force_block(
     triplet_out: &mut [TripletForce],
 ) {
     let averaging = model.settings.averaging;
+    // The weights t change with the neighbourhood unless each atom keeps its own (ialloy = 2);
+    // mixture_ref_t adds a term through them.
+    let variable_t = averaging != TAveraging::OwnElement || model.settings.mixture_ref_t;
     let first_pair = close.block_pairs[b];
     let first_triplet = triplets.block_offsets[b];
     let block_triplets = &triplets.blocks[b];
@@ -310,7 +319,7 @@ fn force_block(
             let (phi, dphi) = model.pair_energy(ei, ej, r);
             let with_weight = pw.dweight != 0.0;
             // Atom i sees j's element along d; atom j sees i's along -d.
-            let at_i = rhobar_derivatives(
+            let view_i = (
                 &states[i],
                 &el_i.shape,
                 NeighborDensity {
@@ -319,10 +328,8 @@ fn force_block(
                     t: &el_j.t,
                 },
                 PairView { u: d, r, s },
-                averaging,
-                with_weight,
             );
-            let at_j = rhobar_derivatives(
+            let view_j = (
                 &states[j],
                 model.partner_shape(ei, ej),
                 NeighborDensity {
@@ -331,9 +338,46 @@ fn force_block(
                     t: &el_i.t,
                 },
                 PairView { u: -d, r, s },
-                averaging,
-                with_weight,
             );
+            let (at_i, at_j) = if variable_t {
+                (
+                    rhobar_derivatives::<true>(
+                        view_i.0,
+                        view_i.1,
+                        view_i.2,
+                        view_i.3,
+                        averaging,
+                        with_weight,
+                    ),
+                    rhobar_derivatives::<true>(
+                        view_j.0,
+                        view_j.1,
+                        view_j.2,
+                        view_j.3,
+                        averaging,
+                        with_weight,
+                    ),
+                )
+            } else {
+                (
+                    rhobar_derivatives::<false>(
+                        view_i.0,
+                        view_i.1,
+                        view_i.2,
+                        view_i.3,
+                        averaging,
+                        with_weight,
+                    ),
+                    rhobar_derivatives::<false>(
+                        view_j.0,
+                        view_j.1,
+                        view_j.2,
+                        view_j.3,
+                        averaging,
+                        with_weight,
+                    ),
+                )
+            };
             let (fp_i, fp_j) = (
                 states[i].embedding_derivative,
                 states[j].embedding_derivative,

@@ -26,7 +26,7 @@ use rayon::prelude::*;
 
 use super::embedding::embedding_energy;
 use super::model::MeamModel;
-use super::neighbors::{BLOCK, CloseList};
+use super::neighbors::{BLOCK, CloseList, PairLinks};
 use super::params::TAveraging;
 use super::screening::PairState;
 use crate::system::Vec3;
@@ -379,6 +379,7 @@ pub fn complete_density(
 fn atom_density(
     model: &MeamModel,
     close: &CloseList,
+    links: &PairLinks,
     pairs: &[PairState],
     i: usize,
 ) -> (AtomDensity, f64) {
@@ -390,10 +391,10 @@ fn atom_density(
     let (rows, range) = close.row(i);
     for e in range {
         let entry = &rows.entries[e];
-        if !entry.interacting() {
+        if !entry.interacting {
             continue;
         }
-        let p = &pairs[entry.pair as usize];
+        let p = &pairs[links.pair(i / BLOCK, e) as usize];
         if p.weight == 0.0 {
             continue;
         }
@@ -420,6 +421,7 @@ fn atom_density(
 pub fn density_pass(
     model: &MeamModel,
     close: &CloseList,
+    links: &PairLinks,
     pairs: &[PairState],
     states: &mut [AtomDensity],
     embedding: &mut [f64],
@@ -430,7 +432,7 @@ pub fn density_pass(
         .enumerate()
         .for_each(|(b, (states, embedding))| {
             for (i, (state, energy)) in close.block_atoms(b).zip(states.iter_mut().zip(embedding)) {
-                (*state, *energy) = atom_density(model, close, pairs, i);
+                (*state, *energy) = atom_density(model, close, links, pairs, i);
             }
         });
 }

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::density::AtomDensity;
 use super::model::MeamModel;
-use super::neighbors::{BLOCK, CloseList, split_at};
+use super::neighbors::{BLOCK, CloseList, PairLinks, split_at};
 use super::params::TAveraging;
 use super::screening::{PairState, TripletList};
 use crate::potential::ForceOutput;
@@ -303,11 +303,11 @@ fn force_block(
         let el_i = &model.elements[ei];
         for e in close.local_row(i) {
             let entry = &rows.entries[e];
-            if !(entry.owned && entry.interacting()) {
+            if !(entry.owned && entry.interacting) {
                 continue;
             }
-            let pw = &pairs[entry.pair as usize];
-            let out = &mut pair_out[entry.pair as usize - first_pair];
+            let pw = &pairs[first_pair + entry.pair as usize];
+            let out = &mut pair_out[entry.pair as usize];
             if pw.weight == 0.0 {
                 *out = PairForce::default();
                 continue;
@@ -419,6 +419,7 @@ fn force_block(
 /// Totals are summed by block, then over blocks in order.
 pub fn gather(
     close: &CloseList,
+    links: &PairLinks,
     triplets: &TripletList,
     pair_forces: &[PairForce],
     triplet_forces: &[TripletForce],
@@ -441,7 +442,15 @@ pub fn gather(
         .map(|(b, ((f, e), w))| {
             let mut sums = [0.0; 7];
             for (k, a) in close.block_atoms(b).enumerate() {
-                let total = gather_atom(close, triplets, pair_forces, triplet_forces, embedding, a);
+                let total = gather_atom(
+                    close,
+                    links,
+                    triplets,
+                    pair_forces,
+                    triplet_forces,
+                    embedding,
+                    a,
+                );
                 f[k] = total.force;
                 e[k] = total.energy;
                 w[k] = total.virial;
@@ -465,6 +474,7 @@ pub fn gather(
 #[inline(never)]
 fn gather_atom(
     close: &CloseList,
+    links: &PairLinks,
     triplets: &TripletList,
     pair_forces: &[PairForce],
     triplet_forces: &[TripletForce],
@@ -478,11 +488,11 @@ fn gather_atom(
     let (rows, range) = close.row(a);
     for e in range {
         let entry = &rows.entries[e];
-        if !entry.interacting() {
+        if !entry.interacting {
             continue;
         }
         // A pair of zero weight has a zero force record.
-        let pf = &pair_forces[entry.pair as usize];
+        let pf = &pair_forces[links.pair(a / BLOCK, e) as usize];
         let f = if entry.owned { pf.force } else { -pf.force };
         total.force += f;
         total.energy += 0.5 * pf.energy;

@@ -52,7 +52,7 @@ use crate::system::{SpeciesTable, element_mass};
 use density::AtomDensity;
 use force::{PairForce, TripletForce};
 use model::MeamModel;
-use neighbors::CloseList;
+use neighbors::{BLOCK, CloseList, PairLinks};
 use params::MeamParams;
 use screening::{PairState, TripletList};
 
@@ -65,6 +65,7 @@ const LIST_MARGIN: f64 = 1e-6;
 struct Workspace {
     element_of: Vec<Option<u16>>,
     close: CloseList,
+    links: PairLinks,
     pairs: Vec<PairState>,
     triplets: TripletList,
     states: Vec<AtomDensity>,
@@ -257,9 +258,10 @@ impl Meam {
         let mut pairs = Vec::new();
         for i in 0..w.close.len() {
             let (rows, range) = w.close.row(i);
-            for entry in &rows.entries[range] {
-                if entry.owned && entry.interacting() {
-                    let p = &w.pairs[entry.pair as usize];
+            for e in range {
+                let entry = &rows.entries[e];
+                if entry.owned && entry.interacting {
+                    let p = &w.pairs[w.links.pair(i / BLOCK, e) as usize];
                     pairs.push(ScreenedPair {
                         i,
                         j: entry.j as usize,
@@ -291,7 +293,14 @@ impl Meam {
             self.model.cutoff,
         );
         w.pairs.resize(w.close.pairs(), PairState::default());
-        screening::screen_pairs(&self.model, &w.close, &mut w.pairs, &mut w.triplets);
+        // The two sides of each pair are linked (a sequential sweep) while the pairs are
+        // screened by their owners.
+        let (model, close) = (&self.model, &w.close);
+        let (links, pairs, triplets) = (&mut w.links, &mut w.pairs, &mut w.triplets);
+        rayon::join(
+            || links.link(close, list),
+            || screening::screen_pairs(model, close, pairs, triplets),
+        );
     }
 }
 
@@ -310,12 +319,12 @@ impl Potential for Meam {
         let w = &mut self.work;
         w.states.resize(n, AtomDensity::default());
         w.embedding.resize(n, 0.0);
-        density::density_pass(
-            &self.model,
-            &w.close,
-            &w.pairs,
-            &mut w.states,
-            &mut w.embedding,
+        // The screening-atom index (sequential) is built while the densities are summed.
+        let (model, close, links, pairs) = (&self.model, &w.close, &w.links, &w.pairs);
+        let (states, embedding, triplets) = (&mut w.states, &mut w.embedding, &mut w.triplets);
+        rayon::join(
+            || triplets.index_screeners(n),
+            || density::density_pass(model, close, links, pairs, states, embedding),
         );
         w.pair_forces.resize(w.pairs.len(), PairForce::default());
         w.triplet_forces
@@ -331,6 +340,7 @@ impl Potential for Meam {
         );
         force::gather(
             &w.close,
+            &w.links,
             &w.triplets,
             &w.pair_forces,
             &w.triplet_forces,

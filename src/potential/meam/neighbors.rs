@@ -4,8 +4,8 @@
 //! Verlet list's (j, image) order, with separations computed once and exactly antisymmetric:
 //! the entry that owns the pair (`NeighborList::owns`) computes x_j + shift - x_i and its mirror
 //! takes the negative. Every interacting pair (r < rc) gets one index, in the order of the
-//! owners' rows; both of its entries carry it, so per-pair results computed once by the owner
-//! are read from either side.
+//! owners' rows, which [`PairLinks`] records on both of its entries, so per-pair results
+//! computed once by the owner are read from either side.
 //!
 //! Atoms are processed in fixed blocks of [`BLOCK`] atoms. The rows of a block are stored
 //! together (entry indices are local to the block of the row, `i / BLOCK`); the pairs of a block
@@ -27,7 +27,8 @@ pub const NO_PAIR: u32 = u32::MAX;
 pub struct CloseEntry {
     /// Neighbour atom index.
     pub j: u32,
-    /// Index of the pair when it interacts (r < rc), else [`NO_PAIR`].
+    /// For an owned interacting entry, the pair's index among the pairs of its block (the
+    /// global index is in [`PairLinks`]); else [`NO_PAIR`].
     pub pair: u32,
     /// Element of the neighbour.
     pub element: u16,
@@ -35,14 +36,8 @@ pub struct CloseEntry {
     pub image: u16,
     /// True for the one entry of the pair that computes the pair's shared quantities.
     pub owned: bool,
-}
-
-impl CloseEntry {
     /// True when the pair interacts (r < rc); otherwise the neighbour can only screen.
-    #[inline]
-    pub fn interacting(&self) -> bool {
-        self.pair != NO_PAIR
-    }
+    pub interacting: bool,
 }
 
 /// The rows of one block of atoms.
@@ -87,13 +82,13 @@ pub struct CloseList {
     pub atom_element: Vec<u16>,
     /// Pairs of block b are `block_pairs[b]..block_pairs[b + 1]`.
     pub block_pairs: Vec<usize>,
-    cursor: Vec<usize>,
 }
 
 impl CloseList {
     /// Rebuilds the rows for `positions` [A] from the Verlet `list`. `element_of[i]` is the MEAM
     /// element of atom i (None for atoms the potential ignores); neighbours closer than
-    /// `screening_radius` [A] are kept, and those closer than `cutoff` [A] interact.
+    /// `screening_radius` [A] are kept, and those closer than `cutoff` [A] interact. Owned
+    /// interacting entries are numbered within their block ([`PairLinks`] links both sides).
     pub fn rebuild(
         &mut self,
         positions: &[Vec3],
@@ -154,6 +149,7 @@ impl CloseList {
                                     element,
                                     image,
                                     owned,
+                                    interacting: r2 < cut2,
                                 });
                                 rows.x.push(delta.x);
                                 rows.y.push(delta.y);
@@ -170,62 +166,6 @@ impl CloseList {
         for rows in &self.blocks {
             self.block_pairs
                 .push(self.block_pairs.last().unwrap() + rows.pairs);
-        }
-        self.link_pairs(list);
-    }
-
-    /// Gives every interacting pair its global index on both of its entries, in one sequential
-    /// sweep. Row j lists its neighbours i < j first, in increasing i: exactly the mirrors of the
-    /// entries (i -> j) of the rows i < j, met in that order when the rows are swept in order.
-    /// Several images of one pair appear in opposite orders on the two sides (the mirror image
-    /// code reverses the order); an atom's own images are found by search in its row.
-    fn link_pairs(&mut self, list: &NeighborList) {
-        let n = self.atom_element.len();
-        self.cursor.clear();
-        self.cursor
-            .extend((0..n).map(|i| self.blocks[i / BLOCK].offsets[i % BLOCK]));
-        for i in 0..n {
-            let bi = i / BLOCK;
-            let first_pair = self.block_pairs[bi] as u32;
-            let row = self.local_row(i);
-            let mut e = row.start;
-            while e < row.end {
-                let entry = self.blocks[bi].entries[e];
-                let j = entry.j as usize;
-                if j > i {
-                    let mut end = e + 1;
-                    while end < row.end && self.blocks[bi].entries[end].j as usize == j {
-                        end += 1;
-                    }
-                    let count = end - e;
-                    let bj = j / BLOCK;
-                    let first = self.cursor[j];
-                    for t in 0..count {
-                        let owner = &mut self.blocks[bi].entries[e + t];
-                        if owner.pair != NO_PAIR {
-                            owner.pair += first_pair;
-                        }
-                        let pair = owner.pair;
-                        let mirror = &mut self.blocks[bj].entries[first + count - 1 - t];
-                        debug_assert_eq!(mirror.j as usize, i, "rows are not symmetric");
-                        mirror.pair = pair;
-                    }
-                    self.cursor[j] += count;
-                    e = end;
-                } else {
-                    if j == i && entry.owned && entry.pair != NO_PAIR {
-                        let rows = &mut self.blocks[bi];
-                        let key = (i as u32, list.mirror_image(rows.entries[e].image));
-                        let m = row
-                            .clone()
-                            .find(|&m| (rows.entries[m].j, rows.entries[m].image) == key)
-                            .expect("close list: an image of an atom has no mirror");
-                        rows.entries[e].pair += first_pair;
-                        rows.entries[m].pair = rows.entries[e].pair;
-                    }
-                    e += 1;
-                }
-            }
         }
     }
 
@@ -267,6 +207,85 @@ impl CloseList {
     #[inline]
     pub fn block_atoms(&self, b: usize) -> std::ops::Range<usize> {
         b * BLOCK..((b + 1) * BLOCK).min(self.len())
+    }
+}
+
+/// The global index of the pair of every interacting entry, on both of the pair's entries.
+#[derive(Clone, Debug, Default)]
+pub struct PairLinks {
+    /// Per block, per entry: the global pair index ([`NO_PAIR`] for a non-interacting entry).
+    per_block: Vec<Vec<u32>>,
+    cursor: Vec<usize>,
+}
+
+impl PairLinks {
+    /// Global index of the pair of entry `e` of block `b` ([`NO_PAIR`] if it does not interact).
+    #[inline]
+    pub fn pair(&self, b: usize, e: usize) -> u32 {
+        self.per_block[b][e]
+    }
+
+    /// Links the two entries of every interacting pair of `close`, in one sequential sweep.
+    /// Row j lists its neighbours i < j first, in increasing i: exactly the mirrors of the
+    /// entries (i -> j) of the rows i < j, met in that order when the rows are swept in order.
+    /// Several images of one pair appear in opposite orders on the two sides (the mirror image
+    /// code reverses the order); an atom's own images are found by search in its row. It only
+    /// reads `close`, so it can run beside the screening pass.
+    pub fn link(&mut self, close: &CloseList, list: &NeighborList) {
+        let n = close.len();
+        self.per_block.resize_with(close.blocks.len(), Vec::new);
+        self.per_block.truncate(close.blocks.len());
+        for (links, rows) in self.per_block.iter_mut().zip(&close.blocks) {
+            links.clear();
+            links.resize(rows.entries.len(), NO_PAIR);
+        }
+        self.cursor.clear();
+        self.cursor
+            .extend((0..n).map(|i| close.blocks[i / BLOCK].offsets[i % BLOCK]));
+        for i in 0..n {
+            let bi = i / BLOCK;
+            let rows = &close.blocks[bi];
+            let first_pair = close.block_pairs[bi] as u32;
+            let row = close.local_row(i);
+            let mut e = row.start;
+            while e < row.end {
+                let entry = &rows.entries[e];
+                let j = entry.j as usize;
+                if j > i {
+                    let mut end = e + 1;
+                    while end < row.end && rows.entries[end].j as usize == j {
+                        end += 1;
+                    }
+                    let count = end - e;
+                    let bj = j / BLOCK;
+                    let first = self.cursor[j];
+                    for t in 0..count {
+                        let owner = &rows.entries[e + t];
+                        if owner.interacting {
+                            let pair = first_pair + owner.pair;
+                            let m = first + count - 1 - t;
+                            debug_assert_eq!(close.blocks[bj].entries[m].j as usize, i);
+                            self.per_block[bi][e + t] = pair;
+                            self.per_block[bj][m] = pair;
+                        }
+                    }
+                    self.cursor[j] += count;
+                    e = end;
+                } else {
+                    if j == i && entry.owned && entry.interacting {
+                        let key = (i as u32, list.mirror_image(entry.image));
+                        let m = row
+                            .clone()
+                            .find(|&m| (rows.entries[m].j, rows.entries[m].image) == key)
+                            .expect("close list: an image of an atom has no mirror");
+                        let pair = first_pair + entry.pair;
+                        self.per_block[bi][e] = pair;
+                        self.per_block[bi][m] = pair;
+                    }
+                    e += 1;
+                }
+            }
+        }
     }
 }
 

@@ -273,15 +273,19 @@ impl TripletList {
         self.len() == 0
     }
 
-    /// Numbers the blocks' triplets and indexes them by screening atom (a counting sort, in
-    /// triplet order).
-    fn finish(&mut self, atoms: usize) {
+    /// Numbers the blocks' triplets (global index = block offset + index in the block).
+    fn number(&mut self) {
         self.block_offsets.clear();
         self.block_offsets.push(0);
         for t in &self.blocks {
             self.block_offsets
                 .push(self.block_offsets.last().unwrap() + t.len());
         }
+    }
+
+    /// Indexes the triplets by screening atom for `atoms` atoms (a counting sort, in triplet
+    /// order). Only the gather needs it, so it can run beside the density pass.
+    pub fn index_screeners(&mut self, atoms: usize) {
         self.screener_offsets.clear();
         self.screener_offsets.resize(atoms + 1, 0);
         for t in self.blocks.iter().flatten() {
@@ -319,7 +323,7 @@ pub fn screen_pairs(
         .zip(triplets.blocks.par_iter_mut())
         .enumerate()
         .for_each(|(b, (out, trip))| screen_block(model, close, b, out, trip));
-    triplets.finish(close.len());
+    triplets.number();
 }
 
 /// The screening pass for the atoms of block `b`: their owned pairs (`out`, the block's pairs)
@@ -334,7 +338,6 @@ fn screen_block(
 ) {
     let n_el = model.len();
     trip.clear();
-    let first_pair = close.block_pairs[b];
     let rows = &close.blocks[b];
     let mut from_j: Vec<f64> = Vec::new();
     let mut inside: Vec<bool> = Vec::new();
@@ -349,10 +352,10 @@ fn screen_block(
         );
         let r2s = &rows.r2[row.clone()];
         for (pos, e) in entries.iter().enumerate() {
-            if !(e.owned && e.interacting()) {
+            if !(e.owned && e.interacting) {
                 continue;
             }
-            let slot = &mut out[e.pair as usize - first_pair];
+            let slot = &mut out[e.pair as usize];
             let r_ij2 = r2s[pos];
             let r = r_ij2.sqrt();
             let inv_r = 1.0 / r;

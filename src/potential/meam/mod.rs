@@ -17,13 +17,20 @@
 //! structures), [`table`] (phi on LAMMPS's grid), [`model`] (derived constants),
 //! [`neighbors`] (the close-neighbour rows) and [`force`] (the force pass).
 //!
-//! An evaluation runs four passes over atoms, each parallel and writing only its own atoms'
-//! data: screening (per pair, once, at the entry that owns it), densities, forces, gather.
+//! An evaluation runs its passes over fixed blocks of atoms in parallel, each block writing only
+//! its own data, so that the result is the same for any number of threads:
+//! 1. close-neighbour rows from the Verlet list ([`neighbors`]);
+//! 2. screening of every interacting pair, once, by its owner, with the pair's atomic densities
+//!    ([`screening::screen_pairs`]), while the two entries of each pair are linked;
+//! 3. densities and embedding energies ([`density::density_pass`]);
+//! 4. pair and screening forces, once per pair and per screening triplet ([`force::force_pass`]);
+//! 5. the gather of each atom's energy, force and virial ([`force::gather`]).
 //!
 //! Glossary (paper / LAMMPS -> here): S_ij `scrfcn` -> `PairState::screening` (times f_c:
-//! `PairState::weight`); `dscrfcn` -> `PairState::dweight`; rho_a^(l) `rhoa` -> `atomic_densities`; `arho1..3b` ->
-//! [`density::PartialDensities`]; `frhop` -> `AtomDensity::embedding_derivative`; `phir` ->
-//! [`table::RadialTable`]; `ebound` -> `screening_bound`; `rho_ref_meam` -> `rho_ref`.
+//! `PairState::weight`); `dscrfcn` -> `PairState::dweight`; rho_a^(l) `rhoa` ->
+//! `MeamModel::atomic_densities`; `arho1..3b` -> [`density::PartialDensities`]; `frhop` ->
+//! `AtomDensity::embedding_derivative`; `phir` -> [`table::RadialTable`]; `ebound` ->
+//! `screening_bound`; `rho_ref_meam` -> `rho_ref`; `eltind` pair tables -> `MeamModel::pair_table`.
 
 // Tensor components are written with explicit indices, as in the equations.
 #![allow(clippy::needless_range_loop)]

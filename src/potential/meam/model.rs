@@ -213,7 +213,8 @@ impl MeamModel {
     }
 
     /// Atomic partial densities l = 0..3 of element `a` at distance `r` [A], with the factors
-    /// t(l) applied for ialloy = 1.
+    /// t(l) applied for ialloy = 1 ([`super::density::atomic_densities`], computing one
+    /// exponential per distinct decay constant).
     #[inline]
     pub fn atomic_densities(&self, a: usize, r: f64) -> [f64; 4] {
         let e = &self.elements[a];
@@ -223,5 +224,48 @@ impl MeamModel {
             decay[k] = (-e.distinct_betas[k] * x).exp();
         }
         [0, 1, 2, 3].map(|l| e.density_scale * decay[e.beta_slot[l]] * e.density_weights[l])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::potential::meam::density::atomic_densities;
+    use crate::potential::meam::reader::{parse_library, parse_parameters};
+    use std::path::Path;
+
+    #[test]
+    fn shared_exponentials_give_the_atomic_densities() {
+        let lib = std::fs::read_to_string("potentials/FePt_Kim2006.library.meam").unwrap();
+        let par = std::fs::read_to_string("potentials/FePt_Kim2006.meam").unwrap();
+        let mut p = MeamParams::with_defaults(
+            parse_library(&lib, Path::new("lib"), &["Pt", "Fe"]).unwrap(),
+        );
+        parse_parameters(&par, Path::new("par"), &mut p).unwrap();
+        let model = MeamModel::new(p.complete().unwrap());
+        for a in 0..2 {
+            let e = &model.params.elements[a];
+            for &r in &[2.3, 2.77, 3.9, 4.4] {
+                let direct = atomic_densities(e.density_scale, &e.beta, model.elements[a].re, r);
+                assert_eq!(model.atomic_densities(a, r), direct);
+            }
+        }
+        // The Pt-Fe pair function at the L1_2 first-neighbour distance: the table reproduces
+        // the tabulated points exactly.
+        let table = model.pair_table(0, 1);
+        let k = 600;
+        let r = k as f64 * table.spacing();
+        let exact = crate::potential::meam::reference::pair_function(
+            &model.params,
+            &model
+                .elements
+                .iter()
+                .map(|e| e.density.rho_ref)
+                .collect::<Vec<_>>(),
+            r,
+            0,
+            1,
+        );
+        assert!((table.evaluate(r).0 - exact).abs() < 1e-12);
     }
 }

@@ -21,7 +21,7 @@
 //! [`super::table`] holds the table and LAMMPS's interpolation. Elements are indices into the
 //! parameter set; "atom a" below is an atom of element a in the reference structure of (a, b).
 
-use super::density::gamma_function;
+use super::density::{atomic_densities, gamma_function};
 use super::embedding::embedding_energy;
 use super::lattice::Lattice;
 use super::params::{MeamParams, TAveraging};
@@ -44,8 +44,7 @@ fn is_zero(x: f64) -> bool {
 
 fn element_atomic_densities(p: &MeamParams, a: usize, r: f64) -> [f64; 4] {
     let e = &p.elements[a];
-    let x = r / p.re[p.pair(a, a)] - 1.0;
-    [0, 1, 2, 3].map(|l| e.density_scale * (-e.beta[l] * x).exp())
+    atomic_densities(e.density_scale, &e.beta, p.re[p.pair(a, a)], r)
 }
 
 /// The background density of element a's own reference structure at its equilibrium distance,

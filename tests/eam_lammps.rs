@@ -2,12 +2,11 @@
 //! (tests/fixtures/eam, made by make_fixtures.py), a short NVE trajectory, the plain reference
 //! implementation, and independence from the number of threads.
 
-#[path = "common/lammps_fixture.rs"]
-mod lammps_fixture;
+mod common;
 
 use std::path::Path;
 
-use lammps_fixture::{Reference, deviations, fixture, load_reference, shared_reference};
+use common::lammps_fixture::{Reference, deviations, fixture, load_reference, shared_reference};
 use sintermd::io::read_lammps_data;
 use sintermd::md::{ForceEngine, SimulationState, nve_step};
 use sintermd::neighbor::{NeighborList, NeighborSettings};
@@ -81,7 +80,7 @@ fn check(name: &str, mut case: Case) {
     // derivative is evaluated.
     let d = deviations(
         &plain,
-        &lammps_fixture::Snapshot {
+        &common::Snapshot {
             natoms: fast.forces.len(),
             energy: fast.energy,
             kinetic_energy: 0.0,

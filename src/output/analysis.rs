@@ -13,7 +13,7 @@ use crate::analysis::com::{centre_of_mass, radius_of_gyration};
 use crate::analysis::coordination::{coordination_numbers, median_nearest_neighbor_distance};
 use crate::analysis::msd::MsdTracker;
 use crate::analysis::neck::{NeckGeometry, measure_neck};
-use crate::analysis::rdf::RdfAccumulator;
+use crate::analysis::rdf::{RdfAccumulator, RdfNormalization};
 use crate::error::{Error, Result};
 use crate::report::{Plot, Series};
 use crate::system::{System, Vec3};
@@ -64,6 +64,10 @@ pub enum ObserverSpec {
         /// Stage steps (first, last) of the averaging window (default: the whole stage).
         #[serde(default)]
         window: Option<(u64, u64)>,
+        /// Density g(r) is normalised by: Auto (default), Box, Material or FiniteSphere (see
+        /// `analysis::rdf`).
+        #[serde(default)]
+        normalization: RdfNormalization,
     },
     /// Positions of chosen atoms (by id) over time, unwrapped (`tracked.csv`).
     TrackedAtoms {
@@ -144,6 +148,7 @@ impl ObserverSpec {
                 cutoff,
                 bins,
                 window,
+                normalization,
             } => {
                 if !(*cutoff > 0.0) || *bins == 0 {
                     return Err(Error::invalid(
@@ -153,6 +158,7 @@ impl ObserverSpec {
                 Box::new(RdfObserver {
                     trigger: check_every(*every)?,
                     window: *window,
+                    normalization: *normalization,
                     accumulator: RdfAccumulator::new(*cutoff, *bins, system.species.len()),
                     names: system.species.names.clone(),
                     stem: path("rdf"),
@@ -585,6 +591,7 @@ impl Observer for NeckObserver {
 struct RdfObserver {
     trigger: Trigger,
     window: Option<(u64, u64)>,
+    normalization: RdfNormalization,
     accumulator: RdfAccumulator,
     names: Vec<String>,
     stem: PathBuf,
@@ -602,8 +609,7 @@ impl Observer for RdfObserver {
             return Ok(());
         }
         let s = &frame.state.system;
-        self.accumulator
-            .add(s, RdfAccumulator::default_normalization(s))
+        self.accumulator.add(s, self.normalization)
     }
 
     fn finish(&mut self) -> Result<Vec<Figure>> {

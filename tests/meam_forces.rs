@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::clusters::{cluster, fcc_cluster};
-use common::fd::{check_forces, energy_forces};
+use common::fd::{energy_forces, fourth_order_report as check_forces};
 use sintermd::neighbor::NeighborList;
 use sintermd::potential::meam::Meam;
 use sintermd::potential::{Configuration, Potential, lammps};

@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::io::read_text;
 use crate::kmc::mesh_stage::WriteMeshStage;
+use crate::kmc::stage::KmcStage;
 use crate::md::StageIntegrator;
 use crate::md::minimize::FireSettings;
 use crate::md::momentum::MomentumSpec;
@@ -104,6 +105,10 @@ pub enum StageSpec {
     /// see [`crate::kmc::mesh`]) into the output folder, with g(r), neighbour counts and the
     /// adaptive CNA of the sites (see [`crate::kmc::mesh_stage`]). The system is unchanged.
     WriteMesh(WriteMeshStage),
+    /// Maps the two particles onto fcc lattices fitted to them, runs bond-counting KMC on those
+    /// sites and puts the atoms back where KMC left them (see [`crate::kmc::stage`]): MD, then
+    /// KMC, in one input.
+    Kmc(KmcStage),
 }
 
 /// An assembly stage.
@@ -173,6 +178,7 @@ pub fn stage_label(index: usize, stage: &StageSpec) -> String {
         StageSpec::Minimize(m) => m.name.as_deref(),
         StageSpec::Assemble(a) => a.name.as_deref(),
         StageSpec::WriteMesh(w) => w.name.as_deref(),
+        StageSpec::Kmc(k) => k.name.as_deref(),
     };
     match given {
         Some(name) => format!("stage {} (\"{name}\")", index + 1),
@@ -268,6 +274,9 @@ impl Input {
                 StageSpec::WriteMesh(w) => {
                     w.check().map_err(|e| in_stage(&stage_label(k, s), e))?;
                 }
+                StageSpec::Kmc(kmc) => {
+                    kmc.check().map_err(|e| in_stage(&stage_label(k, s), e))?;
+                }
                 StageSpec::Assemble(a) => {
                     if let Some(g) = a.gap
                         && !(g > 0.0 && g.is_finite())
@@ -328,7 +337,8 @@ impl StageSpec {
             StageSpec::Minimize(_)
             | StageSpec::EquilibrateParticles(_)
             | StageSpec::Assemble(_)
-            | StageSpec::WriteMesh(_) => 0,
+            | StageSpec::WriteMesh(_)
+            | StageSpec::Kmc(_) => 0,
         }
     }
 
@@ -339,6 +349,7 @@ impl StageSpec {
             StageSpec::Minimize(m) => m.name.clone(),
             StageSpec::Assemble(a) => a.name.clone(),
             StageSpec::WriteMesh(w) => w.name.clone(),
+            StageSpec::Kmc(k) => k.name.clone(),
         };
         given.unwrap_or_else(|| format!("stage{}", k + 1))
     }

@@ -31,7 +31,7 @@ use nalgebra::Matrix3;
 use serde::Serialize;
 
 use super::grid::FCC_NEIGHBOR_VECTORS;
-use super::lattice::{FccLattice, SiteSet, bicrystal_sites, sort_spatially};
+use super::lattice::{FccLattice, SiteSet, sort_spatially};
 use crate::error::{Error, Result};
 use crate::neighbor::NeighborList;
 use crate::system::{SimBox, Vec3};
@@ -278,7 +278,7 @@ pub fn crystal_coordinates(lattice: &FccLattice, x: &Vec3) -> Vec3 {
 
 /// The nearest low-index crystal direction (indices up to 4) to the unit crystal-frame vector
 /// `c`.
-fn low_index_direction(c: &Vec3) -> LowIndexDirection {
+pub fn low_index_direction(c: &Vec3) -> LowIndexDirection {
     let mut best = ([0, 0, 1], f64::INFINITY);
     for u in -4i64..=4 {
         for v in -4i64..=4 {
@@ -475,6 +475,13 @@ pub struct MappingReport {
     pub fraction_within_tolerance: f64,
     /// Atoms farther than the tolerance from every site (mapped to the nearest anyway).
     pub beyond_tolerance: usize,
+    /// Atoms beyond the tolerance within 2 nearest-neighbour spacings of the contact plane.
+    pub beyond_near_contact: usize,
+    /// Atoms beyond the tolerance with fewer than 12 neighbours (surface atoms).
+    pub beyond_at_surface: usize,
+    /// Atoms by distance to their nearest site, in bins of 0.05 nearest-neighbour spacings (the
+    /// last bin holds 0.7 and beyond).
+    pub distance_histogram: Vec<usize>,
     /// Atoms whose nearest site another atom, closer to it, had taken.
     pub collisions: usize,
     /// Colliding atoms placed on the nearest free site instead.
@@ -495,6 +502,35 @@ pub struct MappingReport {
     pub contact_point: [f64; 3],
     /// Unit normal of the contact plane.
     pub axis: [f64; 3],
+}
+
+/// Sites of two fcc lattices: those of `first` in `[lo, hi]` where `in_second` is false and
+/// those of `second` where it is true, both passing `inside`. A site of `second` closer than 0.75
+/// nearest-neighbour spacings (of `first`) to a site of `first` is dropped, so that no two sites
+/// overlap at the boundary.
+pub fn bicrystal_sites_by(
+    first: &FccLattice,
+    second: &FccLattice,
+    lo: Vec3,
+    hi: Vec3,
+    inside: &dyn Fn(&Vec3) -> bool,
+    in_second: &dyn Fn(&Vec3) -> bool,
+) -> Vec<Vec3> {
+    let mut sites = first.sites_in(lo, hi, |x| inside(x) && !in_second(x));
+    let others = second.sites_in(lo, hi, |x| inside(x) && in_second(x));
+    let nn = first.nearest_neighbor_distance();
+    let min_d = 0.75 * nn;
+    let cells = SiteCells::new(&sites, nn);
+    let kept: Vec<Vec3> = others
+        .into_iter()
+        .filter(|x| {
+            cells
+                .nearest(&sites, x, 1, |_| true)
+                .is_none_or(|(_, d)| d >= min_d)
+        })
+        .collect();
+    sites.extend(kept);
+    sites
 }
 
 /// Sites for two particles and the site of every atom.
@@ -590,7 +626,22 @@ pub fn map_two_particles(
     let inside = |x: &Vec3| distance_to_segment(x) <= reach;
     let lo = centers[0].inf(&centers[1]) - Vec3::repeat(reach);
     let hi = centers[0].sup(&centers[1]) + Vec3::repeat(reach);
-    let mut site_positions = bicrystal_sites(&l1, &l2, lo, hi, &inside, contact_point, axis);
+    // Each place in space belongs to the particle of the nearest atom (of either particle), so
+    // that the boundary between the two lattices follows the atoms through the neck; far from
+    // every atom, the contact plane decides.
+    let mut owner = vec![0u8; positions.len()];
+    for (k, atoms) in particles.iter().enumerate() {
+        for &i in atoms.iter() {
+            owner[i as usize] = k as u8 + 1;
+        }
+    }
+    let atom_cells = SiteCells::new(positions, nn);
+    let in_second = |x: &Vec3| match atom_cells.nearest(positions, x, 2, |i| owner[i as usize] != 0)
+    {
+        Some((i, _)) => owner[i as usize] == 2,
+        None => (x - contact_point).dot(&axis) > 0.0,
+    };
+    let mut site_positions = bicrystal_sites_by(&l1, &l2, lo, hi, &inside, &in_second);
     sort_spatially(&mut site_positions, l1.a);
     let simbox = free_box(&site_positions, l1.neighbor_cutoff())?;
     let sites = SiteSet::with_cutoff(
@@ -638,6 +689,23 @@ pub fn map_two_particles(
     }
     let within = nearest.iter().filter(|n| n.1 <= tol).count();
     let n = positions.len().max(1) as f64;
+    // Distances in nearest-neighbour spacings, in bins of 0.05, and where the atoms beyond the
+    // tolerance are.
+    let mut distance_histogram = vec![0usize; 15];
+    for &(_, d) in &nearest {
+        let k = ((d / nn) / 0.05).floor() as usize;
+        distance_histogram[k.min(14)] += 1;
+    }
+    let beyond_near_contact = (0..positions.len())
+        .filter(|&i| {
+            nearest[i].1 > tol && (positions[i] - contact_point).dot(&axis).abs() <= 2.0 * nn
+        })
+        .count();
+    let (_, rows) = shells(positions)?;
+    let surface: Vec<bool> = rows.iter().map(|r| r.len() < 12).collect();
+    let beyond_adatoms_or_surface = (0..positions.len())
+        .filter(|&i| nearest[i].1 > tol && surface[i])
+        .count();
     let density = l1.density();
     let mean_atoms = 0.5 * (particles[0].len() + particles[1].len()) as f64;
     let report = MappingReport {
@@ -646,6 +714,9 @@ pub fn map_two_particles(
         within_tolerance: within,
         fraction_within_tolerance: within as f64 / n,
         beyond_tolerance: positions.len() - within,
+        beyond_near_contact,
+        beyond_at_surface: beyond_adatoms_or_surface,
+        distance_histogram,
         collisions,
         resolved,
         max_distance: nearest.iter().map(|x| x.1).fold(0.0, f64::max),

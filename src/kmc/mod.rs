@@ -17,7 +17,9 @@
 //! - [`fit`]: the fit of r^n = K t;
 //! - [`plot`]: the log-log plot;
 //! - [`input`]: the RON input of `sintermd kmc`;
-//! - [`run`]: the driver and its output folder.
+//! - [`run`]: the driver and its output folder;
+//! - [`handoff`]: MD to KMC: fcc lattices fitted to particles, atoms mapped onto their sites;
+//! - [`stage`]: the `Kmc` stage of `sintermd run` (MD, then KMC, then back to atoms).
 
 pub mod classes;
 pub mod engine;
@@ -36,6 +38,7 @@ pub mod pair;
 pub mod plot;
 pub mod run;
 pub mod shapes;
+pub mod stage;
 
 pub use engine::{Engine, EngineChoice};
 pub use events::{KmcEngine, KmcRng};

@@ -25,6 +25,7 @@ use crate::input::{
 };
 use crate::io::{read_text, write_lammps_data};
 use crate::kmc::mesh_stage::WriteMeshStage;
+use crate::kmc::stage::KmcStage;
 use crate::md::minimize::fire_minimize;
 use crate::md::velocity::maxwell_boltzmann;
 use crate::md::{SimRng, StageIntegrator, ThermoSample};
@@ -101,9 +102,10 @@ pub fn run_input(
                         .map(|_| None)
                         .map_err(|e| in_stage(&label(), e))
                 }
-                StageSpec::Minimize(_) | StageSpec::Assemble(_) | StageSpec::WriteMesh(_) => {
-                    Ok(None)
-                }
+                StageSpec::Minimize(_)
+                | StageSpec::Assemble(_)
+                | StageSpec::WriteMesh(_)
+                | StageSpec::Kmc(_) => Ok(None),
             }
         })
         .collect::<Result<Vec<_>>>()?;
@@ -115,6 +117,7 @@ pub fn run_input(
             StageSpec::EquilibrateParticles(md) => runner.equilibrate_particles(k, &name, md)?,
             StageSpec::Assemble(a) => runner.assemble_stage(k, &name, a)?,
             StageSpec::WriteMesh(w) => runner.write_mesh_stage(k, &name, w)?,
+            StageSpec::Kmc(kmc) => runner.kmc_stage(k, &name, kmc)?,
         }
     }
     runner.finish(source)
@@ -455,6 +458,28 @@ impl<'a> Runner<'a> {
         for line in &outcome.facts {
             eprintln!("{name}: {line}");
         }
+        self.sections.push(Section {
+            title: format!("Stage {}: {name}", k + 1),
+            facts: outcome.facts,
+            figures: outcome.figures,
+        });
+        Ok(())
+    }
+
+    /// Maps the particles onto lattices, runs KMC and makes the result the system.
+    fn kmc_stage(&mut self, k: usize, name: &str, stage: &KmcStage) -> Result<()> {
+        let start = Instant::now();
+        let label = format!("stage {} (\"{name}\")", k + 1);
+        let outcome = stage
+            .run(&self.main.state.system, &self.out_dir, name)
+            .map_err(|e| in_stage(&label, e))?;
+        self.wall += start.elapsed().as_secs_f64();
+        for line in &outcome.facts {
+            eprintln!("{name}: {line}");
+        }
+        self.main
+            .replace_system(outcome.system)
+            .map_err(|e| in_stage(&label, e))?;
         self.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
             facts: outcome.facts,

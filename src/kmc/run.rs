@@ -31,7 +31,7 @@ use crate::input::base_dir;
 use crate::io::xyz::write_xyz_frame;
 use crate::md::SimRng;
 use crate::structure::alloy::{exact_counts, random_assignment};
-use crate::system::{SpeciesTable, System, Vec3, element_mass};
+use crate::system::{SpeciesTable, System, Vec3};
 
 /// CPU time consumed by the calling thread [s], where the platform reports it. Unlike wall
 /// time it does not count time the thread waited for a core, so events per CPU second measure
@@ -159,7 +159,7 @@ pub fn setup(input: &KmcInput, base: &Path) -> Result<KmcSetup> {
         }
     };
     let pair = build_pair(&input.particles, &source)?;
-    let species = species_table(input)?;
+    let species = crate::structure::alloy::species_table(&input.species)?;
     let occupancy = assign_species(input, &pair)?;
     let model = input.model.build(species.len())?;
     let single_lattice = input
@@ -228,23 +228,6 @@ pub fn setup(input: &KmcInput, base: &Path) -> Result<KmcSetup> {
         pair: info,
         mesh: mesh_report,
     })
-}
-
-fn species_table(input: &KmcInput) -> Result<SpeciesTable> {
-    let names = input.species.iter().map(|c| c.species.clone()).collect();
-    let masses = input
-        .species
-        .iter()
-        .map(|c| {
-            c.mass.or_else(|| element_mass(&c.species)).ok_or_else(|| {
-                Error::invalid(format!(
-                    "species {} is not an element: give its mass",
-                    c.species
-                ))
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    SpeciesTable::new(names, masses)
 }
 
 /// Occupancy (0 empty, s + 1) with exact species counts placed at random from the seed.

@@ -137,6 +137,11 @@ impl Meam {
         species: &SpeciesTable,
         base_dir: &Path,
     ) -> Result<Self> {
+        if pair.style_args.first() == Some(&"ms") {
+            return Err(Error::invalid(
+                "pair_style meam ms: multi-state MEAM (the ms keyword) is not supported",
+            ));
+        }
         if !pair.style_args.is_empty() {
             return Err(Error::invalid(format!(
                 "pair_style meam takes no arguments, got \"{}\"",

@@ -115,3 +115,37 @@ fn pair_coeff_errors() {
         "no MEAM parameter file (or NULL) found",
     );
 }
+
+/// pair_style arguments: multi-state MEAM (`ms`) is named as unsupported; anything else is
+/// rejected with the words given.
+#[test]
+fn pair_style_arguments() {
+    let species = SpeciesTable::elements(&["Pt", "Fe"]).unwrap();
+    let coeff = format!("* * {LIB} Pt Fe {PAR} Pt Fe");
+    for (style, expected) in [
+        (
+            "meam ms",
+            "pair_style meam ms: multi-state MEAM (the ms keyword) is not supported",
+        ),
+        (
+            "meam spline",
+            "pair_style meam takes no arguments, got \"spline\"",
+        ),
+    ] {
+        let err = match lammps::build(
+            style,
+            std::slice::from_ref(&coeff),
+            &[],
+            &species,
+            Path::new("."),
+        ) {
+            Ok(_) => panic!("pair_style {style} was accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert!(!err.contains('\n'), "multi-line error: {err}");
+        assert!(
+            err.contains(expected),
+            "error \"{err}\" should contain \"{expected}\""
+        );
+    }
+}

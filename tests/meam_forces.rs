@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::clusters::{cluster, fcc_cluster};
-use common::fd::{energy_forces, fourth_order_report as check_forces};
+use common::fd::{energy_forces, fourth_order_report};
 use sintermd::neighbor::NeighborList;
 use sintermd::potential::meam::Meam;
 use sintermd::potential::{Configuration, Potential, lammps};
@@ -42,7 +42,7 @@ fn screened(meam: &mut Meam, system: &System) -> Vec<sintermd::potential::meam::
 
 fn assert_fd(potential: &mut dyn Potential, system: &System, what: &str) {
     let n = system.len();
-    let r = check_forces(potential, system, 0..n, 1e-4);
+    let r = fourth_order_report(potential, system, 0..n, 1e-4);
     eprintln!(
         "{what}: {} components, max |F| {:.3} eV/A, max |F - F_fd| {:.2e} eV/A (atom {}, axis {})",
         r.checked, r.max_force, r.max_error, r.worst.0, r.worst.1
@@ -162,5 +162,34 @@ fn results_do_not_depend_on_thread_count() {
     for threads in [2, 3] {
         let other = run(threads);
         assert_eq!(one, other, "{threads} threads differ from 1 thread");
+    }
+}
+
+/// The forces-only evaluation (steps without thermodynamic output) gives the forces of the full
+/// evaluation bit for bit, on any number of threads, and the full one after it is unchanged.
+#[test]
+fn forces_only_evaluation_matches_the_full_one() {
+    let system = fcc_cluster(3.9, 12.0, 0.15, 0.2, 5);
+    let mut list = NeighborList::new(fept(&system.species).cutoff(), 0.5);
+    list.build(&system.simbox, &system.positions).unwrap();
+    let config = Configuration {
+        positions: &system.positions,
+        types: &system.types,
+    };
+    let full = energy_forces(&mut fept(&system.species), &system);
+    for threads in [1, 2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut meam = fept(&system.species);
+        let mut out = sintermd::potential::ForceOutput::default();
+        pool.install(|| meam.compute_forces(config, &list, &mut out));
+        assert_eq!(out.forces, full.forces, "{threads} threads");
+        pool.install(|| meam.compute(config, &list, &mut out));
+        assert_eq!(
+            out, full,
+            "full evaluation after a forces-only one, {threads} threads"
+        );
     }
 }

@@ -252,6 +252,7 @@ pub fn force_pass(
     states: &[AtomDensity],
     pair_forces: &mut [PairForce],
     triplet_forces: &mut [TripletForce],
+    virials: bool,
 ) {
     let pair_slices = split_at(pair_forces, &close.block_pairs);
     let triplet_slices = split_at(triplet_forces, &triplets.block_offsets);
@@ -260,32 +261,50 @@ pub fn force_pass(
         .zip(triplet_slices)
         .enumerate()
         .for_each(|(b, (pair_out, triplet_out))| {
-            force_block(
+            let block = BlockInputs {
                 model,
                 close,
                 pairs,
                 triplets,
                 states,
                 b,
-                pair_out,
-                triplet_out,
-            )
+            };
+            if virials {
+                force_block::<true>(block, pair_out, triplet_out)
+            } else {
+                force_block::<false>(block, pair_out, triplet_out)
+            }
         });
 }
 
-/// The force pass for the pairs and triplets owned by the atoms of block `b`.
-#[allow(clippy::too_many_arguments)]
-#[inline(never)]
-fn force_block(
-    model: &MeamModel,
-    close: &CloseList,
-    pairs: &[PairState],
-    triplets: &TripletList,
-    states: &[AtomDensity],
+/// What the force pass reads for one block of atoms.
+#[derive(Clone, Copy)]
+struct BlockInputs<'a> {
+    model: &'a MeamModel,
+    close: &'a CloseList,
+    pairs: &'a [PairState],
+    triplets: &'a TripletList,
+    states: &'a [AtomDensity],
+    /// The block.
     b: usize,
+}
+
+/// The force pass for the pairs and triplets owned by the atoms of block `b`; the triplets'
+/// virials only with `VIRIAL` (else they are left as they were).
+#[inline(never)]
+fn force_block<const VIRIAL: bool>(
+    block: BlockInputs<'_>,
     pair_out: &mut [PairForce],
     triplet_out: &mut [TripletForce],
 ) {
+    let BlockInputs {
+        model,
+        close,
+        pairs,
+        triplets,
+        states,
+        b,
+    } = block;
     let averaging = model.settings.averaging;
     // The weights t change with the neighbourhood unless each atom keeps its own (ialloy = 2);
     // mixture_ref_t adds a term through them.
@@ -404,29 +423,39 @@ fn force_block(
                 let d_jk = d_ik - d;
                 let on_i = d_ik * (de_ds * s * trip.d_ik);
                 let on_j = d_jk * (de_ds * s * trip.d_jk);
-                triplet_out[t] = TripletForce {
-                    on_i,
-                    on_j,
-                    virial: triplet_virial(d_ik, on_i, d_jk, on_j),
-                };
+                let out = &mut triplet_out[t];
+                out.on_i = on_i;
+                out.on_j = on_j;
+                if VIRIAL {
+                    out.virial = triplet_virial(d_ik, on_i, d_jk, on_j);
+                }
             }
         }
     }
 }
 
+/// What the gather reads: the rows, the pair links, the triplets and the force pass's results.
+#[derive(Clone, Copy)]
+pub struct GatherInputs<'a> {
+    /// Close-neighbour rows.
+    pub close: &'a CloseList,
+    /// Pair index of every interacting entry.
+    pub links: &'a PairLinks,
+    /// Screening triplets and their index by screening atom.
+    pub triplets: &'a TripletList,
+    /// Force pass results per pair.
+    pub pair_forces: &'a [PairForce],
+    /// Force pass results per triplet.
+    pub triplet_forces: &'a [TripletForce],
+    /// Embedding energy of each atom [eV].
+    pub embedding: &'a [f64],
+}
+
 /// Sums, for every atom, its embedding energy and the pair and screening contributions of all
 /// pairs it belongs to or screens, into `out` (energies, forces, per-atom virials and totals).
 /// Totals are summed by block, then over blocks in order.
-pub fn gather(
-    close: &CloseList,
-    links: &PairLinks,
-    triplets: &TripletList,
-    pair_forces: &[PairForce],
-    triplet_forces: &[TripletForce],
-    embedding: &[f64],
-    out: &mut ForceOutput,
-) {
-    let n = embedding.len();
+pub fn gather(inputs: &GatherInputs<'_>, out: &mut ForceOutput) {
+    let n = inputs.embedding.len();
     out.reset(n);
     let ForceOutput {
         per_atom_energy,
@@ -441,16 +470,8 @@ pub fn gather(
         .enumerate()
         .map(|(b, ((f, e), w))| {
             let mut sums = [0.0; 7];
-            for (k, a) in close.block_atoms(b).enumerate() {
-                let total = gather_atom(
-                    close,
-                    links,
-                    triplets,
-                    pair_forces,
-                    triplet_forces,
-                    embedding,
-                    a,
-                );
+            for (k, a) in inputs.close.block_atoms(b).enumerate() {
+                let total = gather_atom(inputs, a);
                 f[k] = total.force;
                 e[k] = total.energy;
                 w[k] = total.virial;
@@ -469,18 +490,32 @@ pub fn gather(
     }
 }
 
+/// The forces of [`gather`] alone, bit for bit the same (each atom adds the same terms in the
+/// same order); energies and virials in `out` are left stale.
+pub fn gather_forces(inputs: &GatherInputs<'_>, out: &mut ForceOutput) {
+    out.resize(inputs.embedding.len());
+    out.forces
+        .par_chunks_mut(BLOCK)
+        .enumerate()
+        .for_each(|(b, f)| {
+            for (k, a) in inputs.close.block_atoms(b).enumerate() {
+                f[k] = gather_atom_force(inputs, a);
+            }
+        });
+}
+
 /// Energy, force and virial of atom `a`: its embedding energy, half of each of its pairs, and
 /// the screening forces of the triplets it belongs to or screens.
 #[inline(never)]
-fn gather_atom(
-    close: &CloseList,
-    links: &PairLinks,
-    triplets: &TripletList,
-    pair_forces: &[PairForce],
-    triplet_forces: &[TripletForce],
-    embedding: &[f64],
-    a: usize,
-) -> Contribution {
+fn gather_atom(inputs: &GatherInputs<'_>, a: usize) -> Contribution {
+    let GatherInputs {
+        close,
+        links,
+        triplets,
+        pair_forces,
+        triplet_forces,
+        embedding,
+    } = *inputs;
     let mut total = Contribution {
         energy: embedding[a],
         ..Default::default()
@@ -509,4 +544,36 @@ fn gather_atom(
         total.add_virial(&tf.virial);
     }
     total
+}
+
+/// The force of [`gather_atom`] alone, summed in the same order.
+#[inline(never)]
+fn gather_atom_force(inputs: &GatherInputs<'_>, a: usize) -> Vec3 {
+    let GatherInputs {
+        close,
+        links,
+        triplets,
+        pair_forces,
+        triplet_forces,
+        ..
+    } = *inputs;
+    let mut force = Vec3::zeros();
+    let (rows, range) = close.row(a);
+    for e in range {
+        let entry = &rows.entries[e];
+        if !entry.interacting {
+            continue;
+        }
+        let pf = &pair_forces[links.pair(a / BLOCK, e) as usize];
+        force += if entry.owned { pf.force } else { -pf.force };
+        let start = pf.triplet_start as usize;
+        for tf in &triplet_forces[start..start + pf.triplet_count as usize] {
+            force += if entry.owned { tf.on_i } else { tf.on_j };
+        }
+    }
+    for &t in triplets.screened_by(a) {
+        let tf = &triplet_forces[t as usize];
+        force -= tf.on_i + tf.on_j;
+    }
+    force
 }

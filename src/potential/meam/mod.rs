@@ -137,6 +137,11 @@ impl Meam {
         species: &SpeciesTable,
         base_dir: &Path,
     ) -> Result<Self> {
+        if pair.style_args.first() == Some(&"ms") {
+            return Err(Error::invalid(
+                "pair_style meam ms: multi-state MEAM (the ms keyword) is not supported",
+            ));
+        }
         if !pair.style_args.is_empty() {
             return Err(Error::invalid(format!(
                 "pair_style meam takes no arguments, got \"{}\"",
@@ -321,6 +326,29 @@ impl Potential for Meam {
     }
 
     fn compute(&mut self, config: Configuration<'_>, list: &NeighborList, out: &mut ForceOutput) {
+        self.evaluate(config, list, out, true);
+    }
+
+    fn compute_forces(
+        &mut self,
+        config: Configuration<'_>,
+        list: &NeighborList,
+        out: &mut ForceOutput,
+    ) {
+        self.evaluate(config, list, out, false);
+    }
+}
+
+impl Meam {
+    /// One evaluation: forces always; energies and virials only with `energies` (the forces
+    /// are the same bit for bit either way).
+    fn evaluate(
+        &mut self,
+        config: Configuration<'_>,
+        list: &NeighborList,
+        out: &mut ForceOutput,
+        energies: bool,
+    ) {
         let n = config.positions.len();
         self.prepare(config, list);
         let w = &mut self.work;
@@ -344,15 +372,20 @@ impl Potential for Meam {
             &w.states,
             &mut w.pair_forces,
             &mut w.triplet_forces,
+            energies,
         );
-        force::gather(
-            &w.close,
-            &w.links,
-            &w.triplets,
-            &w.pair_forces,
-            &w.triplet_forces,
-            &w.embedding,
-            out,
-        );
+        let inputs = force::GatherInputs {
+            close: &w.close,
+            links: &w.links,
+            triplets: &w.triplets,
+            pair_forces: &w.pair_forces,
+            triplet_forces: &w.triplet_forces,
+            embedding: &w.embedding,
+        };
+        if energies {
+            force::gather(&inputs, out);
+        } else {
+            force::gather_forces(&inputs, out);
+        }
     }
 }

@@ -94,7 +94,16 @@ bench_eam_ptfe_np() {
     "* * $ROOT/potentials/PtFe_Zhou04.eam.alloy Pt Fe" 0.002 200 1.0
 }
 
-ALL=(eam_cu32k eam_ptfe_np)
+# The same particle with the 2NN MEAM Fe-Pt potential of Kim, Koo & Lee (2006), 200 steps.
+# LAMMPS has no opt or omp variant of pair_style meam: its suffix runs fall back to plain `meam`
+# (2 MPI ranks for the "opt" line, 1 rank for the "omp" line), the best of which counts.
+bench_meam_ptfe_np() {
+  compare meam_ptfe_np inputs/bench/meam_ptfe_np.ron "f f f" meam \
+    "* * $ROOT/potentials/FePt_Kim2006.library.meam Pt Fe $ROOT/potentials/FePt_Kim2006.meam Pt Fe" \
+    0.002 200 1.0
+}
+
+ALL=(eam_cu32k eam_ptfe_np meam_ptfe_np)
 NAMES=("$@")
 [ ${#NAMES[@]} -gt 0 ] || NAMES=("${ALL[@]}")
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"

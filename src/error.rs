@@ -66,6 +66,20 @@ impl Error {
         Error::Invalid(message.into())
     }
 
+    /// Names `path` in an error from parsing its text: invalid-input messages and parse errors
+    /// that carry only a line get the path.
+    pub fn at_path(self, path: &Path) -> Self {
+        match self {
+            Error::Invalid(m) => Error::file(path, m),
+            Error::Parse { line, message, .. } => Error::Parse {
+                path: path.to_path_buf(),
+                line,
+                message,
+            },
+            other => other,
+        }
+    }
+
     /// Prefixes the message with the file it came from, unless it already names a file.
     pub fn in_file(self, path: &Path) -> Self {
         match self {

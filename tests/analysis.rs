@@ -258,10 +258,55 @@ fn finite_cluster_rdf_tends_to_one_for_a_uniform_sphere() {
     let s = cluster(&pts);
     assert!((com::radius_of_gyration(&s, None) * (5.0f64 / 3.0).sqrt() - radius).abs() < 0.3);
     let mut acc = RdfAccumulator::new(30.0, 15, 1);
-    acc.add(&s, RdfAccumulator::default_normalization(&s))
-        .unwrap();
+    acc.add(&s, RdfNormalization::FiniteSphere).unwrap();
     let g = acc.result();
     for (r, v) in g.r.iter().zip(&g.total).skip(1) {
         assert!((v - 1.0).abs() < 0.06, "g({r}) = {v}");
     }
+}
+
+#[test]
+fn a_cluster_in_a_vacuum_box_is_normalised_by_the_material_density() {
+    // A perfect fcc block placed in a periodic box 8 times its volume: `Auto` must not use the
+    // box density; with the material's density the first shell holds exactly 12 neighbours
+    // for an interior atom, so the first peak integrates to 12 times the fraction of atoms'
+    // bonds present (less than 12 because of the surface).
+    let a = 3.615;
+    let mut s = crystal(CubicLattice::Fcc, a, 4);
+    let filled = s.clone();
+    s.simbox = SimBox::new([0.0; 3], [8.0 * a; 3], [true; 3]).unwrap();
+    let first_shell = |s: &System, norm: RdfNormalization| {
+        let mut acc = RdfAccumulator::new(6.0, 600, 1);
+        acc.add(s, norm).unwrap();
+        let g = acc.result();
+        let k = g.total.iter().position(|&v| v > 0.0).unwrap();
+        (g.total[k], k)
+    };
+    let (auto, k) = first_shell(&s, RdfNormalization::Auto);
+    let (material, _) = first_shell(&s, RdfNormalization::Material);
+    let (boxed, _) = first_shell(&s, RdfNormalization::Box);
+    assert_eq!(
+        auto, material,
+        "Auto should pick the material density for a cluster in a box"
+    );
+    assert!(
+        (boxed / material - 8.0).abs() < 1e-9,
+        "box density is 8 times lower"
+    );
+    // Integrate the first shell with the material density 4/a^3.
+    let lo = k as f64 * 0.01;
+    let shell = 4.0 / 3.0 * std::f64::consts::PI * ((lo + 0.01).powi(3) - lo.powi(3));
+    let z = material * 4.0 / a.powi(3) * shell;
+    let bonds_per_atom = {
+        let view = PairView::new(&s, 3.0).unwrap();
+        coordination_numbers(&view, 3.0).iter().sum::<u32>() as f64 / s.len() as f64
+    };
+    assert!(
+        (z - bonds_per_atom).abs() < 1e-9,
+        "first shell {z} vs mean coordination {bonds_per_atom}"
+    );
+    // A box the atoms fill keeps the box density, as OVITO and LAMMPS do.
+    let (auto_filled, _) = first_shell(&filled, RdfNormalization::Auto);
+    let (box_filled, _) = first_shell(&filled, RdfNormalization::Box);
+    assert_eq!(auto_filled, box_filled);
 }

@@ -1,12 +1,11 @@
 //! Bad EAM input gets a one-line error naming the file (and line) and the problem. The bad files
 //! are in tests/fixtures/eam/bad.
 
-#[path = "common/lammps_fixture.rs"]
-mod lammps_fixture;
+mod common;
 
 use std::path::Path;
 
-use lammps_fixture::fixture;
+use common::lammps_fixture::fixture;
 use sintermd::potential::lammps::build;
 use sintermd::system::SpeciesTable;
 
@@ -104,7 +103,7 @@ fn wrong_number_of_elements() {
 
 #[test]
 fn funcfl_type_without_a_file() {
-    let pt = lammps_fixture::shared_reference("potentials/Pt_u3.eam");
+    let pt = common::shared_reference("potentials/Pt_u3.eam");
     let e = error("eam", &[&format!("1 1 {}", pt.display())], &["Pt", "Fe"]);
     assert_eq!(
         e,

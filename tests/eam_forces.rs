@@ -2,14 +2,11 @@
 //! file format; the scheduled parallel passes agree with the plain implementation on a system
 //! large enough to be split into many blocks, for any number of threads.
 
-#[path = "common/fd.rs"]
-mod fd;
-#[path = "common/lammps_fixture.rs"]
-mod lammps_fixture;
+mod common;
 
 use std::path::Path;
 
-use lammps_fixture::{fixture, shared_reference};
+use common::lammps_fixture::{fixture, shared_reference};
 use rand::{RngExt, SeedableRng};
 use sintermd::io::read_lammps_data;
 use sintermd::neighbor::{ListKind, NeighborList};
@@ -51,8 +48,8 @@ fn shared(name: &str) -> String {
 fn funcfl_forces_and_virial() {
     let sys = fixture_system("pt_u3_bulk", [true; 3]);
     let mut pot = potential("eam", &format!("* * {}", shared("Pt_u3.eam")), &sys);
-    let worst = fd::check_forces(&sys, &mut pot, &[0, 17, 101, 255], H, TOL);
-    let w = fd::check_virial(&sys, &mut pot, 1e-6, 1e-6 * 100.0);
+    let worst = common::fd::check_forces(&sys, &mut pot, &[0, 17, 101, 255], H, TOL);
+    let w = common::fd::check_virial(&sys, &mut pot, 1e-6, 1e-6 * 100.0);
     println!("funcfl: worst force deviation {worst:e} eV/A, virial {w:e} eV");
 }
 
@@ -65,8 +62,8 @@ fn funcfl_mixture_forces_and_virial() {
     ];
     let pair = LammpsPair::parse("eam", &coeffs, &[]).unwrap();
     let mut pot = from_lammps(&pair, &sys.species, Path::new(".")).unwrap();
-    let worst = fd::check_forces(&sys, &mut pot, &[0, 1, 2, 3, 64, 200], H, TOL);
-    let w = fd::check_virial(&sys, &mut pot, 1e-6, 1e-4);
+    let worst = common::fd::check_forces(&sys, &mut pot, &[0, 1, 2, 3, 64, 200], H, TOL);
+    let w = common::fd::check_virial(&sys, &mut pot, 1e-6, 1e-4);
     println!("funcfl mix: worst force deviation {worst:e} eV/A, virial {w:e} eV");
 }
 
@@ -84,7 +81,7 @@ fn setfl_forces_on_a_free_particle() {
         .collect();
     let mut atoms = vec![0, 50, 120];
     atoms.extend(fe);
-    let worst = fd::check_forces(&sys, &mut pot, &atoms, H, TOL);
+    let worst = common::fd::check_forces(&sys, &mut pot, &atoms, H, TOL);
     println!("setfl: worst force deviation {worst:e} eV/A");
 }
 
@@ -102,8 +99,8 @@ fn finnis_sinclair_forces_and_virial() {
         .collect();
     let mut atoms = vec![0, 1, 2];
     atoms.extend(zr);
-    let worst = fd::check_forces(&sys, &mut pot, &atoms, H, TOL);
-    let w = fd::check_virial(&sys, &mut pot, 1e-6, 1e-4);
+    let worst = common::fd::check_forces(&sys, &mut pot, &atoms, H, TOL);
+    let w = common::fd::check_virial(&sys, &mut pot, 1e-6, 1e-4);
     println!("fs: worst force deviation {worst:e} eV/A, virial {w:e} eV");
 }
 

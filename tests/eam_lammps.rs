@@ -2,12 +2,11 @@
 //! (tests/fixtures/eam, made by make_fixtures.py), a short NVE trajectory, the plain reference
 //! implementation, and independence from the number of threads.
 
-#[path = "common/lammps_fixture.rs"]
-mod lammps_fixture;
+mod common;
 
 use std::path::Path;
 
-use lammps_fixture::{Reference, deviations, fixture, load_reference, shared_reference};
+use common::lammps_fixture::{Reference, deviations, fixture, load_reference, shared_reference};
 use sintermd::io::read_lammps_data;
 use sintermd::md::{ForceEngine, SimulationState, nve_step};
 use sintermd::neighbor::{ListKind, NeighborList, NeighborSettings};
@@ -100,7 +99,7 @@ fn check_with(name: &str, case: &mut Case, kind: ListKind) {
     // derivative is evaluated.
     let d = deviations(
         &plain,
-        &lammps_fixture::Snapshot {
+        &common::Snapshot {
             natoms: fast.forces.len(),
             energy: fast.energy,
             kinetic_energy: 0.0,

@@ -3,12 +3,11 @@
 //! --release`; the 4,033-atom benchmark particle is checked the same way by running
 //! inputs/bench/eam_ptfe_np.ron for 10,000 steps.)
 
-#[path = "common/lammps_fixture.rs"]
-mod lammps_fixture;
+mod common;
 
 use std::path::Path;
 
-use lammps_fixture::fixture;
+use common::lammps_fixture::fixture;
 use rand::SeedableRng;
 use sintermd::io::read_lammps_data;
 use sintermd::md::thermo::kinetic_energy;

@@ -58,7 +58,10 @@ fn free_cluster_matches_lammps() {
 
 fn check_nve(name: &str) {
     let (system, reference) = load(name);
-    let fin = reference.final_.as_ref().expect("fixture has an NVE run");
+    let fin = reference
+        .final_state
+        .as_ref()
+        .expect("fixture has an NVE run");
     let steps = reference.nve_steps.unwrap();
     let dt = reference.dt.unwrap();
     let pot = lammps::build(

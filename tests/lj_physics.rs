@@ -33,7 +33,7 @@ fn forces_are_minus_the_energy_gradient_kob_andersen() {
     let system = read_lammps_data(&fixture("lj/kob_andersen.data"), [true; 3], None).unwrap();
     let mut pot = kob_andersen_shifted(&system.species);
     let atoms: Vec<usize> = (0..system.len()).step_by(7).collect();
-    let worst = check_forces_by_finite_differences(&system, pot.as_mut(), &atoms, 1e-5, 1e-6);
+    let worst = check_forces(&system, pot.as_mut(), &atoms, 1e-5, 1e-6);
     eprintln!("largest |F + dE/dx| = {worst:.2e} eV/A");
 }
 
@@ -49,7 +49,7 @@ fn forces_are_minus_the_energy_gradient_free_cluster() {
         Path::new("."),
     )
     .unwrap();
-    let worst = check_forces_by_finite_differences(&system, pot.as_mut(), &[], 1e-5, 1e-7);
+    let worst = check_forces(&system, pot.as_mut(), &[], 1e-5, 1e-7);
     eprintln!("largest |F + dE/dx| = {worst:.2e} eV/A");
 }
 

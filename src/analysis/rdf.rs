@@ -1,17 +1,24 @@
 //! Radial distribution function g(r), total and per species pair, averaged over frames.
 //!
-//! Histograms count ordered pairs (i, j), i != j, in uniform bins on [0, cutoff). Normalisation:
-//! - periodic box (every axis periodic): by the mean number density N/V of the box, as OVITO's
-//!   coordination analysis does: g(r) = n(r) / (N (N/V) dV(r)), and for species a, b
-//!   g_ab(r) = n_ab(r) / (N_a (N_b/V) dV(r)), where n_ab counts pairs with i in a and j in b and
-//!   dV is the shell volume of the bin;
-//! - a finite cluster (any free axis): the box volume means nothing, so the atoms are compared
-//!   with an ideal gas filling a sphere of the same (unweighted) radius of gyration,
-//!   R = sqrt(5/3) Rg, V = 4 pi R^3 / 3. The shell volume is reduced by the fraction of the shell
-//!   that lies inside such a sphere on average, gamma(r) = 1 - 3r/(4R) + r^3/(16R^3) for r < 2R
-//!   (the distance distribution of uniform points in a sphere), so that g(r) -> 1 at large r for a
-//!   uniform cluster instead of decaying with the cluster's size. Its peak positions and shapes are
-//!   those of the box normalisation; its heights depend on how spherical the cluster is.
+//! Histograms count ordered pairs (i, j), i != j, in uniform bins on [0, cutoff). g(r) compares
+//! them with an ideal gas of density rho: g(r) = n(r) / (N rho dV(r)), and for species a, b
+//! g_ab(r) = n_ab(r) / (N_a rho_b dV(r)), where n_ab counts pairs with i in a and j in b,
+//! rho_b = x_b rho, and dV is the shell volume of the bin. The density comes from
+//! [`RdfNormalization`]:
+//! - `Box`: N/V of the periodic box, as LAMMPS `compute rdf` and OVITO's coordination analysis
+//!   do; right for bulk liquids, glasses and crystals that fill their box;
+//! - `Material`: the density of the material itself, 1/Omega with Omega = d_nn^3 / sqrt 2 the
+//!   volume per atom of close packing at the median nearest-neighbour distance d_nn. This is the
+//!   normalisation for a finite cluster in a box (free axes, or a periodic box mostly vacuum):
+//!   the box volume means nothing there. The peaks then compare directly with a bulk g(r); beyond
+//!   the cluster's size g(r) falls to zero, and near its surface atoms have fewer neighbours;
+//! - `FiniteSphere`: an ideal gas filling a sphere of the atoms' (unweighted) radius of
+//!   gyration, R = sqrt(5/3) Rg, with each shell reduced by the fraction of it that lies inside
+//!   such a sphere on average, gamma(r) = 1 - 3r/(4R) + r^3/(16R^3) for r < 2R (the distance
+//!   distribution of uniform points in a sphere), so that g(r) -> 1 at large r for one compact
+//!   uniform cluster;
+//! - `Auto` (the default of the `Rdf` observer): `Box` when every axis is periodic and the atoms
+//!   at the material's density would fill at least half the box, `Material` otherwise.
 //!
 //! Frames are averaged by summing histograms and normalisations separately.
 
@@ -19,15 +26,21 @@ use serde::{Deserialize, Serialize};
 
 use super::PairView;
 use super::com::gyration_of_points;
+use super::coordination::median_nearest_neighbor_distance;
 use super::unwrapped_positions;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::system::System;
 
 /// How g(r) is normalised (see the module documentation).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RdfNormalization {
+    /// `Box` for a periodic box the atoms fill, `Material` otherwise.
+    #[default]
+    Auto,
     /// Number density of the periodic box.
     Box,
+    /// Density of close packing at the median nearest-neighbour distance.
+    Material,
     /// Ideal gas in a sphere with the atoms' radius of gyration.
     FiniteSphere,
 }
@@ -80,16 +93,6 @@ impl RdfAccumulator {
         a * self.species - a * (a + 1) / 2 + b
     }
 
-    /// The normalisation [`RdfNormalization::Box`] for fully periodic systems, else
-    /// [`RdfNormalization::FiniteSphere`].
-    pub fn default_normalization(system: &System) -> RdfNormalization {
-        if system.simbox.fully_periodic() {
-            RdfNormalization::Box
-        } else {
-            RdfNormalization::FiniteSphere
-        }
-    }
-
     /// Adds one frame.
     pub fn add(&mut self, system: &System, normalization: RdfNormalization) -> Result<()> {
         let view = PairView::new(system, self.cutoff)?;
@@ -116,8 +119,30 @@ impl RdfAccumulator {
         for &t in &system.types {
             counts[t as usize] += 1.0;
         }
+        let material_volume = || -> Result<f64> {
+            let d = median_nearest_neighbor_distance(&view).ok_or_else(|| {
+                Error::invalid(format!(
+                    "g(r): no atom has a neighbour within the cutoff {} A, so the material's density is unknown",
+                    self.cutoff
+                ))
+            })?;
+            Ok(n * d.powi(3) / 2f64.sqrt())
+        };
+        let normalization = match normalization {
+            RdfNormalization::Auto => {
+                if system.simbox.fully_periodic()
+                    && material_volume()? >= 0.5 * system.simbox.volume()
+                {
+                    RdfNormalization::Box
+                } else {
+                    RdfNormalization::Material
+                }
+            }
+            other => other,
+        };
         let (volume, sphere_radius) = match normalization {
-            RdfNormalization::Box => (system.simbox.volume(), None),
+            RdfNormalization::Auto | RdfNormalization::Box => (system.simbox.volume(), None),
+            RdfNormalization::Material => (material_volume()?, None),
             RdfNormalization::FiniteSphere => {
                 let r = (5.0f64 / 3.0).sqrt() * unweighted_gyration(system);
                 (4.0 / 3.0 * std::f64::consts::PI * r.powi(3), Some(r))

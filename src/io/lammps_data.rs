@@ -18,15 +18,7 @@ pub fn read_lammps_data(
     names: Option<&[String]>,
 ) -> Result<System> {
     let text = read_text(path)?;
-    parse_lammps_data(&text, periodic, names).map_err(|e| match e {
-        Error::Invalid(m) => Error::file(path, m),
-        Error::Parse { line, message, .. } => Error::Parse {
-            path: path.to_path_buf(),
-            line,
-            message,
-        },
-        other => other,
-    })
+    parse_lammps_data(&text, periodic, names).map_err(|e| e.at_path(path))
 }
 
 /// One row of the Atoms section: id, species index, position, image flags.

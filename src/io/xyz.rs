@@ -116,15 +116,7 @@ fn parse_bool(v: &str) -> Option<bool> {
 /// `mass`/`masses` column or the element table.
 pub fn read_xyz(path: &Path, periodic: Option<[bool; 3]>) -> Result<System> {
     let text = read_text(path)?;
-    parse_xyz(&text, periodic).map_err(|e| match e {
-        Error::Invalid(m) => Error::file(path, m),
-        Error::Parse { line, message, .. } => Error::Parse {
-            path: path.to_path_buf(),
-            line,
-            message,
-        },
-        other => other,
-    })
+    parse_xyz(&text, periodic).map_err(|e| e.at_path(path))
 }
 
 /// Parses the text of an extended XYZ file (see [`read_xyz`]).

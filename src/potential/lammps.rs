@@ -59,8 +59,11 @@ pub fn build(
         "eam" | "eam/alloy" | "eam/fs" => Ok(Box::new(super::eam::lammps::from_lammps(
             &pair, species, base_dir,
         )?)),
+        "meam" | "meam/c" => Ok(Box::new(super::meam::Meam::from_lammps(
+            &pair, species, base_dir,
+        )?)),
         other => Err(Error::invalid(format!(
-            "pair_style {other} is not available in sintermd (available: lj/cut, eam, eam/alloy, eam/fs)"
+            "pair_style {other} is not available in sintermd (available: lj/cut, eam, eam/alloy, eam/fs, meam)"
         ))),
     }
 }

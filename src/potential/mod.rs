@@ -12,6 +12,7 @@
 pub mod eam;
 pub mod lammps;
 pub mod lj;
+pub mod meam;
 pub mod pair;
 mod spec;
 

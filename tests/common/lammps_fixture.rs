@@ -43,6 +43,8 @@ pub struct Snapshot {
 #[derive(Debug, Deserialize)]
 pub struct Reference {
     pub pair_style: String,
+    #[serde(default)]
+    pub pair_coeff: Vec<String>,
     pub boundary: String,
     pub initial: Snapshot,
     #[serde(default, rename = "final")]

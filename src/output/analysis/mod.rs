@@ -1,0 +1,257 @@
+//! Observers that run the [`crate::analysis`] functions during a stage and write one CSV each
+//! (units in the header) plus figures for the report. File names start with the stage's prefix.
+
+mod com;
+mod msd;
+mod neck;
+mod rdf;
+mod shape;
+mod structure;
+mod tracked;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::csv::CsvFile;
+use super::{Figure, Frame, Note, Observer, Trigger};
+use crate::analysis::PairView;
+use crate::analysis::cna::{Structure, adaptive_cna, structure_counts};
+use crate::analysis::com::{centre_of_mass, radius_of_gyration};
+use crate::analysis::coordination::{coordination_numbers, median_nearest_neighbor_distance};
+use crate::analysis::msd::MsdTracker;
+use crate::analysis::neck::{NeckGeometry, measure_neck};
+use crate::analysis::rdf::{RdfAccumulator, RdfNormalization};
+use crate::error::{Error, Result};
+use crate::report::{Plot, Series};
+use crate::system::{System, Vec3};
+use com::ComObserver;
+use msd::MsdObserver;
+use neck::NeckObserver;
+use rdf::RdfObserver;
+use shape::ShapeObserver;
+use structure::StructureObserver;
+use tracked::TrackedObserver;
+
+/// An analysis to run during a stage, as written in the input.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum ObserverSpec {
+    /// Centre of mass of the whole system and of each group, and their displacements
+    /// (`com.csv`).
+    CentreOfMass {
+        /// Interval [steps].
+        every: u64,
+        /// Groups (default: every group of the system).
+        #[serde(default)]
+        groups: Option<Vec<String>>,
+    },
+    /// Radius of gyration of the system and of each group, and the distance between the centres of
+    /// the first two groups: shrinkage (`shape.csv`).
+    Shape {
+        /// Interval [steps].
+        every: u64,
+        /// Groups (default: every group of the system).
+        #[serde(default)]
+        groups: Option<Vec<String>>,
+    },
+    /// The neck between two particles (`neck.csv`; see `analysis::neck` for definitions).
+    Neck {
+        /// Interval [steps].
+        every: u64,
+        /// The two particle groups.
+        #[serde(default = "default_particles")]
+        particles: (String, String),
+        /// Bridging atoms needed to call the neck formed.
+        #[serde(default = "one")]
+        min_bridging: usize,
+    },
+    /// g(r), total and per species pair, averaged over the frames of a window (`rdf.csv`).
+    Rdf {
+        /// Interval between frames [steps].
+        every: u64,
+        /// Largest distance [A].
+        #[serde(default = "default_rdf_cutoff")]
+        cutoff: f64,
+        /// Number of bins.
+        #[serde(default = "default_bins")]
+        bins: usize,
+        /// Stage steps (first, last) of the averaging window (default: the whole stage).
+        #[serde(default)]
+        window: Option<(u64, u64)>,
+        /// Density g(r) is normalised by: Auto (default), Box, Material or FiniteSphere (see
+        /// `analysis::rdf`).
+        #[serde(default)]
+        normalization: RdfNormalization,
+    },
+    /// Positions of chosen atoms (by id) over time, unwrapped (`tracked.csv`).
+    TrackedAtoms {
+        /// Interval [steps].
+        every: u64,
+        /// Atom ids.
+        ids: Vec<u64>,
+    },
+    /// Mean-square displacement of surface and interior atoms (`msd.csv`).
+    Msd {
+        /// Interval [steps].
+        every: u64,
+        /// Atoms with fewer bonded neighbours than this at the stage start are surface atoms.
+        #[serde(default = "default_bulk_coordination")]
+        bulk_coordination: u32,
+    },
+    /// Mean coordination and adaptive-CNA fractions (fcc/hcp/bcc/ico/other) (`structure.csv`).
+    Structure {
+        /// Interval [steps].
+        every: u64,
+    },
+}
+
+fn default_particles() -> (String, String) {
+    ("particle1".into(), "particle2".into())
+}
+fn one() -> usize {
+    1
+}
+fn default_rdf_cutoff() -> f64 {
+    8.0
+}
+fn default_bins() -> usize {
+    200
+}
+fn default_bulk_coordination() -> u32 {
+    11
+}
+
+impl ObserverSpec {
+    /// Creates the observer, writing files named `prefix` + its file name into `dir`.
+    pub fn build(&self, system: &System, dir: &Path, prefix: &str) -> Result<Box<dyn Observer>> {
+        let path = |name: &str| dir.join(format!("{prefix}{name}"));
+        let check_every = |every: u64| {
+            if every == 0 {
+                Err(Error::invalid(
+                    "observer interval `every` must be at least 1",
+                ))
+            } else {
+                Ok(Trigger::Every(every))
+            }
+        };
+        Ok(match self {
+            ObserverSpec::CentreOfMass { every, groups } => Box::new(ComObserver::new(
+                system,
+                check_every(*every)?,
+                resolve_groups(system, groups)?,
+                path("com"),
+            )?),
+            ObserverSpec::Shape { every, groups } => Box::new(ShapeObserver::new(
+                check_every(*every)?,
+                resolve_groups(system, groups)?,
+                path("shape"),
+            )?),
+            ObserverSpec::Neck {
+                every,
+                particles,
+                min_bridging,
+            } => Box::new(NeckObserver::new(
+                system,
+                check_every(*every)?,
+                (particles.0.clone(), particles.1.clone()),
+                *min_bridging,
+                path("neck"),
+            )?),
+            ObserverSpec::Rdf {
+                every,
+                cutoff,
+                bins,
+                window,
+                normalization,
+            } => {
+                if !(*cutoff > 0.0) || *bins == 0 {
+                    return Err(Error::invalid(
+                        "Rdf: cutoff must be positive and bins at least 1",
+                    ));
+                }
+                Box::new(RdfObserver {
+                    trigger: check_every(*every)?,
+                    window: *window,
+                    normalization: *normalization,
+                    accumulator: RdfAccumulator::new(*cutoff, *bins, system.species.len()),
+                    names: system.species.names.clone(),
+                    stem: path("rdf"),
+                })
+            }
+            ObserverSpec::TrackedAtoms { every, ids } => Box::new(TrackedObserver::new(
+                system,
+                check_every(*every)?,
+                ids,
+                path("tracked"),
+            )?),
+            ObserverSpec::Msd {
+                every,
+                bulk_coordination,
+            } => Box::new(MsdObserver::new(
+                system,
+                check_every(*every)?,
+                *bulk_coordination,
+                path("msd"),
+            )?),
+            ObserverSpec::Structure { every } => Box::new(StructureObserver::new(
+                system,
+                check_every(*every)?,
+                path("structure"),
+            )?),
+        })
+    }
+}
+
+/// The named groups, or all groups of the system when None; errors name a missing group.
+fn resolve_groups(
+    system: &System,
+    groups: &Option<Vec<String>>,
+) -> Result<Vec<(String, Vec<u32>)>> {
+    match groups {
+        None => Ok(system
+            .groups
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()),
+        Some(names) => names
+            .iter()
+            .map(|n| {
+                system
+                    .groups
+                    .get(n)
+                    .map(|g| (n.clone(), g.clone()))
+                    .ok_or_else(|| {
+                        let known: Vec<&str> = system.groups.keys().map(String::as_str).collect();
+                        Error::invalid(format!(
+                            "unknown group {n} (groups: {})",
+                            if known.is_empty() {
+                                "none".into()
+                            } else {
+                                known.join(", ")
+                            }
+                        ))
+                    })
+            })
+            .collect(),
+    }
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn csv_path(stem: &Path) -> PathBuf {
+    stem.with_extension("csv")
+}
+
+/// Writes `plot` to `stem` and returns its figure entry.
+fn figure(plot: Plot, stem: PathBuf, caption: String) -> Result<Figure> {
+    plot.write(&stem)?;
+    Ok(Figure {
+        png: stem.with_extension("png"),
+        caption,
+    })
+}

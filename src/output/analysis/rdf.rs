@@ -1,0 +1,68 @@
+//! Radial distribution function g(r), total and per species pair, averaged over a window.
+
+use super::*;
+
+pub(super) struct RdfObserver {
+    pub(super) trigger: Trigger,
+    pub(super) window: Option<(u64, u64)>,
+    pub(super) normalization: RdfNormalization,
+    pub(super) accumulator: RdfAccumulator,
+    pub(super) names: Vec<String>,
+    pub(super) stem: PathBuf,
+}
+
+impl Observer for RdfObserver {
+    fn trigger(&self) -> Trigger {
+        self.trigger
+    }
+
+    fn observe(&mut self, frame: &Frame<'_>) -> Result<()> {
+        if let Some((from, to)) = self.window
+            && !(from..=to).contains(&frame.state.stage_step)
+        {
+            return Ok(());
+        }
+        let s = &frame.state.system;
+        self.accumulator.add(s, self.normalization)
+    }
+
+    fn finish(&mut self) -> Result<Vec<Figure>> {
+        let g = self.accumulator.result();
+        let mut header = vec!["r[A]".to_string(), "g_total".to_string()];
+        header.extend(
+            g.pairs
+                .iter()
+                .map(|((a, b), _)| format!("g_{}-{}", self.names[*a], self.names[*b])),
+        );
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let mut csv = CsvFile::create(&csv_path(&self.stem), &header)?;
+        for k in 0..g.r.len() {
+            let mut row = vec![g.r[k], g.total[k]];
+            row.extend(g.pairs.iter().map(|(_, v)| v[k]));
+            csv.row(&row)?;
+        }
+        let mut plot = Plot::new(
+            format!("Radial distribution function ({} frames)", g.frames),
+            "r [Å]",
+            "g(r)",
+        )
+        .with(Series::line("total", g.r.clone(), g.total.clone()));
+        if g.pairs.len() > 1 {
+            for ((a, b), v) in &g.pairs {
+                plot = plot.with(Series::line(
+                    format!("{}-{}", self.names[*a], self.names[*b]),
+                    g.r.clone(),
+                    v.clone(),
+                ));
+            }
+        }
+        Ok(vec![figure(
+            plot,
+            self.stem.clone(),
+            format!(
+                "g(r), total and per species pair, averaged over {} frames.",
+                g.frames
+            ),
+        )?])
+    }
+}

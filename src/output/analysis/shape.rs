@@ -1,0 +1,115 @@
+//! Radius of gyration of each group and centre-to-centre distance of the particles (shrinkage).
+
+use super::*;
+
+pub(super) struct ShapeObserver {
+    trigger: Trigger,
+    groups: Vec<(String, Vec<u32>)>,
+    csv: CsvFile,
+    stem: PathBuf,
+    time: Vec<f64>,
+    gyration: Vec<Vec<f64>>,
+    centre_distance: Vec<f64>,
+}
+
+impl ShapeObserver {
+    pub(super) fn new(
+        trigger: Trigger,
+        groups: Vec<(String, Vec<u32>)>,
+        stem: PathBuf,
+    ) -> Result<Self> {
+        let mut header = vec![
+            "step".to_string(),
+            "time[ps]".to_string(),
+            "all_rg[A]".to_string(),
+        ];
+        header.extend(groups.iter().map(|g| format!("{}_rg[A]", g.0)));
+        if groups.len() >= 2 {
+            header.push(format!(
+                "{}_{}_centre_distance[A]",
+                groups[0].0, groups[1].0
+            ));
+        }
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let n = groups.len() + 1;
+        Ok(ShapeObserver {
+            trigger,
+            groups,
+            csv: CsvFile::create(&csv_path(&stem), &header)?,
+            stem,
+            time: Vec::new(),
+            gyration: vec![Vec::new(); n],
+            centre_distance: Vec::new(),
+        })
+    }
+}
+
+impl Observer for ShapeObserver {
+    fn trigger(&self) -> Trigger {
+        self.trigger
+    }
+
+    fn observe(&mut self, frame: &Frame<'_>) -> Result<()> {
+        let s = &frame.state.system;
+        let mut row = vec![frame.state.time];
+        let mut rg = vec![radius_of_gyration(s, None)];
+        rg.extend(
+            self.groups
+                .iter()
+                .map(|g| radius_of_gyration(s, Some(&g.1))),
+        );
+        for (k, v) in rg.iter().enumerate() {
+            self.gyration[k].push(*v);
+        }
+        row.extend(rg);
+        if self.groups.len() >= 2 {
+            let d = (centre_of_mass(s, Some(&self.groups[1].1))
+                - centre_of_mass(s, Some(&self.groups[0].1)))
+            .norm();
+            self.centre_distance.push(d);
+            row.push(d);
+        }
+        self.time.push(frame.state.time);
+        self.csv.record(frame.state.step, &row)
+    }
+
+    fn finish(&mut self) -> Result<Vec<Figure>> {
+        let mut figures = Vec::new();
+        let mut plot = Plot::new("Radius of gyration", "time [ps]", "Rg [Å]");
+        for (k, name) in std::iter::once("whole system")
+            .chain(self.groups.iter().map(|g| g.0.as_str()))
+            .enumerate()
+        {
+            plot = plot.with(Series::line(
+                name,
+                self.time.clone(),
+                self.gyration[k].clone(),
+            ));
+        }
+        figures.push(figure(
+            plot,
+            self.stem
+                .with_file_name(format!("{}_rg", file_stem(&self.stem))),
+            "Radius of gyration of the system and of each group.".into(),
+        )?);
+        if !self.centre_distance.is_empty() {
+            let plot = Plot::new(
+                "Shrinkage: centre-to-centre distance",
+                "time [ps]",
+                "distance [Å]",
+            )
+            .with(Series::line(
+                format!("{} to {}", self.groups[0].0, self.groups[1].0),
+                self.time.clone(),
+                self.centre_distance.clone(),
+            ));
+            figures.push(figure(
+                plot,
+                self.stem
+                    .with_file_name(format!("{}_distance", file_stem(&self.stem))),
+                "Distance between the centres of mass of the two particles.".into(),
+            )?);
+        }
+        Ok(figures)
+    }
+}

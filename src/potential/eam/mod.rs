@@ -223,7 +223,7 @@ impl Eam {
             .zip(out.per_atom_energy.par_iter_mut())
             .zip(out.per_atom_virial.par_iter_mut())
             .enumerate()
-            .with_min_len(1024)
+            .with_min_len(4096)
             .for_each(|(i, ((f, e), w))| {
                 let p = &forces[i].0;
                 *f = Vec3::new(p[0], p[1], p[2]);

@@ -1,41 +1,52 @@
-//! Events per second of the KMC engine on the crystal pair of `inputs/kmc_crystal_pair.ron`
+//! Events per second of the KMC engines on the crystal pair of `inputs/kmc_crystal_pair.ron`
 //! (two 7.5 nm Pd spheres joined by one atom, 400 K, per-atom rates), from a state 10^6 events
-//! into the run (the neck has started to grow and the surfaces have roughened).
+//! into the run (the neck has started to grow and the surfaces have roughened): the fcc-grid
+//! engine the input uses, and the general table engine on the same pair for comparison.
 //!
 //! `cargo bench --bench kmc_events`; the throughput lines read in events per second, timed by the
-//! wall clock and by the thread's CPU time.
+//! wall clock and by the thread's CPU time (on a busy machine the wall clock also counts the time
+//! spent waiting for a core; compare with `uptime`).
 
 use std::path::Path;
+use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use sintermd::kmc::KmcInput;
 use sintermd::kmc::run::{setup, thread_cpu_seconds};
-use std::time::Duration;
+use sintermd::kmc::{Engine, EngineChoice, KmcInput};
 
 const EVENTS_PER_ITER: u64 = 1 << 20;
 
-fn crystal_pair(c: &mut Criterion) {
+fn engine(choice: EngineChoice) -> Engine {
     let path = Path::new("inputs/kmc_crystal_pair.ron");
-    let input = KmcInput::read(path).expect("crystal pair input");
+    let mut input = KmcInput::read(path).expect("crystal pair input");
+    input.engine = choice;
     let mut engine = setup(&input, Path::new("inputs")).expect("setup").engine;
     engine.run(1_000_000);
+    engine
+}
+
+fn crystal_pair(c: &mut Criterion) {
     let mut group = c.benchmark_group("kmc");
     group.throughput(Throughput::Elements(EVENTS_PER_ITER));
     group.sample_size(20);
-    group.bench_function("crystal_pair_events", |b| {
-        b.iter(|| engine.run(EVENTS_PER_ITER))
-    });
-    // The same, timed by the thread's CPU time: on a shared, busy machine this is the engine's
-    // own speed (wall time also counts the time spent waiting for a core).
-    group.bench_function("crystal_pair_events_cpu_time", |b| {
-        b.iter_custom(|iters| {
-            let c0 = thread_cpu_seconds().expect("thread CPU time");
-            for _ in 0..iters {
-                engine.run(EVENTS_PER_ITER);
-            }
-            Duration::from_secs_f64(thread_cpu_seconds().expect("thread CPU time") - c0)
-        })
-    });
+    for (choice, label) in [
+        (EngineChoice::Auto, "crystal_pair_events"),
+        (EngineChoice::Table, "crystal_pair_events_table_engine"),
+    ] {
+        let mut engine = engine(choice);
+        group.bench_function(label, |b| b.iter(|| engine.run(EVENTS_PER_ITER)));
+        // The same, timed by the thread's CPU time: on a shared, busy machine this is the
+        // engine's own speed.
+        group.bench_function(format!("{label}_cpu_time"), |b| {
+            b.iter_custom(|iters| {
+                let c0 = thread_cpu_seconds().expect("thread CPU time");
+                for _ in 0..iters {
+                    engine.run(EVENTS_PER_ITER);
+                }
+                Duration::from_secs_f64(thread_cpu_seconds().expect("thread CPU time") - c0)
+            })
+        });
+    }
     group.finish();
 }
 

@@ -31,6 +31,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::io::read_text;
+use crate::kmc::mesh_stage::WriteMeshStage;
+use crate::kmc::stage::KmcStage;
 use crate::md::StageIntegrator;
 use crate::md::minimize::FireSettings;
 use crate::md::momentum::MomentumSpec;
@@ -99,6 +101,14 @@ pub enum StageSpec {
     /// `EquilibrateParticles` stage ran) with the pair geometry, removing each particle's linear and
     /// angular momentum when the geometry says so (the default): the result becomes the system.
     Assemble(AssembleStage),
+    /// Writes the atoms of the current system as the sites of a KMC mesh (`sintermd-mesh 1`,
+    /// see [`crate::kmc::mesh`]) into the output folder, with g(r), neighbour counts and the
+    /// adaptive CNA of the sites (see [`crate::kmc::mesh_stage`]). The system is unchanged.
+    WriteMesh(WriteMeshStage),
+    /// Maps the two particles onto fcc lattices fitted to them, runs bond-counting KMC on those
+    /// sites and puts the atoms back where KMC left them (see [`crate::kmc::stage`]): MD, then
+    /// KMC, in one input.
+    Kmc(KmcStage),
 }
 
 /// An assembly stage.
@@ -167,6 +177,8 @@ pub fn stage_label(index: usize, stage: &StageSpec) -> String {
         StageSpec::Md(md) | StageSpec::EquilibrateParticles(md) => md.name.as_deref(),
         StageSpec::Minimize(m) => m.name.as_deref(),
         StageSpec::Assemble(a) => a.name.as_deref(),
+        StageSpec::WriteMesh(w) => w.name.as_deref(),
+        StageSpec::Kmc(k) => k.name.as_deref(),
     };
     match given {
         Some(name) => format!("stage {} (\"{name}\")", index + 1),
@@ -259,6 +271,12 @@ impl Input {
                         ));
                     }
                 }
+                StageSpec::WriteMesh(w) => {
+                    w.check().map_err(|e| in_stage(&stage_label(k, s), e))?;
+                }
+                StageSpec::Kmc(kmc) => {
+                    kmc.check().map_err(|e| in_stage(&stage_label(k, s), e))?;
+                }
                 StageSpec::Assemble(a) => {
                     if let Some(g) = a.gap
                         && !(g > 0.0 && g.is_finite())
@@ -318,7 +336,9 @@ impl StageSpec {
             StageSpec::Md(md) => md.steps,
             StageSpec::Minimize(_)
             | StageSpec::EquilibrateParticles(_)
-            | StageSpec::Assemble(_) => 0,
+            | StageSpec::Assemble(_)
+            | StageSpec::WriteMesh(_)
+            | StageSpec::Kmc(_) => 0,
         }
     }
 
@@ -328,6 +348,8 @@ impl StageSpec {
             StageSpec::Md(md) | StageSpec::EquilibrateParticles(md) => md.name.clone(),
             StageSpec::Minimize(m) => m.name.clone(),
             StageSpec::Assemble(a) => a.name.clone(),
+            StageSpec::WriteMesh(w) => w.name.clone(),
+            StageSpec::Kmc(k) => k.name.clone(),
         };
         given.unwrap_or_else(|| format!("stage{}", k + 1))
     }

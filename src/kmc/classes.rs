@@ -21,6 +21,44 @@ pub const NO_CLASS: u32 = u32::MAX;
 /// Largest number of classes selected by a linear scan rather than the tree.
 pub const FLAT_LIMIT: usize = 32;
 
+/// Total rate sum_c w_c [1/s] of class weights w_c = members_c * rate_c selected by a linear
+/// scan, `weights` padded with zeros to a multiple of 4. Four lanes (class c into lane c mod 4,
+/// each summed in class order, then (l0 + l1) + (l2 + l3)) shorten the chain of dependent
+/// additions and vectorise; every engine uses this one function, so totals agree bit for bit.
+#[inline(always)]
+pub fn flat_total(weights: &[f64]) -> f64 {
+    let mut lanes = [0.0f64; 4];
+    for chunk in weights.chunks_exact(4) {
+        for (l, w) in lanes.iter_mut().zip(chunk) {
+            *l += w;
+        }
+    }
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+}
+
+/// The class whose cumulative weight interval (classes in order) holds `target` in
+/// [0, total); never a class of zero weight, even when round-off puts `target` at the end.
+#[inline(always)]
+pub fn flat_select(weights: &[f64], mut target: f64) -> usize {
+    let mut last_filled = 0;
+    for (c, &w) in weights.iter().enumerate() {
+        if w <= 0.0 {
+            continue;
+        }
+        if target < w {
+            return c;
+        }
+        target -= w;
+        last_filled = c;
+    }
+    last_filled
+}
+
+/// Length of a weight array for `classes` classes: padded to a multiple of 4.
+pub fn padded_len(classes: usize) -> usize {
+    classes.div_ceil(4).max(1) * 4
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Place {
     class: u32,
@@ -37,6 +75,8 @@ const NOWHERE: Place = Place {
 pub struct RateClasses {
     member_rate: Vec<f64>,
     members: Vec<Vec<u32>>,
+    /// Weight members * member_rate of every class, padded with zeros to a multiple of 4.
+    weights: Vec<f64>,
     /// Class and slot of every site, side by side so that one cache line serves both.
     place: Vec<Place>,
     flat: bool,
@@ -53,6 +93,7 @@ impl RateClasses {
         let flat = member_rate.len() <= FLAT_LIMIT;
         RateClasses {
             members: vec![Vec::new(); member_rate.len()],
+            weights: vec![0.0; padded_len(member_rate.len())],
             is_dirty: vec![false; member_rate.len()],
             member_rate,
             place: vec![NOWHERE; n_sites],
@@ -117,12 +158,15 @@ impl RateClasses {
             list[old.slot as usize] = last;
             list.truncate(last_slot);
             self.place[last as usize].slot = old.slot;
+            self.weights[old.class as usize] =
+                last_slot as f64 * self.member_rate[old.class as usize];
             self.mark(old.class as usize);
         }
         self.place[site] = if class != NO_CLASS {
             let list = &mut self.members[class as usize];
             let slot = list.len() as u32;
             list.push(site as u32);
+            self.weights[class as usize] = (slot + 1) as f64 * self.member_rate[class as usize];
             self.mark(class as usize);
             Place { class, slot }
         } else {
@@ -138,7 +182,7 @@ impl RateClasses {
             let c = c as usize;
             self.is_dirty[c] = false;
             let mut node = self.leaves + c;
-            self.tree[node] = self.members[c].len() as f64 * self.member_rate[c];
+            self.tree[node] = self.weights[c];
             while node > 1 {
                 node /= 2;
                 self.tree[node] = self.tree[2 * node] + self.tree[2 * node + 1];
@@ -151,11 +195,7 @@ impl RateClasses {
     #[inline]
     pub fn total_rate(&self) -> f64 {
         if self.flat {
-            self.members
-                .iter()
-                .zip(&self.member_rate)
-                .map(|(m, r)| m.len() as f64 * r)
-                .sum()
+            flat_total(&self.weights)
         } else {
             self.tree[1]
         }
@@ -163,7 +203,7 @@ impl RateClasses {
 
     /// Weight members * member_rate of class `class` [1/s].
     pub fn class_weight(&self, class: usize) -> f64 {
-        self.members[class].len() as f64 * self.member_rate[class]
+        self.weights[class]
     }
 
     /// The class whose cumulative weight interval holds `target` in [0, total_rate). Never
@@ -171,19 +211,7 @@ impl RateClasses {
     #[inline]
     pub fn select_class(&self, mut target: f64) -> usize {
         if self.flat {
-            let mut last_filled = 0;
-            for (c, (m, r)) in self.members.iter().zip(&self.member_rate).enumerate() {
-                if m.is_empty() {
-                    continue;
-                }
-                let w = m.len() as f64 * r;
-                if target < w {
-                    return c;
-                }
-                target -= w;
-                last_filled = c;
-            }
-            return last_filled;
+            return flat_select(&self.weights, target);
         }
         let mut node = 1;
         while node < self.leaves {
@@ -237,6 +265,11 @@ impl RateClasses {
             return Err(format!(
                 "{classed} sites have a class but {listed} are listed"
             ));
+        }
+        for (c, list) in self.members.iter().enumerate() {
+            if self.weights[c] != list.len() as f64 * self.member_rate[c] {
+                return Err(format!("class {c}: weight differs from members * rate"));
+            }
         }
         if !self.dirty.is_empty() {
             return Err("tree not refreshed".into());

@@ -177,7 +177,13 @@ pub struct KmcEngine {
     classes: RateClasses,
     rng: KmcRng,
     clock: KmcClock,
+    /// Optional label of the atom on every site ([`NO_LABEL`] on empty sites), carried along by
+    /// hops so that atoms keep their identity (see [`KmcEngine::track_atoms`]).
+    labels: Option<Vec<u32>>,
 }
+
+/// Label of an empty site.
+pub const NO_LABEL: u32 = u32::MAX;
 
 impl KmcEngine {
     /// An engine on `sites` with `occupancy` (0 empty, s + 1 for species s) and the generator
@@ -236,6 +242,7 @@ impl KmcEngine {
                 events: 0,
                 null_events: 0,
             },
+            labels: None,
         };
         let (total, by_species) = engine.fresh_coordination();
         for (w, c) in engine.state.iter_mut().zip(total) {
@@ -253,6 +260,33 @@ impl KmcEngine {
     /// The sites.
     pub fn sites(&self) -> &SiteSet {
         &self.sites
+    }
+
+    /// Gives every atom a label (e.g. its index in an MD system) that moves with it: `labels[i]`
+    /// for the atom on site i, [`NO_LABEL`] on empty sites. Errors when the labels do not match
+    /// the occupancy.
+    pub fn track_atoms(&mut self, labels: Vec<u32>) -> Result<()> {
+        if labels.len() != self.state.len() {
+            return Err(Error::invalid(format!(
+                "{} labels for {} sites",
+                labels.len(),
+                self.state.len()
+            )));
+        }
+        if let Some(i) =
+            (0..labels.len()).find(|&i| (labels[i] == NO_LABEL) != (occupant(self.state[i]) == 0))
+        {
+            return Err(Error::invalid(format!(
+                "site {i}: a label must mark exactly the occupied sites"
+            )));
+        }
+        self.labels = Some(labels);
+        Ok(())
+    }
+
+    /// The labels of the atoms on every site, when tracked.
+    pub fn labels(&self) -> Option<&[u32]> {
+        self.labels.as_deref()
     }
 
     /// The model.
@@ -468,6 +502,10 @@ impl KmcEngine {
         debug_assert!(occupant(self.state[from]) != 0 && occupant(self.state[to]) == 0);
         let s = occupant(self.state[from]);
         let ns = self.model.n_species;
+        if let Some(labels) = self.labels.as_mut() {
+            labels[to] = labels[from];
+            labels[from] = NO_LABEL;
+        }
         {
             let (sites, state) = (&self.sites, &mut self.state[..]);
             state[from] &= !OCCUPANT_MASK;
@@ -629,6 +667,12 @@ impl KmcEngine {
             }
         }
         self.classes.check()?;
+        if let Some(labels) = &self.labels
+            && let Some(i) = (0..labels.len())
+                .find(|&i| (labels[i] == NO_LABEL) != (occupant(self.state[i]) == 0))
+        {
+            return Err(format!("site {i}: its label does not match its occupancy"));
+        }
         // The catalogue total from scratch agrees with the tree total.
         let brute: f64 = self.brute_force_catalogue().iter().map(|e| e.rate).sum();
         let tree = self.classes.total_rate();

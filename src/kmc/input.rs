@@ -17,6 +17,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::engine::EngineChoice;
 use super::lattice::{FccLattice, orientation_matrix};
 use super::mesh::MeshNeighbors;
 use super::model::ModelSpec;
@@ -48,6 +49,10 @@ pub struct KmcInput {
     /// What to write.
     #[serde(default)]
     pub output: KmcOutputSpec,
+    /// Engine: `Auto` (default: the fcc-grid engine for one species with per-atom rates on one
+    /// fcc lattice, the table engine otherwise) or `Table`. Both give the same trajectory.
+    #[serde(default)]
+    pub engine: EngineChoice,
 }
 
 /// Where the sites come from.

@@ -302,6 +302,38 @@ impl FccLattice {
     }
 }
 
+/// Sites of two fcc lattices meeting at a plane (a bicrystal): the sites of `first` in `[lo, hi]`
+/// on the plane's back side ((x - plane_point) . normal <= 0) and those of `second` on its front
+/// side, both passing `inside`. A site of `second` closer than 0.75 nearest-neighbour spacings
+/// (of `first`) to a site of `first` is dropped, so that no two sites overlap at the interface.
+/// When the two lattices coincide the result is one crystal.
+pub fn bicrystal_sites(
+    first: &FccLattice,
+    second: &FccLattice,
+    lo: Vec3,
+    hi: Vec3,
+    inside: &dyn Fn(&Vec3) -> bool,
+    plane_point: Vec3,
+    normal: Vec3,
+) -> Vec<Vec3> {
+    let side = |x: &Vec3| (x - plane_point).dot(&normal);
+    let mut sites = first.sites_in(lo, hi, |x| inside(x) && side(x) <= 0.0);
+    let behind = second.sites_in(lo, hi, |x| inside(x) && side(x) > 0.0);
+    let min_d = 0.75 * first.nearest_neighbor_distance();
+    let near_plane: Vec<Vec3> = sites
+        .iter()
+        .filter(|x| side(x) > -2.0 * min_d)
+        .copied()
+        .collect();
+    sites.extend(behind.into_iter().filter(|x| {
+        side(x) > 2.0 * min_d
+            || near_plane
+                .iter()
+                .all(|y| (x - y).norm_squared() >= min_d * min_d)
+    }));
+    sites
+}
+
 /// Sorts `positions` along a Z-order (Morton) curve through cells of edge `cell` [A], so that
 /// sites close in space are close in memory: the neighbour table rows and per-site states an event
 /// touches then share cache lines. Ties keep their order (the sort is stable), so the result is

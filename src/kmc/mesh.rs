@@ -484,12 +484,34 @@ pub struct MeshReport {
     pub structure_fractions: Option<BTreeMap<String, f64>>,
 }
 
+/// A mesh turned into KMC sites, with what was learnt on the way.
+#[derive(Clone, Debug)]
+pub struct MeshAnalysis {
+    /// The sites (sorted along a space-filling curve unless the neighbours came from the file).
+    pub sites: SiteSet,
+    /// The report.
+    pub report: MeshReport,
+    /// g(r) of the sites (fully periodic meshes only).
+    pub rdf: Option<RadialDistribution>,
+}
+
 /// Builds the KMC site set of `mesh` (tiled `copies` times), with neighbours as `choice` says.
 pub fn mesh_sites(
     mesh: &MeshFile,
     choice: &MeshNeighbors,
     copies: [usize; 3],
 ) -> Result<(SiteSet, MeshReport)> {
+    let a = analyse_mesh(mesh, choice, copies)?;
+    Ok((a.sites, a.report))
+}
+
+/// Builds the KMC site set of `mesh` (tiled `copies` times), with neighbours as `choice` says,
+/// keeping g(r).
+pub fn analyse_mesh(
+    mesh: &MeshFile,
+    choice: &MeshNeighbors,
+    copies: [usize; 3],
+) -> Result<MeshAnalysis> {
     if mesh.positions.len() < 2 {
         return Err(Error::invalid("a mesh needs at least two sites"));
     }
@@ -555,5 +577,20 @@ pub fn mesh_sites(
         neighbor_counts: NeighborCountReport::of(&sites),
         structure_fractions: structure,
     };
-    Ok((sites, report))
+    Ok(MeshAnalysis { sites, report, rdf })
+}
+
+/// The mesh file of `sites`: their box and positions, with the cutoff and a Neighbors section
+/// when `with_neighbors`.
+pub fn mesh_file_of(sites: &SiteSet, with_neighbors: bool) -> MeshFile {
+    MeshFile {
+        simbox: sites.simbox.clone(),
+        positions: sites.positions.clone(),
+        cutoff: Some(sites.cutoff),
+        neighbors: with_neighbors.then(|| {
+            (0..sites.len())
+                .map(|i| sites.neighbors(i).to_vec())
+                .collect()
+        }),
+    }
 }

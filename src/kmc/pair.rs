@@ -20,7 +20,7 @@
 use nalgebra::Matrix3;
 use serde::{Deserialize, Serialize};
 
-use super::lattice::{FccLattice, SiteSet, axis_rotation, sort_spatially};
+use super::lattice::{FccLattice, SiteSet, axis_rotation, bicrystal_sites, sort_spatially};
 use super::shapes::{ParticleShape, ShapeSpec};
 use crate::error::{Error, Result};
 use crate::system::{SimBox, Vec3};
@@ -353,23 +353,7 @@ fn assemble_crystal(
     };
     let mut positions = match second_rotation {
         None => lattice1.sites_in(lo, hi, |x| in_capsule(x)),
-        Some(_) => {
-            let mut p = lattice1.sites_in(lo, hi, |x| in_capsule(x) && (x - mid).dot(axis) <= 0.0);
-            let second = lattice2.sites_in(lo, hi, |x| in_capsule(x) && (x - mid).dot(axis) > 0.0);
-            let min_d = 0.75 * lattice1.nearest_neighbor_distance();
-            let near_plane: Vec<Vec3> = p
-                .iter()
-                .filter(|x| (*x - mid).dot(axis) > -2.0 * min_d)
-                .copied()
-                .collect();
-            p.extend(second.into_iter().filter(|x| {
-                (x - mid).dot(axis) > 2.0 * min_d
-                    || near_plane
-                        .iter()
-                        .all(|y| (x - y).norm_squared() >= min_d * min_d)
-            }));
-            p
-        }
+        Some(_) => bicrystal_sites(lattice1, &lattice2, lo, hi, &in_capsule, mid, *axis),
     };
     sort_spatially(&mut positions, lattice1.a);
     let (plo, phi) = bounds(&positions, lattice1.neighbor_cutoff());

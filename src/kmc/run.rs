@@ -15,10 +15,14 @@ use std::time::Instant;
 use rand::SeedableRng;
 use serde::Serialize;
 
+use super::engine::{Engine, EngineChoice};
 use super::events::{KmcClock, KmcEngine};
 use super::fit::{PowerLawFit, fit_power_law};
-use super::input::{KmcInput, SiteSpec};
+use super::grid::FccGrid;
+use super::grid_engine::GridEngine;
+use super::input::{KmcInput, KmcOutputSpec, RunLimits, SiteSpec};
 use super::mesh::{MeshReport, mesh_sites, read_mesh};
+use super::model::RateMode;
 use super::neck::{NeckProbe, NeckSample};
 use super::pair::{PairConfiguration, SiteSource, build_pair};
 use super::plot::plot_neck_growth;
@@ -27,7 +31,7 @@ use crate::input::base_dir;
 use crate::io::xyz::write_xyz_frame;
 use crate::md::SimRng;
 use crate::structure::alloy::{exact_counts, random_assignment};
-use crate::system::{SpeciesTable, System, Vec3, element_mass};
+use crate::system::{SpeciesTable, System, Vec3};
 
 /// CPU time consumed by the calling thread [s], where the platform reports it. Unlike wall
 /// time it does not count time the thread waited for a core, so events per CPU second measure
@@ -52,7 +56,7 @@ pub fn thread_cpu_seconds() -> Option<f64> {
 /// Everything a run starts from.
 pub struct KmcSetup {
     /// The engine, at time 0.
-    pub engine: KmcEngine,
+    pub engine: Engine,
     /// The neck probe.
     pub probe: NeckProbe,
     /// The species.
@@ -84,6 +88,11 @@ pub struct PairInfo {
     pub max_neighbors: usize,
     /// Sites in the neck slab.
     pub neck_slab_sites: usize,
+    /// The engine: "table" (neighbour table) or "fcc-grid" (one fcc lattice, arithmetic
+    /// neighbours).
+    pub engine: String,
+    /// Sites the engine keeps (the fcc grid's box holds a few more than the sites in use).
+    pub engine_sites: usize,
 }
 
 /// What `summary.json` records.
@@ -118,6 +127,16 @@ pub struct KmcSummary {
     pub fit: std::result::Result<PowerLawFit, String>,
     /// Whether the run stopped because no atom could move.
     pub frozen: bool,
+    /// The machine's load averages over 1, 5 and 15 minutes at the end of the run (Linux), to
+    /// judge the wall-clock speed: above the number of cores, the run shared its core.
+    pub load_average: Option<[f64; 3]>,
+}
+
+/// Load averages over 1, 5 and 15 minutes from `/proc/loadavg` (None where unavailable).
+pub fn load_average() -> Option<[f64; 3]> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    let mut words = text.split_whitespace().map(|w| w.parse::<f64>().ok());
+    Some([words.next()??, words.next()??, words.next()??])
 }
 
 /// Builds the engine, probe and species of `input`; relative paths resolve against `base`.
@@ -140,19 +159,50 @@ pub fn setup(input: &KmcInput, base: &Path) -> Result<KmcSetup> {
         }
     };
     let pair = build_pair(&input.particles, &source)?;
-    let species = species_table(input)?;
+    let species = crate::structure::alloy::species_table(&input.species)?;
     let occupancy = assign_species(input, &pair)?;
     let model = input.model.build(species.len())?;
+    let single_lattice = input
+        .particles
+        .second
+        .tilt
+        .as_ref()
+        .is_none_or(|t| t.degrees == 0.0)
+        && input.particles.second.twist_degrees == 0.0;
+    let use_grid = input.engine == EngineChoice::Auto
+        && single_lattice
+        && model.n_species == 1
+        && model.mode == RateMode::PerAtom;
+    let engine = match (&pair.lattice, use_grid) {
+        (Some(lattice), true) => {
+            let (grid, index) = FccGrid::covering(lattice, &pair.sites.positions)?;
+            let mut in_use = vec![false; grid.len()];
+            let mut occupied = vec![false; grid.len()];
+            for (k, &i) in index.iter().enumerate() {
+                in_use[i] = true;
+                occupied[i] = occupancy[k] != 0;
+            }
+            let engine = GridEngine::new(grid, &in_use, &occupied, model, input.seed)?;
+            Engine::FccGrid(Box::new(engine))
+        }
+        _ => Engine::Table(Box::new(KmcEngine::new(
+            pair.sites.clone(),
+            occupancy,
+            model,
+            input.seed,
+        )?)),
+    };
+    let probe_sites = engine.sites();
     let probe = match &pair.lattice {
         Some(l) => NeckProbe::crystal(
-            &pair.sites,
+            probe_sites,
             l,
             pair.contact_point,
             pair.axis,
             pair.particle_radius,
         )?,
         None => NeckProbe::mesh(
-            &pair.sites,
+            probe_sites,
             pair.contact_point,
             pair.axis,
             pair.particle_radius,
@@ -168,8 +218,9 @@ pub fn setup(input: &KmcInput, base: &Path) -> Result<KmcSetup> {
         joining_atom: pair.joining_site.is_some(),
         max_neighbors: pair.sites.stride(),
         neck_slab_sites: probe.slab_sites().len(),
+        engine: engine.kind().to_string(),
+        engine_sites: engine.sites().len(),
     };
-    let engine = KmcEngine::new(pair.sites, occupancy, model, input.seed)?;
     Ok(KmcSetup {
         engine,
         probe,
@@ -177,23 +228,6 @@ pub fn setup(input: &KmcInput, base: &Path) -> Result<KmcSetup> {
         pair: info,
         mesh: mesh_report,
     })
-}
-
-fn species_table(input: &KmcInput) -> Result<SpeciesTable> {
-    let names = input.species.iter().map(|c| c.species.clone()).collect();
-    let masses = input
-        .species
-        .iter()
-        .map(|c| {
-            c.mass.or_else(|| element_mass(&c.species)).ok_or_else(|| {
-                Error::invalid(format!(
-                    "species {} is not an element: give its mass",
-                    c.species
-                ))
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    SpeciesTable::new(names, masses)
 }
 
 /// Occupancy (0 empty, s + 1) with exact species counts placed at random from the seed.
@@ -216,7 +250,7 @@ fn assign_species(input: &KmcInput, pair: &PairConfiguration) -> Result<Vec<u8>>
 }
 
 /// The occupied sites as an atomic structure (ids 1.., zero velocities) in the sites' box.
-pub fn occupied_system(engine: &KmcEngine, species: &SpeciesTable) -> System {
+pub fn occupied_system(engine: &Engine, species: &SpeciesTable) -> System {
     let sites = engine.sites();
     let mut system = System::new(sites.simbox.clone(), species.clone());
     let mut id = 0;
@@ -317,7 +351,8 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
         mesh,
     } = setup;
     eprintln!(
-        "sintermd kmc: {} sites, {} atoms ({} + {} in the particles{}), separation {:.3} A, R = {:.3} A, neck slab {} sites",
+        "sintermd kmc ({} engine): {} sites, {} atoms ({} + {} in the particles{}), separation {:.3} A, R = {:.3} A, neck slab {} sites",
+        pair.engine,
         pair.sites,
         pair.atoms,
         pair.particle_sites[0],
@@ -353,81 +388,6 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
         }
     }
 
-    let snap_path = out_dir.join("snapshots.xyz");
-    let mut snapshots =
-        BufWriter::new(File::create(&snap_path).map_err(|e| Error::io(&snap_path, e))?);
-    let write_snapshot = |out: &mut BufWriter<File>, engine: &KmcEngine| -> Result<()> {
-        let system = occupied_system(engine, &species);
-        let c = engine.clock();
-        write_xyz_frame(
-            out,
-            &system,
-            &[
-                ("Time", format!("{:e}", c.time)),
-                ("Events", c.events.to_string()),
-            ],
-        )
-        .and_then(|_| out.flush())
-        .map_err(|e| Error::io(&snap_path, e))
-    };
-
-    // events: 0 with a time limit means "until the time limit".
-    let max_events = match input.run.events {
-        0 => u64::MAX,
-        n => n,
-    };
-    let time_limit = input.run.time.unwrap_or(f64::INFINITY);
-    let spd = input.output.samples_per_decade;
-    let snap_pd = input.output.snapshots_per_decade;
-    let mut samples = vec![probe.measure(&engine.occupancy(), 0.0, 0)];
-    write_snapshot(&mut snapshots, &engine)?;
-    let mut next_sample = next_log_time(0.0, spd);
-    let mut next_snapshot = if snap_pd > 0 {
-        next_log_time(0.0, snap_pd)
-    } else {
-        f64::INFINITY
-    };
-    let mut progress = Progress::new(max_events, input.output.log_every_s);
-    let chunk = 1u64 << 20;
-    let mut wall = 0.0;
-    let mut cpu = thread_cpu_seconds().map(|_| 0.0);
-    let mut frozen = false;
-    loop {
-        let c = engine.clock().clone();
-        if c.events >= max_events || c.time >= time_limit || frozen {
-            break;
-        }
-        let stop_events = (c.events + chunk).min(max_events);
-        let stop_time = next_sample.min(next_snapshot).min(time_limit);
-        let t0 = Instant::now();
-        let c0 = thread_cpu_seconds();
-        frozen = !engine.run_until(stop_events, stop_time);
-        wall += t0.elapsed().as_secs_f64();
-        if let (Some(total), Some(c0), Some(c1)) = (cpu.as_mut(), c0, thread_cpu_seconds()) {
-            *total += c1 - c0;
-        }
-        let c = engine.clock();
-        if c.time >= next_sample {
-            samples.push(probe.measure(&engine.occupancy(), c.time, c.events));
-            next_sample = next_log_time(c.time, spd);
-        }
-        if c.time >= next_snapshot {
-            write_snapshot(&mut snapshots, &engine)?;
-            next_snapshot = next_log_time(c.time, snap_pd);
-        }
-        progress.update(c, samples.last().expect("one sample at least"));
-    }
-    progress.finish();
-    let clock = engine.clock().clone();
-    if samples.last().is_some_and(|s| s.events != clock.events) {
-        samples.push(probe.measure(&engine.occupancy(), clock.time, clock.events));
-        write_snapshot(&mut snapshots, &engine)?;
-    }
-    let final_path = out_dir.join("final.xyz");
-    crate::io::write_structure(&final_path, &occupied_system(&engine, &species))?;
-
-    write_neck_csv(&out_dir.join("neck.csv"), &samples)?;
-    let fit = fit_samples(&samples, &input.output.fit);
     let title = format!(
         "Neck growth: {} pair, R = {:.2} nm, {} K",
         match input.sites {
@@ -437,9 +397,26 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
         pair.particle_radius / 10.0,
         input.model.temperature
     );
-    if !plot_neck_growth(out_dir, "neck_fit", &title, &samples, fit.as_ref().ok())? {
-        eprintln!("note: fewer than two neck samples after t = 0: neck_fit.png/.svg not written");
-    }
+    let EventLoop {
+        samples,
+        fit,
+        wall,
+        cpu,
+        frozen,
+    } = run_event_loop(
+        &mut engine,
+        &probe,
+        &species,
+        &input.run,
+        &input.output,
+        out_dir,
+        "",
+        &title,
+    )?;
+    let clock = engine.clock().clone();
+    let final_path = out_dir.join("final.xyz");
+    crate::io::write_structure(&final_path, &occupied_system(&engine, &species))?;
+
     let counts = engine.sites().neighbor_counts();
     let stride = engine.sites().stride() as u8;
     let atoms_on_edge_sites = engine
@@ -467,11 +444,125 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
         fit: fit.map_err(|e| e.to_string()),
         frozen,
         clock,
+        load_average: load_average(),
     };
     let path = out_dir.join("summary.json");
     let text = serde_json::to_string_pretty(&summary).map_err(|e| Error::invalid(e.to_string()))?;
     crate::io::write_text(&path, &text)?;
     Ok(summary)
+}
+
+/// What [`run_event_loop`] measured.
+pub struct EventLoop {
+    /// Neck samples at log-spaced times (the first at t = 0, the last at the end).
+    pub samples: Vec<NeckSample>,
+    /// The fit over the window of the output settings, or why there is none.
+    pub fit: Result<PowerLawFit>,
+    /// Wall-clock time of the events [s] (output excluded).
+    pub wall: f64,
+    /// CPU time of the events [s], where the platform reports it.
+    pub cpu: Option<f64>,
+    /// Whether the run stopped because no atom could move.
+    pub frozen: bool,
+}
+
+/// Runs `engine` until the `limits`, sampling the neck with `probe` and writing snapshots at
+/// log-spaced times as `output` says, into `out_dir` with file names starting with `prefix`:
+/// `snapshots.xyz`, `neck.csv`, `neck_fit.png`/`.svg` (plot titled `title`).
+#[allow(clippy::too_many_arguments)]
+pub fn run_event_loop(
+    engine: &mut Engine,
+    probe: &NeckProbe,
+    species: &SpeciesTable,
+    limits: &RunLimits,
+    output: &KmcOutputSpec,
+    out_dir: &Path,
+    prefix: &str,
+    title: &str,
+) -> Result<EventLoop> {
+    let snap_path = out_dir.join(format!("{prefix}snapshots.xyz"));
+    let mut snapshots =
+        BufWriter::new(File::create(&snap_path).map_err(|e| Error::io(&snap_path, e))?);
+    let write_snapshot = |out: &mut BufWriter<File>, engine: &Engine| -> Result<()> {
+        let system = occupied_system(engine, species);
+        let c = engine.clock();
+        write_xyz_frame(
+            out,
+            &system,
+            &[
+                ("Time", format!("{:e}", c.time)),
+                ("Events", c.events.to_string()),
+            ],
+        )
+        .and_then(|_| out.flush())
+        .map_err(|e| Error::io(&snap_path, e))
+    };
+
+    // events: 0 with a time limit means "until the time limit".
+    let max_events = match limits.events {
+        0 => u64::MAX,
+        n => n,
+    };
+    let time_limit = limits.time.unwrap_or(f64::INFINITY);
+    let spd = output.samples_per_decade;
+    let snap_pd = output.snapshots_per_decade;
+    let mut samples = vec![probe.measure(&engine.occupancy(), 0.0, 0)];
+    write_snapshot(&mut snapshots, engine)?;
+    let mut next_sample = next_log_time(0.0, spd);
+    let mut next_snapshot = if snap_pd > 0 {
+        next_log_time(0.0, snap_pd)
+    } else {
+        f64::INFINITY
+    };
+    let mut progress = Progress::new(max_events, output.log_every_s);
+    let chunk = 1u64 << 20;
+    let mut wall = 0.0;
+    let mut cpu = thread_cpu_seconds().map(|_| 0.0);
+    let mut frozen = false;
+    loop {
+        let c = engine.clock().clone();
+        if c.events >= max_events || c.time >= time_limit || frozen {
+            break;
+        }
+        let stop_events = (c.events + chunk).min(max_events);
+        let stop_time = next_sample.min(next_snapshot).min(time_limit);
+        let t0 = Instant::now();
+        let c0 = thread_cpu_seconds();
+        frozen = !engine.run_until(stop_events, stop_time);
+        wall += t0.elapsed().as_secs_f64();
+        if let (Some(total), Some(c0), Some(c1)) = (cpu.as_mut(), c0, thread_cpu_seconds()) {
+            *total += c1 - c0;
+        }
+        let c = engine.clock();
+        if c.time >= next_sample {
+            samples.push(probe.measure(&engine.occupancy(), c.time, c.events));
+            next_sample = next_log_time(c.time, spd);
+        }
+        if c.time >= next_snapshot {
+            write_snapshot(&mut snapshots, engine)?;
+            next_snapshot = next_log_time(c.time, snap_pd);
+        }
+        progress.update(c, samples.last().expect("one sample at least"));
+    }
+    progress.finish();
+    let clock = engine.clock().clone();
+    if samples.last().is_some_and(|s| s.events != clock.events) {
+        samples.push(probe.measure(&engine.occupancy(), clock.time, clock.events));
+        write_snapshot(&mut snapshots, engine)?;
+    }
+    write_neck_csv(&out_dir.join(format!("{prefix}neck.csv")), &samples)?;
+    let fit = fit_samples(&samples, &output.fit);
+    let stem = format!("{prefix}neck_fit");
+    if !plot_neck_growth(out_dir, &stem, title, &samples, fit.as_ref().ok())? {
+        eprintln!("note: fewer than two neck samples after t = 0: neck_fit.png/.svg not written");
+    }
+    Ok(EventLoop {
+        samples,
+        fit,
+        wall,
+        cpu,
+        frozen,
+    })
 }
 
 /// Fits the samples over the window of `w`.

@@ -24,6 +24,8 @@ use crate::input::{
     AssembleStage, Input, MdStage, MinimizeStage, StageSpec, base_dir, in_stage, stage_label,
 };
 use crate::io::{read_text, write_lammps_data};
+use crate::kmc::mesh_stage::WriteMeshStage;
+use crate::kmc::stage::KmcStage;
 use crate::md::minimize::fire_minimize;
 use crate::md::velocity::maxwell_boltzmann;
 use crate::md::{SimRng, StageIntegrator, ThermoSample};
@@ -100,7 +102,10 @@ pub fn run_input(
                         .map(|_| None)
                         .map_err(|e| in_stage(&label(), e))
                 }
-                StageSpec::Minimize(_) | StageSpec::Assemble(_) => Ok(None),
+                StageSpec::Minimize(_)
+                | StageSpec::Assemble(_)
+                | StageSpec::WriteMesh(_)
+                | StageSpec::Kmc(_) => Ok(None),
             }
         })
         .collect::<Result<Vec<_>>>()?;
@@ -111,6 +116,8 @@ pub fn run_input(
             StageSpec::Minimize(m) => runner.minimize_stage(k, &name, m)?,
             StageSpec::EquilibrateParticles(md) => runner.equilibrate_particles(k, &name, md)?,
             StageSpec::Assemble(a) => runner.assemble_stage(k, &name, a)?,
+            StageSpec::WriteMesh(w) => runner.write_mesh_stage(k, &name, w)?,
+            StageSpec::Kmc(kmc) => runner.kmc_stage(k, &name, kmc)?,
         }
     }
     runner.finish(source)
@@ -439,6 +446,46 @@ impl<'a> Runner<'a> {
             "{name}: {natoms} atoms assembled, gap {:.4} A",
             assembly.gap
         );
+        Ok(())
+    }
+
+    /// Writes the current atoms as a KMC mesh.
+    fn write_mesh_stage(&mut self, k: usize, name: &str, stage: &WriteMeshStage) -> Result<()> {
+        let start = Instant::now();
+        let outcome = stage
+            .run(&self.main.state.system, &self.out_dir, name)
+            .map_err(|e| in_stage(&format!("stage {} (\"{name}\")", k + 1), e))?;
+        self.wall += start.elapsed().as_secs_f64();
+        for line in &outcome.facts {
+            eprintln!("{name}: {line}");
+        }
+        self.sections.push(Section {
+            title: format!("Stage {}: {name}", k + 1),
+            facts: outcome.facts,
+            figures: outcome.figures,
+        });
+        Ok(())
+    }
+
+    /// Maps the particles onto lattices, runs KMC and makes the result the system.
+    fn kmc_stage(&mut self, k: usize, name: &str, stage: &KmcStage) -> Result<()> {
+        let start = Instant::now();
+        let label = format!("stage {} (\"{name}\")", k + 1);
+        let outcome = stage
+            .run(&self.main.state.system, &self.out_dir, name)
+            .map_err(|e| in_stage(&label, e))?;
+        self.wall += start.elapsed().as_secs_f64();
+        for line in &outcome.facts {
+            eprintln!("{name}: {line}");
+        }
+        self.main
+            .replace_system(outcome.system)
+            .map_err(|e| in_stage(&label, e))?;
+        self.sections.push(Section {
+            title: format!("Stage {}: {name}", k + 1),
+            facts: outcome.facts,
+            figures: outcome.figures,
+        });
         Ok(())
     }
 

@@ -9,9 +9,9 @@ use std::path::Path;
 use common::lammps_fixture::{fixture, shared_reference};
 use rand::{RngExt, SeedableRng};
 use sintermd::io::read_lammps_data;
-use sintermd::neighbor::NeighborList;
-use sintermd::potential::eam::Eam;
+use sintermd::neighbor::{ListKind, NeighborList};
 use sintermd::potential::eam::lammps::from_lammps;
+use sintermd::potential::eam::{Eam, KernelPath};
 use sintermd::potential::lammps::LammpsPair;
 use sintermd::potential::{Configuration, ForceOutput, Potential};
 use sintermd::structure::{CubicLattice, block_sites};
@@ -107,11 +107,17 @@ fn finnis_sinclair_forces_and_virial() {
 /// A 4,000-atom Pt85Fe15 alloy block with random displacements, split into many blocks by the
 /// parallel schedule.
 fn large_alloy() -> System {
+    alloy_block([10, 10, 10])
+}
+
+/// A Pt85Fe15 alloy block of `cells` fcc cells with random displacements, periodic along x and
+/// y, free along z.
+fn alloy_block(cells: [usize; 3]) -> System {
     let a = 3.9;
-    let cells = [10, 10, 10];
     let sites = block_sites(CubicLattice::Fcc, a, cells);
     let species = SpeciesTable::elements(&["Pt", "Fe"]).unwrap();
-    let simbox = SimBox::new([0.0; 3], [10.0 * a; 3], [true, true, false]).unwrap();
+    let l = cells.map(|c| c as f64 * a);
+    let simbox = SimBox::new([0.0; 3], l, [true, true, false]).unwrap();
     let mut sys = System::new(simbox, species);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     for (i, x) in sites.into_iter().enumerate() {
@@ -175,4 +181,124 @@ fn scheduled_passes_match_the_plain_implementation_for_any_thread_count() {
     let mut forces = ForceOutput::default();
     p.compute_forces(config, &list, &mut forces);
     assert_eq!(forces.forces, one.forces);
+}
+
+/// Forces, energies and virials of `sys` with a list of `kind`, with `threads` threads and the
+/// lane implementation `path`; forces alone too.
+fn evaluate_with(
+    pot: &Eam,
+    sys: &System,
+    kind: ListKind,
+    threads: usize,
+    path: KernelPath,
+) -> (ForceOutput, ForceOutput) {
+    let mut list = NeighborList::with_kind(pot.cutoff(), 1.0, kind);
+    list.build(&sys.simbox, &sys.positions).unwrap();
+    let config = Configuration {
+        positions: &sys.positions,
+        types: &sys.types,
+    };
+    let mut p = pot.clone();
+    p.set_kernel_path(path).unwrap();
+    let (mut all, mut forces) = (ForceOutput::default(), ForceOutput::default());
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(|| {
+            p.compute(config, &list, &mut all);
+            p.compute_forces(config, &list, &mut forces);
+        });
+    (all, forces)
+}
+
+/// A copper block (one species: the symmetric table layout) with random displacements.
+fn copper_block(cells: [usize; 3]) -> (System, Eam) {
+    let a = 3.615;
+    let species = SpeciesTable::elements(&["Cu"]).unwrap();
+    let l = cells.map(|c| c as f64 * a);
+    let simbox = SimBox::new([0.0; 3], l, [true; 3]).unwrap();
+    let mut sys = System::new(simbox, species);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    for (i, x) in block_sites(CubicLattice::Fcc, a, cells)
+        .into_iter()
+        .enumerate()
+    {
+        let d = Vec3::new(
+            rng.random::<f64>() - 0.5,
+            rng.random::<f64>() - 0.5,
+            rng.random::<f64>() - 0.5,
+        );
+        sys.push(i as u64 + 1, 0, x + 0.3 * d, Vec3::zeros());
+    }
+    sys.wrap_positions();
+    let pot = potential("eam/alloy", "* * potentials/Cu_Zhou04.eam.alloy Cu", &sys);
+    (sys, pot)
+}
+
+#[test]
+fn half_list_passes_match_the_plain_implementation_for_any_thread_count() {
+    // 24 cells along z: the schedule runs two interleaved sweeps (at least 6 blocks along the
+    // longest axis), whose conflicting blocks must still run in order.
+    let mut sys = alloy_block([6, 6, 24]);
+    sys.wrap_positions();
+    let pot = potential(
+        "eam/alloy",
+        "* * potentials/PtFe_Zhou04.eam.alloy Pt Fe",
+        &sys,
+    );
+    let mut full = NeighborList::new(pot.cutoff(), 1.0);
+    full.build(&sys.simbox, &sys.positions).unwrap();
+    let config = Configuration {
+        positions: &sys.positions,
+        types: &sys.types,
+    };
+    let mut plain = ForceOutput::default();
+    pot.compute_reference(config, &full, &mut plain).unwrap();
+    let path = KernelPath::detect();
+    let (one, forces) = evaluate_with(&pot, &sys, ListKind::Half, 1, path);
+    let df = one
+        .forces
+        .iter()
+        .zip(&plain.forces)
+        .map(|(a, b)| (a - b).amax())
+        .fold(0.0, f64::max);
+    assert!(df < 1e-11, "fast vs plain forces differ by {df:e}");
+    assert!((one.energy - plain.energy).abs() < 1e-12 * plain.energy.abs());
+    for k in 0..6 {
+        assert!((one.virial[k] - plain.virial[k]).abs() < 1e-11 * plain.virial[0].abs());
+    }
+    assert_eq!(forces.forces, one.forces);
+    for threads in [2, 3, 4] {
+        let (all, f) = evaluate_with(&pot, &sys, ListKind::Half, threads, path);
+        assert_eq!(all, one, "{threads} threads");
+        assert_eq!(f.forces, one.forces, "{threads} threads, forces only");
+    }
+}
+
+#[test]
+fn portable_and_vector_kernels_agree_bit_for_bit() {
+    if !KernelPath::Avx2Fma.is_available() {
+        println!("no AVX2 + FMA on this CPU: only the portable kernel runs here");
+        return;
+    }
+    let mut alloy = alloy_block([6, 6, 8]);
+    alloy.wrap_positions();
+    let alloy_pot = potential(
+        "eam/alloy",
+        "* * potentials/PtFe_Zhou04.eam.alloy Pt Fe",
+        &alloy,
+    );
+    let (copper, copper_pot) = copper_block([6, 6, 6]);
+    for (name, sys, pot) in [("Pt-Fe", &alloy, &alloy_pot), ("Cu", &copper, &copper_pot)] {
+        for kind in [ListKind::Full, ListKind::Half] {
+            for threads in [1, 2] {
+                let v = evaluate_with(pot, sys, kind, threads, KernelPath::Avx2Fma);
+                let p = evaluate_with(pot, sys, kind, threads, KernelPath::Portable);
+                assert_eq!(v.0, p.0, "{name}, {kind:?} list, {threads} threads");
+                assert_eq!(v.1.forces, p.1.forces, "{name}, {kind:?} list, forces only");
+                assert!(v.0.energy.is_finite() && v.0.energy < 0.0);
+            }
+        }
+    }
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use common::lammps_fixture::{Reference, deviations, fixture, load_reference, shared_reference};
 use sintermd::io::read_lammps_data;
 use sintermd::md::{ForceEngine, SimulationState, nve_step};
-use sintermd::neighbor::{NeighborList, NeighborSettings};
+use sintermd::neighbor::{ListKind, NeighborList, NeighborSettings};
 use sintermd::potential::eam::Eam;
 use sintermd::potential::eam::lammps::from_lammps;
 use sintermd::potential::lammps::LammpsPair;
@@ -51,8 +51,20 @@ fn load(name: &str, style: &str, coeffs: &[String]) -> Case {
 }
 
 fn evaluate(system: &mut System, potential: &mut Eam) -> (ForceOutput, ForceOutput) {
+    evaluate_with(system, potential, ListKind::Full)
+}
+
+/// The fast passes and the plain implementation with a list of `kind` (the plain one always
+/// reads a full list).
+fn evaluate_with(
+    system: &mut System,
+    potential: &mut Eam,
+    kind: ListKind,
+) -> (ForceOutput, ForceOutput) {
     system.wrap_positions();
-    let mut list = NeighborList::new(potential.cutoff(), 1.0);
+    let mut list = NeighborList::with_kind(potential.cutoff(), 1.0, kind);
+    let mut full = NeighborList::new(potential.cutoff(), 1.0);
+    full.build(&system.simbox, &system.positions).unwrap();
     list.build(&system.simbox, &system.positions).unwrap();
     let config = Configuration {
         positions: &system.positions,
@@ -62,14 +74,21 @@ fn evaluate(system: &mut System, potential: &mut Eam) -> (ForceOutput, ForceOutp
     potential.compute(config, &list, &mut fast);
     let mut plain = ForceOutput::default();
     potential
-        .compute_reference(config, &list, &mut plain)
+        .compute_reference(config, &full, &mut plain)
         .unwrap();
     (fast, plain)
 }
 
-/// Checks a case against LAMMPS, and the fast passes against the plain implementation.
+/// Checks a case against LAMMPS, and the fast passes against the plain implementation, with a
+/// full and with a half neighbour list.
 fn check(name: &str, mut case: Case) {
-    let (fast, plain) = evaluate(&mut case.system, &mut case.potential);
+    for kind in [ListKind::Full, ListKind::Half] {
+        check_with(&format!("{name} ({kind:?} list)"), &mut case, kind);
+    }
+}
+
+fn check_with(name: &str, case: &mut Case, kind: ListKind) {
+    let (fast, plain) = evaluate_with(&mut case.system, &mut case.potential, kind);
     let d = deviations(&fast, &case.reference.initial);
     println!("{name}: {d:?}");
     assert!(d.energy_relative < ENERGY_RELATIVE, "{name}: {d:?}");

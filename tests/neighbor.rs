@@ -4,7 +4,7 @@
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sintermd::neighbor::{NeighborList, all_neighbors};
+use sintermd::neighbor::{ListKind, NeighborList, all_neighbors};
 use sintermd::structure::{CubicLattice, block_sites};
 use sintermd::system::{SimBox, Vec3};
 
@@ -19,11 +19,58 @@ fn list_entries(list: &NeighborList, simbox: &SimBox) -> Vec<(usize, usize, [i64
     out
 }
 
+/// Checks the full list against the brute-force search (entries, ownership, mirrors) and the half
+/// list against the full one; returns the number of full-list entries.
 fn check(simbox: &SimBox, positions: &mut [Vec3], cutoff: f64, skin: f64) -> usize {
     let mut img = [0; 3];
     for x in positions.iter_mut() {
         simbox.wrap(x, &mut img);
     }
+    let entries = check_full(simbox, positions, cutoff, skin);
+    check_half(simbox, positions, cutoff, skin);
+    entries
+}
+
+/// A half list holds every pair exactly once (one of its two entries in the brute-force search),
+/// the entries it owns, and rows are the same whatever the number of threads that built them.
+fn check_half(simbox: &SimBox, positions: &[Vec3], cutoff: f64, skin: f64) {
+    let build = |threads: usize| {
+        let mut list = NeighborList::with_kind(cutoff, skin, ListKind::Half);
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| list.build(simbox, positions).unwrap());
+        list
+    };
+    let list = build(1);
+    assert_eq!(list.kind(), ListKind::Half);
+    let mut pairs = Vec::new();
+    for i in 0..list.len() {
+        assert_eq!(list.owned_range(i), list.row_range(i));
+        for (&j, &im) in list.neighbors_of(i).iter().zip(list.images_of(i)) {
+            let j = j as usize;
+            assert!(list.owns(i, j, im), "entry ({i},{j},{im}) not owned");
+            assert!(!list.owns(j, i, list.mirror_image(im)));
+            let s = list.shift_cells(im, simbox);
+            pairs.push((i, j, s));
+            pairs.push((j, i, s.map(|k| -k)));
+        }
+    }
+    pairs.sort();
+    let brute = all_neighbors(simbox, positions, cutoff + skin);
+    assert_eq!(
+        pairs, brute,
+        "half list and its mirrors differ from all pairs"
+    );
+    let other = build(3);
+    for i in 0..list.len() {
+        assert_eq!(list.neighbors_of(i), other.neighbors_of(i));
+        assert_eq!(list.images_of(i), other.images_of(i));
+    }
+}
+
+fn check_full(simbox: &SimBox, positions: &[Vec3], cutoff: f64, skin: f64) -> usize {
     let mut list = NeighborList::new(cutoff, skin);
     list.build(simbox, positions).unwrap();
     let fast = list_entries(&list, simbox);

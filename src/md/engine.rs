@@ -29,7 +29,11 @@ impl ForceEngine {
                 "neighbor: skin must be >= 0 and every must be >= 1",
             ));
         }
-        let list = NeighborList::new(potential.cutoff(), settings.skin);
+        let list = NeighborList::with_kind(
+            potential.cutoff(),
+            settings.skin,
+            potential.neighbor_list_kind(),
+        );
         Ok(ForceEngine {
             potential,
             list,
@@ -57,7 +61,11 @@ impl ForceEngine {
     /// Forgets the neighbour list, forcing a rebuild at the next evaluation (after atoms were
     /// added, removed or moved by something other than the integrator).
     pub fn invalidate(&mut self) {
-        self.list = NeighborList::new(self.potential.cutoff(), self.settings.skin);
+        self.list = NeighborList::with_kind(
+            self.potential.cutoff(),
+            self.settings.skin,
+            self.potential.neighbor_list_kind(),
+        );
     }
 
     /// Rebuilds the neighbour list now (wrapping positions) and recomputes the forces. A checkpoint

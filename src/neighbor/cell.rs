@@ -119,53 +119,77 @@ impl CellGrid {
         self.cell_of_atom[i]
     }
 
-    /// Calls `visit(range, shift)` for the stencil of cell `c` as contiguous runs: stencil cells
-    /// consecutive along z with the same image shift are merged into one index range of
+    /// Calls `visit(range, shift, home)` for the stencil of cell `c` as contiguous runs: stencil
+    /// cells consecutive along z with the same image shift are merged into one index range of
     /// [`CellGrid::atoms_in_cell_order`]. Every (cell, image shift) pair of the stencil is
     /// covered once.
+    ///
+    /// With `half`, only the offsets `(ox, oy, oz)` that are lexicographically non-negative are
+    /// visited: of an offset and its opposite, exactly one is, so each pair of atoms in different
+    /// cells (or images) is found once. The zero offset (the home cell itself, unshifted) is the
+    /// start of the run with `home == true`; a caller takes from it only the atoms after the
+    /// centre atom. Without `half`, `home` is always false.
     pub fn for_each_stencil_run(
         &self,
         c: usize,
-        mut visit: impl FnMut(std::ops::Range<usize>, [i64; 3]),
+        half: bool,
+        mut visit: impl FnMut(std::ops::Range<usize>, [i64; 3], bool),
     ) {
         let nz = self.axes[2].cells;
         let ny = self.axes[1].cells;
         let home = [c / (ny * nz), (c / nz) % ny, c % nz];
         let [ax, ay, az] = self.axes;
         for ox in -ax.reach..=ax.reach {
+            if half && ox < 0 {
+                continue;
+            }
             let Some((cx, sx)) = ax.step(home[0], ox) else {
                 continue;
             };
             for oy in -ay.reach..=ay.reach {
+                if half && ox == 0 && oy < 0 {
+                    continue;
+                }
                 let Some((cy, sy)) = ay.step(home[1], oy) else {
                     continue;
                 };
+                let home_column = half && ox == 0 && oy == 0;
+                let first_oz = if home_column { 0 } else { -az.reach };
                 let column = (cx * ny + cy) * nz;
-                let mut run: Option<(usize, usize, i64)> = None;
-                for oz in -az.reach..=az.reach {
+                // (first cell, last cell, shift, starts at the home cell)
+                let mut run: Option<(usize, usize, i64, bool)> = None;
+                for oz in first_oz..=az.reach {
                     let Some((cz, sz)) = az.step(home[2], oz) else {
                         continue;
                     };
+                    let at_home = home_column && oz == 0;
                     run = match run {
-                        Some((first, last, s)) if s == sz && cz == last + 1 => Some((first, cz, s)),
-                        Some((first, last, s)) => {
+                        Some((first, last, s, h)) if s == sz && cz == last + 1 => {
+                            Some((first, cz, s, h))
+                        }
+                        Some((first, last, s, h)) => {
                             let r = self.start[column + first]..self.start[column + last + 1];
                             if !r.is_empty() {
-                                visit(r, [sx, sy, s]);
+                                visit(r, [sx, sy, s], h);
                             }
-                            Some((cz, cz, sz))
+                            Some((cz, cz, sz, at_home))
                         }
-                        None => Some((cz, cz, sz)),
+                        None => Some((cz, cz, sz, at_home)),
                     };
                 }
-                if let Some((first, last, s)) = run {
+                if let Some((first, last, s, h)) = run {
                     let r = self.start[column + first]..self.start[column + last + 1];
                     if !r.is_empty() {
-                        visit(r, [sx, sy, s]);
+                        visit(r, [sx, sy, s], h);
                     }
                 }
             }
         }
+    }
+
+    /// Number of cells along each axis.
+    pub fn counts(&self) -> [usize; 3] {
+        self.axes.map(|a| a.cells)
     }
 }
 

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use brute::all_neighbors;
 pub use schedule::HalfListSchedule;
-pub use verlet::{Neighbor, NeighborList};
+pub use verlet::{ListKind, Neighbor, NeighborList};
 
 /// How the neighbour list is maintained (LAMMPS `neighbor SKIN bin` + `neigh_modify every N check yes`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -5,15 +5,24 @@
 //! two atoms of any list entry lie in the same block or in adjacent blocks: a loop over the atoms
 //! of one block writes only into that block and its 26 neighbours. Blocks are coloured by their
 //! grid coordinates modulo 3 (27 colours): two different blocks of one colour are at least three
-//! blocks apart along some axis, so their neighbourhoods are disjoint. A loop runs the colours
-//! one after the other and, within a colour, the blocks in parallel; each block's atoms are
-//! visited in ascending order. Every atom thus receives its contributions in an order fixed by
-//! the schedule alone, and sums are bitwise identical for any number of threads.
+//! blocks apart along some axis, so their neighbourhoods are disjoint.
+//!
+//! The blocks form one fixed sequence (colour by colour, or two interleaved spatial sweeps on
+//! long grids, see `sweep_sequence`). [`HalfListSchedule::for_each_block`] runs it with any
+//! number of threads: a thread takes a block only once every earlier block of the sequence that
+//! may write to the same atoms (within two blocks along every axis) is finished. Blocks that
+//! could touch a common atom thus always run one after the other in sequence order, and each
+//! block's atoms are visited in ascending order: every atom receives its contributions in an
+//! order fixed by the schedule alone, and sums are bitwise identical for any number of threads.
+//! There is no barrier between colours; a thread looks a few blocks ahead for one that is ready
+//! and waits only when none is.
 //!
 //! Along a periodic axis the number of blocks is a multiple of 3 (or is 1 or 2), so that the
 //! colouring is consistent across the boundary. The schedule describes the atoms at the
 //! positions the list was built from; the list's entries do not change until the next build, so
 //! it stays valid.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::system::{SimBox, Vec3};
 
@@ -29,6 +38,12 @@ pub struct HalfListSchedule {
     blocks: Vec<(u32, u32)>,
     /// Blocks of colour `c` are `colour_start[c]..colour_start[c + 1]`.
     colour_start: [usize; COLOURS + 1],
+    /// The order blocks run in (indices into `blocks`).
+    sequence: Vec<u32>,
+    /// `waits[wait_start[p]..wait_start[p + 1]]`: the earlier positions of the sequence whose
+    /// blocks may share an atom with the block at position `p`.
+    waits: Vec<u32>,
+    wait_start: Vec<u32>,
 }
 
 /// Geometry of the block grid along one axis.
@@ -150,20 +165,107 @@ impl HalfListSchedule {
             (cx % 3) + 3 * (cy % 3) + 9 * (cz % 3)
         };
         let mut blocks = Vec::new();
+        let mut grid_block = Vec::new();
         let mut colour_start = [0; COLOURS + 1];
         for colour in 0..COLOURS {
             for b in 0..nblocks {
                 if colour_of(b) == colour && start[b + 1] > start[b] {
                     blocks.push((start[b] as u32, start[b + 1] as u32));
+                    grid_block.push(b);
                 }
             }
             colour_start[colour + 1] = blocks.len();
         }
+        let sizes: Vec<usize> = blocks.iter().map(|&(a, b)| (b - a) as usize).collect();
+        let sequence = sweep_sequence(counts, &grid_block, &sizes);
+        let grid_of: Vec<usize> = sequence.iter().map(|&b| grid_block[b as usize]).collect();
+        let (waits, wait_start) = earlier_conflicts(&axes, &grid_of);
         HalfListSchedule {
             atoms,
             blocks,
             colour_start,
+            sequence,
+            waits,
+            wait_start,
         }
+    }
+
+    /// Calls `visit(scratch, atoms)` for the atoms of every block, with up to the number of
+    /// threads of the current rayon pool (one thread unless `parallel`), in an order that makes
+    /// every sum a block loop forms the same for any number of threads (see the module doc).
+    /// `scratch` is made by `init` once per thread. `visit` may write to the atoms of its block
+    /// and of the 26 neighbouring blocks only.
+    pub fn for_each_block<S>(
+        &self,
+        parallel: bool,
+        init: impl Fn() -> S + Sync,
+        visit: impl Fn(&mut S, &[u32]) + Sync,
+    ) {
+        let count = self.sequence.len();
+        if !parallel || count < 2 || rayon::current_num_threads() < 2 {
+            let mut scratch = init();
+            for &b in &self.sequence {
+                visit(&mut scratch, self.block_atoms(b as usize));
+            }
+            return;
+        }
+        let claimed: Vec<AtomicBool> = (0..count).map(|_| AtomicBool::new(false)).collect();
+        let done: Vec<AtomicBool> = (0..count).map(|_| AtomicBool::new(false)).collect();
+        let first_unclaimed = AtomicUsize::new(0);
+        // A block is ready when every earlier block it may share an atom with is done.
+        let ready = |p: usize| {
+            self.waits_for(p)
+                .iter()
+                .rev()
+                .all(|&w| done[w as usize].load(Ordering::Acquire))
+        };
+        rayon::broadcast(|_| {
+            let mut scratch = None;
+            let mut idle = 0u32;
+            loop {
+                let mut first = first_unclaimed.load(Ordering::Relaxed);
+                while first < count && claimed[first].load(Ordering::Relaxed) {
+                    first += 1;
+                }
+                first_unclaimed.fetch_max(first, Ordering::Relaxed);
+                if first >= count {
+                    break;
+                }
+                // The first ready block among the next few unclaimed ones. A thread never
+                // holds a block while waiting, so the loop always ends.
+                let taken = (first..(first + LOOKAHEAD).min(count)).find(|&p| {
+                    !claimed[p].load(Ordering::Relaxed)
+                        && ready(p)
+                        && claimed[p]
+                            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Relaxed)
+                            .is_ok()
+                });
+                match taken {
+                    Some(p) => {
+                        idle = 0;
+                        // Marks the block done even if `visit` panics, so that the other
+                        // threads finish.
+                        let _finished = SetOnDrop(&done[p]);
+                        let b = self.sequence[p] as usize;
+                        visit(scratch.get_or_insert_with(&init), self.block_atoms(b));
+                    }
+                    None => {
+                        idle += 1;
+                        if idle < 64 {
+                            std::hint::spin_loop();
+                        } else {
+                            std::thread::yield_now();
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /// The earlier positions of the sequence whose blocks may share an atom with the block at
+    /// position `p`.
+    fn waits_for(&self, p: usize) -> &[u32] {
+        &self.waits[self.wait_start[p] as usize..self.wait_start[p + 1] as usize]
     }
 
     /// Index range (into [`HalfListSchedule::block_atoms`]) of the blocks of colour `colour`.
@@ -181,6 +283,130 @@ impl HalfListSchedule {
     pub fn blocks(&self) -> usize {
         self.blocks.len()
     }
+}
+
+/// Sets a flag (with release ordering) when dropped.
+struct SetOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for SetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Release);
+    }
+}
+
+/// Blocks examined past the first unclaimed one when a thread looks for a ready block.
+const LOOKAHEAD: usize = 16;
+
+/// The order of the non-empty blocks (`grid_block[b]`: linear grid index of block `b`, with
+/// `sizes[b]` atoms). Along an axis at least 6 blocks long, two sweeps interleaved: the blocks
+/// below and above a split that halves the atoms, each half in lexicographic order with that
+/// axis slowest, merged so that both halves advance at the same pace in atoms. Two threads then
+/// each work through one half, on neighbouring blocks whose data are in cache, three or more
+/// blocks away from the other thread. Shorter grids keep the colour order (`0..`).
+fn sweep_sequence(counts: [usize; 3], grid_block: &[usize], sizes: &[usize]) -> Vec<u32> {
+    let axis = (0..3).rev().max_by_key(|&k| counts[k]).unwrap();
+    if counts[axis] < 6 {
+        return (0..grid_block.len() as u32).collect();
+    }
+    let coords = |g: usize| {
+        [
+            g / (counts[1] * counts[2]),
+            (g / counts[2]) % counts[1],
+            g % counts[2],
+        ]
+    };
+    let mut layer_atoms = vec![0usize; counts[axis]];
+    for (b, &g) in grid_block.iter().enumerate() {
+        layer_atoms[coords(g)[axis]] += sizes[b];
+    }
+    let total: usize = layer_atoms.iter().sum();
+    let below = |s: usize| layer_atoms[..s].iter().sum::<usize>();
+    let split = (3..=counts[axis] - 3)
+        .min_by_key(|&s| below(s).abs_diff(total - below(s)))
+        .unwrap();
+    // Sweep key: the split axis first, then the other two in order.
+    let key = |b: usize| {
+        let c = coords(grid_block[b]);
+        let others: Vec<usize> = (0..3).filter(|&k| k != axis).map(|k| c[k]).collect();
+        (c[axis], others[0], others[1])
+    };
+    let mut halves: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+    for b in 0..grid_block.len() {
+        halves[usize::from(coords(grid_block[b])[axis] >= split)].push(b);
+    }
+    for h in &mut halves {
+        h.sort_by_key(|&b| key(b));
+    }
+    let work = [0, 1].map(|h| halves[h].iter().map(|&b| sizes[b]).sum::<usize>().max(1));
+    let (mut next, mut done) = ([0usize; 2], [0usize; 2]);
+    let mut sequence = Vec::with_capacity(grid_block.len());
+    while next[0] < halves[0].len() || next[1] < halves[1].len() {
+        // The half that is behind (by fraction of its atoms) goes next.
+        let h = if next[1] >= halves[1].len() {
+            0
+        } else if next[0] >= halves[0].len() {
+            1
+        } else {
+            usize::from(done[1] * work[0] < done[0] * work[1])
+        };
+        let b = halves[h][next[h]];
+        sequence.push(b as u32);
+        done[h] += sizes[b];
+        next[h] += 1;
+    }
+    sequence
+}
+
+/// For the non-empty blocks in sequence order (`grid_of[p]`: linear grid index of the block at
+/// position `p`), the earlier positions within two blocks along every axis (wrapping along
+/// periodic axes): the blocks whose writes (own and neighbouring blocks) may meet block `p`'s.
+/// CSR form.
+fn earlier_conflicts(axes: &[BlockAxis; 3], grid_of: &[usize]) -> (Vec<u32>, Vec<u32>) {
+    let counts = axes.map(|a| a.count);
+    let total: usize = counts.iter().product();
+    let mut sequence_of = vec![u32::MAX; total];
+    for (p, &g) in grid_of.iter().enumerate() {
+        sequence_of[g] = p as u32;
+    }
+    let coordinate_range = |k: usize, c: usize| -> Vec<usize> {
+        let n = counts[k] as i64;
+        let mut v: Vec<usize> = (-2..=2i64)
+            .filter_map(|o| {
+                let t = c as i64 + o;
+                if axes[k].periodic {
+                    Some(t.rem_euclid(n) as usize)
+                } else {
+                    (0..n).contains(&t).then_some(t as usize)
+                }
+            })
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let mut waits = Vec::new();
+    let mut wait_start = vec![0u32];
+    for (b, &g) in grid_of.iter().enumerate() {
+        let c = [
+            g / (counts[1] * counts[2]),
+            (g / counts[2]) % counts[1],
+            g % counts[2],
+        ];
+        let first = waits.len();
+        for x in coordinate_range(0, c[0]) {
+            for y in coordinate_range(1, c[1]) {
+                for z in coordinate_range(2, c[2]) {
+                    let s = sequence_of[(x * counts[1] + y) * counts[2] + z];
+                    if (s as usize) < b {
+                        waits.push(s);
+                    }
+                }
+            }
+        }
+        waits[first..].sort_unstable();
+        wait_start.push(waits.len() as u32);
+    }
+    (waits, wait_start)
 }
 
 #[cfg(test)]
@@ -238,5 +464,93 @@ mod tests {
             }
         }
         assert!(s.blocks() > 27);
+    }
+
+    /// Every block runs once, and whenever two blocks write to a common atom (one of them owns
+    /// a pair with that atom), the later one in the sequence waits for the earlier one.
+    fn check_sequence(b: &SimBox, x: &[Vec3], radius: f64) -> HalfListSchedule {
+        let s = HalfListSchedule::build(b, x, radius);
+        let mut order = s.sequence.clone();
+        order.sort_unstable();
+        assert_eq!(order, (0..s.blocks() as u32).collect::<Vec<_>>());
+        let mut position_of_atom = vec![usize::MAX; x.len()];
+        for (p, &blk) in s.sequence.iter().enumerate() {
+            for &i in s.block_atoms(blk as usize) {
+                position_of_atom[i as usize] = p;
+            }
+        }
+        // The positions whose blocks write to each atom.
+        let mut writers = vec![Vec::new(); x.len()];
+        for &(i, j, _) in &crate::neighbor::all_neighbors(b, x, radius) {
+            let p = position_of_atom[i];
+            writers[i].push(p);
+            writers[j].push(p);
+        }
+        for w in &mut writers {
+            w.sort_unstable();
+            w.dedup();
+            for (k, &q) in w.iter().enumerate() {
+                for &p in &w[..k] {
+                    assert!(
+                        s.waits_for(q).contains(&(p as u32)),
+                        "{q} does not wait for {p}"
+                    );
+                }
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn conflicting_blocks_wait_for_each_other() {
+        // Long periodic z (a two-sweep sequence) and a short grid (colour order).
+        let long = SimBox::new([0.0; 3], [9.0, 9.0, 40.0], [true, true, true]).unwrap();
+        let short = SimBox::new([0.0; 3], [9.0, 10.0, 9.0], [true, false, true]).unwrap();
+        for (b, n) in [(&long, 1200), (&short, 400)] {
+            let x: Vec<Vec3> = (0..n)
+                .map(|k| {
+                    let f = k as f64;
+                    Vec3::new(
+                        (f * 7.31) % b.hi[0],
+                        (f * 3.17) % b.hi[1],
+                        (f * 0.613) % b.hi[2],
+                    )
+                })
+                .collect();
+            let s = check_sequence(b, &x, 2.0);
+            assert!(s.blocks() >= 30, "{} blocks", s.blocks());
+        }
+    }
+
+    #[test]
+    fn blocks_run_once_in_every_thread_count() {
+        let b = SimBox::new([0.0; 3], [12.0, 12.0, 30.0], [true; 3]).unwrap();
+        let x: Vec<Vec3> = (0..2000)
+            .map(|k| {
+                let f = k as f64;
+                Vec3::new((f * 7.31) % 12.0, (f * 3.17) % 12.0, (f * 0.613) % 30.0)
+            })
+            .collect();
+        let s = HalfListSchedule::build(&b, &x, 2.0);
+        for threads in [1, 2, 3, 8] {
+            let visits: Vec<std::sync::atomic::AtomicU32> =
+                (0..x.len()).map(|_| Default::default()).collect();
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| {
+                    s.for_each_block(
+                        true,
+                        || (),
+                        |_, atoms| {
+                            for &i in atoms {
+                                visits[i as usize].fetch_add(1, Ordering::Relaxed);
+                            }
+                        },
+                    )
+                });
+            assert!(visits.iter().all(|v| v.load(Ordering::Relaxed) == 1));
+        }
     }
 }

@@ -15,22 +15,37 @@ const BUILD_CHUNK: usize = 256;
 /// Candidates whose distances are computed together.
 const RUN: usize = 128;
 
-/// A full neighbour list in compressed-row form.
+/// Which entries a [`NeighborList`] holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ListKind {
+    /// Every pair twice, once in the row of each atom; rows sorted by `(j, image)`.
+    #[default]
+    Full,
+    /// Every pair once, in the row of the atom that owns it ([`NeighborList::owns`]); rows in
+    /// the (fixed) order the cell search finds them. For potentials that visit each pair once
+    /// and write to both atoms: half the entries, built in about half the time.
+    Half,
+}
+
+/// A neighbour list in compressed-row form.
 ///
-/// Row `i` holds every neighbour `j` of atom `i` within `cutoff + skin`, each with the periodic
+/// Row `i` holds the neighbours `j` of atom `i` within `cutoff + skin`, each with the periodic
 /// image it is seen through: its separation is `positions[j] + shift(image) - positions[i]`. An
 /// atom can appear several times in a row (several images, in boxes shorter than twice the list
-/// radius) and even in its own row (its own images). Rows are sorted by `(j, image)`, so the list
-/// is the same whatever the number of threads that built it.
+/// radius) and even in its own row (its own images). The list is the same whatever the number
+/// of threads that built it.
 ///
-/// Each pair appears twice, once from each side; [`NeighborList::owns`] picks one of the two
-/// entries for potentials that want each pair once. The owned entries of a row are its tail
-/// ([`NeighborList::owned_range`]), and [`NeighborList::schedule`] gives an order in which loops
-/// over owned entries may write to both atoms in parallel, deterministically.
+/// A full list ([`ListKind::Full`], the default) holds each pair twice, once from each side,
+/// rows sorted by `(j, image)`; [`NeighborList::owns`] picks one of the two entries for
+/// potentials that want each pair once, and the owned entries of a row are its tail
+/// ([`NeighborList::owned_range`]). A half list ([`ListKind::Half`]) holds only the owned
+/// entries. Either way [`NeighborList::schedule`] gives an order in which loops over owned
+/// entries may write to both atoms in parallel, deterministically.
 #[derive(Clone, Debug, Default)]
 pub struct NeighborList {
     cutoff: f64,
     skin: f64,
+    kind: ListKind,
     offsets: Vec<usize>,
     neighbors: Vec<u32>,
     images: Vec<u16>,
@@ -41,6 +56,11 @@ pub struct NeighborList {
     /// Index of the first owned entry of each row.
     owned_start: Vec<usize>,
     schedule: HalfListSchedule,
+    /// Half lists: the cell of each atom at the build and the grid's cell counts (ownership is
+    /// decided by cell offsets, see [`NeighborList::owns`]).
+    build_cells: Vec<u32>,
+    cell_counts: [usize; 3],
+    shift_counts: [usize; 3],
 }
 
 /// One neighbour entry seen from atom `i`.
@@ -57,13 +77,24 @@ pub struct Neighbor {
 }
 
 impl NeighborList {
-    /// An empty list for an interaction `cutoff` [A] and a `skin` [A].
+    /// An empty full list for an interaction `cutoff` [A] and a `skin` [A].
     pub fn new(cutoff: f64, skin: f64) -> Self {
+        Self::with_kind(cutoff, skin, ListKind::Full)
+    }
+
+    /// An empty list of `kind` for an interaction `cutoff` [A] and a `skin` [A].
+    pub fn with_kind(cutoff: f64, skin: f64, kind: ListKind) -> Self {
         NeighborList {
             cutoff,
             skin,
+            kind,
             ..Default::default()
         }
+    }
+
+    /// Full or half list.
+    pub fn kind(&self) -> ListKind {
+        self.kind
     }
 
     /// Interaction cutoff [A].
@@ -96,7 +127,8 @@ impl NeighborList {
         self.len() == 0
     }
 
-    /// Total number of entries (twice the number of pairs).
+    /// Total number of entries (twice the number of pairs in a full list, the number of pairs
+    /// in a half list).
     pub fn entries(&self) -> usize {
         self.neighbors.len()
     }
@@ -137,121 +169,93 @@ impl NeighborList {
             .collect();
         self.zero_image = (total_shifts / 2) as u16;
 
-        let range2 = range * range;
-        let shifts = &self.shifts;
-        let zero_code = total_shifts / 2;
-        // Coordinates in cell order, so that each stencil cell is a contiguous run.
-        let order = grid.atoms_in_cell_order();
-        let mut slot_of = vec![0usize; n];
-        for (k, &a) in order.iter().enumerate() {
-            slot_of[a as usize] = k;
+        let half = self.kind == ListKind::Half;
+        let rows = find_rows(
+            &grid,
+            positions,
+            &self.shifts,
+            range,
+            counts,
+            max_shift,
+            half,
+        );
+        self.store_rows(rows, n);
+        if half {
+            // Every entry is owned.
+            self.owned_start.clear();
+            self.owned_start.extend_from_slice(&self.offsets[..n]);
+            self.build_cells.clear();
+            self.build_cells
+                .extend((0..n).map(|i| grid.cell_of(i) as u32));
+            self.cell_counts = grid.counts();
+            self.shift_counts = counts;
+        } else {
+            self.find_owned_tails(n);
         }
-        let xs: Vec<f64> = order.iter().map(|&a| positions[a as usize].x).collect();
-        let ys: Vec<f64> = order.iter().map(|&a| positions[a as usize].y).collect();
-        let zs: Vec<f64> = order.iter().map(|&a| positions[a as usize].z).collect();
-        // The stencil of every cell as runs (first, end) in cell order, with the image code.
-        let mut stencil_start = Vec::with_capacity(grid.cells() + 1);
-        let mut stencil: Vec<(u32, u32, u16)> = Vec::new();
-        stencil_start.push(0);
-        for c in 0..grid.cells() {
-            grid.for_each_stencil_run(c, |r, s| {
-                stencil.push((
-                    r.start as u32,
-                    r.end as u32,
-                    encode(s, counts, max_shift) as u16,
-                ));
-            });
-            stencil_start.push(stencil.len());
-        }
-        let blocks: Vec<(Vec<usize>, Vec<u32>, Vec<u16>)> = (0..n)
-            .collect::<Vec<_>>()
-            .par_chunks(BUILD_CHUNK)
-            .map(|block| {
-                let mut lens = Vec::with_capacity(block.len());
-                let mut nb = Vec::new();
-                let mut im = Vec::new();
-                let mut row: Vec<u64> = Vec::new();
-                let mut r2 = [0.0f64; RUN];
-                for &i in block {
-                    let xi = positions[i];
-                    let cell = grid.cell_of(i);
-                    let runs = &stencil[stencil_start[cell]..stencil_start[cell + 1]];
-                    let candidates: usize = runs.iter().map(|&(a, b, _)| (b - a) as usize).sum();
-                    // Every slot up to `len` is written before it is read: grow, never clear.
-                    if row.len() < candidates {
-                        row.resize(candidates, 0);
-                    }
-                    let mut len = 0;
-                    for &(first, end, code) in runs {
-                        let shift = shifts[code as usize];
-                        let (cx, cy, cz) = (xi.x - shift.x, xi.y - shift.y, xi.z - shift.z);
-                        // The atom's own slot in its own cell, unshifted, is not a neighbour.
-                        let own = if code as usize == zero_code {
-                            slot_of[i]
-                        } else {
-                            usize::MAX
-                        };
-                        let tag = u64::from(code);
-                        let mut start = first as usize;
-                        while start < end as usize {
-                            let stop = (start + RUN).min(end as usize);
-                            // Distances first (a loop the compiler vectorises), then the close
-                            // candidates compacted without branches.
-                            for ((d, x), (y, z)) in r2
-                                .iter_mut()
-                                .zip(&xs[start..stop])
-                                .zip(ys[start..stop].iter().zip(&zs[start..stop]))
-                            {
-                                let (dx, dy, dz) = (x - cx, y - cy, z - cz);
-                                *d = dx * dx + dy * dy + dz * dz;
-                            }
-                            for k in start..stop {
-                                row[len] = (u64::from(order[k]) << 16) | tag;
-                                len += usize::from(r2[k - start] < range2 && k != own);
-                            }
-                            start = stop;
-                        }
-                    }
-                    let found = &mut row[..len];
-                    found.sort_unstable();
-                    lens.push(len);
-                    nb.extend(found.iter().map(|&k| (k >> 16) as u32));
-                    im.extend(found.iter().map(|&k| (k & 0xffff) as u16));
-                }
-                (lens, nb, im)
-            })
-            .collect();
-
-        self.offsets.clear();
-        self.offsets.push(0);
-        self.neighbors.clear();
-        self.images.clear();
-        for (lens, nb, im) in blocks {
-            for l in lens {
-                let last = *self.offsets.last().unwrap();
-                self.offsets.push(last + l);
-            }
-            self.neighbors.extend(nb);
-            self.images.extend(im);
-        }
-        // Rows are sorted by (j, image), and an entry is owned when j > i, or j == i with an
-        // image above the zero image: the owned entries are the tail of each row.
-        self.owned_start.clear();
-        self.owned_start.extend((0..n).map(|i| {
-            let range = self.offsets[i]..self.offsets[i + 1];
-            let zero = self.zero_image;
-            let tail = self.neighbors[range.clone()]
-                .iter()
-                .zip(&self.images[range.clone()])
-                .position(|(&j, &im)| j as usize > i || (j as usize == i && im > zero))
-                .unwrap_or(range.len());
-            range.start + tail
-        }));
         self.schedule = HalfListSchedule::build(simbox, positions, range);
         self.reference.clear();
         self.reference.extend_from_slice(positions);
         self.builds += 1;
         Ok(())
+    }
+
+    /// Concatenates the rows found by blocks of atoms into the compressed arrays (blocks copied
+    /// in parallel).
+    fn store_rows(&mut self, blocks: Vec<RowBlock>, n: usize) {
+        self.offsets.clear();
+        self.offsets.reserve(n + 1);
+        self.offsets.push(0);
+        for b in &blocks {
+            for &l in &b.lengths {
+                let last = *self.offsets.last().unwrap();
+                self.offsets.push(last + l as usize);
+            }
+        }
+        let total = *self.offsets.last().unwrap();
+        // Every element is overwritten below.
+        self.neighbors.resize(total, 0);
+        self.images.resize(total, 0);
+        let mut nb_parts = Vec::with_capacity(blocks.len());
+        let mut im_parts = Vec::with_capacity(blocks.len());
+        let (mut nb_rest, mut im_rest) = (&mut self.neighbors[..], &mut self.images[..]);
+        for b in &blocks {
+            let (a, rest) = nb_rest.split_at_mut(b.neighbors.len());
+            nb_parts.push(a);
+            nb_rest = rest;
+            let (a, rest) = im_rest.split_at_mut(b.images.len());
+            im_parts.push(a);
+            im_rest = rest;
+        }
+        blocks
+            .par_iter()
+            .zip(nb_parts)
+            .zip(im_parts)
+            .for_each(|((b, nb), im)| {
+                nb.copy_from_slice(&b.neighbors);
+                im.copy_from_slice(&b.images);
+            });
+    }
+
+    /// Full lists: rows are sorted by (j, image), and an entry is owned when j > i, or j == i
+    /// with an image above the zero image: the owned entries are the tail of each row.
+    fn find_owned_tails(&mut self, n: usize) {
+        let zero = self.zero_image;
+        let (offsets, neighbors, images) = (&self.offsets, &self.neighbors, &self.images);
+        self.owned_start.clear();
+        self.owned_start.resize(n, 0);
+        self.owned_start
+            .par_iter_mut()
+            .enumerate()
+            .with_min_len(BUILD_CHUNK)
+            .for_each(|(i, start)| {
+                let range = offsets[i]..offsets[i + 1];
+                let tail = neighbors[range.clone()]
+                    .iter()
+                    .zip(&images[range.clone()])
+                    .position(|(&j, &im)| j as usize > i || (j as usize == i && im > zero))
+                    .unwrap_or(range.len());
+                *start = range.start + tail;
+            });
     }
 
     /// True when the list must be rebuilt: never built, a different atom count, or some atom has
@@ -264,7 +268,7 @@ impl NeighborList {
         positions
             .par_iter()
             .zip(self.reference.par_iter())
-            .with_min_len(8192)
+            .with_min_len(4096)
             .any(|(x, r)| (x - r).norm_squared() > limit)
     }
 
@@ -353,11 +357,142 @@ impl NeighborList {
         2 * self.zero_image - image
     }
 
-    /// True for exactly one of the two entries of each pair: `(i, j, image)` with `j > i`, or
-    /// `j == i` and a lexicographically positive image shift.
+    /// True for exactly one of the two entries of each pair. Full list: `(i, j, image)` with
+    /// `j > i`, or `j == i` and a lexicographically positive image shift. Half list: the entry
+    /// whose cell offset `cell(j) + shift - cell(i)` (in cells, cells as at the last build) is
+    /// lexicographically positive, or zero with `j > i`; these are the entries the list holds.
     pub fn owns(&self, i: usize, j: usize, image: u16) -> bool {
-        j > i || (j == i && image > self.zero_image)
+        match self.kind {
+            ListKind::Full => j > i || (j == i && image > self.zero_image),
+            ListKind::Half => {
+                let cell = |a: usize| {
+                    let c = self.build_cells[a] as usize;
+                    let [_, ny, nz] = self.cell_counts;
+                    [c / (ny * nz), (c / nz) % ny, c % nz].map(|x| x as i64)
+                };
+                let max_shift = self.shift_counts.map(|c| (c as i64 - 1) / 2);
+                let s = decode(image as usize, self.shift_counts, max_shift);
+                let (ci, cj) = (cell(i), cell(j));
+                let offset = [0, 1, 2].map(|k| cj[k] + s[k] * self.cell_counts[k] as i64 - ci[k]);
+                offset > [0; 3] || (offset == [0; 3] && j > i)
+            }
+        }
     }
+}
+
+/// Rows found for one block of consecutive atoms.
+struct RowBlock {
+    lengths: Vec<u32>,
+    neighbors: Vec<u32>,
+    images: Vec<u16>,
+}
+
+/// The rows of every atom (in blocks of [`BUILD_CHUNK`] atoms, built in parallel): the atoms
+/// within `range` [A] found through the full stencil of `grid` (rows then sorted by
+/// `(j, image)`), or with `half` through the half stencil (each pair once, in the order found).
+fn find_rows(
+    grid: &CellGrid,
+    positions: &[Vec3],
+    shifts: &[Vec3],
+    range: f64,
+    counts: [usize; 3],
+    max_shift: [i64; 3],
+    half: bool,
+) -> Vec<RowBlock> {
+    let n = positions.len();
+    let range2 = range * range;
+    let zero_code = shifts.len() / 2;
+    // Coordinates in cell order, so that each stencil cell is a contiguous run.
+    let order = grid.atoms_in_cell_order();
+    let mut slot_of = vec![0usize; n];
+    for (k, &a) in order.iter().enumerate() {
+        slot_of[a as usize] = k;
+    }
+    let xs: Vec<f64> = order.iter().map(|&a| positions[a as usize].x).collect();
+    let ys: Vec<f64> = order.iter().map(|&a| positions[a as usize].y).collect();
+    let zs: Vec<f64> = order.iter().map(|&a| positions[a as usize].z).collect();
+    // The stencil of every cell as runs (first, end) in cell order, with the image code and
+    // whether the run starts at the home cell.
+    let mut stencil_start = Vec::with_capacity(grid.cells() + 1);
+    let mut stencil: Vec<(u32, u32, u16, bool)> = Vec::new();
+    stencil_start.push(0);
+    for c in 0..grid.cells() {
+        grid.for_each_stencil_run(c, half, |r, s, home| {
+            stencil.push((
+                r.start as u32,
+                r.end as u32,
+                encode(s, counts, max_shift) as u16,
+                home,
+            ));
+        });
+        stencil_start.push(stencil.len());
+    }
+    (0..n)
+        .collect::<Vec<_>>()
+        .par_chunks(BUILD_CHUNK)
+        .map(|block| {
+            let mut lengths = Vec::with_capacity(block.len());
+            let mut neighbors = Vec::new();
+            let mut images = Vec::new();
+            let mut row: Vec<u64> = Vec::new();
+            let mut r2 = [0.0f64; RUN];
+            for &i in block {
+                let xi = positions[i];
+                let cell = grid.cell_of(i);
+                let runs = &stencil[stencil_start[cell]..stencil_start[cell + 1]];
+                let candidates: usize = runs.iter().map(|&(a, b, _, _)| (b - a) as usize).sum();
+                // Every slot up to `len` is written before it is read: grow, never clear.
+                if row.len() < candidates {
+                    row.resize(candidates, 0);
+                }
+                let mut len = 0;
+                for &(first, end, code, home) in runs {
+                    let shift = shifts[code as usize];
+                    let (cx, cy, cz) = (xi.x - shift.x, xi.y - shift.y, xi.z - shift.z);
+                    // A half list takes from the home cell only the atoms after this one; a full
+                    // list skips the atom's own slot in its own cell, unshifted.
+                    let first = if home { slot_of[i] + 1 } else { first as usize };
+                    let own = if !half && code as usize == zero_code {
+                        slot_of[i]
+                    } else {
+                        usize::MAX
+                    };
+                    let tag = u64::from(code);
+                    let mut start = first;
+                    while start < end as usize {
+                        let stop = (start + RUN).min(end as usize);
+                        // Distances first (a loop the compiler vectorises), then the close
+                        // candidates compacted without branches.
+                        for ((d, x), (y, z)) in r2
+                            .iter_mut()
+                            .zip(&xs[start..stop])
+                            .zip(ys[start..stop].iter().zip(&zs[start..stop]))
+                        {
+                            let (dx, dy, dz) = (x - cx, y - cy, z - cz);
+                            *d = dx * dx + dy * dy + dz * dz;
+                        }
+                        for k in start..stop {
+                            row[len] = (u64::from(order[k]) << 16) | tag;
+                            len += usize::from(r2[k - start] < range2 && k != own);
+                        }
+                        start = stop;
+                    }
+                }
+                let found = &mut row[..len];
+                if !half {
+                    found.sort_unstable();
+                }
+                lengths.push(len as u32);
+                neighbors.extend(found.iter().map(|&k| (k >> 16) as u32));
+                images.extend(found.iter().map(|&k| (k & 0xffff) as u16));
+            }
+            RowBlock {
+                lengths,
+                neighbors,
+                images,
+            }
+        })
+        .collect()
 }
 
 fn encode(s: [i64; 3], counts: [usize; 3], max_shift: [i64; 3]) -> usize {

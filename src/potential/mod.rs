@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 pub use spec::{PotentialSpec, build_potential};
 
-use crate::neighbor::NeighborList;
+use crate::neighbor::{ListKind, NeighborList};
 use crate::system::Vec3;
 
 /// What a potential reads: positions [A] and species indices of the atoms.
@@ -104,6 +104,13 @@ pub trait Potential: Send + Sync {
 
     /// Largest interaction distance [A]; the neighbour list holds at least this.
     fn cutoff(&self) -> f64;
+
+    /// The neighbour list the potential wants from a [`crate::md::ForceEngine`]: full (default)
+    /// or half. Whatever it declares, `compute` must also accept a full list (tests and
+    /// analyses build full lists).
+    fn neighbor_list_kind(&self) -> ListKind {
+        ListKind::Full
+    }
 
     /// Computes energies, forces and virial of `config` into `out` (resized as needed). Takes
     /// `&mut self` so that a potential can keep scratch arrays between calls.

@@ -251,9 +251,10 @@ impl<'a> Runner<'a> {
             &format!("{name}_"),
             &mut |t: &Track| {
                 *done += 1;
-                let energy =
-                    t.engine.output().energy + crate::md::thermo::kinetic_energy(&t.state.system);
+                // Only when the line is printed: the kinetic energy is a reduction over all atoms.
                 progress.update(*done, || {
+                    let energy = t.engine.output().energy
+                        + crate::md::thermo::kinetic_energy(&t.state.system);
                     format!("{name}: t = {:.3} ps, E = {energy:.6} eV", t.state.time)
                 });
             },

@@ -16,12 +16,13 @@
 //!
 //! Module map: [`reader`], [`funcfl`], [`setfl`] read files; [`tables`] holds the common grids;
 //! [`spline`] is the interpolation; [`packed`] lays tables out for the kernel; [`passes`] are
-//! the density, embedding and force passes; [`reference`] is a plain per-atom implementation for
-//! cross-checks; [`lammps`] and [`spec`] build potentials from `pair_style` lines and RON;
-//! [`zhou2004`] generates setfl files.
+//! the density, embedding and force passes, four pairs at a time on [`lanes`]; [`reference`] is
+//! a plain per-atom implementation for cross-checks; [`lammps`] and [`spec`] build potentials
+//! from `pair_style` lines and RON; [`zhou2004`] generates setfl files.
 
 pub mod funcfl;
 pub mod lammps;
+pub mod lanes;
 pub mod packed;
 pub mod passes;
 pub mod reader;
@@ -38,13 +39,15 @@ pub use spec::EamSpec;
 pub use tables::EamTables;
 
 use self::packed::{MultiSpeciesTables, PairTables, SingleSpeciesTables};
+pub use lanes::KernelPath;
+
 use self::passes::{
-    AtomSums, DistanceGrid, density_pass, embedding_pass, force_only_pass, force_pass,
+    DistanceGrid, Padded, PairInput, PairSums, density_pass, embedding_pass, force_pass,
 };
 use self::spline::SplineTable;
 use super::{Configuration, ForceOutput, Potential};
-use crate::error::Result;
-use crate::neighbor::NeighborList;
+use crate::error::{Error, Result};
+use crate::neighbor::{ListKind, NeighborList};
 use crate::system::Vec3;
 use rayon::prelude::*;
 
@@ -68,13 +71,21 @@ pub struct Eam {
     /// Embedding table of each species.
     embedding: Vec<SplineTable>,
     grid: DistanceGrid,
+    /// Lane implementation of the pair passes.
+    path: KernelPath,
+    /// Scratch: positions and image translations, padded for the pair passes.
+    positions: Vec<Padded>,
+    shifts: Vec<Padded>,
     /// Scratch: density of each atom.
     density: Vec<f64>,
     /// Scratch: embedding slope F'(rho) of each atom.
     slope: Vec<f64>,
-    /// Scratch: embedding energy of each atom, then force, energy and virial sums.
+    /// Scratch: embedding energy of each atom.
     embedding_energy: Vec<f64>,
-    sums: Vec<AtomSums>,
+    /// Scratch: force, pair energy and virial of each atom.
+    forces: Vec<Padded>,
+    pair_energy: Vec<f64>,
+    virial: Vec<[f64; 6]>,
 }
 
 impl Eam {
@@ -102,11 +113,33 @@ impl Eam {
             kernel,
             embedding,
             grid,
+            path: KernelPath::detect(),
+            positions: Vec::new(),
+            shifts: Vec::new(),
             density: Vec::new(),
             slope: Vec::new(),
             embedding_energy: Vec::new(),
-            sums: Vec::new(),
+            forces: Vec::new(),
+            pair_energy: Vec::new(),
+            virial: Vec::new(),
         })
+    }
+
+    /// The lane implementation the pair passes run on (the fastest this CPU has, unless set).
+    pub fn kernel_path(&self) -> KernelPath {
+        self.path
+    }
+
+    /// Chooses the lane implementation of the pair passes (results are the same bit for bit);
+    /// an error if this CPU cannot run it.
+    pub fn set_kernel_path(&mut self, path: KernelPath) -> Result<()> {
+        if !path.is_available() {
+            return Err(Error::invalid(format!(
+                "EAM kernel {path:?} is not available on this CPU"
+            )));
+        }
+        self.path = path;
+        Ok(())
     }
 
     /// The tables the potential runs on.
@@ -140,7 +173,25 @@ impl Eam {
         energies: bool,
     ) {
         let n = config.positions.len();
-        density_pass(tables, self.grid, config, list, &mut self.density);
+        self.positions.resize(n, Padded::default());
+        self.positions
+            .par_iter_mut()
+            .zip(config.positions.par_iter())
+            .with_min_len(4096)
+            .for_each(|(p, x)| *p = Padded::new(x.x, x.y, x.z));
+        self.shifts.clear();
+        self.shifts
+            .extend(list.shifts().iter().map(|s| Padded::new(s.x, s.y, s.z)));
+        let input = PairInput {
+            tables,
+            grid: self.grid,
+            types: config.types,
+            list,
+            positions: &self.positions,
+            shifts: &self.shifts,
+            path: self.path,
+        };
+        density_pass(&input, &mut self.density);
         self.embedding_energy.resize(n, 0.0);
         embedding_pass(
             &self.embedding,
@@ -151,34 +202,33 @@ impl Eam {
             &mut self.slope,
         );
         out.resize(n);
+        let sums = energies.then_some(PairSums {
+            energy: &mut self.pair_energy,
+            virial: &mut self.virial,
+        });
+        force_pass(&input, &self.slope, &mut self.forces, sums);
+        let forces = &self.forces;
         if !energies {
-            out.forces.fill(Vec3::zeros());
-            force_only_pass(
-                tables,
-                self.grid,
-                config,
-                list,
-                &self.slope,
-                &mut out.forces,
-            );
+            out.forces
+                .par_iter_mut()
+                .zip(forces.par_iter())
+                .with_min_len(4096)
+                .for_each(|(f, p)| *f = Vec3::new(p.0[0], p.0[1], p.0[2]));
             return;
         }
-        self.sums.clear();
-        self.sums.resize(n, AtomSums::default());
-        force_pass(tables, self.grid, config, list, &self.slope, &mut self.sums);
-        let sums = &self.sums;
+        let (pair_energy, virial) = (&self.pair_energy, &self.virial);
         let embedding_energy = &self.embedding_energy;
         out.forces
             .par_iter_mut()
             .zip(out.per_atom_energy.par_iter_mut())
             .zip(out.per_atom_virial.par_iter_mut())
             .enumerate()
-            .with_min_len(1024)
+            .with_min_len(4096)
             .for_each(|(i, ((f, e), w))| {
-                let s = &sums[i];
-                *f = Vec3::new(s.force[0], s.force[1], s.force[2]);
-                *e = embedding_energy[i] + s.energy;
-                *w = s.virial;
+                let p = &forces[i].0;
+                *f = Vec3::new(p[0], p[1], p[2]);
+                *e = embedding_energy[i] + pair_energy[i];
+                *w = virial[i];
             });
         out.sum_per_atom();
     }
@@ -208,6 +258,11 @@ impl Potential for Eam {
 
     fn cutoff(&self) -> f64 {
         self.tables.cutoff
+    }
+
+    /// The passes visit each pair once: a half list (they also accept a full one).
+    fn neighbor_list_kind(&self) -> ListKind {
+        ListKind::Half
     }
 
     fn compute(&mut self, config: Configuration<'_>, list: &NeighborList, out: &mut ForceOutput) {

@@ -1,38 +1,26 @@
 //! The distance tables laid out for the force kernel: for each species pair, the coefficients
 //! the two pair passes need at one grid point sit together in one or two cache lines.
 //!
-//! Only the value coefficients (c3..c6 of [`super::spline`]) are stored; derivatives are taken
-//! from them as `((3 c3 p + 2 c4) p + c5) / dr`, which equals LAMMPS's precomputed
-//! `(c0 p + c1) p + c2` up to round-off.
+//! Only the value coefficients (c3..c6 of [`super::spline`]) are stored, four to a 32-byte row
+//! that one vector load fetches; derivatives are taken from them as
+//! `((3 c3 p + 2 c4) p + c5) / dr`, which equals LAMMPS's precomputed `(c0 p + c1) p + c2` up to
+//! round-off.
 
 use super::spline::SplineTable;
 use super::tables::EamTables;
 use crate::error::Result;
 use crate::potential::eam::setfl::pair_index;
 
-/// Value of the cubic with coefficients `c[0..4]` = (c3, c4, c5, c6) at fraction `p`.
-#[inline(always)]
-fn cubic(c: &[f64], p: f64) -> f64 {
-    ((c[0] * p + c[1]) * p + c[2]) * p + c[3]
-}
-
-/// Derivative per grid step of the cubic with coefficients `c[0..3]` = (c3, c4, c5).
-#[inline(always)]
-fn cubic_slope(c: &[f64], p: f64) -> f64 {
-    ((3.0 * c[0] * p + 2.0 * c[1]) * p) + c[2]
-}
-
-/// The distance-dependent terms of one pair at distance r.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct PairTerms {
-    /// d/dr of the density the neighbour j contributes at the centre atom i.
-    pub density_slope_at_i: f64,
-    /// d/dr of the density i contributes at j.
-    pub density_slope_at_j: f64,
+/// The coefficient rows of one pair at one grid interval: each row holds the value coefficients
+/// (c3, c4, c5, c6) of one cubic ([`super::spline`]), 32-byte aligned.
+#[derive(Clone, Copy, Debug)]
+pub struct PairRows<'a> {
+    /// Density the neighbour j contributes at the centre atom i.
+    pub density_at_i: &'a [f64; 4],
+    /// Density i contributes at j.
+    pub density_at_j: &'a [f64; 4],
     /// r * phi(r) [eV A].
-    pub r_phi: f64,
-    /// d(r phi)/dr [eV].
-    pub r_phi_slope: f64,
+    pub r_phi: &'a [f64; 4],
 }
 
 /// What the pair passes need from the tables.
@@ -44,12 +32,9 @@ pub trait PairTables: Sync {
     /// function for every species pair), so that it is evaluated once per pair.
     const SYMMETRIC: bool;
 
-    /// Densities (at i due to j, at j due to i) for species `ti`, `tj` in interval `m` at
-    /// fraction `p`.
-    fn densities(&self, ti: u32, tj: u32, m: usize, p: f64) -> (f64, f64);
-
-    /// Slopes and pair terms for species `ti`, `tj` in interval `m` at fraction `p`.
-    fn terms(&self, ti: u32, tj: u32, m: usize, p: f64) -> PairTerms;
+    /// The rows for species `ti` (centre atom) and `tj` (neighbour) in interval `m`
+    /// (`m + 1` below the number of grid points).
+    fn rows(&self, ti: u32, tj: u32, m: usize) -> PairRows<'_>;
 }
 
 /// One grid point of a single-species potential: density and r*phi value coefficients.
@@ -64,7 +49,6 @@ pub struct SingleRecord {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SingleSpeciesTables {
     records: Vec<SingleRecord>,
-    inverse_dr: f64,
 }
 
 /// One grid point of a species pair (a, b), a <= b: density of b at a, of a at b, and r*phi.
@@ -84,7 +68,6 @@ pub struct MultiSpeciesTables {
     /// For species (ti, tj) at `ti * nspecies + tj`: record array index.
     pair_of: Vec<u32>,
     nspecies: usize,
-    inverse_dr: f64,
 }
 
 fn values(t: &SplineTable, m: usize) -> [f64; 4] {
@@ -103,10 +86,7 @@ impl SingleSpeciesTables {
                 r_phi: values(&r_phi, m),
             })
             .collect();
-        Ok(SingleSpeciesTables {
-            records,
-            inverse_dr: 1.0 / tables.dr,
-        })
+        Ok(SingleSpeciesTables { records })
     }
 }
 
@@ -115,20 +95,12 @@ impl PairTables for SingleSpeciesTables {
     const SYMMETRIC: bool = true;
 
     #[inline(always)]
-    fn densities(&self, _ti: u32, _tj: u32, m: usize, p: f64) -> (f64, f64) {
-        let v = cubic(&self.records[m].density, p);
-        (v, v)
-    }
-
-    #[inline(always)]
-    fn terms(&self, _ti: u32, _tj: u32, m: usize, p: f64) -> PairTerms {
+    fn rows(&self, _ti: u32, _tj: u32, m: usize) -> PairRows<'_> {
         let rec = &self.records[m];
-        let slope = cubic_slope(&rec.density, p) * self.inverse_dr;
-        PairTerms {
-            density_slope_at_i: slope,
-            density_slope_at_j: slope,
-            r_phi: cubic(&rec.r_phi, p),
-            r_phi_slope: cubic_slope(&rec.r_phi, p) * self.inverse_dr,
+        PairRows {
+            density_at_i: &rec.density,
+            density_at_j: &rec.density,
+            r_phi: &rec.r_phi,
         }
     }
 }
@@ -165,7 +137,6 @@ impl MultiSpeciesTables {
             records: records.into_iter().map(|(_, r)| r).collect(),
             pair_of,
             nspecies: ns,
-            inverse_dr: 1.0 / tables.dr,
         })
     }
 
@@ -181,25 +152,18 @@ impl PairTables for MultiSpeciesTables {
     const SYMMETRIC: bool = false;
 
     #[inline(always)]
-    fn densities(&self, ti: u32, tj: u32, m: usize, p: f64) -> (f64, f64) {
+    fn rows(&self, ti: u32, tj: u32, m: usize) -> PairRows<'_> {
         let rec = self.record(ti, tj, m);
-        let at_a = cubic(&rec.density_at_a, p);
-        let at_b = cubic(&rec.density_at_b, p);
         // The record is stored for (a, b) = (min, max) of the two species.
-        if ti <= tj { (at_a, at_b) } else { (at_b, at_a) }
-    }
-
-    #[inline(always)]
-    fn terms(&self, ti: u32, tj: u32, m: usize, p: f64) -> PairTerms {
-        let rec = self.record(ti, tj, m);
-        let at_a = cubic_slope(&rec.density_at_a, p) * self.inverse_dr;
-        let at_b = cubic_slope(&rec.density_at_b, p) * self.inverse_dr;
-        let (at_i, at_j) = if ti <= tj { (at_a, at_b) } else { (at_b, at_a) };
-        PairTerms {
-            density_slope_at_i: at_i,
-            density_slope_at_j: at_j,
-            r_phi: cubic(&rec.r_phi, p),
-            r_phi_slope: cubic_slope(&rec.r_phi, p) * self.inverse_dr,
+        let (density_at_i, density_at_j) = if ti <= tj {
+            (&rec.density_at_a, &rec.density_at_b)
+        } else {
+            (&rec.density_at_b, &rec.density_at_a)
+        };
+        PairRows {
+            density_at_i,
+            density_at_j,
+            r_phi: &rec.r_phi,
         }
     }
 }

@@ -6,27 +6,38 @@
 //!    dE/dr_ij = F'_i rho'_{j->i}(r) + F'_j rho'_{i->j}(r) + phi'(r), and
 //!    f_i = -dE/dr_ij (x_i - x_j)/r_ij.
 //!
-//! The pair passes visit each pair once (the owned tail of each neighbour-list row) and add its
-//! contribution to both atoms, block colour by block colour ([`HalfListSchedule`]): blocks of
-//! one colour run in parallel and never share an atom, so there are no races and every sum is
-//! formed in the same order for any number of threads.
+//! The pair passes visit each pair once (the owned entries of each neighbour-list row) and add
+//! its contribution to both atoms, block by block in the order of the list's
+//! [`HalfListSchedule`]: blocks that could touch a common atom never run at the same time and
+//! always run in the same order, so there are no races and every sum is formed in the same order
+//! for any number of threads.
+//!
+//! Within a row the work runs four pairs at a time ([`Lanes`]): the distances of a chunk of
+//! entries are computed and the pairs within the cutoff compacted into a batch; then, four
+//! pairs at a time, the distance is located on the grid, the four pairs' coefficient rows are
+//! loaded and transposed, and the cubics evaluated with fused multiply-adds. The centre atom's
+//! own sums are kept per lane and added up at the end of its row, ((l0 + l1) + (l2 + l3)); the
+//! neighbours' shares are added to them lane by lane, in pair order. Both lane implementations
+//! follow exactly these steps, so their results are identical bit for bit.
 //!
 //! [`HalfListSchedule`]: crate::neighbor::HalfListSchedule
 
-// Index loops over the small fixed arrays of a pair (force, virial) read most plainly here.
-#![allow(clippy::needless_range_loop)]
-
 use rayon::prelude::*;
 
-use super::packed::PairTables;
+use super::lanes::{KernelPath, Lanes, Portable};
+use super::packed::{PairRows, PairTables};
 use super::spline::{SplineTable, derivative, locate, value};
 use crate::neighbor::NeighborList;
-use crate::neighbor::schedule::COLOURS;
-use crate::potential::Configuration;
-use crate::system::Vec3;
 
 /// Atoms per work unit in per-atom loops.
 const ATOM_CHUNK: usize = 512;
+
+/// Below this many atoms the pair passes run on the calling thread. (The order of sums is the
+/// same either way.)
+const PARALLEL_ATOMS: usize = 1000;
+
+/// Entries of a row whose distances are computed before the close ones are evaluated.
+const GATHER: usize = 64;
 
 /// The distance grid and cutoff the pair passes use.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -39,10 +50,61 @@ pub struct DistanceGrid {
     pub points: usize,
 }
 
+/// A position or force `[x, y, z, 0]` padded to four lanes and 32-byte aligned, so that one
+/// vector load fetches it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[repr(C, align(32))]
+pub struct Padded(pub [f64; 4]);
+
+impl Padded {
+    /// `[x, y, z, 0]`.
+    pub fn new(x: f64, y: f64, z: f64) -> Self {
+        Padded([x, y, z, 0.0])
+    }
+}
+
+/// What the pair passes read.
+#[derive(Clone, Copy, Debug)]
+pub struct PairInput<'a, T> {
+    /// Distance tables.
+    pub tables: &'a T,
+    /// Their grid and the cutoff.
+    pub grid: DistanceGrid,
+    /// Species of each atom.
+    pub types: &'a [u32],
+    /// Neighbour list built for these atoms (full or half).
+    pub list: &'a NeighborList,
+    /// Positions [A].
+    pub positions: &'a [Padded],
+    /// Translations [A] of the list's image codes.
+    pub shifts: &'a [Padded],
+    /// Lane implementation; must be available on this CPU.
+    pub path: KernelPath,
+}
+
+impl<T> PairInput<'_, T> {
+    /// Checks what the unchecked loads of the passes rely on: a list built for these atoms.
+    fn check(&self) {
+        assert_eq!(
+            self.list.len(),
+            self.positions.len(),
+            "neighbour list built for {} atoms, evaluated with {}",
+            self.list.len(),
+            self.positions.len()
+        );
+        assert_eq!(self.list.shifts().len(), self.shifts.len());
+        assert!(self.path.is_available(), "{:?} not available", self.path);
+    }
+
+    fn parallel(&self) -> bool {
+        self.positions.len() >= PARALLEL_ATOMS
+    }
+}
+
 /// A raw pointer that may be shared between threads; every use must write disjoint elements.
 #[derive(Clone, Copy)]
 struct SharedMut<T>(*mut T);
-// SAFETY: used only by the scheduled passes, whose blocks of one colour touch disjoint atoms.
+// SAFETY: used only by the scheduled passes, whose concurrent blocks touch disjoint atoms.
 unsafe impl<T> Send for SharedMut<T> {}
 unsafe impl<T> Sync for SharedMut<T> {}
 
@@ -56,231 +118,454 @@ impl<T> SharedMut<T> {
     }
 }
 
-/// Below this many atoms the pair passes run on the calling thread: the 27 synchronisations
-/// per pass would cost more than they save. (The order of sums is the same either way.)
-const PARALLEL_ATOMS: usize = 1000;
-
-/// Runs `visit(scratch, i)` for every atom, colour by colour, blocks of a colour in parallel,
-/// with `scratch` made by `init` once per work unit (not per atom) and reused.
-fn for_each_scheduled_atom<S>(
-    list: &NeighborList,
-    init: impl Fn() -> S + Sync,
-    visit: impl Fn(&mut S, usize) + Sync,
-) {
-    let schedule = list.schedule();
-    let parallel = list.len() >= PARALLEL_ATOMS && rayon::current_num_threads() > 1;
-    let mut serial_scratch = None;
-    for colour in 0..COLOURS {
-        let blocks = schedule.colour_blocks(colour);
-        if parallel && blocks.len() > 1 {
-            blocks.into_par_iter().for_each_init(&init, |scratch, b| {
-                for &i in schedule.block_atoms(b) {
-                    visit(scratch, i as usize);
-                }
-            });
-        } else {
-            let scratch = serial_scratch.get_or_insert_with(&init);
-            for b in blocks {
-                for &i in schedule.block_atoms(b) {
-                    visit(scratch, i as usize);
-                }
-            }
-        }
-    }
-}
-
-/// Entries of a row gathered at a time, and the size of the batches the pair work runs in.
-const GATHER: usize = 64;
-
-/// The close pairs of one chunk of a row: neighbour, separation `x_j + shift - x_i` [A] (by
-/// component) and squared distance [A^2], for the first `len` slots.
+/// The pairs of one chunk of a row that lie within the cutoff, compacted: neighbour, squared
+/// distance [A^2] and separation `x_j + shift - x_i` [A] by component. Slots past the count hold
+/// unspecified values, except that every `j` is an atom index (of an earlier pair of the same
+/// pass, or zero).
+#[repr(C, align(32))]
 struct CloseBatch {
-    len: usize,
-    j: [u32; GATHER],
+    r2: [f64; GATHER],
     dx: [f64; GATHER],
     dy: [f64; GATHER],
     dz: [f64; GATHER],
-    r2: [f64; GATHER],
+    j: [u32; GATHER],
 }
 
 impl CloseBatch {
     fn new() -> Self {
         CloseBatch {
-            len: 0,
-            j: [0; GATHER],
+            r2: [0.0; GATHER],
             dx: [0.0; GATHER],
             dy: [0.0; GATHER],
             dz: [0.0; GATHER],
-            r2: [0.0; GATHER],
+            j: [0; GATHER],
         }
+    }
+
+    /// The neighbours of lanes `g..g + 4`.
+    #[inline(always)]
+    fn lanes_j(&self, g: usize) -> [usize; 4] {
+        four(|l| self.j[(g + l) & (GATHER - 1)] as usize)
     }
 }
 
-/// Calls `visit(batch)` with the entries of a row (`neighbors`, `images`) of the atom at `xi`
-/// that lie within the cutoff, up to [`GATHER`] at a time (with their separations if
-/// `SEPARATIONS`). Distances are computed for a chunk of entries first and the close ones
-/// compacted without branches; the pair work then runs in stages over the whole batch, which
-/// keeps several pairs in flight at once instead of one long chain of dependent operations per
-/// pair.
+/// Fills `batch` with the entries (`neighbors`, `images`, at most [`GATHER`]) of the row of the
+/// atom at `xi` that lie within the cutoff, in row order, with their separations if
+/// `SEPARATIONS`; returns their number. Distances are computed four entries at a time.
 ///
+/// # Safety
 /// Every neighbour index must be below `positions.len()` and every image code below
-/// `shifts.len()`, as they are in a list built for these atoms (checked by the callers).
-#[allow(clippy::too_many_arguments)]
+/// `shifts.len()` (a list built for these atoms, [`PairInput::check`]); `L` must run on this CPU.
 #[inline(always)]
-fn for_each_close_batch<const SEPARATIONS: bool>(
-    xi: Vec3,
+unsafe fn close_pairs<L: Lanes, const SEPARATIONS: bool>(
+    xi: &Padded,
     neighbors: &[u32],
     images: &[u16],
-    positions: &[Vec3],
-    shifts: &[Vec3],
+    positions: &[Padded],
+    shifts: &[Padded],
     cutoff_squared: f64,
     batch: &mut CloseBatch,
-    mut visit: impl FnMut(&CloseBatch),
-) {
-    for (nb, im) in neighbors.chunks(GATHER).zip(images.chunks(GATHER)) {
+) -> usize {
+    debug_assert!(neighbors.len() <= GATHER && images.len() == neighbors.len());
+    unsafe {
+        let (x0, y0, z0) = (L::splat(xi.0[0]), L::splat(xi.0[1]), L::splat(xi.0[2]));
+        let cut = L::splat(cutoff_squared);
+        let len = neighbors.len();
         let mut n = 0;
-        for (&j, &image) in nb.iter().zip(im) {
-            debug_assert!((j as usize) < positions.len() && (image as usize) < shifts.len());
-            // SAFETY: in bounds, as the callers check (see above).
-            let (xj, s) = unsafe {
-                (
-                    positions.get_unchecked(j as usize),
-                    shifts.get_unchecked(image as usize),
-                )
+        let mut k = 0;
+        while k < len {
+            let valid = (len - k).min(4);
+            // Lanes past the row repeat its first entry of the group and are masked out.
+            let e = [
+                k,
+                k + usize::from(valid > 1),
+                k + 2 * usize::from(valid > 2),
+                k + 3 * usize::from(valid > 3),
+            ];
+            let j = four(|l| *neighbors.get_unchecked(e[l]));
+            // Written out (not `map`) so that the vector operations stay inlined.
+            let at = |l: usize| -> (*const f64, *const f64) {
+                debug_assert!((j[l] as usize) < positions.len());
+                let x = positions.get_unchecked(j[l] as usize);
+                let s = shifts.get_unchecked(*images.get_unchecked(e[l]) as usize);
+                (x.0.as_ptr(), s.0.as_ptr())
             };
-            let dx = xj.x + s.x - xi.x;
-            let dy = xj.y + s.y - xi.y;
-            let dz = xj.z + s.z - xi.z;
-            let r2 = dx * dx + dy * dy + dz * dz;
-            // n <= k < GATHER, so the mask never changes n; it lets the compiler drop checks.
-            let slot = n & (GATHER - 1);
-            batch.j[slot] = j;
+            let (p0, p1, p2, p3) = (at(0), at(1), at(2), at(3));
+            let [x, y, z, _] = L::transpose([
+                L::add(L::load(p0.0), L::load(p0.1)),
+                L::add(L::load(p1.0), L::load(p1.1)),
+                L::add(L::load(p2.0), L::load(p2.1)),
+                L::add(L::load(p3.0), L::load(p3.1)),
+            ]);
+            let (dx, dy, dz) = (L::sub(x, x0), L::sub(y, y0), L::sub(z, z0));
+            let r2 = L::mul_add(dz, dz, L::mul_add(dy, dy, L::mul(dx, dx)));
+            let close = L::less_than(r2, cut) & ((1 << valid) - 1);
+            // n <= k <= GATHER - 4 here, so the four-lane stores stay in the arrays.
+            L::compress_store(r2, close, batch.r2.as_mut_ptr().add(n));
             if SEPARATIONS {
-                batch.dx[slot] = dx;
-                batch.dy[slot] = dy;
-                batch.dz[slot] = dz;
+                L::compress_store(dx, close, batch.dx.as_mut_ptr().add(n));
+                L::compress_store(dy, close, batch.dy.as_mut_ptr().add(n));
+                L::compress_store(dz, close, batch.dz.as_mut_ptr().add(n));
             }
-            batch.r2[slot] = r2;
-            n += usize::from(r2 < cutoff_squared);
+            L::compress_store_u32(j, close, batch.j.as_mut_ptr().add(n));
+            n += close.count_ones() as usize;
+            k += 4;
         }
-        batch.len = n;
-        if n > 0 {
-            visit(batch);
-        }
+        n
     }
 }
 
-/// Checks what [`for_each_close_batch`] relies on: a list built for these atoms.
-fn check_list(list: &NeighborList, positions: &[Vec3]) {
-    assert_eq!(
-        list.len(),
-        positions.len(),
-        "neighbour list built for {} atoms, evaluated with {}",
-        list.len(),
-        positions.len()
-    );
-}
-
-/// Distance, grid interval and fraction of each pair of a batch (stage 1 of the pair work).
-struct Located {
-    r: [f64; GATHER],
-    m: [usize; GATHER],
-    p: [f64; GATHER],
-}
-
-/// Per-thread work space of the pair passes.
-struct Scratch {
-    batch: CloseBatch,
-    at: Located,
-    /// Two values per pair (densities at i and j, or fpair and phi).
-    first: [f64; GATHER],
-    second: [f64; GATHER],
-}
-
-impl Scratch {
-    fn new() -> Self {
-        Scratch {
-            batch: CloseBatch::new(),
-            at: Located {
-                r: [0.0; GATHER],
-                m: [0; GATHER],
-                p: [0.0; GATHER],
-            },
-            first: [0.0; GATHER],
-            second: [0.0; GATHER],
-        }
-    }
-}
-
+/// Interval (0-based) and fraction of four distances `r` [A] on the grid, as LAMMPS locates
+/// them ([`super::spline::locate`]): `p = r/dr + 1`, `m = trunc(p)` clamped to `1..=n-1`,
+/// `p = min(p - m, 1)`.
 #[inline(always)]
-fn locate_batch(batch: &CloseBatch, grid: DistanceGrid, out: &mut Located) {
-    let n = batch.len;
-    for k in 0..n {
-        out.r[k] = batch.r2[k].sqrt();
+unsafe fn locate_lanes<L: Lanes>(r: L::V, grid: DistanceGrid) -> ([usize; 4], L::V) {
+    unsafe {
+        let one = L::splat(1.0);
+        let p = L::mul_add(r, L::splat(grid.inverse_dr), one);
+        let (m, whole) = L::truncate_clamp(p, 1, grid.points as i32 - 1);
+        (four(|l| (m[l] - 1) as usize), L::min(L::sub(p, whole), one))
     }
-    for k in 0..n {
-        let (m, p) = locate(out.r[k], grid.inverse_dr, grid.points);
-        out.m[k] = m;
-        out.p[k] = p;
+}
+
+/// Loads the coefficient rows of four pairs and turns them into (c3, c4, c5, c6) by lane.
+#[inline(always)]
+unsafe fn coefficients<L: Lanes>(rows: [&[f64; 4]; 4]) -> [L::V; 4] {
+    unsafe {
+        L::transpose([
+            L::load(rows[0].as_ptr()),
+            L::load(rows[1].as_ptr()),
+            L::load(rows[2].as_ptr()),
+            L::load(rows[3].as_ptr()),
+        ])
     }
+}
+
+/// Value of the cubics `((c3 p + c4) p + c5) p + c6`.
+#[inline(always)]
+unsafe fn cubic<L: Lanes>(c: [L::V; 4], p: L::V) -> L::V {
+    unsafe { L::mul_add(L::mul_add(L::mul_add(c[0], p, c[1]), p, c[2]), p, c[3]) }
+}
+
+/// Derivative of the cubics with respect to r: `((3 c3 p + 2 c4) p + c5) / dr`.
+#[inline(always)]
+unsafe fn cubic_slope<L: Lanes>(c: [L::V; 4], p: L::V, inverse_dr: f64) -> L::V {
+    unsafe {
+        let a = L::mul(L::splat(3.0), c[0]);
+        let b = L::mul(L::splat(2.0), c[1]);
+        L::mul(
+            L::mul_add(L::mul_add(a, p, b), p, c[2]),
+            L::splat(inverse_dr),
+        )
+    }
+}
+
+/// `[f(0), f(1), f(2), f(3)]`, written out so that it is always inlined (unlike `array::map`).
+#[inline(always)]
+fn four<T>(mut f: impl FnMut(usize) -> T) -> [T; 4] {
+    [f(0), f(1), f(2), f(3)]
+}
+
+/// ((l0 + l1) + (l2 + l3)).
+#[inline(always)]
+unsafe fn lane_sum<L: Lanes>(v: L::V) -> f64 {
+    let a = unsafe { L::to_array(v) };
+    (a[0] + a[1]) + (a[2] + a[3])
+}
+
+/// The coefficient rows of the four pairs of a group.
+#[inline(always)]
+fn group_rows<'t, T: PairTables>(
+    input: &PairInput<'t, T>,
+    ti: u32,
+    j: [usize; 4],
+    m: [usize; 4],
+) -> [PairRows<'t>; 4] {
+    four(|l| {
+        let tj = if T::BY_SPECIES { input.types[j[l]] } else { 0 };
+        input.tables.rows(ti, tj, m[l])
+    })
+}
+
+/// Density pass over one row: adds rho_{t_j -> t_i} to `rho[i]` and rho_{t_i -> t_j} to
+/// `rho[j]` for every owned pair (i, j) within the cutoff.
+///
+/// # Safety
+/// As [`close_pairs`]; no other thread may touch the densities of i or its neighbours.
+#[inline(always)]
+unsafe fn density_of_atom<L: Lanes, T: PairTables>(
+    input: &PairInput<'_, T>,
+    i: usize,
+    rho: SharedMut<f64>,
+    batch: &mut CloseBatch,
+) {
+    unsafe {
+        let ti = if T::BY_SPECIES { input.types[i] } else { 0 };
+        let (neighbors, images) = (input.list.all_neighbors(), input.list.all_images());
+        let mut own = L::splat(0.0);
+        let range = input.list.owned_range(i);
+        let mut start = range.start;
+        while start < range.end {
+            let stop = (start + GATHER).min(range.end);
+            let n = close_pairs::<L, false>(
+                &input.positions[i],
+                &neighbors[start..stop],
+                &images[start..stop],
+                input.positions,
+                input.shifts,
+                input.grid.cutoff_squared,
+                batch,
+            );
+            start = stop;
+            let mut g = 0;
+            while g < n {
+                let valid = (n - g).min(4);
+                let r = L::sqrt(L::load(batch.r2.as_ptr().add(g)));
+                let (m, p) = locate_lanes::<L>(r, input.grid);
+                let j = batch.lanes_j(g);
+                let rows = group_rows(input, ti, j, m);
+                let at_i = cubic::<L>(coefficients::<L>(four(|l| rows[l].density_at_i)), p);
+                let at_i = L::first_lanes(at_i, valid);
+                own = L::add(own, at_i);
+                let at_j = if T::SYMMETRIC {
+                    at_i
+                } else {
+                    let v = cubic::<L>(coefficients::<L>(four(|l| rows[l].density_at_j)), p);
+                    L::first_lanes(v, valid)
+                };
+                let at_j = L::to_array(at_j);
+                for l in 0..valid {
+                    *rho.at(j[l]) += at_j[l];
+                }
+                g += 4;
+            }
+        }
+        *rho.at(i) += lane_sum::<L>(own);
+    }
+}
+
+/// Where the force pass writes: forces [eV/A], and with energies the pair energies [eV] and
+/// virials [eV] of the atoms.
+#[derive(Clone, Copy)]
+struct ForceTargets {
+    forces: SharedMut<Padded>,
+    energy: SharedMut<f64>,
+    virial: SharedMut<[f64; 6]>,
+}
+
+/// Force pass over one row: for every owned pair (i, j) within the cutoff, with g = (dE/dr)/r
+/// and d = x_j - x_i, adds g d to the force on i and -g d to that on j; with `ENERGIES`, phi/2
+/// to the energy of each and -g d (x) d / 2 to the virial of each.
+///
+/// # Safety
+/// As [`close_pairs`]; no other thread may touch the sums of i or its neighbours.
+#[inline(always)]
+unsafe fn force_of_atom<L: Lanes, T: PairTables, const ENERGIES: bool>(
+    input: &PairInput<'_, T>,
+    slope: &[f64],
+    i: usize,
+    out: ForceTargets,
+    batch: &mut CloseBatch,
+) {
+    unsafe {
+        let ti = if T::BY_SPECIES { input.types[i] } else { 0 };
+        let (neighbors, images) = (input.list.all_neighbors(), input.list.all_images());
+        let inverse_dr = input.grid.inverse_dr;
+        let zero = L::splat(0.0);
+        let fp_i = L::splat(slope[i]);
+        let mut own_force = [zero; 3];
+        let mut own_energy = zero;
+        let mut own_virial = [zero; 6];
+        let range = input.list.owned_range(i);
+        let mut start = range.start;
+        while start < range.end {
+            let stop = (start + GATHER).min(range.end);
+            let n = close_pairs::<L, true>(
+                &input.positions[i],
+                &neighbors[start..stop],
+                &images[start..stop],
+                input.positions,
+                input.shifts,
+                input.grid.cutoff_squared,
+                batch,
+            );
+            start = stop;
+            let mut g = 0;
+            while g < n {
+                let valid = (n - g).min(4);
+                let r = L::sqrt(L::load(batch.r2.as_ptr().add(g)));
+                let (m, p) = locate_lanes::<L>(r, input.grid);
+                let j = batch.lanes_j(g);
+                let rows = group_rows(input, ti, j, m);
+                let density_i = coefficients::<L>(four(|l| rows[l].density_at_i));
+                let slope_i = cubic_slope::<L>(density_i, p, inverse_dr);
+                let slope_j = if T::SYMMETRIC {
+                    slope_i
+                } else {
+                    let density_j = coefficients::<L>(four(|l| rows[l].density_at_j));
+                    cubic_slope::<L>(density_j, p, inverse_dr)
+                };
+                let r_phi = coefficients::<L>(four(|l| rows[l].r_phi));
+                let fp_j = L::from_array(four(|l| *slope.get_unchecked(j[l])));
+                let recip = L::div(L::splat(1.0), r);
+                let phi = L::mul(cubic::<L>(r_phi, p), recip);
+                let phi_slope = L::mul(L::sub(cubic_slope::<L>(r_phi, p, inverse_dr), phi), recip);
+                let de_dr = L::mul_add(fp_i, slope_i, L::mul_add(fp_j, slope_j, phi_slope));
+                let g_lanes = L::mul(de_dr, recip);
+                let d = [
+                    L::load(batch.dx.as_ptr().add(g)),
+                    L::load(batch.dy.as_ptr().add(g)),
+                    L::load(batch.dz.as_ptr().add(g)),
+                ];
+                // Lanes past the batch hold unspecified values: every sum masks them out.
+                let f = [
+                    L::first_lanes(L::mul(g_lanes, d[0]), valid),
+                    L::first_lanes(L::mul(g_lanes, d[1]), valid),
+                    L::first_lanes(L::mul(g_lanes, d[2]), valid),
+                ];
+                for c in 0..3 {
+                    own_force[c] = L::add(own_force[c], f[c]);
+                }
+                let by_pair = L::transpose([f[0], f[1], f[2], zero]);
+                for l in 0..valid {
+                    let fj = out.forces.at(j[l]).0.as_mut_ptr();
+                    L::store(fj, L::sub(L::load(fj), by_pair[l]));
+                }
+                if ENERGIES {
+                    let half_phi = L::first_lanes(L::mul(L::splat(0.5), phi), valid);
+                    own_energy = L::add(own_energy, half_phi);
+                    let h = L::mul(L::splat(-0.5), g_lanes);
+                    let hd = [L::mul(h, d[0]), L::mul(h, d[1]), L::mul(h, d[2])];
+                    let w = [
+                        L::first_lanes(L::mul(hd[0], d[0]), valid),
+                        L::first_lanes(L::mul(hd[1], d[1]), valid),
+                        L::first_lanes(L::mul(hd[2], d[2]), valid),
+                        L::first_lanes(L::mul(hd[0], d[1]), valid),
+                        L::first_lanes(L::mul(hd[0], d[2]), valid),
+                        L::first_lanes(L::mul(hd[1], d[2]), valid),
+                    ];
+                    for c in 0..6 {
+                        own_virial[c] = L::add(own_virial[c], w[c]);
+                    }
+                    let e = L::to_array(half_phi);
+                    let mut by_component = [[0.0; 4]; 6];
+                    for c in 0..6 {
+                        by_component[c] = L::to_array(w[c]);
+                    }
+                    for l in 0..valid {
+                        *out.energy.at(j[l]) += e[l];
+                        let v = out.virial.at(j[l]);
+                        for c in 0..6 {
+                            v[c] += by_component[c][l];
+                        }
+                    }
+                }
+                g += 4;
+            }
+        }
+        let by_lane = L::transpose([own_force[0], own_force[1], own_force[2], zero]);
+        let total = L::add(
+            L::add(by_lane[0], by_lane[1]),
+            L::add(by_lane[2], by_lane[3]),
+        );
+        let fi = out.forces.at(i).0.as_mut_ptr();
+        L::store(fi, L::add(L::load(fi), total));
+        if ENERGIES {
+            *out.energy.at(i) += lane_sum::<L>(own_energy);
+            let v = out.virial.at(i);
+            for c in 0..6 {
+                v[c] += lane_sum::<L>(own_virial[c]);
+            }
+        }
+    }
+}
+
+/// The density pass over the atoms of one block, with lanes `L`.
+///
+/// # Safety
+/// As [`density_of_atom`] for every atom of `atoms`.
+#[inline(always)]
+unsafe fn density_block<L: Lanes, T: PairTables>(
+    input: &PairInput<'_, T>,
+    rho: SharedMut<f64>,
+    batch: &mut CloseBatch,
+    atoms: &[u32],
+) {
+    for &i in atoms {
+        unsafe { density_of_atom::<L, T>(input, i as usize, rho, batch) };
+    }
+}
+
+/// [`density_block`] with AVX2 + FMA lanes.
+///
+/// # Safety
+/// As [`density_block`]; the CPU must have AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn density_block_avx2<T: PairTables>(
+    input: &PairInput<'_, T>,
+    rho: SharedMut<f64>,
+    batch: &mut CloseBatch,
+    atoms: &[u32],
+) {
+    unsafe { density_block::<super::lanes::Avx2Fma, T>(input, rho, batch, atoms) }
+}
+
+/// The force pass over the atoms of one block, with lanes `L`.
+///
+/// # Safety
+/// As [`force_of_atom`] for every atom of `atoms`.
+#[inline(always)]
+unsafe fn force_block<L: Lanes, T: PairTables, const ENERGIES: bool>(
+    input: &PairInput<'_, T>,
+    slope: &[f64],
+    out: ForceTargets,
+    batch: &mut CloseBatch,
+    atoms: &[u32],
+) {
+    for &i in atoms {
+        unsafe { force_of_atom::<L, T, ENERGIES>(input, slope, i as usize, out, batch) };
+    }
+}
+
+/// [`force_block`] with AVX2 + FMA lanes.
+///
+/// # Safety
+/// As [`force_block`]; the CPU must have AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn force_block_avx2<T: PairTables, const ENERGIES: bool>(
+    input: &PairInput<'_, T>,
+    slope: &[f64],
+    out: ForceTargets,
+    batch: &mut CloseBatch,
+    atoms: &[u32],
+) {
+    unsafe { force_block::<super::lanes::Avx2Fma, T, ENERGIES>(input, slope, out, batch, atoms) }
 }
 
 /// Pass 1: the host density of every atom, `rho_i = sum_j rho_{t_j -> t_i}(r_ij)`, into
 /// `density` (resized and zeroed here).
-pub fn density_pass<T: PairTables>(
-    tables: &T,
-    grid: DistanceGrid,
-    config: Configuration<'_>,
-    list: &NeighborList,
-    density: &mut Vec<f64>,
-) {
-    let n = config.positions.len();
-    check_list(list, config.positions);
+pub fn density_pass<T: PairTables>(input: &PairInput<'_, T>, density: &mut Vec<f64>) {
+    input.check();
     density.clear();
-    density.resize(n, 0.0);
+    density.resize(input.positions.len(), 0.0);
     let rho = SharedMut(density.as_mut_ptr());
-    let (positions, types) = (config.positions, config.types);
-    let (neighbors, images, shifts) = (list.all_neighbors(), list.all_images(), list.shifts());
-    for_each_scheduled_atom(list, Scratch::new, |scratch, i| {
-        let ti = if T::BY_SPECIES { types[i] } else { 0 };
-        let mut sum = 0.0;
-        let range = list.owned_range(i);
-        let Scratch {
-            batch,
-            at,
-            first: at_i,
-            second: at_j,
-        } = scratch;
-        for_each_close_batch::<false>(
-            positions[i],
-            &neighbors[range.clone()],
-            &images[range],
-            positions,
-            shifts,
-            grid.cutoff_squared,
-            batch,
-            |b| {
-                let n = b.len;
-                locate_batch(b, grid, at);
-                for k in 0..n {
-                    let tj = if T::BY_SPECIES {
-                        types[b.j[k] as usize]
-                    } else {
-                        0
-                    };
-                    (at_i[k], at_j[k]) = tables.densities(ti, tj, at.m[k], at.p[k]);
+    let path = input.path;
+    input
+        .list
+        .schedule()
+        .for_each_block(input.parallel(), CloseBatch::new, |batch, atoms| {
+            // SAFETY: the list is checked above, `path` is available (checked above), and the
+            // schedule never runs two blocks that share an atom at the same time.
+            unsafe {
+                match path {
+                    #[cfg(target_arch = "x86_64")]
+                    KernelPath::Avx2Fma => density_block_avx2(input, rho, batch, atoms),
+                    _ => density_block::<Portable, T>(input, rho, batch, atoms),
                 }
-                for k in 0..n {
-                    sum += at_i[k];
-                    // SAFETY: j is in this block or an adjacent one, which no other thread is
-                    // visiting (see HalfListSchedule).
-                    unsafe { *rho.at(b.j[k] as usize) += at_j[k] };
-                }
-            },
-        );
-        // SAFETY: as above, i is in the block being visited.
-        unsafe { *rho.at(i) += sum };
-    });
+            }
+        });
 }
 
 /// Pass 2: embedding energy F(rho_i) [eV] into `energy` and its derivative F'(rho_i) into
@@ -300,6 +585,7 @@ pub fn embedding_pass(
         .par_chunks_mut(ATOM_CHUNK)
         .zip(slope.par_chunks_mut(ATOM_CHUNK))
         .enumerate()
+        .with_min_len(4096 / ATOM_CHUNK)
         .for_each(|(chunk, (e, s))| {
             let first = chunk * ATOM_CHUNK;
             for k in 0..e.len() {
@@ -319,192 +605,66 @@ pub fn embedding_pass(
         });
 }
 
-/// Force [eV/A], energy [eV] and virial [eV] (xx yy zz xy xz yz) summed on one atom.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-#[repr(C)]
-pub struct AtomSums {
-    /// Force [eV/A].
-    pub force: [f64; 3],
-    /// Energy [eV].
-    pub energy: f64,
-    /// Virial [eV].
-    pub virial: [f64; 6],
+/// Pair energies [eV] and virials [eV] (xx yy zz xy xz yz) of the atoms, filled by
+/// [`force_pass`] when asked for.
+pub struct PairSums<'a> {
+    /// Pair energy of each atom (half of each of its pairs).
+    pub energy: &'a mut Vec<f64>,
+    /// Virial of each atom (half of each of its pairs).
+    pub virial: &'a mut Vec<[f64; 6]>,
 }
 
-/// `fpair = -(dE/dr)/r` [eV/A^2] and the pair energy phi [eV] of every pair of a batch around
-/// atom i (species `ti`, embedding slope `fp_i`), into `fpair` and `phi`:
-/// dE/dr = F'_i rho'_{j->i}(r) + F'_j rho'_{i->j}(r) + phi'(r), phi = (r phi)/r.
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-fn batch_forces<T: PairTables>(
-    tables: &T,
-    grid: DistanceGrid,
-    types: &[u32],
-    slope: &[f64],
-    (ti, fp_i): (u32, f64),
-    b: &CloseBatch,
-    at: &mut Located,
-    (fpair, phi): (&mut [f64; GATHER], &mut [f64; GATHER]),
-) {
-    let n = b.len;
-    locate_batch(b, grid, at);
-    for k in 0..n {
-        let j = b.j[k] as usize;
-        let tj = if T::BY_SPECIES { types[j] } else { 0 };
-        let t = tables.terms(ti, tj, at.m[k], at.p[k]);
-        let recip = 1.0 / at.r[k];
-        let phi_k = t.r_phi * recip;
-        let phi_slope = t.r_phi_slope * recip - phi_k * recip;
-        let de_dr = fp_i * t.density_slope_at_i + slope[j] * t.density_slope_at_j + phi_slope;
-        fpair[k] = -de_dr * recip;
-        phi[k] = phi_k;
-    }
-}
-
-/// Pass 3: forces [eV/A], pair energies (half to each atom) [eV] and per-atom virials [eV],
-/// added to `sums`, from the embedding slopes `slope`.
+/// Pass 3: forces [eV/A] into `forces` (resized and zeroed here) from the embedding slopes
+/// `slope`; with `sums`, also the pair energies and virials (resized and zeroed here). The forces
+/// are the same bit for bit with or without `sums`.
 pub fn force_pass<T: PairTables>(
-    tables: &T,
-    grid: DistanceGrid,
-    config: Configuration<'_>,
-    list: &NeighborList,
+    input: &PairInput<'_, T>,
     slope: &[f64],
-    sums: &mut [AtomSums],
+    forces: &mut Vec<Padded>,
+    sums: Option<PairSums<'_>>,
 ) {
-    let (positions, types) = (config.positions, config.types);
-    let (neighbors, images, shifts) = (list.all_neighbors(), list.all_images(), list.shifts());
-    check_list(list, positions);
-    let shared = SharedMut(sums.as_mut_ptr());
-    for_each_scheduled_atom(list, Scratch::new, |scratch, i| {
-        let ti = if T::BY_SPECIES { types[i] } else { 0 };
-        let mut own = AtomSums::default();
-        let range = list.owned_range(i);
-        let Scratch {
-            batch,
-            at,
-            first: fpair,
-            second: phi,
-        } = scratch;
-        for_each_close_batch::<true>(
-            positions[i],
-            &neighbors[range.clone()],
-            &images[range],
-            positions,
-            shifts,
-            grid.cutoff_squared,
-            batch,
-            |b| {
-                batch_forces(
-                    tables,
-                    grid,
-                    types,
-                    slope,
-                    (ti, slope[i]),
-                    b,
-                    at,
-                    (fpair, phi),
-                );
-                for k in 0..b.len {
-                    let d = Vec3::new(b.dx[k], b.dy[k], b.dz[k]);
-                    // Force on j is fpair (x_j - x_i) = fpair d, on i the opposite.
-                    let f = [fpair[k] * d.x, fpair[k] * d.y, fpair[k] * d.z];
-                    let half_phi = 0.5 * phi[k];
-                    let h = 0.5 * fpair[k];
-                    let w = [
-                        h * d.x * d.x,
-                        h * d.y * d.y,
-                        h * d.z * d.z,
-                        h * d.x * d.y,
-                        h * d.x * d.z,
-                        h * d.y * d.z,
-                    ];
-                    // SAFETY: j is in this block or an adjacent one, which no other thread is
-                    // visiting (see HalfListSchedule).
-                    let sj = unsafe { shared.at(b.j[k] as usize) };
-                    for c in 0..3 {
-                        own.force[c] -= f[c];
-                        sj.force[c] += f[c];
+    input.check();
+    let n = input.positions.len();
+    assert_eq!(slope.len(), n);
+    forces.clear();
+    forces.resize(n, Padded::default());
+    let (energy, virial) = match sums {
+        Some(s) => {
+            s.energy.clear();
+            s.energy.resize(n, 0.0);
+            s.virial.clear();
+            s.virial.resize(n, [0.0; 6]);
+            (s.energy.as_mut_ptr(), s.virial.as_mut_ptr())
+        }
+        None => (std::ptr::null_mut(), std::ptr::null_mut()),
+    };
+    let energies = !energy.is_null();
+    let out = ForceTargets {
+        forces: SharedMut(forces.as_mut_ptr()),
+        energy: SharedMut(energy),
+        virial: SharedMut(virial),
+    };
+    let path = input.path;
+    input
+        .list
+        .schedule()
+        .for_each_block(input.parallel(), CloseBatch::new, |batch, atoms| {
+            // SAFETY: as in `density_pass`; the energy and virial arrays exist when `energies`.
+            unsafe {
+                match (path, energies) {
+                    #[cfg(target_arch = "x86_64")]
+                    (KernelPath::Avx2Fma, false) => {
+                        force_block_avx2::<T, false>(input, slope, out, batch, atoms)
                     }
-                    own.energy += half_phi;
-                    sj.energy += half_phi;
-                    for c in 0..6 {
-                        own.virial[c] += w[c];
-                        sj.virial[c] += w[c];
+                    #[cfg(target_arch = "x86_64")]
+                    (KernelPath::Avx2Fma, true) => {
+                        force_block_avx2::<T, true>(input, slope, out, batch, atoms)
                     }
+                    (_, false) => {
+                        force_block::<Portable, T, false>(input, slope, out, batch, atoms)
+                    }
+                    (_, true) => force_block::<Portable, T, true>(input, slope, out, batch, atoms),
                 }
-            },
-        );
-        // SAFETY: i is in the block being visited.
-        let si = unsafe { shared.at(i) };
-        for c in 0..3 {
-            si.force[c] += own.force[c];
-        }
-        si.energy += own.energy;
-        for c in 0..6 {
-            si.virial[c] += own.virial[c];
-        }
-    });
-}
-
-/// Pass 3 for forces alone [eV/A], added to `forces`: the same sums in the same order as
-/// [`force_pass`], without energies and virials.
-pub fn force_only_pass<T: PairTables>(
-    tables: &T,
-    grid: DistanceGrid,
-    config: Configuration<'_>,
-    list: &NeighborList,
-    slope: &[f64],
-    forces: &mut [Vec3],
-) {
-    let (positions, types) = (config.positions, config.types);
-    let (neighbors, images, shifts) = (list.all_neighbors(), list.all_images(), list.shifts());
-    check_list(list, positions);
-    let shared = SharedMut(forces.as_mut_ptr());
-    for_each_scheduled_atom(list, Scratch::new, |scratch, i| {
-        let ti = if T::BY_SPECIES { types[i] } else { 0 };
-        let mut own = [0.0; 3];
-        let range = list.owned_range(i);
-        let Scratch {
-            batch,
-            at,
-            first: fpair,
-            second: phi,
-        } = scratch;
-        for_each_close_batch::<true>(
-            positions[i],
-            &neighbors[range.clone()],
-            &images[range],
-            positions,
-            shifts,
-            grid.cutoff_squared,
-            batch,
-            |b| {
-                batch_forces(
-                    tables,
-                    grid,
-                    types,
-                    slope,
-                    (ti, slope[i]),
-                    b,
-                    at,
-                    (fpair, phi),
-                );
-                for k in 0..b.len {
-                    let f = [fpair[k] * b.dx[k], fpair[k] * b.dy[k], fpair[k] * b.dz[k]];
-                    // SAFETY: j is in this block or an adjacent one, which no other thread is
-                    // visiting (see HalfListSchedule).
-                    let fj = unsafe { shared.at(b.j[k] as usize) };
-                    for c in 0..3 {
-                        own[c] -= f[c];
-                        fj[c] += f[c];
-                    }
-                }
-            },
-        );
-        // SAFETY: i is in the block being visited.
-        let fi = unsafe { shared.at(i) };
-        for c in 0..3 {
-            fi[c] += own[c];
-        }
-    });
+            }
+        });
 }

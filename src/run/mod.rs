@@ -253,9 +253,16 @@ impl<'a> Runner<'a> {
                 *done += 1;
                 // Only when the line is printed: the kinetic energy is a reduction over all atoms.
                 progress.update(*done, || {
-                    let energy = t.engine.output().energy
-                        + crate::md::thermo::kinetic_energy(&t.state.system);
-                    format!("{name}: t = {:.3} ps, E = {energy:.6} eV", t.state.time)
+                    // Energies are computed only on observed steps: the temperature is current,
+                    // the total energy is that of the last thermo sample (with its step).
+                    let last = &t.thermo;
+                    format!(
+                        "{name}: t = {:.3} ps, T = {:.1} K, E = {:.6} eV at step {}",
+                        t.state.time,
+                        t.measure().temperature,
+                        last.total,
+                        last.step
+                    )
                 });
             },
         )?;
@@ -367,7 +374,8 @@ impl<'a> Runner<'a> {
                     progress.update(*done, || {
                         format!(
                             "{name} {label}: t = {:.3} ps, T = {:.1} K",
-                            t.state.time, t.thermo.temperature
+                            t.state.time,
+                            t.measure().temperature
                         )
                     });
                 },

@@ -70,6 +70,12 @@ fn pair_protocol_end_to_end() {
         .into_iter()
         .fold(0.0, f64::max);
     assert!(drift < 0.01, "centre of mass moved {drift} A");
+    // Shrinkage is measured between the two particles (whatever other groups exist), and the
+    // neck observer's centre distance is the same quantity.
+    let shape = read("sinter_shape.csv");
+    let shrink = column(&shape, "particle1_particle2_centre_distance[A]");
+    let neck_distance = column(&read("sinter_neck.csv"), "centre_distance[A]");
+    assert!((shrink[0] - neck_distance[0]).abs() < 1e-9);
     // The gap closes into a neck in this quick LJ case.
     let neck = read("sinter_neck.csv");
     let radius = column(&neck, "neck_radius[A]");

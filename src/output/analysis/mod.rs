@@ -47,13 +47,16 @@ pub enum ObserverSpec {
         groups: Option<Vec<String>>,
     },
     /// Radius of gyration of the system and of each group, and the distance between the centres of
-    /// the first two groups: shrinkage (`shape.csv`).
+    /// mass of the two particles, when the system has both groups: shrinkage (`shape.csv`).
     Shape {
         /// Interval [steps].
         every: u64,
         /// Groups (default: every group of the system).
         #[serde(default)]
         groups: Option<Vec<String>>,
+        /// The two particles' groups (default `("particle1", "particle2")`).
+        #[serde(default = "default_particles")]
+        particles: (String, String),
     },
     /// The neck between two particles (`neck.csv`; see `analysis::neck` for definitions).
     Neck {
@@ -142,11 +145,24 @@ impl ObserverSpec {
                 resolve_groups(system, groups)?,
                 path("com"),
             )?),
-            ObserverSpec::Shape { every, groups } => Box::new(ShapeObserver::new(
-                check_every(*every)?,
-                resolve_groups(system, groups)?,
-                path("shape"),
-            )?),
+            ObserverSpec::Shape {
+                every,
+                groups,
+                particles,
+            } => {
+                let pair = resolve_groups(
+                    system,
+                    &Some(vec![particles.0.clone(), particles.1.clone()]),
+                )
+                .ok()
+                .map(|mut g| (g.remove(0), g.remove(0)));
+                Box::new(ShapeObserver::new(
+                    check_every(*every)?,
+                    resolve_groups(system, groups)?,
+                    pair,
+                    path("shape"),
+                )?)
+            }
             ObserverSpec::Neck {
                 every,
                 particles,

@@ -5,6 +5,7 @@ use super::*;
 pub(super) struct ShapeObserver {
     trigger: Trigger,
     groups: Vec<(String, Vec<u32>)>,
+    particles: Option<((String, Vec<u32>), (String, Vec<u32>))>,
     csv: CsvFile,
     stem: PathBuf,
     time: Vec<f64>,
@@ -16,6 +17,7 @@ impl ShapeObserver {
     pub(super) fn new(
         trigger: Trigger,
         groups: Vec<(String, Vec<u32>)>,
+        particles: Option<((String, Vec<u32>), (String, Vec<u32>))>,
         stem: PathBuf,
     ) -> Result<Self> {
         let mut header = vec![
@@ -24,17 +26,15 @@ impl ShapeObserver {
             "all_rg[A]".to_string(),
         ];
         header.extend(groups.iter().map(|g| format!("{}_rg[A]", g.0)));
-        if groups.len() >= 2 {
-            header.push(format!(
-                "{}_{}_centre_distance[A]",
-                groups[0].0, groups[1].0
-            ));
+        if let Some((a, b)) = &particles {
+            header.push(format!("{}_{}_centre_distance[A]", a.0, b.0));
         }
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let n = groups.len() + 1;
         Ok(ShapeObserver {
             trigger,
             groups,
+            particles,
             csv: CsvFile::create(&csv_path(&stem), &header)?,
             stem,
             time: Vec::new(),
@@ -62,10 +62,8 @@ impl Observer for ShapeObserver {
             self.gyration[k].push(*v);
         }
         row.extend(rg);
-        if self.groups.len() >= 2 {
-            let d = (centre_of_mass(s, Some(&self.groups[1].1))
-                - centre_of_mass(s, Some(&self.groups[0].1)))
-            .norm();
+        if let Some((a, b)) = &self.particles {
+            let d = (centre_of_mass(s, Some(&b.1)) - centre_of_mass(s, Some(&a.1))).norm();
             self.centre_distance.push(d);
             row.push(d);
         }
@@ -92,14 +90,14 @@ impl Observer for ShapeObserver {
                 .with_file_name(format!("{}_rg", file_stem(&self.stem))),
             "Radius of gyration of the system and of each group.".into(),
         )?);
-        if !self.centre_distance.is_empty() {
+        if let (Some((a, b)), false) = (&self.particles, self.centre_distance.is_empty()) {
             let plot = Plot::new(
                 "Shrinkage: centre-to-centre distance",
                 "time [ps]",
                 "distance [Å]",
             )
             .with(Series::line(
-                format!("{} to {}", self.groups[0].0, self.groups[1].0),
+                format!("{} to {}", a.0, b.0),
                 self.time.clone(),
                 self.centre_distance.clone(),
             ));

@@ -2,10 +2,13 @@
 
 use super::*;
 
+/// A group's name and atom indices.
+pub(super) type NamedGroup = (String, Vec<u32>);
+
 pub(super) struct ShapeObserver {
     trigger: Trigger,
     groups: Vec<(String, Vec<u32>)>,
-    particles: Option<((String, Vec<u32>), (String, Vec<u32>))>,
+    particles: Option<(NamedGroup, NamedGroup)>,
     csv: CsvFile,
     stem: PathBuf,
     time: Vec<f64>,
@@ -17,7 +20,7 @@ impl ShapeObserver {
     pub(super) fn new(
         trigger: Trigger,
         groups: Vec<(String, Vec<u32>)>,
-        particles: Option<((String, Vec<u32>), (String, Vec<u32>))>,
+        particles: Option<(NamedGroup, NamedGroup)>,
         stem: PathBuf,
     ) -> Result<Self> {
         let mut header = vec![

@@ -238,7 +238,7 @@ fn copper_block(cells: [usize; 3]) -> (System, Eam) {
 
 #[test]
 fn half_list_passes_match_the_plain_implementation_for_any_thread_count() {
-    // 24 cells along z: the schedule runs two interleaved sweeps (at least 6 blocks along the
+    // 24 cells along z: the schedule runs two interleaved sweeps (at least 9 blocks along the
     // longest axis), whose conflicting blocks must still run in order.
     let mut sys = alloy_block([6, 6, 24]);
     sys.wrap_positions();

@@ -260,8 +260,12 @@ fn set_threads(threads: Option<usize>) -> Result<()> {
         if n == 0 {
             return Err(Error::invalid("--threads must be at least 1"));
         }
+        // The calling thread is one of the `n`: a parallel loop too short to split runs on it
+        // directly, and a parallel region wakes only the other threads, instead of handing
+        // the work to the pool and sleeping until it is done.
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
+            .use_current_thread()
             .build_global()
             .map_err(|e| Error::invalid(format!("cannot start {n} threads: {e}")))?;
     }

@@ -170,14 +170,20 @@ impl NeighborList {
         self.zero_image = (total_shifts / 2) as u16;
 
         let half = self.kind == ListKind::Half;
-        let rows = find_rows(
-            &grid,
-            positions,
-            &self.shifts,
-            range,
-            counts,
-            max_shift,
-            half,
+        // The half-list schedule (serial) is built while the other threads find rows.
+        let (rows, schedule) = rayon::join(
+            || {
+                find_rows(
+                    &grid,
+                    positions,
+                    &self.shifts,
+                    range,
+                    counts,
+                    max_shift,
+                    half,
+                )
+            },
+            || HalfListSchedule::build(simbox, positions, range),
         );
         self.store_rows(rows, n);
         if half {
@@ -192,7 +198,7 @@ impl NeighborList {
         } else {
             self.find_owned_tails(n);
         }
-        self.schedule = HalfListSchedule::build(simbox, positions, range);
+        self.schedule = schedule;
         self.reference.clear();
         self.reference.extend_from_slice(positions);
         self.builds += 1;

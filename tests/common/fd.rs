@@ -10,7 +10,12 @@ use sintermd::system::System;
 /// skin.
 pub fn evaluate(system: &mut System, potential: &mut dyn Potential) -> ForceOutput {
     system.wrap_positions();
-    let mut list = NeighborList::new(potential.cutoff(), 0.0);
+    evaluate_with_skin(system, potential, 0.0)
+}
+
+/// Energies and forces of `system` as it is, with a freshly built list of skin `skin` [A].
+fn evaluate_with_skin(system: &System, potential: &mut dyn Potential, skin: f64) -> ForceOutput {
+    let mut list = NeighborList::new(potential.cutoff(), skin);
     list.build(&system.simbox, &system.positions)
         .expect("neighbour list");
     let mut out = ForceOutput::default();
@@ -110,19 +115,7 @@ pub struct FdReport {
 
 /// Energy and forces of `system` with a freshly built neighbour list.
 pub fn energy_forces(potential: &mut dyn Potential, system: &System) -> ForceOutput {
-    let mut list = NeighborList::new(potential.cutoff(), 0.5);
-    list.build(&system.simbox, &system.positions)
-        .expect("neighbour list");
-    let mut out = ForceOutput::default();
-    potential.compute(
-        Configuration {
-            positions: &system.positions,
-            types: &system.types,
-        },
-        &list,
-        &mut out,
-    );
-    out
+    evaluate_with_skin(system, potential, 0.5)
 }
 
 /// Fourth-order central differences (E(x ± 2h), E(x ± h)), reported rather than asserted:

@@ -471,7 +471,7 @@ pub fn gather(inputs: &GatherInputs<'_>, out: &mut ForceOutput) {
         .map(|(b, ((f, e), w))| {
             let mut sums = [0.0; 7];
             for (k, a) in inputs.close.block_atoms(b).enumerate() {
-                let total = gather_atom(inputs, a);
+                let total = gather_atom::<true>(inputs, a);
                 f[k] = total.force;
                 e[k] = total.energy;
                 w[k] = total.virial;
@@ -499,15 +499,17 @@ pub fn gather_forces(inputs: &GatherInputs<'_>, out: &mut ForceOutput) {
         .enumerate()
         .for_each(|(b, f)| {
             for (k, a) in inputs.close.block_atoms(b).enumerate() {
-                f[k] = gather_atom_force(inputs, a);
+                f[k] = gather_atom::<false>(inputs, a).force;
             }
         });
 }
 
 /// Energy, force and virial of atom `a`: its embedding energy, half of each of its pairs, and
-/// the screening forces of the triplets it belongs to or screens.
+/// the screening forces of the triplets it belongs to or screens. With `FULL = false` only the
+/// force is summed (energy and virial stay zero; triplet virials need not have been computed),
+/// in the same order, so the force is the same bit for bit.
 #[inline(never)]
-fn gather_atom(inputs: &GatherInputs<'_>, a: usize) -> Contribution {
+fn gather_atom<const FULL: bool>(inputs: &GatherInputs<'_>, a: usize) -> Contribution {
     let GatherInputs {
         close,
         links,
@@ -517,7 +519,7 @@ fn gather_atom(inputs: &GatherInputs<'_>, a: usize) -> Contribution {
         embedding,
     } = *inputs;
     let mut total = Contribution {
-        energy: embedding[a],
+        energy: if FULL { embedding[a] } else { 0.0 },
         ..Default::default()
     };
     let (rows, range) = close.row(a);
@@ -530,50 +532,24 @@ fn gather_atom(inputs: &GatherInputs<'_>, a: usize) -> Contribution {
         let pf = &pair_forces[links.pair(a / BLOCK, e) as usize];
         let f = if entry.owned { pf.force } else { -pf.force };
         total.force += f;
-        total.energy += 0.5 * pf.energy;
-        total.add_virial(&pair_virial(rows.delta(e), f));
+        if FULL {
+            total.energy += 0.5 * pf.energy;
+            total.add_virial(&pair_virial(rows.delta(e), f));
+        }
         let start = pf.triplet_start as usize;
         for tf in &triplet_forces[start..start + pf.triplet_count as usize] {
             total.force += if entry.owned { tf.on_i } else { tf.on_j };
-            total.add_virial(&tf.virial);
+            if FULL {
+                total.add_virial(&tf.virial);
+            }
         }
     }
     for &t in triplets.screened_by(a) {
         let tf = &triplet_forces[t as usize];
         total.force -= tf.on_i + tf.on_j;
-        total.add_virial(&tf.virial);
+        if FULL {
+            total.add_virial(&tf.virial);
+        }
     }
     total
-}
-
-/// The force of [`gather_atom`] alone, summed in the same order.
-#[inline(never)]
-fn gather_atom_force(inputs: &GatherInputs<'_>, a: usize) -> Vec3 {
-    let GatherInputs {
-        close,
-        links,
-        triplets,
-        pair_forces,
-        triplet_forces,
-        ..
-    } = *inputs;
-    let mut force = Vec3::zeros();
-    let (rows, range) = close.row(a);
-    for e in range {
-        let entry = &rows.entries[e];
-        if !entry.interacting {
-            continue;
-        }
-        let pf = &pair_forces[links.pair(a / BLOCK, e) as usize];
-        force += if entry.owned { pf.force } else { -pf.force };
-        let start = pf.triplet_start as usize;
-        for tf in &triplet_forces[start..start + pf.triplet_count as usize] {
-            force += if entry.owned { tf.on_i } else { tf.on_j };
-        }
-    }
-    for &t in triplets.screened_by(a) {
-        let tf = &triplet_forces[t as usize];
-        force -= tf.on_i + tf.on_j;
-    }
-    force
 }

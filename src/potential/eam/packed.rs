@@ -1,5 +1,6 @@
-//! The distance tables laid out for the force kernel: for each species pair, the coefficients
-//! the two pair passes need at one grid point sit together in one or two cache lines.
+//! The distance tables laid out for the force kernel: for one species, the coefficients the two
+//! pair passes need at one grid point sit together in one cache line; for several, each
+//! distinct function is stored once, so that the rows in use take as little cache as possible.
 //!
 //! Only the value coefficients (c3..c6 of [`super::spline`]) are stored, four to a 32-byte row
 //! that one vector load fetches; derivatives are taken from them as
@@ -9,7 +10,6 @@
 use super::spline::SplineTable;
 use super::tables::EamTables;
 use crate::error::Result;
-use crate::potential::eam::setfl::pair_index;
 
 /// The coefficient rows of one pair at one grid interval: each row holds the value coefficients
 /// (c3, c4, c5, c6) of one cubic ([`super::spline`]), 32-byte aligned.
@@ -51,22 +51,25 @@ pub struct SingleSpeciesTables {
     records: Vec<SingleRecord>,
 }
 
-/// One grid point of a species pair (a, b), a <= b: density of b at a, of a at b, and r*phi.
+/// The value coefficients of one cubic at one grid interval, 32-byte aligned: two to a cache
+/// line, never split between two.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-#[repr(C, align(64))]
-pub struct PairRecord {
-    density_at_a: [f64; 4],
-    density_at_b: [f64; 4],
-    r_phi: [f64; 4],
-}
+#[repr(C, align(32))]
+pub struct Row([f64; 4]);
 
-/// Tables of a multi-species potential: one record array per unordered species pair.
+/// Tables of a multi-species potential: each distinct density function and each distinct
+/// r*phi function once, a row per grid interval. An `eam/alloy` potential has one density
+/// function per species, so the density rows of all species pairs take little cache; a pair's
+/// density and r*phi rows come from two arrays.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MultiSpeciesTables {
-    /// Record arrays, one per unordered species pair.
-    records: Vec<Vec<PairRecord>>,
-    /// For species (ti, tj) at `ti * nspecies + tj`: record array index.
-    pair_of: Vec<u32>,
+    /// Density rows, function after function (`points` rows each).
+    density: Vec<Row>,
+    /// r*phi rows, function after function.
+    r_phi: Vec<Row>,
+    /// For species (ti, tj) at `ti * nspecies + tj`: first row of the density j contributes at
+    /// i, of the density i contributes at j, and of r*phi.
+    first_row: Vec<[usize; 3]>,
     nspecies: usize,
 }
 
@@ -109,41 +112,55 @@ impl MultiSpeciesTables {
     /// Packs the tables of every species pair.
     pub fn new(tables: &EamTables) -> Result<Self> {
         let ns = tables.nspecies;
-        let mut records = Vec::new();
-        let mut pair_of = vec![0u32; ns * ns];
-        for a in 0..ns {
-            for b in a..ns {
-                let at_a =
-                    SplineTable::new(&tables.density[tables.density_of[b * ns + a]], tables.dr)?;
-                let at_b =
-                    SplineTable::new(&tables.density[tables.density_of[a * ns + b]], tables.dr)?;
-                let r_phi = SplineTable::new(&tables.pair[tables.pair_of[a * ns + b]], tables.dr)?;
-                let k = pair_index(a, b) as u32;
-                pair_of[a * ns + b] = k;
-                pair_of[b * ns + a] = k;
-                let record = (0..tables.nr)
-                    .map(|m| PairRecord {
-                        density_at_a: values(&at_a, m),
-                        density_at_b: values(&at_b, m),
-                        r_phi: values(&r_phi, m),
-                    })
-                    .collect::<Vec<_>>();
-                records.push((k, record));
+        let nr = tables.nr;
+        // Appends the rows of table `t` of `source` to `rows` once; returns their first row.
+        let place = |source: &[Vec<f64>],
+                     t: usize,
+                     placed: &mut Vec<(usize, usize)>,
+                     rows: &mut Vec<Row>|
+         -> Result<usize> {
+            if let Some(&(_, first)) = placed.iter().find(|(u, _)| *u == t) {
+                return Ok(first);
+            }
+            let spline = SplineTable::new(&source[t], tables.dr)?;
+            let first = rows.len();
+            rows.extend((0..nr).map(|m| Row(values(&spline, m))));
+            placed.push((t, first));
+            Ok(first)
+        };
+        let (mut density, mut r_phi) = (Vec::new(), Vec::new());
+        let (mut placed_density, mut placed_pair) = (Vec::new(), Vec::new());
+        let mut first_row = vec![[0; 3]; ns * ns];
+        for ti in 0..ns {
+            for tj in 0..ns {
+                first_row[ti * ns + tj] = [
+                    place(
+                        &tables.density,
+                        tables.density_of[tj * ns + ti],
+                        &mut placed_density,
+                        &mut density,
+                    )?,
+                    place(
+                        &tables.density,
+                        tables.density_of[ti * ns + tj],
+                        &mut placed_density,
+                        &mut density,
+                    )?,
+                    place(
+                        &tables.pair,
+                        tables.pair_of[ti * ns + tj],
+                        &mut placed_pair,
+                        &mut r_phi,
+                    )?,
+                ];
             }
         }
-        // Stored in lower-triangular order, as `pair_index` numbers them.
-        records.sort_by_key(|(k, _)| *k);
         Ok(MultiSpeciesTables {
-            records: records.into_iter().map(|(_, r)| r).collect(),
-            pair_of,
+            density,
+            r_phi,
+            first_row,
             nspecies: ns,
         })
-    }
-
-    #[inline(always)]
-    fn record(&self, ti: u32, tj: u32, m: usize) -> &PairRecord {
-        let k = self.pair_of[ti as usize * self.nspecies + tj as usize] as usize;
-        &self.records[k][m]
     }
 }
 
@@ -153,17 +170,11 @@ impl PairTables for MultiSpeciesTables {
 
     #[inline(always)]
     fn rows(&self, ti: u32, tj: u32, m: usize) -> PairRows<'_> {
-        let rec = self.record(ti, tj, m);
-        // The record is stored for (a, b) = (min, max) of the two species.
-        let (density_at_i, density_at_j) = if ti <= tj {
-            (&rec.density_at_a, &rec.density_at_b)
-        } else {
-            (&rec.density_at_b, &rec.density_at_a)
-        };
+        let [at_i, at_j, r_phi] = self.first_row[ti as usize * self.nspecies + tj as usize];
         PairRows {
-            density_at_i,
-            density_at_j,
-            r_phi: &rec.r_phi,
+            density_at_i: &self.density[at_i + m].0,
+            density_at_j: &self.density[at_j + m].0,
+            r_phi: &self.r_phi[r_phi + m].0,
         }
     }
 }

@@ -289,8 +289,15 @@ fn portable_and_vector_kernels_agree_bit_for_bit() {
         "* * potentials/PtFe_Zhou04.eam.alloy Pt Fe",
         &alloy,
     );
+    // A cluster: a list with one image, whose codes the passes do not read.
+    let mut cluster = alloy_block([6, 6, 6]);
+    cluster.simbox = SimBox::new(cluster.simbox.lo, cluster.simbox.hi, [false; 3]).unwrap();
     let (copper, copper_pot) = copper_block([6, 6, 6]);
-    for (name, sys, pot) in [("Pt-Fe", &alloy, &alloy_pot), ("Cu", &copper, &copper_pot)] {
+    for (name, sys, pot) in [
+        ("Pt-Fe", &alloy, &alloy_pot),
+        ("Pt-Fe cluster", &cluster, &alloy_pot),
+        ("Cu", &copper, &copper_pot),
+    ] {
         for kind in [ListKind::Full, ListKind::Half] {
             for threads in [1, 2] {
                 let v = evaluate_with(pot, sys, kind, threads, KernelPath::Avx2Fma);

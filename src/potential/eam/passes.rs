@@ -166,8 +166,51 @@ unsafe fn close_pairs<L: Lanes, const SEPARATIONS: bool>(
     cutoff_squared: f64,
     batch: &mut CloseBatch,
 ) -> usize {
-    debug_assert!(neighbors.len() <= GATHER && images.len() == neighbors.len());
     unsafe {
+        // Without periodic axes every entry has the one (zero) image: its codes are not read.
+        if shifts.len() == 1 {
+            close_pairs_in::<L, SEPARATIONS, true>(
+                xi,
+                neighbors,
+                images,
+                positions,
+                shifts,
+                cutoff_squared,
+                batch,
+            )
+        } else {
+            close_pairs_in::<L, SEPARATIONS, false>(
+                xi,
+                neighbors,
+                images,
+                positions,
+                shifts,
+                cutoff_squared,
+                batch,
+            )
+        }
+    }
+}
+
+/// [`close_pairs`], for a list with a single image (`ONE_IMAGE`) or any number.
+///
+/// # Safety
+/// As [`close_pairs`]; with `ONE_IMAGE`, `shifts` must have one element.
+#[inline(always)]
+unsafe fn close_pairs_in<L: Lanes, const SEPARATIONS: bool, const ONE_IMAGE: bool>(
+    xi: &Padded,
+    neighbors: &[u32],
+    images: &[u16],
+    positions: &[Padded],
+    shifts: &[Padded],
+    cutoff_squared: f64,
+    batch: &mut CloseBatch,
+) -> usize {
+    debug_assert!(neighbors.len() <= GATHER && images.len() == neighbors.len());
+    debug_assert!(!ONE_IMAGE || shifts.len() == 1);
+    unsafe {
+        // The one shift (+0.0 by component), added as any other so that the sums are the same.
+        let only_shift = L::load(shifts.get_unchecked(0).0.as_ptr());
         let (x0, y0, z0) = (L::splat(xi.0[0]), L::splat(xi.0[1]), L::splat(xi.0[2]));
         let cut = L::splat(cutoff_squared);
         let len = neighbors.len();
@@ -184,19 +227,18 @@ unsafe fn close_pairs<L: Lanes, const SEPARATIONS: bool>(
             ];
             let j = four(|l| *neighbors.get_unchecked(e[l]));
             // Written out (not `map`) so that the vector operations stay inlined.
-            let at = |l: usize| -> (*const f64, *const f64) {
+            let at = |l: usize| -> L::V {
                 debug_assert!((j[l] as usize) < positions.len());
-                let x = positions.get_unchecked(j[l] as usize);
-                let s = shifts.get_unchecked(*images.get_unchecked(e[l]) as usize);
-                (x.0.as_ptr(), s.0.as_ptr())
+                let x = L::load(positions.get_unchecked(j[l] as usize).0.as_ptr());
+                let s = if ONE_IMAGE {
+                    only_shift
+                } else {
+                    let s = shifts.get_unchecked(*images.get_unchecked(e[l]) as usize);
+                    L::load(s.0.as_ptr())
+                };
+                L::add(x, s)
             };
-            let (p0, p1, p2, p3) = (at(0), at(1), at(2), at(3));
-            let [x, y, z, _] = L::transpose([
-                L::add(L::load(p0.0), L::load(p0.1)),
-                L::add(L::load(p1.0), L::load(p1.1)),
-                L::add(L::load(p2.0), L::load(p2.1)),
-                L::add(L::load(p3.0), L::load(p3.1)),
-            ]);
+            let [x, y, z, _] = L::transpose([at(0), at(1), at(2), at(3)]);
             let (dx, dy, dz) = (L::sub(x, x0), L::sub(y, y0), L::sub(z, z0));
             let r2 = L::mul_add(dz, dz, L::mul_add(dy, dy, L::mul(dx, dx)));
             let close = L::less_than(r2, cut) & ((1 << valid) - 1);

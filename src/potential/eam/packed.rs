@@ -32,9 +32,15 @@ pub trait PairTables: Sync {
     /// function for every species pair), so that it is evaluated once per pair.
     const SYMMETRIC: bool;
 
-    /// The rows for species `ti` (centre atom) and `tj` (neighbour) in interval `m`
-    /// (`m + 1` below the number of grid points).
-    fn rows(&self, ti: u32, tj: u32, m: usize) -> PairRows<'_>;
+    /// Number of grid points.
+    fn points(&self) -> usize;
+
+    /// The rows for species `ti` (centre atom) and `tj` (neighbour) in interval `m`.
+    ///
+    /// # Safety
+    /// `m + 1` must be below the number of grid points (the rows are read without bounds
+    /// checks; the species are checked).
+    unsafe fn rows(&self, ti: u32, tj: u32, m: usize) -> PairRows<'_>;
 }
 
 /// One grid point of a single-species potential: density and r*phi value coefficients.
@@ -71,6 +77,8 @@ pub struct MultiSpeciesTables {
     /// i, of the density i contributes at j, and of r*phi.
     first_row: Vec<[usize; 3]>,
     nspecies: usize,
+    /// Grid points (rows per function).
+    points: usize,
 }
 
 fn values(t: &SplineTable, m: usize) -> [f64; 4] {
@@ -97,9 +105,15 @@ impl PairTables for SingleSpeciesTables {
     const BY_SPECIES: bool = false;
     const SYMMETRIC: bool = true;
 
+    fn points(&self) -> usize {
+        self.records.len()
+    }
+
     #[inline(always)]
-    fn rows(&self, _ti: u32, _tj: u32, m: usize) -> PairRows<'_> {
-        let rec = &self.records[m];
+    unsafe fn rows(&self, _ti: u32, _tj: u32, m: usize) -> PairRows<'_> {
+        debug_assert!(m < self.records.len());
+        // SAFETY: there is a record per grid point, and m is below their number.
+        let rec = unsafe { self.records.get_unchecked(m) };
         PairRows {
             density_at_i: &rec.density,
             density_at_j: &rec.density,
@@ -160,6 +174,7 @@ impl MultiSpeciesTables {
             r_phi,
             first_row,
             nspecies: ns,
+            points: nr,
         })
     }
 }
@@ -168,13 +183,23 @@ impl PairTables for MultiSpeciesTables {
     const BY_SPECIES: bool = true;
     const SYMMETRIC: bool = false;
 
+    fn points(&self) -> usize {
+        self.points
+    }
+
     #[inline(always)]
-    fn rows(&self, ti: u32, tj: u32, m: usize) -> PairRows<'_> {
+    unsafe fn rows(&self, ti: u32, tj: u32, m: usize) -> PairRows<'_> {
+        assert!((ti as usize) < self.nspecies && (tj as usize) < self.nspecies);
         let [at_i, at_j, r_phi] = self.first_row[ti as usize * self.nspecies + tj as usize];
-        PairRows {
-            density_at_i: &self.density[at_i + m].0,
-            density_at_j: &self.density[at_j + m].0,
-            r_phi: &self.r_phi[r_phi + m].0,
+        debug_assert!(at_i.max(at_j) + m < self.density.len() && r_phi + m < self.r_phi.len());
+        // SAFETY: every first row starts a function of one row per grid point, and m is below
+        // their number.
+        unsafe {
+            PairRows {
+                density_at_i: &self.density.get_unchecked(at_i + m).0,
+                density_at_j: &self.density.get_unchecked(at_j + m).0,
+                r_phi: &self.r_phi.get_unchecked(r_phi + m).0,
+            }
         }
     }
 }

@@ -82,8 +82,9 @@ pub struct PairInput<'a, T> {
     pub path: KernelPath,
 }
 
-impl<T> PairInput<'_, T> {
-    /// Checks what the unchecked loads of the passes rely on: a list built for these atoms.
+impl<T: PairTables> PairInput<'_, T> {
+    /// Checks what the unchecked loads of the passes rely on: a list built for these atoms, a
+    /// species per atom, and a grid no longer than the tables.
     fn check(&self) {
         assert_eq!(
             self.list.len(),
@@ -93,6 +94,8 @@ impl<T> PairInput<'_, T> {
             self.positions.len()
         );
         assert_eq!(self.list.shifts().len(), self.shifts.len());
+        assert_eq!(self.types.len(), self.positions.len());
+        assert!(self.grid.points >= 2 && self.grid.points <= self.tables.points());
         assert!(self.path.is_available(), "{:?} not available", self.path);
     }
 
@@ -316,15 +319,23 @@ unsafe fn lane_sum<L: Lanes>(v: L::V) -> f64 {
 }
 
 /// The coefficient rows of the four pairs of a group.
+///
+/// # Safety
+/// Every `j` must be an atom of the input ([`PairInput::check`]) and every `m + 1` below the
+/// number of grid points ([`locate_lanes`]).
 #[inline(always)]
-fn group_rows<'t, T: PairTables>(
+unsafe fn group_rows<'t, T: PairTables>(
     input: &PairInput<'t, T>,
     ti: u32,
     j: [usize; 4],
     m: [usize; 4],
 ) -> [PairRows<'t>; 4] {
-    four(|l| {
-        let tj = if T::BY_SPECIES { input.types[j[l]] } else { 0 };
+    four(|l| unsafe {
+        let tj = if T::BY_SPECIES {
+            *input.types.get_unchecked(j[l])
+        } else {
+            0
+        };
         input.tables.rows(ti, tj, m[l])
     })
 }

@@ -80,20 +80,29 @@ impl ForceOutput {
 
     /// Index of the first atom whose force (or, with `energies`, energy) is not finite.
     pub fn first_non_finite(&self, energies: bool) -> Option<usize> {
-        if !energies {
-            return self
-                .forces
-                .par_iter()
-                .with_min_len(4096)
-                .position_first(|f| !(f.x.is_finite() && f.y.is_finite() && f.z.is_finite()));
-        }
-        self.forces
-            .par_iter()
-            .zip(self.per_atom_energy.par_iter())
-            .with_min_len(4096)
-            .position_first(|(f, e)| {
-                !(f.x.is_finite() && f.y.is_finite() && f.z.is_finite() && e.is_finite())
-            })
+        /// Atoms checked together with a plain loop: no per-atom synchronisation.
+        const CHUNK: usize = 4096;
+        let finite = |k: usize| {
+            let f = &self.forces[k];
+            f.x.is_finite()
+                && f.y.is_finite()
+                && f.z.is_finite()
+                && (!energies || self.per_atom_energy[k].is_finite())
+        };
+        let n = self.forces.len();
+        let chunk = (0..n.div_ceil(CHUNK)).into_par_iter().position_first(|c| {
+            let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+            // Non-short-circuit `&`, so that the loops vectorise.
+            let forces = self.forces[range.clone()].iter().fold(true, |ok, f| {
+                ok & f.x.is_finite() & f.y.is_finite() & f.z.is_finite()
+            });
+            let energy = !energies
+                || self.per_atom_energy[range]
+                    .iter()
+                    .fold(true, |ok, e| ok & e.is_finite());
+            !(forces && energy)
+        })?;
+        (chunk * CHUNK..n).find(|&k| !finite(k))
     }
 }
 
@@ -140,4 +149,25 @@ pub fn deterministic_sum<T: Sync>(items: &[T], f: impl Fn(&T) -> f64 + Sync) -> 
         .map(|c| c.iter().map(&f).sum::<f64>())
         .collect();
     partial.iter().sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_non_finite_finds_the_first_bad_atom_across_chunks() {
+        let mut out = ForceOutput::default();
+        out.resize(10_000);
+        assert_eq!(out.first_non_finite(true), None);
+        out.forces[9_000].y = f64::NAN;
+        assert_eq!(out.first_non_finite(false), Some(9_000));
+        out.per_atom_energy[5_000] = f64::INFINITY;
+        assert_eq!(out.first_non_finite(false), Some(9_000));
+        assert_eq!(out.first_non_finite(true), Some(5_000));
+        out.forces[4_095].z = f64::NEG_INFINITY;
+        assert_eq!(out.first_non_finite(false), Some(4_095));
+        out.forces[7].x = f64::NAN;
+        assert_eq!(out.first_non_finite(true), Some(7));
+    }
 }

@@ -37,9 +37,12 @@ pub trait PairTables: Sync {
 
     /// The rows for species `ti` (centre atom) and `tj` (neighbour) in interval `m`.
     ///
+    /// Number of species the tables cover (any number if they do not depend on species).
+    fn species(&self) -> usize;
+
     /// # Safety
-    /// `m + 1` must be below the number of grid points (the rows are read without bounds
-    /// checks; the species are checked).
+    /// `m + 1` must be below the number of grid points and `ti`, `tj` below the number of
+    /// species (the rows are read without bounds checks).
     unsafe fn rows(&self, ti: u32, tj: u32, m: usize) -> PairRows<'_>;
 }
 
@@ -107,6 +110,10 @@ impl PairTables for SingleSpeciesTables {
 
     fn points(&self) -> usize {
         self.records.len()
+    }
+
+    fn species(&self) -> usize {
+        usize::MAX
     }
 
     #[inline(always)]
@@ -187,14 +194,20 @@ impl PairTables for MultiSpeciesTables {
         self.points
     }
 
+    fn species(&self) -> usize {
+        self.nspecies
+    }
+
     #[inline(always)]
     unsafe fn rows(&self, ti: u32, tj: u32, m: usize) -> PairRows<'_> {
-        assert!((ti as usize) < self.nspecies && (tj as usize) < self.nspecies);
-        let [at_i, at_j, r_phi] = self.first_row[ti as usize * self.nspecies + tj as usize];
-        debug_assert!(at_i.max(at_j) + m < self.density.len() && r_phi + m < self.r_phi.len());
-        // SAFETY: every first row starts a function of one row per grid point, and m is below
-        // their number.
+        debug_assert!((ti as usize) < self.nspecies && (tj as usize) < self.nspecies);
+        // SAFETY: there is an entry per species pair, and every first row starts a function of
+        // one row per grid point, m below their number.
         unsafe {
+            let [at_i, at_j, r_phi] = *self
+                .first_row
+                .get_unchecked(ti as usize * self.nspecies + tj as usize);
+            debug_assert!(at_i.max(at_j) + m < self.density.len() && r_phi + m < self.r_phi.len());
             PairRows {
                 density_at_i: &self.density.get_unchecked(at_i + m).0,
                 density_at_j: &self.density.get_unchecked(at_j + m).0,

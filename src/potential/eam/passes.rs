@@ -84,7 +84,7 @@ pub struct PairInput<'a, T> {
 
 impl<T: PairTables> PairInput<'_, T> {
     /// Checks what the unchecked loads of the passes rely on: a list built for these atoms, a
-    /// species per atom, and a grid no longer than the tables.
+    /// species per atom that the tables cover, and a grid no longer than the tables.
     fn check(&self) {
         assert_eq!(
             self.list.len(),
@@ -96,6 +96,13 @@ impl<T: PairTables> PairInput<'_, T> {
         assert_eq!(self.list.shifts().len(), self.shifts.len());
         assert_eq!(self.types.len(), self.positions.len());
         assert!(self.grid.points >= 2 && self.grid.points <= self.tables.points());
+        if T::BY_SPECIES {
+            let species = self.tables.species();
+            assert!(
+                self.types.iter().all(|&t| (t as usize) < species),
+                "an atom's species is beyond the potential's {species}"
+            );
+        }
         assert!(self.path.is_available(), "{:?} not available", self.path);
     }
 
@@ -321,8 +328,8 @@ unsafe fn lane_sum<L: Lanes>(v: L::V) -> f64 {
 /// The coefficient rows of the four pairs of a group.
 ///
 /// # Safety
-/// Every `j` must be an atom of the input ([`PairInput::check`]) and every `m + 1` below the
-/// number of grid points ([`locate_lanes`]).
+/// Every `j` must be an atom of the input and every species below the tables' number
+/// ([`PairInput::check`]), every `m + 1` below the number of grid points ([`locate_lanes`]).
 #[inline(always)]
 unsafe fn group_rows<'t, T: PairTables>(
     input: &PairInput<'t, T>,

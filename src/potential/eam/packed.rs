@@ -35,11 +35,11 @@ pub trait PairTables: Sync {
     /// Number of grid points.
     fn points(&self) -> usize;
 
-    /// The rows for species `ti` (centre atom) and `tj` (neighbour) in interval `m`.
-    ///
     /// Number of species the tables cover (any number if they do not depend on species).
     fn species(&self) -> usize;
 
+    /// The rows for species `ti` (centre atom) and `tj` (neighbour) in interval `m`.
+    ///
     /// # Safety
     /// `m + 1` must be below the number of grid points and `ti`, `tj` below the number of
     /// species (the rows are read without bounds checks).

@@ -220,7 +220,11 @@ unsafe fn close_pairs_in<L: Lanes, const SEPARATIONS: bool, const ONE_IMAGE: boo
     debug_assert!(!ONE_IMAGE || shifts.len() == 1);
     unsafe {
         // The one shift (+0.0 by component), added as any other so that the sums are the same.
-        let only_shift = L::load(shifts.get_unchecked(0).0.as_ptr());
+        let only_shift = if ONE_IMAGE {
+            L::load(shifts.get_unchecked(0).0.as_ptr())
+        } else {
+            L::splat(0.0)
+        };
         let (x0, y0, z0) = (L::splat(xi.0[0]), L::splat(xi.0[1]), L::splat(xi.0[2]));
         let cut = L::splat(cutoff_squared);
         let len = neighbors.len();

@@ -341,6 +341,7 @@ impl NeighborList {
     }
 
     /// Translation [A] of periodic image `image`.
+    #[inline]
     pub fn shift(&self, image: u16) -> Vec3 {
         self.shifts[image as usize]
     }
@@ -359,6 +360,7 @@ impl NeighborList {
     }
 
     /// The image code of the reverse entry: atom `j` sees atom `i` through `mirror_image(image)`.
+    #[inline]
     pub fn mirror_image(&self, image: u16) -> u16 {
         2 * self.zero_image - image
     }
@@ -367,6 +369,7 @@ impl NeighborList {
     /// `j > i`, or `j == i` and a lexicographically positive image shift. Half list: the entry
     /// whose cell offset `cell(j) + shift - cell(i)` (in cells, cells as at the last build) is
     /// lexicographically positive, or zero with `j > i`; these are the entries the list holds.
+    #[inline]
     pub fn owns(&self, i: usize, j: usize, image: u16) -> bool {
         match self.kind {
             ListKind::Full => j > i || (j == i && image > self.zero_image),

@@ -213,28 +213,29 @@ fn rhobar_derivatives<const VARIABLE_T: bool>(
     RhobarDerivatives { dr, du, ds }
 }
 
-/// Result of the force pass for one pair: the force on its owner i (minus that on j), from the
-/// pair energy and both embedding energies, and the pair energy.
+/// Result of the force pass for one pair, with the screening forces of its triplets on i and j
+/// already added: what each of its two atoms gathers.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct PairForce {
-    /// Force on i [eV/A] (j gets the opposite).
-    pub force: Vec3,
+    /// Force on the owner i [eV/A]: the pair and embedding terms plus the screening forces of
+    /// the pair's triplets on i.
+    pub on_owner: Vec3,
+    /// Force on j [eV/A]: the opposite pair and embedding force plus the triplets' screening
+    /// forces on j.
+    pub on_other: Vec3,
     /// Pair energy S_ij f_c phi(r_ij) [eV] (half to each atom).
     pub energy: f64,
-    /// The pair's screening triplets in the triplet list (copied for the gather).
-    pub triplet_start: u32,
-    /// Number of screening triplets.
-    pub triplet_count: u32,
+    /// Virial each of i and j receives [eV]: half of the pair term and a third of each
+    /// triplet's (only when the pass computes virials).
+    pub virial: [f64; 6],
 }
 
-/// Result of the force pass for one screening triplet (i, j; k).
+/// Result of the force pass for one screening triplet (i, j; k): what k gathers.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct TripletForce {
-    /// Force on i, along x_k - x_i [eV/A].
-    pub on_i: Vec3,
-    /// Force on j, along x_k - x_j [eV/A]; k gets -(on_i + on_j).
-    pub on_j: Vec3,
-    /// The third of the triplet's virial that each of i, j and k receives [eV].
+    /// Force on the screening atom k [eV/A], minus the sum of those on i and j.
+    pub on_k: Vec3,
+    /// The third of the triplet's virial that k receives [eV].
     pub virial: [f64; 6],
 }
 
@@ -310,7 +311,6 @@ fn force_block<const VIRIAL: bool>(
     // mixture_ref_t adds a term through them.
     let variable_t = averaging != TAveraging::OwnElement || model.settings.mixture_ref_t;
     let first_pair = close.block_pairs[b];
-    let first_triplet = triplets.block_offsets[b];
     let block_triplets = &triplets.blocks[b];
     let rows = &close.blocks[b];
     for i in close.block_atoms(b) {
@@ -409,11 +409,16 @@ fn force_block<const VIRIAL: bool>(
             };
             // d/dd at fixed r: i's densities change with u = d, j's with u = -d.
             let de_dd = fp_i * at_i.du - fp_j * at_j.du;
-            *out = PairForce {
-                force: d * (de_dr / r + de_ds * pw.dweight) + de_dd,
+            let force = d * (de_dr / r + de_ds * pw.dweight) + de_dd;
+            let mut record = PairForce {
+                on_owner: force,
+                on_other: -force,
                 energy: phi * s,
-                triplet_start: (first_triplet + pw.triplet_start as usize) as u32,
-                triplet_count: pw.triplet_count,
+                virial: if VIRIAL {
+                    pair_virial(d, force)
+                } else {
+                    [0.0; 6]
+                },
             };
             // Screening atoms: the weight changes with r_ik and r_jk.
             let start = pw.triplet_start as usize;
@@ -423,13 +428,19 @@ fn force_block<const VIRIAL: bool>(
                 let d_jk = d_ik - d;
                 let on_i = d_ik * (de_ds * s * trip.d_ik);
                 let on_j = d_jk * (de_ds * s * trip.d_jk);
+                record.on_owner += on_i;
+                record.on_other += on_j;
                 let out = &mut triplet_out[t];
-                out.on_i = on_i;
-                out.on_j = on_j;
+                out.on_k = -(on_i + on_j);
                 if VIRIAL {
-                    out.virial = triplet_virial(d_ik, on_i, d_jk, on_j);
+                    let third = triplet_virial(d_ik, on_i, d_jk, on_j);
+                    out.virial = third;
+                    for (a, b) in record.virial.iter_mut().zip(&third) {
+                        *a += b;
+                    }
                 }
             }
+            *out = record;
         }
     }
 }
@@ -530,23 +541,19 @@ fn gather_atom<const FULL: bool>(inputs: &GatherInputs<'_>, a: usize) -> Contrib
         }
         // A pair of zero weight has a zero force record.
         let pf = &pair_forces[links.pair(a / BLOCK, e) as usize];
-        let f = if entry.owned { pf.force } else { -pf.force };
-        total.force += f;
+        total.force += if entry.owned {
+            pf.on_owner
+        } else {
+            pf.on_other
+        };
         if FULL {
             total.energy += 0.5 * pf.energy;
-            total.add_virial(&pair_virial(rows.delta(e), f));
-        }
-        let start = pf.triplet_start as usize;
-        for tf in &triplet_forces[start..start + pf.triplet_count as usize] {
-            total.force += if entry.owned { tf.on_i } else { tf.on_j };
-            if FULL {
-                total.add_virial(&tf.virial);
-            }
+            total.add_virial(&pf.virial);
         }
     }
     for &t in triplets.screened_by(a) {
         let tf = &triplet_forces[t as usize];
-        total.force -= tf.on_i + tf.on_j;
+        total.force += tf.on_k;
         if FULL {
             total.add_virial(&tf.virial);
         }

@@ -43,7 +43,8 @@ pub struct CloseEntry {
 /// The rows of one block of atoms.
 #[derive(Clone, Debug, Default)]
 pub struct BlockRows {
-    /// Entries of the block's rows, one row after the other.
+    /// Entries of the block's rows, one row after the other (the first [`BlockRows::len`]
+    /// slots; the arrays may be longer).
     pub entries: Vec<CloseEntry>,
     /// x components of the entries' separations x_j - x_i [A] (component arrays, so that the
     /// screening search can sweep them).
@@ -56,14 +57,107 @@ pub struct BlockRows {
     pub r2: Vec<f64>,
     /// Row k of the block is `entries[offsets[k]..offsets[k + 1]]`.
     offsets: Vec<usize>,
+    /// Entries in use (the arrays may be longer: slots past `len` are scratch).
+    len: usize,
     pairs: usize,
 }
 
 impl BlockRows {
+    /// Number of entries of the block's rows.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when the block has no entries.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Makes the entry and separation arrays at least `slots` long (their contents are
+    /// overwritten by the rebuild).
+    fn reserve_slots(&mut self, slots: usize) {
+        if self.entries.len() < slots {
+            self.entries.resize(slots, CloseEntry::default());
+            self.x.resize(slots, 0.0);
+            self.y.resize(slots, 0.0);
+            self.z.resize(slots, 0.0);
+            self.r2.resize(slots, 0.0);
+        }
+    }
+
     /// Separation x_j - x_i [A] of entry `e` of the block.
     #[inline]
     pub fn delta(&self, e: usize) -> Vec3 {
         Vec3::new(self.x[e], self.y[e], self.z[e])
+    }
+
+    /// Fills the rows of `atoms` from the Verlet `list`: the neighbours closer than
+    /// sqrt(`keep2`) [A], interacting below sqrt(`cut2`) [A], owned interacting entries numbered
+    /// within the block. Every Verlet entry is written at the cursor, which only advances for
+    /// the kept ones (no unpredictable branch on the distance).
+    #[inline(never)]
+    fn fill(
+        &mut self,
+        positions: &[Vec3],
+        element_of: &[Option<u16>],
+        list: &NeighborList,
+        atoms: std::ops::Range<usize>,
+        keep2: f64,
+        cut2: f64,
+    ) {
+        let bound: usize = atoms.clone().map(|i| list.neighbors_of(i).len()).sum();
+        self.reserve_slots(bound);
+        let shifts = list.shifts();
+        let entries = &mut self.entries[..bound];
+        let (xs, ys, zs) = (
+            &mut self.x[..bound],
+            &mut self.y[..bound],
+            &mut self.z[..bound],
+        );
+        let r2s = &mut self.r2[..bound];
+        self.offsets.clear();
+        self.offsets.push(0);
+        let mut len = 0;
+        let mut pairs = 0u32;
+        for i in atoms {
+            if element_of[i].is_some() {
+                let xi = positions[i];
+                for (&j, &image) in list.neighbors_of(i).iter().zip(list.images_of(i)) {
+                    let Some(element) = element_of[j as usize] else {
+                        continue;
+                    };
+                    let owned = list.owns(i, j as usize, image);
+                    let delta = if owned {
+                        positions[j as usize] + shifts[image as usize] - xi
+                    } else {
+                        -(xi + shifts[list.mirror_image(image) as usize] - positions[j as usize])
+                    };
+                    let r2 = delta.norm_squared();
+                    let interacting = r2 < cut2;
+                    let counted = interacting & owned;
+                    entries[len] = CloseEntry {
+                        j,
+                        pair: if counted { pairs } else { NO_PAIR },
+                        element,
+                        image,
+                        owned,
+                        interacting,
+                    };
+                    xs[len] = delta.x;
+                    ys[len] = delta.y;
+                    zs[len] = delta.z;
+                    r2s[len] = r2;
+                    // cut2 < keep2: a counted pair is kept.
+                    pairs += u32::from(counted);
+                    len += usize::from(r2 < keep2);
+                }
+            }
+            self.offsets.push(len);
+        }
+        self.len = len;
+        self.pairs = pairs as usize;
     }
 
     /// Range of the block's k-th row.
@@ -113,53 +207,8 @@ impl CloseList {
             .par_iter_mut()
             .enumerate()
             .for_each(|(b, rows)| {
-                rows.entries.clear();
-                rows.x.clear();
-                rows.y.clear();
-                rows.z.clear();
-                rows.r2.clear();
-                rows.offsets.clear();
-                rows.offsets.push(0);
-                rows.pairs = 0;
-                for i in b * BLOCK..((b + 1) * BLOCK).min(n) {
-                    if element_of[i].is_some() {
-                        let xi = positions[i];
-                        for (&j, &image) in list.neighbors_of(i).iter().zip(list.images_of(i)) {
-                            let j = j as usize;
-                            let Some(element) = element_of[j] else {
-                                continue;
-                            };
-                            let owned = list.owns(i, j, image);
-                            let delta = if owned {
-                                positions[j] + list.shift(image) - xi
-                            } else {
-                                -(xi + list.shift(list.mirror_image(image)) - positions[j])
-                            };
-                            let r2 = delta.norm_squared();
-                            if r2 < keep2 {
-                                let pair = if r2 < cut2 && owned {
-                                    rows.pairs += 1;
-                                    (rows.pairs - 1) as u32
-                                } else {
-                                    NO_PAIR
-                                };
-                                rows.entries.push(CloseEntry {
-                                    j: j as u32,
-                                    pair,
-                                    element,
-                                    image,
-                                    owned,
-                                    interacting: r2 < cut2,
-                                });
-                                rows.x.push(delta.x);
-                                rows.y.push(delta.y);
-                                rows.z.push(delta.z);
-                                rows.r2.push(r2);
-                            }
-                        }
-                    }
-                    rows.offsets.push(rows.entries.len());
-                }
+                let atoms = b * BLOCK..((b + 1) * BLOCK).min(n);
+                rows.fill(positions, element_of, list, atoms, keep2, cut2);
             });
         self.block_pairs.clear();
         self.block_pairs.push(0);
@@ -237,7 +286,7 @@ impl PairLinks {
         self.per_block.truncate(close.blocks.len());
         for (links, rows) in self.per_block.iter_mut().zip(&close.blocks) {
             links.clear();
-            links.resize(rows.entries.len(), NO_PAIR);
+            links.resize(rows.len(), NO_PAIR);
         }
         self.cursor.clear();
         self.cursor

@@ -339,8 +339,7 @@ fn screen_block(
     let n_el = model.len();
     trip.clear();
     let rows = &close.blocks[b];
-    let mut from_j: Vec<f64> = Vec::new();
-    let mut inside: Vec<bool> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
     for i in close.block_atoms(b) {
         let row = close.local_row(i);
         let entries = &rows.entries[row.clone()];
@@ -368,28 +367,39 @@ fn screen_block(
             let bound = model.screening_bound[pair] * r_ij2;
             let sum_bound = model.screening_sum_bound[pair] * r_ij2;
             let limits = &model.limits[pair * n_el..(pair + 1) * n_el];
-            // Which atoms of the row lie within both bounds: a branch-free (vectorisable) sweep
-            // over the row's coordinate arrays, then the few inside ones, in row order, for
-            // pair_screening (which stops at the first atom that screens completely).
+            // Which atoms of the row lie within both bounds: a branch-free sweep over the
+            // row's coordinate arrays, 64 entries to a bit mask, then the few inside ones, in
+            // row order, for pair_screening (which stops at the first atom that screens
+            // completely).
             let (ex, ey, ez) = (xs[pos], ys[pos], zs[pos]);
-            let m = row.len();
-            from_j.resize(m, 0.0);
-            inside.resize(m, false);
-            for q in 0..m {
+            let r_jk2_of = |q: usize| {
                 let (dx, dy, dz) = (xs[q] - ex, ys[q] - ey, zs[q] - ez);
-                let r_jk2 = dx * dx + dy * dy + dz * dz;
-                from_j[q] = r_jk2;
-                inside[q] = (r2s[q] <= bound) & (r_jk2 <= bound) & (r2s[q] + r_jk2 <= sum_bound);
+                dx * dx + dy * dy + dz * dz
+            };
+            candidates.clear();
+            for base in (0..row.len()).step_by(64) {
+                let mut mask = 0u64;
+                for q in base..row.len().min(base + 64) {
+                    let r_jk2 = r_jk2_of(q);
+                    let inside =
+                        (r2s[q] <= bound) & (r_jk2 <= bound) & (r2s[q] + r_jk2 <= sum_bound);
+                    mask |= u64::from(inside) << (q - base);
+                }
+                while mask != 0 {
+                    let q = base + mask.trailing_zeros() as usize;
+                    mask &= mask - 1;
+                    if q != pos {
+                        candidates.push(Candidate {
+                            k_entry: (row.start + q) as u32,
+                            r_ik2: r2s[q],
+                            r_jk2: r_jk2_of(q),
+                            limits: limits[entries[q].element as usize],
+                        });
+                    }
+                }
             }
-            inside[pos] = false;
-            let candidates = (0..m).filter(|&q| inside[q]).map(|q| Candidate {
-                k_entry: (row.start + q) as u32,
-                r_ik2: r2s[q],
-                r_jk2: from_j[q],
-                limits: limits[entries[q].element as usize],
-            });
             let start = trip.len();
-            let (s, radial) = pair_screening(r_ij2, candidates, trip);
+            let (s, radial) = pair_screening(r_ij2, candidates.iter().copied(), trip);
             if s == 0.0 {
                 continue;
             }

@@ -429,6 +429,7 @@ pub fn density_pass(
     states
         .par_chunks_mut(BLOCK)
         .zip(embedding.par_chunks_mut(BLOCK))
+        .with_max_len(1)
         .enumerate()
         .for_each(|(b, (states, embedding))| {
             for (i, (state, energy)) in close.block_atoms(b).zip(states.iter_mut().zip(embedding)) {

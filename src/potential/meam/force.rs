@@ -260,6 +260,7 @@ pub fn force_pass(
     pair_slices
         .into_par_iter()
         .zip(triplet_slices)
+        .with_max_len(1)
         .enumerate()
         .for_each(|(b, (pair_out, triplet_out))| {
             let block = BlockInputs {
@@ -478,6 +479,7 @@ pub fn gather(inputs: &GatherInputs<'_>, out: &mut ForceOutput) {
         .par_chunks_mut(BLOCK)
         .zip(per_atom_energy.par_chunks_mut(BLOCK))
         .zip(per_atom_virial.par_chunks_mut(BLOCK))
+        .with_max_len(1)
         .enumerate()
         .map(|(b, ((f, e), w))| {
             let mut sums = [0.0; 7];
@@ -507,6 +509,7 @@ pub fn gather_forces(inputs: &GatherInputs<'_>, out: &mut ForceOutput) {
     out.resize(inputs.embedding.len());
     out.forces
         .par_chunks_mut(BLOCK)
+        .with_max_len(1)
         .enumerate()
         .for_each(|(b, f)| {
             for (k, a) in inputs.close.block_atoms(b).enumerate() {

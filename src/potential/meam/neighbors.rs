@@ -205,6 +205,7 @@ impl CloseList {
         self.blocks.truncate(nblocks);
         self.blocks
             .par_iter_mut()
+            .with_max_len(1)
             .enumerate()
             .for_each(|(b, rows)| {
                 let atoms = b * BLOCK..((b + 1) * BLOCK).min(n);

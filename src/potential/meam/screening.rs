@@ -321,6 +321,7 @@ pub fn screen_pairs(
     pair_slices
         .into_par_iter()
         .zip(triplets.blocks.par_iter_mut())
+        .with_max_len(1)
         .enumerate()
         .for_each(|(b, (out, trip))| screen_block(model, close, b, out, trip));
     triplets.number();

@@ -8,7 +8,7 @@ use crate::units::FTM2V;
 
 /// Fewest atoms per parallel task: below this an update runs on the calling thread, which is
 /// cheaper than waking the other threads for a few microseconds of work.
-const MIN_ATOMS_PER_TASK: usize = 4096;
+const MIN_ATOMS_PER_TASK: usize = 1024;
 
 /// Half kick: v += (dt/2) f/m, with `dt` [ps], f [eV/A], m [g/mol], v [A/ps].
 pub fn half_kick(system: &mut System, dt: f64) {

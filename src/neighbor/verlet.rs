@@ -274,7 +274,7 @@ impl NeighborList {
         positions
             .par_iter()
             .zip(self.reference.par_iter())
-            .with_min_len(4096)
+            .with_min_len(1024)
             .any(|(x, r)| (x - r).norm_squared() > limit)
     }
 

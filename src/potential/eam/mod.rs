@@ -177,7 +177,7 @@ impl Eam {
         self.positions
             .par_iter_mut()
             .zip(config.positions.par_iter())
-            .with_min_len(4096)
+            .with_min_len(1024)
             .for_each(|(p, x)| *p = Padded::new(x.x, x.y, x.z));
         self.shifts.clear();
         self.shifts
@@ -212,7 +212,7 @@ impl Eam {
             out.forces
                 .par_iter_mut()
                 .zip(forces.par_iter())
-                .with_min_len(4096)
+                .with_min_len(1024)
                 .for_each(|(f, p)| *f = Vec3::new(p.0[0], p.0[1], p.0[2]));
             return;
         }
@@ -223,7 +223,7 @@ impl Eam {
             .zip(out.per_atom_energy.par_iter_mut())
             .zip(out.per_atom_virial.par_iter_mut())
             .enumerate()
-            .with_min_len(4096)
+            .with_min_len(1024)
             .for_each(|(i, ((f, e), w))| {
                 let p = &forces[i].0;
                 *f = Vec3::new(p[0], p[1], p[2]);

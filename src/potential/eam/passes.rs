@@ -649,7 +649,7 @@ pub fn embedding_pass(
         .par_chunks_mut(ATOM_CHUNK)
         .zip(slope.par_chunks_mut(ATOM_CHUNK))
         .enumerate()
-        .with_min_len(4096 / ATOM_CHUNK)
+        .with_min_len(1024 / ATOM_CHUNK)
         .for_each(|(chunk, (e, s))| {
             let first = chunk * ATOM_CHUNK;
             for k in 0..e.len() {

@@ -134,8 +134,6 @@ pub fn radial_cutoff(r: f64, r_c: f64, inv_delr: f64) -> (f64, f64) {
 pub struct ScreeningTriplet {
     /// Entry of the screening atom k in the row of i (index in the block of i).
     pub k_entry: u32,
-    /// Entry of j in the row of i (the pair's owning entry; index in the block of i).
-    pub ij_entry: u32,
     /// The screening atom k.
     pub k_atom: u32,
     /// (1/S_ikj) dS_ikj/dC (1/r_ik) dC/dr_ik [1/A^2]: times S_ij f_c, the derivative of the
@@ -211,7 +209,6 @@ pub fn pair_screening(
         radial += g * d_ij;
         triplets.push(ScreeningTriplet {
             k_entry: cand.k_entry,
-            ij_entry: 0,
             k_atom: 0,
             d_ik: g * d_ik,
             d_jk: g * d_jk,
@@ -405,7 +402,6 @@ fn screen_block(
                 continue;
             }
             for t in &mut trip[start..] {
-                t.ij_entry = (row.start + pos) as u32;
                 t.k_atom = entries[t.k_entry as usize - row.start].j;
             }
             let (fc, dfc) = radial_cutoff(r, model.cutoff, 1.0 / model.cutoff_width);

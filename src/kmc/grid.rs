@@ -18,6 +18,7 @@
 //! site then fits in one byte (see [`super::grid_engine`]).
 
 use super::lattice::{FccLattice, SiteSet};
+use super::pair::bounds;
 use crate::error::{Error, Result};
 use crate::system::{SimBox, Vec3};
 
@@ -245,19 +246,6 @@ impl FccGrid {
             u >= 1 && (u as usize) + 1 < self.dims[k]
         })
     }
-}
-
-fn bounds(positions: &[Vec3], pad: f64) -> ([f64; 3], [f64; 3]) {
-    let mut lo = Vec3::repeat(f64::INFINITY);
-    let mut hi = Vec3::repeat(f64::NEG_INFINITY);
-    for x in positions {
-        lo = lo.inf(x);
-        hi = hi.sup(x);
-    }
-    (
-        (lo - Vec3::repeat(pad)).into(),
-        (hi + Vec3::repeat(pad)).into(),
-    )
 }
 
 #[cfg(test)]

@@ -431,7 +431,9 @@ fn assemble_mesh(
     })
 }
 
-fn bounds(positions: &[Vec3], pad: f64) -> ([f64; 3], [f64; 3]) {
+/// Corners [A] of the box around `positions` [A] padded by `pad` [A] on every side (a box of
+/// side 2 `pad` at the origin when there are none).
+pub(super) fn bounds(positions: &[Vec3], pad: f64) -> ([f64; 3], [f64; 3]) {
     let mut lo = Vec3::repeat(f64::INFINITY);
     let mut hi = Vec3::repeat(f64::NEG_INFINITY);
     for x in positions {

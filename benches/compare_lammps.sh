@@ -4,7 +4,9 @@
 # Usage: benches/compare_lammps.sh [NAME ...]      (default: every benchmark below)
 # Environment: REPEATS (default 3: each program runs that many times, interleaved, and its best
 #              run counts), THREADS (default 2: sintermd threads, LAMMPS MPI ranks / OpenMP
-#              threads), LMP (the LAMMPS launcher, default ../shared/oracle/lmp).
+#              threads), LMP (required: the LAMMPS launcher, a command that takes LAMMPS's
+#              arguments and an optional leading `--np N` for N MPI ranks, such as the reference
+#              environment's `lmp` script).
 #
 # For each benchmark, sintermd writes the initial state of the input (atoms and velocities,
 # `sintermd prepare`) and LAMMPS runs that very state with the same potential file, timestep,
@@ -20,11 +22,13 @@ ROOT=$PWD
 REPEATS=${REPEATS:-3}
 THREADS=${THREADS:-2}
 if [ -z "${LMP:-}" ]; then
-  for c in ../shared/oracle/lmp ../../shared/oracle/lmp; do
-    if [ -x "$c" ]; then LMP=$(cd "$(dirname "$c")" && pwd)/lmp; break; fi
-  done
+  echo "compare_lammps.sh: LMP is not set: set it to the LAMMPS launcher, e.g. LMP=/path/to/oracle/lmp" >&2
+  exit 2
 fi
-[ -n "${LMP:-}" ] || { echo "no LAMMPS launcher: set LMP" >&2; exit 2; }
+if ! command -v "$LMP" >/dev/null 2>&1; then
+  echo "compare_lammps.sh: LMP=$LMP is not an executable command" >&2
+  exit 2
+fi
 cargo build --release --quiet
 SINTERMD=$ROOT/target/release/sintermd
 TMP=$(mktemp -d)

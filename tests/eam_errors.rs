@@ -103,8 +103,8 @@ fn wrong_number_of_elements() {
 
 #[test]
 fn funcfl_type_without_a_file() {
-    let pt = common::shared_reference("potentials/Pt_u3.eam");
-    let e = error("eam", &[&format!("1 1 {}", pt.display())], &["Pt", "Fe"]);
+    let pt = common::test_potential("Pt_johnson.eam");
+    let e = error("eam", &[&format!("1 1 {pt}")], &["Pt", "Fe"]);
     assert_eq!(
         e,
         "pair_style eam: no pair_coeff 2 2 FILE for atom type 2 (Fe)"

@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::lammps_fixture::{fixture, shared_reference};
+use common::lammps_fixture::{fixture, root, test_potential};
 use rand::{RngExt, SeedableRng};
 use sintermd::io::read_lammps_data;
 use sintermd::neighbor::{ListKind, NeighborList};
@@ -26,28 +24,21 @@ const TOL: f64 = 1e-6;
 fn potential(style: &str, coeff: &str, system: &System) -> Eam {
     let coeffs = vec![coeff.to_string()];
     let pair = LammpsPair::parse(style, &coeffs, &[]).unwrap();
-    from_lammps(
-        &pair,
-        &system.species,
-        Path::new(env!("CARGO_MANIFEST_DIR")),
-    )
-    .unwrap()
+    from_lammps(&pair, &system.species, root()).unwrap()
 }
 
 fn fixture_system(name: &str, periodic: [bool; 3]) -> System {
     read_lammps_data(&fixture(&format!("eam/{name}.data")), periodic, None).unwrap()
 }
 
-fn shared(name: &str) -> String {
-    shared_reference(&format!("potentials/{name}"))
-        .to_string_lossy()
-        .into_owned()
-}
-
 #[test]
 fn funcfl_forces_and_virial() {
-    let sys = fixture_system("pt_u3_bulk", [true; 3]);
-    let mut pot = potential("eam", &format!("* * {}", shared("Pt_u3.eam")), &sys);
+    let sys = fixture_system("pt_funcfl_bulk", [true; 3]);
+    let mut pot = potential(
+        "eam",
+        &format!("* * {}", test_potential("Pt_johnson.eam")),
+        &sys,
+    );
     let worst = common::fd::check_forces(&sys, &mut pot, &[0, 17, 101, 255], H, TOL);
     let w = common::fd::check_virial(&sys, &mut pot, 1e-6, 1e-6 * 100.0);
     println!("funcfl: worst force deviation {worst:e} eV/A, virial {w:e} eV");
@@ -55,13 +46,13 @@ fn funcfl_forces_and_virial() {
 
 #[test]
 fn funcfl_mixture_forces_and_virial() {
-    let sys = fixture_system("cu_pt_u3_mix", [true; 3]);
+    let sys = fixture_system("cu_pt_funcfl_mix", [true; 3]);
     let coeffs = vec![
-        format!("1 1 {}", shared("Cu_u3.eam")),
-        format!("2 2 {}", shared("Pt_u3.eam")),
+        format!("1 1 {}", test_potential("Cu_johnson.eam")),
+        format!("2 2 {}", test_potential("Pt_johnson.eam")),
     ];
     let pair = LammpsPair::parse("eam", &coeffs, &[]).unwrap();
-    let mut pot = from_lammps(&pair, &sys.species, Path::new(".")).unwrap();
+    let mut pot = from_lammps(&pair, &sys.species, root()).unwrap();
     let worst = common::fd::check_forces(&sys, &mut pot, &[0, 1, 2, 3, 64, 200], H, TOL);
     let w = common::fd::check_virial(&sys, &mut pot, 1e-6, 1e-4);
     println!("funcfl mix: worst force deviation {worst:e} eV/A, virial {w:e} eV");
@@ -90,7 +81,7 @@ fn finnis_sinclair_forces_and_virial() {
     let sys = fixture_system("cuzr_fs_disordered", [true; 3]);
     let mut pot = potential(
         "eam/fs",
-        &format!("* * {} Cu Zr", shared("CuZr_mm.eam.fs")),
+        &format!("* * {} Cu Zr", test_potential("CuZr_analytic.eam.fs")),
         &sys,
     );
     let zr: Vec<usize> = (0..sys.len())

@@ -4,9 +4,9 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::lammps_fixture::{Reference, deviations, fixture, load_reference, shared_reference};
+use common::lammps_fixture::{
+    Reference, deviations, fixture, load_reference, root, test_potential,
+};
 use sintermd::io::read_lammps_data;
 use sintermd::md::{ForceEngine, SimulationState, nve_step};
 use sintermd::neighbor::{ListKind, NeighborList, NeighborSettings};
@@ -29,20 +29,17 @@ struct Case {
     reference: Reference,
 }
 
-fn shared_potential(name: &str) -> String {
-    shared_reference(&format!("potentials/{name}"))
-        .to_string_lossy()
-        .into_owned()
-}
-
 fn load(name: &str, style: &str, coeffs: &[String]) -> Case {
     let reference = load_reference(&fixture(&format!("eam/{name}.json")));
     let periodic = parse_boundary(&reference.boundary).unwrap();
     let system = read_lammps_data(&fixture(&format!("eam/{name}.data")), periodic, None).unwrap();
     let pair = LammpsPair::parse(style, coeffs, &[]).unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let potential = from_lammps(&pair, &system.species, root).unwrap();
+    let potential = from_lammps(&pair, &system.species, root()).unwrap();
     assert_eq!(reference.pair_style, style);
+    assert_eq!(
+        reference.pair_coeff, coeffs,
+        "{name}: the fixture was made with other potential files"
+    );
     Case {
         system,
         potential,
@@ -116,29 +113,29 @@ fn check_with(name: &str, case: &mut Case, kind: ListKind) {
 }
 
 #[test]
-fn funcfl_pt_u3_bulk() {
-    let coeff = vec![format!("1 1 {}", shared_potential("Pt_u3.eam"))];
-    check("pt_u3_bulk", load("pt_u3_bulk", "eam", &coeff));
+fn funcfl_pt_bulk() {
+    let coeff = vec![format!("1 1 {}", test_potential("Pt_johnson.eam"))];
+    check("pt_funcfl_bulk", load("pt_funcfl_bulk", "eam", &coeff));
 }
 
 #[test]
-fn funcfl_pt_u3_density_past_the_table() {
-    let coeff = vec![format!("1 1 {}", shared_potential("Pt_u3.eam"))];
-    let mut case = load("pt_u3_squeezed", "eam", &coeff);
+fn funcfl_pt_density_past_the_table() {
+    let coeff = vec![format!("1 1 {}", test_potential("Pt_johnson.eam"))];
+    let mut case = load("pt_funcfl_squeezed", "eam", &coeff);
     // The centre's density lies past the tabulated range, where LAMMPS extrapolates linearly.
     let _ = evaluate(&mut case.system, &mut case.potential);
     let rho_max = case.potential.tables().rho_max;
     assert!(case.potential.densities()[0] > rho_max);
-    check("pt_u3_squeezed", case);
+    check("pt_funcfl_squeezed", case);
 }
 
 #[test]
 fn funcfl_two_elements_mixed() {
     let coeff = vec![
-        format!("1 1 {}", shared_potential("Cu_u3.eam")),
-        format!("2 2 {}", shared_potential("Pt_u3.eam")),
+        format!("1 1 {}", test_potential("Cu_johnson.eam")),
+        format!("2 2 {}", test_potential("Pt_johnson.eam")),
     ];
-    check("cu_pt_u3_mix", load("cu_pt_u3_mix", "eam", &coeff));
+    check("cu_pt_funcfl_mix", load("cu_pt_funcfl_mix", "eam", &coeff));
 }
 
 #[test]
@@ -152,7 +149,10 @@ fn setfl_zhou04_ptfe_particle_with_the_generated_file() {
 
 #[test]
 fn finnis_sinclair_cuzr_disordered() {
-    let coeff = vec![format!("* * {} Cu Zr", shared_potential("CuZr_mm.eam.fs"))];
+    let coeff = vec![format!(
+        "* * {} Cu Zr",
+        test_potential("CuZr_analytic.eam.fs")
+    )];
     check(
         "cuzr_fs_disordered",
         load("cuzr_fs_disordered", "eam/fs", &coeff),
@@ -203,7 +203,10 @@ fn nve_trajectory_follows_lammps() {
 
 #[test]
 fn results_do_not_depend_on_the_number_of_threads() {
-    let coeff = vec![format!("* * {} Cu Zr", shared_potential("CuZr_mm.eam.fs"))];
+    let coeff = vec![format!(
+        "* * {} Cu Zr",
+        test_potential("CuZr_analytic.eam.fs")
+    )];
     let case = load("cuzr_fs_disordered", "eam/fs", &coeff);
     let run = |threads: usize| {
         let mut sys = case.system.clone();
@@ -218,4 +221,24 @@ fn results_do_not_depend_on_the_number_of_threads() {
     for threads in [2, 3, 4] {
         assert_eq!(run(threads), one, "{threads} threads");
     }
+}
+
+#[test]
+fn a_missing_fixture_names_the_file_and_the_script_that_makes_it() {
+    let message = |rel: &'static str| {
+        let err = std::panic::catch_unwind(|| fixture(rel)).unwrap_err();
+        err.downcast_ref::<String>().cloned().unwrap_or_default()
+    };
+    let m = message("eam/no_such_case.json");
+    assert!(
+        m.contains("tests/fixtures/eam/no_such_case.json")
+            && m.contains("tests/fixtures/eam/make_fixtures.py"),
+        "{m}"
+    );
+    let m = message("eam/potentials/No_such.eam");
+    assert!(
+        m.contains("tests/fixtures/eam/potentials/No_such.eam")
+            && m.contains("tests/fixtures/eam/make_potentials.py"),
+        "{m}"
+    );
 }

@@ -1,11 +1,15 @@
 //! MEAM (`pair_style meam`) against LAMMPS 22 Jul 2025 on the fixtures of
-//! tests/fixtures/meam (made by tests/fixtures/meam/make_fixtures.py).
+//! tests/fixtures/meam (made by tests/fixtures/meam/make_fixtures.py, which also checks that LAMMPS
+//! gives the same numbers bit for bit with the typed files in potentials/ that the tests read as
+//! with the published LAMMPS files).
 //!
 //! Acceptance tolerances for the Fe-Pt and Cu fixtures: total energy 1e-8 relative, per-atom
 //! energies 1e-7 eV, forces 1e-7 eV/A. The synthetic fixtures (made-up elements in unphysical
 //! configurations, forces up to 1e4 eV/A) are held to 1e-10 relative to their largest magnitude.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use serde_json::Value;
 use sintermd::io::read_lammps_data;
@@ -13,22 +17,8 @@ use sintermd::potential::lammps;
 use sintermd::run::eval::{EvalReport, evaluate};
 use sintermd::system::{SimBox, SpeciesTable, System, Vec3};
 
-fn fixture_dir() -> PathBuf {
-    Path::new("tests/fixtures/meam").to_path_buf()
-}
-
-/// The shared reference folder: beside the repository, or two levels up in a worktree.
-fn shared_dir() -> PathBuf {
-    for cand in ["../shared", "../../shared"] {
-        if Path::new(cand).join("reference/potentials").is_dir() {
-            return PathBuf::from(cand);
-        }
-    }
-    panic!("cannot find the shared folder (../shared or ../../shared) with reference/potentials");
-}
-
 fn load(name: &str) -> Value {
-    let path = fixture_dir().join(format!("{name}.json"));
+    let path = common::fixture(&format!("meam/{name}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
 }
@@ -217,23 +207,5 @@ fn synthetic_lattices_and_switches_match_lammps() {
             "{name}: virial off by {:.3e}",
             d.virial_rel
         );
-    }
-}
-
-/// The typed files in potentials/ are the published parameters of the LAMMPS-format files in
-/// ../shared/reference/potentials: both give bitwise identical results.
-#[test]
-fn typed_fept_files_equal_the_reference_files() {
-    let shared = shared_dir().join("reference/potentials");
-    let reference = format!(
-        "* * {0}/FePt_Kim2006.library.meam Pt Fe {0}/FePt_Kim2006.meam Pt Fe",
-        shared.display()
-    );
-    for name in ["fept/particle_small_displaced", "fept/l10_fept_displaced"] {
-        let fx = load(name);
-        let system = system_of(&fx);
-        let ours = evaluate_with(&system, fx["pair_coeff"].as_str().unwrap());
-        let theirs = evaluate_with(&system, &reference);
-        assert_eq!(ours, theirs, "{name}: typed and reference files differ");
     }
 }

@@ -1,5 +1,6 @@
-//! LAMMPS reference fixtures (JSON written by ../shared/oracle/lammps_reference.py) and the
-//! shared reference data under ../shared.
+//! LAMMPS reference fixtures (JSON written by the `make_fixtures.py` script beside each of them,
+//! through the reference environment's LAMMPS) and the analytic test potentials they were made
+//! with. Everything is inside the repository: a missing file names the script that makes it.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -7,24 +8,41 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use sintermd::potential::ForceOutput;
 
-/// A file under tests/fixtures.
-pub fn fixture(rel: &str) -> PathBuf {
+/// The repository root.
+pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
 }
 
-/// A file under the shared reference folder: `../shared/reference/REL` from the repository root
-/// (or `../../shared/reference/REL` from a worktree under /work/wt).
-pub fn shared_reference(rel: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for up in ["..", "../.."] {
-        let p = root.join(up).join("shared/reference").join(rel);
-        if p.exists() {
-            return p;
-        }
+/// The script that makes a file under tests/fixtures: `make_potentials.py` for the EAM test
+/// potentials, else the `make_fixtures.py` of the file's first folder.
+fn maker_of(rel: &str) -> String {
+    let dir = rel.split('/').next().unwrap_or(rel);
+    if rel.starts_with("eam/potentials/") {
+        "tests/fixtures/eam/make_potentials.py".to_string()
+    } else {
+        format!("tests/fixtures/{dir}/make_fixtures.py")
     }
-    panic!("{rel} not found under ../shared/reference");
+}
+
+/// A file under tests/fixtures, which must exist: a missing one fails the test with a message
+/// naming the file and the script that makes it.
+pub fn fixture(rel: &str) -> PathBuf {
+    let path = root().join("tests/fixtures").join(rel);
+    assert!(
+        path.exists(),
+        "fixture tests/fixtures/{rel} is missing: it is made by {} (see its first lines for how to run it)",
+        maker_of(rel)
+    );
+    path
+}
+
+/// An analytic EAM test potential in tests/fixtures/eam/potentials (written by
+/// tests/fixtures/eam/make_potentials.py), as the path relative to the repository root that the
+/// LAMMPS fixtures' `pair_coeff` lines use.
+pub fn test_potential(name: &str) -> String {
+    let rel = format!("eam/potentials/{name}");
+    fixture(&rel);
+    format!("tests/fixtures/{rel}")
 }
 
 /// One snapshot of a reference JSON.
@@ -57,7 +75,12 @@ pub struct Reference {
 
 /// Reads a reference JSON.
 pub fn load_reference(path: &Path) -> Reference {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (LAMMPS fixtures are made by the make_fixtures.py in their folder)",
+            path.display()
+        )
+    });
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

@@ -9,7 +9,7 @@ pub mod lammps_fixture;
 
 pub use fd::{check_forces, check_virial, evaluate};
 pub use lammps_fixture::{
-    Reference, Snapshot, deviations, fixture, load_reference, shared_reference,
+    Reference, Snapshot, deviations, fixture, load_reference, root, test_potential,
 };
 
 use sintermd::potential::ForceOutput;

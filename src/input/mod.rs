@@ -33,10 +33,10 @@ use crate::error::{Error, Result};
 use crate::io::read_text;
 use crate::kmc::mesh_stage::WriteMeshStage;
 use crate::kmc::stage::KmcStage;
-use crate::md::StageIntegrator;
 use crate::md::minimize::FireSettings;
 use crate::md::momentum::MomentumSpec;
 use crate::md::thermostat::ThermostatSpec;
+use crate::md::{SafetySettings, StageIntegrator};
 use crate::neighbor::NeighborSettings;
 use crate::output::ObserverSpec;
 use crate::potential::PotentialSpec;
@@ -70,6 +70,9 @@ pub struct Input {
     /// What to write.
     #[serde(default)]
     pub output: OutputSpec,
+    /// Limits at which a run stops as blown up (see [`crate::md::guard`]).
+    #[serde(default)]
+    pub safety: SafetySettings,
 }
 
 /// Maxwell-Boltzmann initial velocities.

@@ -205,3 +205,22 @@ fn two_stages_with_one_name_are_refused() {
         &["stage 2 (\"heat\")", "also named \"heat\""],
     );
 }
+
+#[test]
+fn a_file_that_cannot_be_written_ends_the_run_naming_it() {
+    // A folder where final.data should go: the write fails even for root (a read-only folder
+    // does not stop root), and the run reports it in one line and records the failure.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(out.join("final.data")).unwrap();
+    let line = error_line(&sintermd(&[
+        "run",
+        "tests/inputs/determinism.ron",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert_contains(&line, &["final.data"]);
+    let s = summary(&out);
+    assert_eq!(s["status"], "failed");
+    assert!(s["error"].as_str().unwrap().contains("final.data"));
+}

@@ -50,7 +50,7 @@ impl OutputFolder {
             let found: Vec<&str> = RESULT_FILES
                 .iter()
                 .copied()
-                .filter(|f| dir.join(f).exists())
+                .filter(|f| dir.join(f).is_file())
                 .collect();
             if let Some(first) = found.first() {
                 if !force {

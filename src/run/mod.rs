@@ -116,8 +116,11 @@ pub fn run_input_with(
     source: Option<(&str, &str)>,
 ) -> Result<RunSummary> {
     let (mut runner, integrators) = Runner::new(input, base, out_dir, force)?;
-    match runner.run_stages(integrators) {
-        Ok(()) => runner.finish(source),
+    match runner
+        .run_stages(integrators)
+        .and_then(|()| runner.finish(source))
+    {
+        Ok(summary) => Ok(summary),
         Err(e) => {
             // The run's error is what the user needs; a summary that cannot be written is named
             // after it.
@@ -569,7 +572,7 @@ impl<'a> Runner<'a> {
         Ok(())
     }
 
-    fn finish(mut self, source: Option<(&str, &str)>) -> Result<RunSummary> {
+    fn finish(&mut self, source: Option<(&str, &str)>) -> Result<RunSummary> {
         self.progress.finish();
         let figures: Vec<Figure> = self.main.finish_observers()?;
         let main = &self.main;

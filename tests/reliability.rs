@@ -120,7 +120,11 @@ fn lost_atoms_stop_the_run_as_in_lammps() {
 fn the_temperature_ceiling_stops_a_run() {
     run_bad(
         "blowup_temperature.ron",
-        &["blow-up at step 1: temperature", "max_temperature"],
+        &[
+            "blow-up at step 1: temperature 1.2273e6 K is above 100000 K",
+            "max_temperature",
+            "fastest: atom",
+        ],
     );
 }
 
@@ -223,4 +227,173 @@ fn a_file_that_cannot_be_written_ends_the_run_naming_it() {
     let s = summary(&out);
     assert_eq!(s["status"], "failed");
     assert!(s["error"].as_str().unwrap().contains("final.data"));
+}
+
+#[test]
+fn absurd_sizes_are_refused_with_the_estimate() {
+    run_bad(
+        "cells_overflow.ron",
+        &[
+            "cells [18446744073709551615, 1, 1] would hold about 7.379e19 atoms",
+            "index",
+        ],
+    );
+    run_bad(
+        "cells_too_many.ron",
+        &["cells [6300, 6300, 6300] would hold about 1.000e12 atoms"],
+    );
+    run_bad(
+        "cells_beyond_memory.ron",
+        &["would hold about 4.000e9 atoms, needing about 8.2 TB of memory"],
+    );
+    run_bad(
+        "lattice_tiny.ron",
+        &["lattice parameter a = 1e-300 A must be between 0.5 and 100.0 A"],
+    );
+}
+
+#[test]
+fn unphysical_settings_are_refused() {
+    run_bad(
+        "velocities_too_hot.ron",
+        &["velocities: temperature 1e308 K must be >= 0 and at most 100000.0 K"],
+    );
+    run_bad("timestep_zero.ron", &["timestep 0 must be positive"]);
+    run_bad(
+        "rdf_empty_window.ron",
+        &["stage 1 (\"nve\"): Rdf: window (40, 10) selects no frame"],
+    );
+    run_bad(
+        "trajectory_too_large.ron",
+        &[
+            "trajectory_every 1 would write about 1000002 frames",
+            "max_trajectory_gb",
+        ],
+    );
+}
+
+#[test]
+fn a_wrong_element_fails_before_the_folder_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let line = error_line(&sintermd(&[
+        "run",
+        "tests/bad_inputs/wrong_element.ron",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert_contains(&line, &["Cu_Zhou04.eam.alloy: no element Pt in this file"]);
+    assert!(!out.exists());
+}
+
+#[test]
+fn malformed_data_files_name_file_line_and_problem() {
+    let cases = [
+        (
+            "velocities_one_line.ron",
+            "velocities_one_line.data:49: the header says 32 atoms but the Velocities section has 1 lines",
+        ),
+        (
+            "velocities_deleted_line.ron",
+            "velocities_deleted_line.data:49: the header says 32 atoms but the Velocities section has 31 lines",
+        ),
+        (
+            "velocities_duplicated.ron",
+            "velocities_duplicated.data:52: a second velocity for atom 1 (first at line 51)",
+        ),
+        (
+            "velocities_infinite.ron",
+            "velocities_infinite.data:53: atom 3: velocity is not finite",
+        ),
+        (
+            "velocities_nan.ron",
+            "velocities_nan.data:53: atom 3: velocity is not finite",
+        ),
+        (
+            "atoms_duplicate_id.ron",
+            "atoms_duplicate_id.data:17: atom id 1 appears twice (first at line 16)",
+        ),
+        (
+            "masses_missing_line.ron",
+            "masses_missing_line.data:10: the header says 2 atom types but the Masses section has 1 lines",
+        ),
+    ];
+    for (input, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let line = error_line(&sintermd(&[
+            "run",
+            &format!("tests/bad_inputs/{input}"),
+            "--out",
+            dir.path().join("out").to_str().unwrap(),
+        ]));
+        assert_contains(&line, &[expected]);
+    }
+}
+
+#[test]
+fn atoms_outside_a_free_box_are_an_error_in_eval() {
+    let eval = |file: &str| {
+        sintermd(&[
+            "eval",
+            "--structure",
+            &format!("tests/bad_inputs/data/{file}"),
+            "--boundary",
+            "f f f",
+            "--pair-style",
+            "lj/cut 4.0",
+            "--pair-coeff",
+            "1 1 0.0104 3.40",
+        ])
+    };
+    let line = error_line(&eval("atoms_outside_box.data"));
+    assert_contains(
+        &line,
+        &["atoms_outside_box.data:18: atom 3: x = -3.5 is outside the non-periodic box [0, 10.52]"],
+    );
+    assert!(eval("ar32.data").status.success());
+}
+
+#[test]
+fn too_many_threads_is_an_error() {
+    let line = error_line(&sintermd(&[
+        "run",
+        "inputs/lj_quickstart.ron",
+        "--threads",
+        "100000",
+    ]));
+    assert_contains(&line, &["--threads 100000 is more than 8 times the"]);
+}
+
+#[test]
+fn absurd_kmc_inputs_are_refused() {
+    let cases = [
+        (
+            "bad_a_tiny.ron",
+            "sites: lattice parameter a = 0.001 A must be between 0.5 and 100.0 A",
+        ),
+        (
+            "bad_a_huge.ron",
+            "sites: lattice parameter a = 1e308 A must be between",
+        ),
+        ("bad_sphere_huge.ron", "would hold about 1.359e17 atoms"),
+        (
+            "bad_bond_energy.ron",
+            "model: bond_energy -0.1 eV must be positive",
+        ),
+        (
+            "bad_snapshots.ron",
+            "output: snapshots_per_decade 4294967295 is more than 1000",
+        ),
+    ];
+    for (input, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let path = format!("tests/kmc_inputs/{input}");
+        let line = error_line(&sintermd(&[
+            "kmc",
+            &path,
+            "--out",
+            dir.path().join("out").to_str().unwrap(),
+        ]));
+        assert_contains(&line, &[&path, expected]);
+    }
 }

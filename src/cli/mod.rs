@@ -269,6 +269,20 @@ fn set_threads(threads: Option<usize>) -> Result<()> {
         if n == 0 {
             return Err(Error::invalid("--threads must be at least 1"));
         }
+        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+        // More threads than cores only slows a run (results do not depend on the count); far
+        // more is a mistake that would start thousands of threads.
+        if n > 8 * cores {
+            return Err(Error::invalid(format!(
+                "--threads {n} is more than 8 times the {cores} available cores; use at most {cores}"
+            )));
+        }
+        if n > cores {
+            eprintln!(
+                "warning: --threads {n} is more than the {cores} available cores; the run will be \
+                 slower, with the same results"
+            );
+        }
         // The calling thread is one of the `n`: a parallel loop too short to split runs on it
         // directly, and a parallel region wakes only the other threads, instead of handing
         // the work to the pool and sleeping until it is done.

@@ -242,6 +242,7 @@ impl<'a> Runner<'a> {
             })
             .fold(0u64, u64::saturating_add);
         let natoms = system.len();
+        input.output.check_size(natoms, main_steps)?;
         let potential = build_potential(&input.potential, &system.species, base)?;
         let mut main = Track::new(system, potential, input, Vec::new(), main_steps)?;
 

@@ -21,6 +21,9 @@ pub fn read_lammps_data(
     parse_lammps_data(&text, periodic, names).map_err(|e| e.at_path(path))
 }
 
+/// Most atom types a data file may declare (per-type tables are allocated from the count).
+const MAX_ATOM_TYPES: usize = 10_000;
+
 /// One row of the Atoms section: id, species index, position, image flags.
 type AtomRow = (u64, u32, Vec3, [i32; 3]);
 
@@ -116,6 +119,11 @@ pub fn parse_lammps_data(
         natoms.ok_or_else(|| Error::invalid("the header does not give the number of atoms"))?;
     let ntypes = ntypes
         .ok_or_else(|| Error::invalid("the header does not give the number of atom types"))?;
+    if ntypes == 0 || ntypes > MAX_ATOM_TYPES {
+        return Err(Error::invalid(format!(
+            "the header gives {ntypes} atom types; sintermd reads 1 to {MAX_ATOM_TYPES}"
+        )));
+    }
     let mut box_lo = [0.0; 3];
     let mut box_hi = [0.0; 3];
     for a in 0..3 {

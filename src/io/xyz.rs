@@ -181,7 +181,8 @@ pub fn parse_xyz(text: &str, periodic: Option<[bool; 3]>) -> Result<System> {
 
     let mut species_names: Vec<String> = Vec::new();
     let mut species_mass: Vec<Option<f64>> = Vec::new();
-    let mut system_atoms = Vec::with_capacity(n);
+    // At most one atom per line: a corrupt count cannot make a huge allocation.
+    let mut system_atoms = Vec::with_capacity(n.min(text.len() / 8));
     for a in 0..n {
         let ln = a + 3;
         let line = lines

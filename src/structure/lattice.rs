@@ -349,6 +349,8 @@ impl Lattice {
         let b = self
             .miller_cell()
             .try_inverse()
+            // Invariant: Lattice::new keeps a and c within LATTICE_PARAMETER_RANGE, so the
+            // Miller cell's determinant (a few a^3) is far from 0.
             .expect("cell is not singular")
             .transpose();
         b * Vec3::new(hkl[0] as f64, hkl[1] as f64, hkl[2] as f64)
@@ -375,6 +377,7 @@ impl Lattice {
         let m_inv = self
             .miller_cell()
             .try_inverse()
+            // Invariant: see `reciprocal`.
             .expect("cell is not singular");
         let l = self.cell_lengths();
         let mut gcd_c = 0i64;

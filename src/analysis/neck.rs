@@ -193,10 +193,13 @@ fn bonds_of(system: &System, x: &[Vec3], cutoff: f64) -> Result<Vec<(usize, usiz
 /// Smallest distance between the two particles: an upper bound from the front atom of particle 1,
 /// then an exact search among atoms within that bound of the other particle's axial extent.
 fn min_distance(x: &[Vec3], s: &[f64], p1: &[u32], p2: &[u32]) -> f64 {
-    let front = *p1
+    let Some(&front) = p1
         .iter()
         .max_by(|&&a, &&b| s[a as usize].total_cmp(&s[b as usize]))
-        .unwrap() as usize;
+    else {
+        return f64::INFINITY;
+    };
+    let front = front as usize;
     let bound = p2
         .iter()
         .map(|&j| (x[j as usize] - x[front]).norm())

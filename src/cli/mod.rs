@@ -10,7 +10,7 @@ use crate::io::read_structure;
 use crate::kmc::run_kmc_file;
 use crate::potential::{PotentialSpec, build_potential};
 use crate::run::eval::evaluate;
-use crate::run::run_file;
+use crate::run::run_file_with;
 use crate::structure::BuildSpec;
 use crate::structure::build::write_built;
 use crate::system::parse_boundary;
@@ -90,9 +90,13 @@ pub struct Zhou2004Args {
 pub struct KmcArgs {
     /// Input file (RON, a `KmcInput`).
     pub input: PathBuf,
-    /// Output folder (default: output/<input name>).
+    /// Output folder (default: output/<input name>). A folder holding another run's results is
+    /// refused unless --force is given.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Run into a folder holding another run's results, deleting sintermd's files there first.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `sintermd run`.
@@ -103,9 +107,14 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Output folder (default: output/<input name>).
+    /// Output folder (default: output/<input name>). A folder holding another run's results is
+    /// refused unless --force is given.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Run into a folder holding another run's results, deleting sintermd's files there first
+    /// (those the old summary.json lists, and the fixed result names); other files are kept.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `sintermd eval`.
@@ -146,7 +155,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
                 Some(o) => o,
                 None => default_out_dir(&args.input),
             };
-            let summary = run_file(&args.input, &out)?;
+            let summary = run_file_with(&args.input, &out, args.force)?;
             eprintln!(
                 "done: {} steps of {} atoms in {:.2} s ({:.3e} atom-steps/s); results in {}",
                 summary.steps,
@@ -170,7 +179,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
         Command::Potential(PotentialCommand::Zhou2004(args)) => zhou2004(&args),
         Command::Kmc(args) => {
             let out = args.out.unwrap_or_else(|| default_out_dir(&args.input));
-            let s = run_kmc_file(&args.input, &out)?;
+            let s = run_kmc_file(&args.input, &out, args.force)?;
             eprintln!(
                 "done: {} events ({} null) to t = {:.4e} s in {:.2} s ({:.3e} events/s, {} per CPU second); r/R = {:.4}; results in {}",
                 s.clock.events,
@@ -259,6 +268,20 @@ fn set_threads(threads: Option<usize>) -> Result<()> {
     if let Some(n) = threads {
         if n == 0 {
             return Err(Error::invalid("--threads must be at least 1"));
+        }
+        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+        // More threads than cores only slows a run (results do not depend on the count); far
+        // more is a mistake that would start thousands of threads.
+        if n > 8 * cores {
+            return Err(Error::invalid(format!(
+                "--threads {n} is more than 8 times the {cores} available cores; use at most {cores}"
+            )));
+        }
+        if n > cores {
+            eprintln!(
+                "warning: --threads {n} is more than the {cores} available cores; the run will be \
+                 slower, with the same results"
+            );
         }
         // The calling thread is one of the `n`: a parallel loop too short to split runs on it
         // directly, and a parallel region wakes only the other threads, instead of handing

@@ -33,10 +33,10 @@ use crate::error::{Error, Result};
 use crate::io::read_text;
 use crate::kmc::mesh_stage::WriteMeshStage;
 use crate::kmc::stage::KmcStage;
-use crate::md::StageIntegrator;
 use crate::md::minimize::FireSettings;
 use crate::md::momentum::MomentumSpec;
 use crate::md::thermostat::ThermostatSpec;
+use crate::md::{SafetySettings, StageIntegrator};
 use crate::neighbor::NeighborSettings;
 use crate::output::ObserverSpec;
 use crate::potential::PotentialSpec;
@@ -70,6 +70,9 @@ pub struct Input {
     /// What to write.
     #[serde(default)]
     pub output: OutputSpec,
+    /// Limits at which a run stops as blown up (see [`crate::md::guard`]).
+    #[serde(default)]
+    pub safety: SafetySettings,
 }
 
 /// Maxwell-Boltzmann initial velocities.
@@ -202,6 +205,39 @@ pub struct OutputSpec {
     pub thermo_every: u64,
     /// Write a frame of `trajectory.xyz` every this many steps (0: no trajectory).
     pub trajectory_every: u64,
+    /// Largest trajectory a run may write [GB]; a run whose estimate is larger is refused
+    /// before it starts. Default 20.
+    pub max_trajectory_gb: f64,
+}
+
+/// Bytes of one atom's line in `trajectory.xyz`, roughly (species, 3 positions, id, 3
+/// velocities in shortest round-trip form).
+const TRAJECTORY_BYTES_PER_ATOM: f64 = 140.0;
+
+impl OutputSpec {
+    /// Checks that a trajectory of `atoms` atoms over `steps` steps stays within
+    /// `max_trajectory_gb`.
+    pub fn check_size(&self, atoms: usize, steps: u64) -> Result<()> {
+        if !(self.max_trajectory_gb > 0.0) {
+            return Err(Error::invalid("output: max_trajectory_gb must be positive"));
+        }
+        if self.trajectory_every == 0 {
+            return Ok(());
+        }
+        let frames = (steps / self.trajectory_every) as f64 + 2.0;
+        let bytes = frames * atoms as f64 * TRAJECTORY_BYTES_PER_ATOM;
+        if bytes > self.max_trajectory_gb * 1e9 {
+            return Err(Error::invalid(format!(
+                "output: trajectory_every {} would write about {frames:.0} frames of {atoms} atoms, \
+                 about {}, more than max_trajectory_gb {} GB (write frames less often, or raise \
+                 the limit)",
+                self.trajectory_every,
+                crate::system::budget::human_bytes(bytes),
+                self.max_trajectory_gb
+            )));
+        }
+        Ok(())
+    }
 }
 
 impl Default for OutputSpec {
@@ -209,6 +245,7 @@ impl Default for OutputSpec {
         OutputSpec {
             thermo_every: 100,
             trajectory_every: 1000,
+            max_trajectory_gb: 20.0,
         }
     }
 }
@@ -263,6 +300,10 @@ impl Input {
                         t.check(md.timestep)
                             .map_err(|e| in_stage(&stage_label(k, s), e))?;
                     }
+                    for o in &md.observers {
+                        o.check(md.steps)
+                            .map_err(|e| in_stage(&stage_label(k, s), e))?;
+                    }
                 }
                 StageSpec::Minimize(m) => {
                     if !(m.fire.timestep > 0.0) || !(m.fire.ftol >= 0.0) {
@@ -302,10 +343,15 @@ impl Input {
                 ));
             }
         }
+        self.safety.check()?;
         if let Some(v) = &self.velocities
-            && !(v.temperature >= 0.0)
+            && !(v.temperature >= 0.0 && v.temperature <= self.safety.max_temperature)
         {
-            return Err(Error::invalid("velocities: temperature must be >= 0"));
+            return Err(Error::invalid(format!(
+                "velocities: temperature {:?} K must be >= 0 and at most {:?} K (safety \
+                 max_temperature)",
+                v.temperature, self.safety.max_temperature
+            )));
         }
         Ok(())
     }

@@ -21,6 +21,9 @@ pub fn read_lammps_data(
     parse_lammps_data(&text, periodic, names).map_err(|e| e.at_path(path))
 }
 
+/// Most atom types a data file may declare (per-type tables are allocated from the count).
+const MAX_ATOM_TYPES: usize = 10_000;
+
 /// One row of the Atoms section: id, species index, position, image flags.
 type AtomRow = (u64, u32, Vec3, [i32; 3]);
 
@@ -116,13 +119,21 @@ pub fn parse_lammps_data(
         natoms.ok_or_else(|| Error::invalid("the header does not give the number of atoms"))?;
     let ntypes = ntypes
         .ok_or_else(|| Error::invalid("the header does not give the number of atom types"))?;
+    if ntypes == 0 || ntypes > MAX_ATOM_TYPES {
+        return Err(Error::invalid(format!(
+            "the header gives {ntypes} atom types; sintermd reads 1 to {MAX_ATOM_TYPES}"
+        )));
+    }
     let mut box_lo = [0.0; 3];
     let mut box_hi = [0.0; 3];
     for a in 0..3 {
         let axis = ["x", "y", "z"][a];
-        box_lo[a] = lo[a]
-            .ok_or_else(|| Error::invalid(format!("the header does not give {axis}lo {axis}hi")))?;
-        box_hi[a] = hi[a].unwrap();
+        let (Some(l), Some(h)) = (lo[a], hi[a]) else {
+            return Err(Error::invalid(format!(
+                "the header does not give {axis}lo {axis}hi"
+            )));
+        };
+        (box_lo[a], box_hi[a]) = (l, h);
     }
     let simbox = SimBox::new(box_lo, box_hi, periodic)?;
 
@@ -131,6 +142,8 @@ pub fn parse_lammps_data(
     let mut atoms: Vec<AtomRow> = Vec::new();
     let mut velocities: Vec<(u64, Vec3, usize)> = Vec::new();
     let mut seen_atoms = false;
+    let mut seen_sections: Vec<String> = Vec::new();
+    let mut atom_lines: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
 
     while k < lines.len() {
         let (body, hint) = strip_comment(lines[k]);
@@ -153,8 +166,25 @@ pub fn parse_lammps_data(
             }
             k += 1;
         }
+        if seen_sections.contains(&section) {
+            return Err(err(
+                section_line,
+                format!("a second {section} section (each section may appear once)"),
+            ));
+        }
+        seen_sections.push(section.clone());
         match section.as_str() {
             "Masses" => {
+                if rows.len() != ntypes {
+                    return Err(err(
+                        section_line,
+                        format!(
+                            "the header says {ntypes} atom types but the Masses section has {} \
+                             lines",
+                            rows.len()
+                        ),
+                    ));
+                }
                 for (ln, b, c) in rows {
                     let w: Vec<&str> = b.split_whitespace().collect();
                     if w.len() != 2 {
@@ -165,8 +195,11 @@ pub fn parse_lammps_data(
                         return Err(err(ln, format!("atom type {t} is outside 1..{ntypes}")));
                     }
                     let m: f64 = parse_num(w[1], ln, "mass")?;
-                    if !(m > 0.0) {
-                        return Err(err(ln, format!("mass {m} must be positive")));
+                    if !(m > 0.0) || !m.is_finite() {
+                        return Err(err(ln, format!("mass {m} must be positive and finite")));
+                    }
+                    if masses[t - 1].is_some() {
+                        return Err(err(ln, format!("a second mass for atom type {t}")));
                     }
                     masses[t - 1] = Some(m);
                     comment_names[t - 1] = c
@@ -211,6 +244,26 @@ pub fn parse_lammps_data(
                     if !x.iter().all(|c| c.is_finite()) {
                         return Err(err(ln, "position is not finite"));
                     }
+                    for a in 0..3 {
+                        let inside = (simbox.lo[a]..=simbox.hi[a]).contains(&x[a]);
+                        if !periodic[a] && !inside {
+                            let axis = ["x", "y", "z"][a];
+                            return Err(err(
+                                ln,
+                                format!(
+                                    "atom {id}: {axis} = {} is outside the non-periodic box \
+                                     [{}, {}] (enlarge the box, or make the boundary periodic)",
+                                    x[a], simbox.lo[a], simbox.hi[a]
+                                ),
+                            ));
+                        }
+                    }
+                    if let Some(first) = atom_lines.insert(id, ln) {
+                        return Err(err(
+                            ln,
+                            format!("atom id {id} appears twice (first at line {first})"),
+                        ));
+                    }
                     let img = if w.len() == 8 {
                         [
                             parse_num(w[5], ln, "ix")?,
@@ -224,6 +277,16 @@ pub fn parse_lammps_data(
                 }
             }
             "Velocities" => {
+                if rows.len() != natoms {
+                    return Err(err(
+                        section_line,
+                        format!(
+                            "the header says {natoms} atoms but the Velocities section has {} \
+                             lines",
+                            rows.len()
+                        ),
+                    ));
+                }
                 for (ln, b, _) in rows {
                     let w: Vec<&str> = b.split_whitespace().collect();
                     if w.len() != 4 {
@@ -235,6 +298,9 @@ pub fn parse_lammps_data(
                         parse_num(w[2], ln, "vy")?,
                         parse_num(w[3], ln, "vz")?,
                     );
+                    if !v.iter().all(|c| c.is_finite()) {
+                        return Err(err(ln, format!("atom {id}: velocity is not finite")));
+                    }
                     velocities.push((id, v, ln));
                 }
             }
@@ -287,10 +353,20 @@ pub fn parse_lammps_data(
     let mut system = System::new(simbox, species);
     for (id, t, x, img) in atoms {
         system.push(id, t, x, Vec3::zeros());
-        *system.images.last_mut().unwrap() = img;
+        system.images.pop();
+        system.images.push(img);
     }
     system.validate()?;
     if !velocities.is_empty() {
+        let mut given = std::collections::HashMap::new();
+        for &(id, _, ln) in &velocities {
+            if let Some(first) = given.insert(id, ln) {
+                return Err(err(
+                    ln,
+                    format!("a second velocity for atom {id} (first at line {first})"),
+                ));
+            }
+        }
         let index: std::collections::HashMap<u64, usize> = system
             .ids
             .iter()
@@ -319,7 +395,19 @@ pub fn format_lammps_data(system: &System, title: &str) -> String {
     let _ = writeln!(s, "{} atom types", system.species.len());
     let _ = writeln!(s);
     for (k, axis) in ["x", "y", "z"].iter().enumerate() {
-        let _ = writeln!(s, "{:?} {:?} {axis}lo {axis}hi", b.lo[k], b.hi[k]);
+        // Along a free axis atoms may have left the box; the file's box encloses them, so that
+        // the file is valid for LAMMPS (and for sintermd, which refuses atoms outside a
+        // non-periodic box).
+        let (mut lo, mut hi) = (b.lo[k], b.hi[k]);
+        if !b.periodic[k] {
+            for x in &system.positions {
+                if x[k].is_finite() {
+                    lo = lo.min(x[k]);
+                    hi = hi.max(x[k]);
+                }
+            }
+        }
+        let _ = writeln!(s, "{lo:?} {hi:?} {axis}lo {axis}hi");
     }
     let _ = writeln!(s, "\nMasses\n");
     for (t, (name, m)) in system

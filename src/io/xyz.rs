@@ -166,22 +166,25 @@ pub fn parse_xyz(text: &str, periodic: Option<[bool; 3]>) -> Result<System> {
     let pbc: [bool; 3] = match (periodic, get("pbc")) {
         (Some(p), _) => p,
         (None, Some(p)) => {
-            let v: Vec<Option<bool>> = p.split_whitespace().map(parse_bool).collect();
-            if v.len() != 3 || v.iter().any(Option::is_none) {
-                return Err(Error::parse(
-                    "",
-                    2,
-                    format!("pbc=\"{p}\" must be three of T/F"),
-                ));
+            let v: Option<Vec<bool>> = p.split_whitespace().map(parse_bool).collect();
+            match v.as_deref() {
+                Some(&[a, b, c]) => [a, b, c],
+                _ => {
+                    return Err(Error::parse(
+                        "",
+                        2,
+                        format!("pbc=\"{p}\" must be three of T/F"),
+                    ));
+                }
             }
-            [v[0].unwrap(), v[1].unwrap(), v[2].unwrap()]
         }
         (None, None) => [lattice.is_some(); 3],
     };
 
     let mut species_names: Vec<String> = Vec::new();
     let mut species_mass: Vec<Option<f64>> = Vec::new();
-    let mut system_atoms = Vec::with_capacity(n);
+    // At most one atom per line: a corrupt count cannot make a huge allocation.
+    let mut system_atoms = Vec::with_capacity(n.min(text.len() / 8));
     for a in 0..n {
         let ln = a + 3;
         let line = lines

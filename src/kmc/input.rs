@@ -118,6 +118,9 @@ pub struct RunLimits {
     pub time: Option<f64>,
 }
 
+/// Most samples or snapshots per decade of time.
+pub const MAX_PER_DECADE: u32 = 1000;
+
 /// Output settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -188,12 +191,24 @@ impl KmcInput {
         if self.species.len() > 255 {
             return Err(Error::invalid("species: at most 255"));
         }
+        let (lo, hi) = crate::structure::lattice::LATTICE_PARAMETER_RANGE;
         if let SiteSpec::Fcc { a, .. } = &self.sites
-            && (!(*a > 0.0) || !a.is_finite())
+            && !(lo..=hi).contains(a)
         {
             return Err(Error::invalid(format!(
-                "sites: lattice parameter a = {a} A must be positive"
+                "sites: lattice parameter a = {a:?} A must be between {lo:?} and {hi:?} A"
             )));
+        }
+        for (what, n) in [
+            ("samples_per_decade", self.output.samples_per_decade),
+            ("snapshots_per_decade", self.output.snapshots_per_decade),
+        ] {
+            if n > MAX_PER_DECADE {
+                return Err(Error::invalid(format!(
+                    "output: {what} {n} is more than {MAX_PER_DECADE} (each snapshot is a whole \
+                     frame of the atoms: {n} per decade would write gigabytes)"
+                )));
+            }
         }
         if self.run.events == 0 && self.run.time.is_none() {
             return Err(Error::invalid("run: events must be at least 1"));

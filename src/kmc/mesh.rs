@@ -124,7 +124,8 @@ pub fn parse_mesh(text: &str, path: &Path) -> Result<MeshFile> {
     let n = count.ok_or_else(|| err(section_line, "no sites line before Sites".into()))?;
     let simbox = SimBox::new([b[0], b[2], b[4]], [b[1], b[3], b[5]], periodic)
         .map_err(|e| err(section_line, e.to_string()))?;
-    let mut positions = Vec::with_capacity(n);
+    // At most one site per line: a corrupt count cannot make a huge allocation.
+    let mut positions = Vec::with_capacity(n.min(text.len() / 8));
     for k in 0..n {
         let (l, line) = lines.next().ok_or_else(|| {
             Error::file(path, format!("Sites section ends after {k} of {n} sites"))

@@ -43,4 +43,4 @@ pub mod stage;
 pub use engine::{Engine, EngineChoice};
 pub use events::{KmcEngine, KmcRng};
 pub use input::KmcInput;
-pub use run::{KmcSummary, run_kmc, run_kmc_file};
+pub use run::{KmcSummary, run_kmc, run_kmc_file, run_kmc_with};

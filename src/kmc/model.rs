@@ -122,8 +122,12 @@ impl ModelSpec {
         }
         let bond_energies = match &self.bond_energies {
             None => {
-                if !self.bond_energy.is_finite() {
-                    return Err(Error::invalid("model: bond_energy must be finite"));
+                if !(self.bond_energy > 0.0) || !self.bond_energy.is_finite() {
+                    return Err(Error::invalid(format!(
+                        "model: bond_energy {} eV must be positive and finite (a bond holds atoms \
+                         together)",
+                        self.bond_energy
+                    )));
                 }
                 vec![self.bond_energy; n_species * n_species]
             }
@@ -135,9 +139,12 @@ impl ModelSpec {
                 }
                 for (s, row) in m.iter().enumerate() {
                     for (t, &e) in row.iter().enumerate() {
-                        if !e.is_finite() || e != m[t][s] {
+                        if !(e >= 0.0)
+                            || !e.is_finite()
+                            || Some(&e) != m.get(t).and_then(|r| r.get(s))
+                        {
                             return Err(Error::invalid(format!(
-                                "model: bond_energies must be finite and symmetric (E[{s}][{t}] = {}, E[{t}][{s}] = {})",
+                                "model: bond_energies must be finite, >= 0 and symmetric (E[{s}][{t}] = {}, E[{t}][{s}] = {})",
                                 e, m[t][s]
                             )));
                         }

@@ -187,6 +187,17 @@ pub fn build_pair(spec: &PairSpec, source: &SiteSource) -> Result<PairConfigurat
         SiteSource::Fcc(l) => shape.support(&(l.rotation.transpose() * axis)),
         SiteSource::Mesh(_) => shape.support(&axis),
     };
+    if let SiteSource::Fcc(l) = source {
+        // Sites of two cubes around the particles, 4 per cubic cell.
+        let side = 2.0 * (extent + margin);
+        crate::system::budget::check_atom_count(
+            &format!(
+                "pair: two particles of radius {extent} A on an fcc lattice of a = {} A",
+                l.a
+            ),
+            2.0 * side.powi(3) * 4.0 / l.a.powi(3),
+        )?;
+    }
 
     // Candidate separations, increasing.
     let lo = (2.0 * extent - 2.0 * cutoff).max(0.0);

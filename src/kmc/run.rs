@@ -278,10 +278,11 @@ pub fn next_log_time(t: f64, per_decade: u32) -> f64 {
     next
 }
 
-/// Runs the input file at `path`, writing into `out_dir`.
-pub fn run_kmc_file(path: &Path, out_dir: &Path) -> Result<KmcSummary> {
+/// Runs the input file at `path`, writing into `out_dir`; a folder holding another run's
+/// results is refused unless `force` (see [`crate::output::OutputFolder`]).
+pub fn run_kmc_file(path: &Path, out_dir: &Path, force: bool) -> Result<KmcSummary> {
     let input = KmcInput::read(path)?;
-    run_kmc(&input, &base_dir(path), out_dir).map_err(|e| e.in_file(path))
+    run_kmc_with(&input, &base_dir(path), out_dir, force).map_err(|e| e.in_file(path))
 }
 
 struct Progress {
@@ -339,10 +340,23 @@ impl Progress {
     }
 }
 
-/// Runs `input`, resolving paths against `base`, writing into `out_dir` (created if needed).
+/// Runs `input`, resolving paths against `base`, writing into `out_dir` (created if needed; a
+/// folder holding another run's results is refused).
 pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSummary> {
+    run_kmc_with(input, base, out_dir, false)
+}
+
+/// [`run_kmc`]; with `force`, sintermd's files in a folder holding another run's results are
+/// deleted first instead of the folder being refused. The folder is touched only once the input
+/// has been set up.
+pub fn run_kmc_with(
+    input: &KmcInput,
+    base: &Path,
+    out_dir: &Path,
+    force: bool,
+) -> Result<KmcSummary> {
     let setup = setup(input, base)?;
-    std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
+    crate::output::OutputFolder::prepare(out_dir, force)?;
     let KmcSetup {
         mut engine,
         probe,

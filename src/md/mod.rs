@@ -7,6 +7,7 @@
 
 pub mod dof;
 mod engine;
+pub mod guard;
 pub mod integrator;
 pub mod minimize;
 pub mod momentum;
@@ -17,6 +18,7 @@ pub mod velocity;
 pub mod verlet;
 
 pub use engine::{ForceEngine, OVERLAP_DISTANCE};
+pub use guard::{BlowUpGuard, SafetySettings};
 pub use integrator::StageIntegrator;
 pub use state::{IntegratorState, SimRng, SimulationState};
 pub use thermo::ThermoSample;

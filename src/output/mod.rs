@@ -6,6 +6,7 @@
 
 mod analysis;
 mod csv;
+pub mod folder;
 mod thermo_csv;
 mod trajectory;
 
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use analysis::ObserverSpec;
 pub use csv::CsvFile;
+pub use folder::OutputFolder;
 pub use thermo_csv::ThermoCsv;
 pub use trajectory::TrajectoryXyz;
 

@@ -29,17 +29,24 @@ use crate::kmc::stage::KmcStage;
 use crate::md::minimize::fire_minimize;
 use crate::md::velocity::maxwell_boltzmann;
 use crate::md::{SimRng, StageIntegrator, ThermoSample};
-use crate::output::{Figure, Observer, ThermoCsv, TrajectoryXyz, Trigger};
+use crate::output::folder::check_name_part;
+use crate::output::{Figure, Observer, OutputFolder, ThermoCsv, TrajectoryXyz, Trigger};
 use crate::potential::build_potential;
 use crate::report::{Section, write_report};
 use crate::structure::{Particle, assemble};
 use crate::system::{System, define_groups};
 use progress::Progress;
+use std::collections::BTreeSet;
 use track::Track;
 
 /// What `summary.json` records about a finished run.
 #[derive(Clone, Debug, Serialize)]
 pub struct RunSummary {
+    /// `done`, or `failed` for a run that stopped with an error.
+    pub status: &'static str,
+    /// Why the run failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     /// Number of atoms.
     pub atoms: usize,
     /// Steps run on the main system.
@@ -60,15 +67,30 @@ pub struct RunSummary {
     /// Time at which the neck between the particles first formed [ps], if a `Neck` analysis saw it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub neck_formed_ps: Option<f64>,
+    /// Files the run wrote in its folder; `--force` deletes them before a new run there.
+    pub files: Vec<String>,
 }
 
-/// Runs the input file at `input_path`, writing into `out_dir` (created if needed).
+/// Runs the input file at `input_path`, writing into `out_dir` (created if needed; a folder
+/// holding another run's results is refused).
 pub fn run_file(input_path: &Path, out_dir: &Path) -> Result<RunSummary> {
+    run_file_with(input_path, out_dir, false)
+}
+
+/// [`run_file`]; with `force`, a folder holding another run's results is cleared of sintermd's
+/// files first instead of refused (see [`OutputFolder`]).
+pub fn run_file_with(input_path: &Path, out_dir: &Path, force: bool) -> Result<RunSummary> {
     let text = read_text(input_path)?;
     let input = Input::parse(&text, input_path)?;
     let name = input_path.display().to_string();
-    run_input(&input, &base_dir(input_path), out_dir, Some((&name, &text)))
-        .map_err(|e| e.in_file(input_path))
+    run_input_with(
+        &input,
+        &base_dir(input_path),
+        out_dir,
+        force,
+        Some((&name, &text)),
+    )
+    .map_err(|e| e.in_file(input_path))
 }
 
 /// Runs `input`, resolving its relative paths against `base`, writing into `out_dir`.
@@ -79,48 +101,35 @@ pub fn run_input(
     out_dir: &Path,
     source: Option<(&str, &str)>,
 ) -> Result<RunSummary> {
-    let mut runner = Runner::new(input, base, out_dir)?;
-    // Every MD stage's integrator is built before the first step, so that a bad group or parameter
-    // in a late stage is reported at once.
-    let integrators = input
-        .stages
-        .iter()
-        .enumerate()
-        .map(|(k, stage)| {
-            let label = || stage_label(k, stage);
-            match stage {
-                StageSpec::Md(md) => md
-                    .integrator(&runner.main.state.system)
-                    .map(Some)
-                    .map_err(|e| in_stage(&label(), e)),
-                StageSpec::EquilibrateParticles(md) => {
-                    let particles = runner
-                        .particles
-                        .as_ref()
-                        .expect("checked: the structure is a pair");
-                    md.integrator(&particles[0].system)
-                        .map(|_| None)
-                        .map_err(|e| in_stage(&label(), e))
-                }
-                StageSpec::Minimize(_)
-                | StageSpec::Assemble(_)
-                | StageSpec::WriteMesh(_)
-                | StageSpec::Kmc(_) => Ok(None),
+    run_input_with(input, base, out_dir, false, source)
+}
+
+/// [`run_input`], clearing a folder of an earlier run's files first if `force`. Nothing in
+/// `out_dir` is touched until the structure, potential and stages have been built and checked.
+/// A run that fails after that writes `summary.json` with `status: "failed"` and the error, and
+/// keeps every row and frame written so far.
+pub fn run_input_with(
+    input: &Input,
+    base: &Path,
+    out_dir: &Path,
+    force: bool,
+    source: Option<(&str, &str)>,
+) -> Result<RunSummary> {
+    let (mut runner, integrators) = Runner::new(input, base, out_dir, force)?;
+    match runner
+        .run_stages(integrators)
+        .and_then(|()| runner.finish(source))
+    {
+        Ok(summary) => Ok(summary),
+        Err(e) => {
+            // The run's error is what the user needs; a summary that cannot be written is named
+            // after it.
+            match runner.write_summary("failed", Some(e.to_string())) {
+                Ok(_) => Err(e),
+                Err(w) => Err(Error::Physics(format!("{e}; {w}"))),
             }
-        })
-        .collect::<Result<Vec<_>>>()?;
-    for (k, (stage, integrator)) in input.stages.iter().zip(integrators).enumerate() {
-        let name = stage.name(k);
-        match stage {
-            StageSpec::Md(md) => runner.md_stage(k, &name, md, integrator.expect("built above"))?,
-            StageSpec::Minimize(m) => runner.minimize_stage(k, &name, m)?,
-            StageSpec::EquilibrateParticles(md) => runner.equilibrate_particles(k, &name, md)?,
-            StageSpec::Assemble(a) => runner.assemble_stage(k, &name, a)?,
-            StageSpec::WriteMesh(w) => runner.write_mesh_stage(k, &name, w)?,
-            StageSpec::Kmc(kmc) => runner.kmc_stage(k, &name, kmc)?,
         }
     }
-    runner.finish(source)
 }
 
 /// A run in progress.
@@ -128,6 +137,7 @@ struct Runner<'a> {
     input: &'a Input,
     base: PathBuf,
     out_dir: PathBuf,
+    folder: OutputFolder,
     /// The system the run is about.
     main: Track,
     /// The two particles of a pair structure, as built or as last equilibrated.
@@ -175,7 +185,14 @@ pub fn write_initial_state(input_path: &Path, data_path: &Path) -> Result<usize>
 }
 
 impl<'a> Runner<'a> {
-    fn new(input: &'a Input, base: &Path, out_dir: &Path) -> Result<Self> {
+    /// Builds and checks everything the run needs (structure, potential, each stage's
+    /// integrator and name) before preparing the output folder and opening the run-wide files.
+    fn new(
+        input: &'a Input,
+        base: &Path,
+        out_dir: &Path,
+        force: bool,
+    ) -> Result<(Self, Vec<Option<StageIntegrator>>)> {
         let system = initial_system(input, base)?;
         let particles = match input.pair() {
             Some(pair) => {
@@ -184,7 +201,52 @@ impl<'a> Runner<'a> {
             }
             None => None,
         };
-        std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
+        check_stage_names(input)?;
+        // Every MD stage's integrator is built before the first step, so that a bad group or
+        // parameter in a late stage is reported at once.
+        let integrators = input
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(k, stage)| {
+                let label = || stage_label(k, stage);
+                match stage {
+                    StageSpec::Md(md) => md
+                        .integrator(&system)
+                        .map(Some)
+                        .map_err(|e| in_stage(&label(), e)),
+                    StageSpec::EquilibrateParticles(md) => match &particles {
+                        Some([first, _]) => md
+                            .integrator(&first.system)
+                            .map(|_| None)
+                            .map_err(|e| in_stage(&label(), e)),
+                        None => Err(in_stage(
+                            &label(),
+                            Error::invalid("EquilibrateParticles needs a pair of particles"),
+                        )),
+                    },
+                    StageSpec::Minimize(_)
+                    | StageSpec::Assemble(_)
+                    | StageSpec::WriteMesh(_)
+                    | StageSpec::Kmc(_) => Ok(None),
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let main_steps: u64 = input.stages.iter().map(StageSpec::steps).sum();
+        let particle_steps: u64 = input
+            .stages
+            .iter()
+            .map(|s| match s {
+                StageSpec::EquilibrateParticles(md) => md.steps.saturating_mul(2),
+                _ => 0,
+            })
+            .fold(0u64, u64::saturating_add);
+        let natoms = system.len();
+        input.output.check_size(natoms, main_steps)?;
+        let potential = build_potential(&input.potential, &system.species, base)?;
+        let mut main = Track::new(system, potential, input, Vec::new(), main_steps)?;
+
+        let folder = OutputFolder::prepare(out_dir, force)?;
         let thermo_trigger = match input.output.thermo_every {
             0 => Trigger::Ends,
             n => Trigger::Every(n),
@@ -197,18 +259,9 @@ impl<'a> Runner<'a> {
                 Trigger::Every(input.output.trajectory_every),
             )?));
         }
-        let main_steps: u64 = input.stages.iter().map(StageSpec::steps).sum();
-        let particle_steps: u64 = input
-            .stages
-            .iter()
-            .map(|s| match s {
-                StageSpec::EquilibrateParticles(md) => 2 * md.steps,
-                _ => 0,
-            })
-            .sum();
+        main.set_observers(observers);
         eprintln!(
-            "sintermd: {} atoms, {main_steps} steps in {} stage(s){}, {} threads",
-            system.len(),
+            "sintermd: {natoms} atoms, {main_steps} steps in {} stage(s){}, {} threads",
             input.stages.len(),
             if particle_steps > 0 {
                 format!(" (+ {particle_steps} particle steps)")
@@ -217,21 +270,44 @@ impl<'a> Runner<'a> {
             },
             rayon::current_num_threads()
         );
-        let potential = build_potential(&input.potential, &system.species, base)?;
-        let main = Track::new(system, potential, input, observers, main_steps)?;
-        Ok(Runner {
+        let runner = Runner {
             input,
             base: base.to_path_buf(),
             out_dir: out_dir.to_path_buf(),
+            folder,
             main,
             particles,
-            progress: Progress::new(main_steps + particle_steps),
+            progress: Progress::new(main_steps.saturating_add(particle_steps)),
             steps_done: 0,
             atom_steps: 0.0,
             sections: Vec::new(),
             wall: 0.0,
             neck_formed: None,
-        })
+        };
+        Ok((runner, integrators))
+    }
+
+    /// Runs the stages in order.
+    fn run_stages(&mut self, integrators: Vec<Option<StageIntegrator>>) -> Result<()> {
+        let input = self.input;
+        for (k, (stage, integrator)) in input.stages.iter().zip(integrators).enumerate() {
+            let name = stage.name(k);
+            match (stage, integrator) {
+                (StageSpec::Md(md), Some(integrator)) => self.md_stage(k, &name, md, integrator)?,
+                (StageSpec::Md(md), None) => {
+                    let integrator = md.integrator(&self.main.state.system)?;
+                    self.md_stage(k, &name, md, integrator)?
+                }
+                (StageSpec::Minimize(m), _) => self.minimize_stage(k, &name, m)?,
+                (StageSpec::EquilibrateParticles(md), _) => {
+                    self.equilibrate_particles(k, &name, md)?
+                }
+                (StageSpec::Assemble(a), _) => self.assemble_stage(k, &name, a)?,
+                (StageSpec::WriteMesh(w), _) => self.write_mesh_stage(k, &name, w)?,
+                (StageSpec::Kmc(kmc), _) => self.kmc_stage(k, &name, kmc)?,
+            }
+        }
+        Ok(())
     }
 
     fn md_stage(
@@ -497,7 +573,7 @@ impl<'a> Runner<'a> {
         Ok(())
     }
 
-    fn finish(mut self, source: Option<(&str, &str)>) -> Result<RunSummary> {
+    fn finish(&mut self, source: Option<(&str, &str)>) -> Result<RunSummary> {
         self.progress.finish();
         let figures: Vec<Figure> = self.main.finish_observers()?;
         let main = &self.main;
@@ -508,25 +584,7 @@ impl<'a> Runner<'a> {
             &format!("sintermd final state, step {}", main.state.step),
         )?;
         let natoms = system.len();
-        let summary = RunSummary {
-            atoms: natoms,
-            steps: main.state.step,
-            time_ps: main.state.time,
-            wall_time_s: self.wall,
-            atom_steps_per_second: if self.wall > 0.0 {
-                self.atom_steps / self.wall
-            } else {
-                0.0
-            },
-            threads: rayon::current_num_threads(),
-            neighbor_builds: main.engine.list().builds(),
-            final_thermo: main.measure(),
-            neck_formed_ps: self.neck_formed,
-        };
-        let text =
-            serde_json::to_string_pretty(&summary).map_err(|e| Error::invalid(e.to_string()))?;
-        crate::io::write_text(&self.out_dir.join("summary.json"), &text)?;
-
+        let mut summary = self.summary("done", None);
         let composition: Vec<String> = system
             .species
             .names
@@ -570,6 +628,68 @@ impl<'a> Runner<'a> {
         sections.append(&mut self.sections);
         let (name, text) = source.unwrap_or(("(input built in code)", ""));
         write_report(&self.out_dir, "sintermd run report", name, text, &sections)?;
+        self.store_summary(&mut summary)?;
         Ok(summary)
     }
+
+    /// The summary of the run as it stands, with `status` and, for a failed run, the `error`.
+    fn summary(&self, status: &'static str, error: Option<String>) -> RunSummary {
+        let main = &self.main;
+        RunSummary {
+            status,
+            error,
+            atoms: main.state.system.len(),
+            steps: main.state.step,
+            time_ps: main.state.time,
+            wall_time_s: self.wall,
+            atom_steps_per_second: if self.wall > 0.0 {
+                self.atom_steps / self.wall
+            } else {
+                0.0
+            },
+            threads: rayon::current_num_threads(),
+            neighbor_builds: main.engine.list().builds(),
+            final_thermo: main.measure(),
+            neck_formed_ps: self.neck_formed,
+            files: Vec::new(),
+        }
+    }
+
+    /// Writes `summary.json`, listing the files the run wrote (itself included).
+    fn store_summary(&self, summary: &mut RunSummary) -> Result<()> {
+        let mut files = self.folder.written();
+        if !files.iter().any(|f| f == "summary.json") {
+            files.push("summary.json".into());
+            files.sort();
+        }
+        summary.files = files;
+        let text =
+            serde_json::to_string_pretty(summary).map_err(|e| Error::invalid(e.to_string()))?;
+        crate::io::write_text(&self.out_dir.join("summary.json"), &text)
+    }
+
+    /// Writes `summary.json` of a run that stopped with `status` and `error`.
+    fn write_summary(&mut self, status: &'static str, error: Option<String>) -> Result<()> {
+        self.progress.finish();
+        let mut summary = self.summary(status, error);
+        self.store_summary(&mut summary)
+    }
+}
+
+/// Checks that every stage's name can be part of a file name and that no two stages share one
+/// (their files would overwrite each other).
+fn check_stage_names(input: &Input) -> Result<()> {
+    let mut seen = BTreeSet::new();
+    for (k, stage) in input.stages.iter().enumerate() {
+        let name = stage.name(k);
+        check_name_part(&stage_label(k, stage), &name)?;
+        if !seen.insert(name.clone()) {
+            return Err(Error::invalid(format!(
+                "{}: another stage is also named \"{name}\" (their files would overwrite each \
+                 other); give each stage its own name",
+                stage_label(k, stage)
+            )));
+        }
+    }
+    Ok(())
 }

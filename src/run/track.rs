@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::input::{Input, MdStage};
-use crate::md::{ForceEngine, SimulationState, StageIntegrator, ThermoSample};
+use crate::md::{BlowUpGuard, ForceEngine, SimulationState, StageIntegrator, ThermoSample};
 use crate::output::{Figure, Frame, Observer};
 use crate::potential::Potential;
 use crate::system::System;
@@ -24,6 +24,8 @@ pub(super) struct Track {
     total_steps: u64,
     /// Whether the first observation (step 0, taken once the first stage has started) was made.
     started: bool,
+    /// Stops the run when a step blows up.
+    guard: BlowUpGuard,
 }
 
 /// What an MD stage of a track produced.
@@ -48,6 +50,7 @@ impl Track {
         observers: Vec<Box<dyn Observer>>,
         total_steps: u64,
     ) -> Result<Self> {
+        let guard = BlowUpGuard::new(&input.safety, input.neighbor.skin);
         let mut engine = ForceEngine::new(potential, input.neighbor.clone())?;
         let mut state = SimulationState::new(system, input.seed);
         engine.compute(&mut state.system, 0)?;
@@ -60,7 +63,13 @@ impl Track {
             thermo,
             total_steps,
             started: false,
+            guard,
         })
+    }
+
+    /// Sets the run-wide observers (once the output folder is ready).
+    pub fn set_observers(&mut self, observers: Vec<Box<dyn Observer>>) {
+        self.observers = observers;
     }
 
     /// Thermodynamic quantities now, with the current stage's degrees of freedom and conserved
@@ -148,7 +157,17 @@ impl Track {
                     .any(|o| o.trigger().fires(next_stage, false, next_stage == md.steps));
             self.engine.set_energies_needed(observed);
             if let Some(integrator) = &self.integrator {
-                integrator.step(&mut self.state, &mut self.engine)?;
+                self.guard.before_step(&self.state.system);
+                integrator
+                    .step(&mut self.state, &mut self.engine)
+                    .and_then(|()| {
+                        self.guard.check(
+                            &self.state.system,
+                            self.state.step,
+                            integrator.degrees_of_freedom(),
+                        )
+                    })
+                    .map_err(|e| self.blown_up(e, out_dir))?;
             }
             self.observe(self.state.step == self.total_steps)?;
             self.observe_stage(&mut stage_observers, self.state.stage_step == md.steps)?;
@@ -173,6 +192,24 @@ impl Track {
             notes,
             neck_formed,
         })
+    }
+
+    /// Writes the offending frame of a step that failed with a physics error `e` to
+    /// `blowup.xyz` in `out_dir`, and names that file in the error.
+    fn blown_up(&self, e: Error, out_dir: &Path) -> Error {
+        let Error::Physics(message) = e else {
+            return e;
+        };
+        let path = out_dir.join("blowup.xyz");
+        let info = [
+            ("Step", self.state.step.to_string()),
+            ("Time", format!("{:?}", self.state.time)),
+        ];
+        let frame = crate::io::xyz::format_xyz_frame(&self.state.system, &info, &[]);
+        match crate::io::write_text(&path, &frame) {
+            Ok(()) => Error::Physics(format!("{message}; frame written to {}", path.display())),
+            Err(w) => Error::Physics(format!("{message}; {w}")),
+        }
     }
 
     /// Calls the stage observers whose trigger fires at the current stage step.

@@ -138,21 +138,27 @@ pub struct Lattice {
     pub c: f64,
 }
 
+/// Lattice parameters sintermd accepts [A]: every crystal's lie well inside; outside it a
+/// structure would have no atom or more than any machine holds, and plane geometry underflows.
+pub const LATTICE_PARAMETER_RANGE: (f64, f64) = (0.5, 100.0);
+
 impl Lattice {
     /// A lattice of `kind` with parameter `a` [A] and, for hcp and L1_0, `c` [A].
     pub fn new(kind: LatticeKind, a: f64, c: Option<f64>) -> Result<Self> {
-        if !(a > 0.0) || !a.is_finite() {
+        if !(LATTICE_PARAMETER_RANGE.0..=LATTICE_PARAMETER_RANGE.1).contains(&a) {
             return Err(Error::invalid(format!(
-                "lattice parameter a = {a} must be positive"
+                "lattice parameter a = {a:?} A must be between {:?} and {:?} A",
+                LATTICE_PARAMETER_RANGE.0, LATTICE_PARAMETER_RANGE.1
             )));
         }
         let c = match (kind, c) {
             (LatticeKind::Hcp, None) => (8.0f64 / 3.0).sqrt() * a,
             (LatticeKind::L10, None) => a,
             (LatticeKind::Hcp | LatticeKind::L10, Some(c)) => {
-                if !(c > 0.0) || !c.is_finite() {
+                if !(LATTICE_PARAMETER_RANGE.0..=LATTICE_PARAMETER_RANGE.1).contains(&c) {
                     return Err(Error::invalid(format!(
-                        "lattice parameter c = {c} must be positive"
+                        "lattice parameter c = {c:?} A must be between {:?} and {:?} A",
+                        LATTICE_PARAMETER_RANGE.0, LATTICE_PARAMETER_RANGE.1
                     )));
                 }
                 c
@@ -343,6 +349,8 @@ impl Lattice {
         let b = self
             .miller_cell()
             .try_inverse()
+            // Invariant: Lattice::new keeps a and c within LATTICE_PARAMETER_RANGE, so the
+            // Miller cell's determinant (a few a^3) is far from 0.
             .expect("cell is not singular")
             .transpose();
         b * Vec3::new(hkl[0] as f64, hkl[1] as f64, hkl[2] as f64)
@@ -369,6 +377,7 @@ impl Lattice {
         let m_inv = self
             .miller_cell()
             .try_inverse()
+            // Invariant: see `reciprocal`.
             .expect("cell is not singular");
         let l = self.cell_lengths();
         let mut gcd_c = 0i64;

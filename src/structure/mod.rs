@@ -176,6 +176,17 @@ impl CrystalBlock {
             return Err(Error::invalid("lattice: cells must be at least 1"));
         }
         let lattice = Lattice::new(self.lattice, self.a, self.c)?;
+        let cells = self.cells.iter().map(|&n| n as f64).product::<f64>();
+        crate::system::budget::check_atom_count(
+            &format!("lattice: cells {:?}", self.cells),
+            match &self.orientation {
+                None => cells * lattice.basis().len() as f64,
+                Some(o) => {
+                    let periods = o.block_periods(&lattice)?;
+                    cells * periods.iter().product::<f64>() / lattice.atomic_volume()
+                }
+            },
+        )?;
         let table = alloy::species_table(&self.species)?;
         let (sites, hi) = match &self.orientation {
             None => {

@@ -297,9 +297,22 @@ impl ParticleSpec {
         };
 
         let volume_scale = |volume: f64| (volume / body.unit_volume()).cbrt();
-        if !self.centre.iter().all(|f| f.is_finite()) {
-            return Err(Error::invalid("centre must be finite"));
+        if !self.centre.iter().all(|f| (-1.0..=1.0).contains(f)) {
+            return Err(Error::invalid(format!(
+                "centre {:?} must be fractions of the cell between -1 and 1 (the lattice repeats \
+                 every cell)",
+                self.centre
+            )));
         }
+        let estimate = match self.size {
+            Size::Atoms(n) | Size::VolumeOfAtoms(n) => n as f64,
+            // A bad diameter is reported below.
+            Size::Diameter(d) if d > 0.0 && d.is_finite() => {
+                std::f64::consts::PI * d.powi(3) / 6.0 / lattice.atomic_volume()
+            }
+            Size::Diameter(_) => 0.0,
+        };
+        crate::system::budget::check_atom_count(&format!("size {:?}", self.size), estimate)?;
         let cell = lattice.cell_lengths();
         let origin = Vec3::new(
             self.centre[0] * cell[0],

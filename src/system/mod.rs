@@ -3,6 +3,7 @@
 //! Every per-atom quantity is its own array, indexed by the atom's position in the system
 //! (0-based); `ids` keeps the user's atom ids (LAMMPS ids) for output.
 
+pub mod budget;
 pub mod group;
 mod simbox;
 mod species;

@@ -126,6 +126,50 @@ fn default_bulk_coordination() -> u32 {
 }
 
 impl ObserverSpec {
+    /// Checks the settings against a stage of `steps` steps before anything is written: the
+    /// interval, and that an Rdf window selects at least one observed frame.
+    pub fn check(&self, steps: u64) -> Result<()> {
+        let every = match self {
+            ObserverSpec::CentreOfMass { every, .. }
+            | ObserverSpec::Shape { every, .. }
+            | ObserverSpec::Neck { every, .. }
+            | ObserverSpec::Rdf { every, .. }
+            | ObserverSpec::TrackedAtoms { every, .. }
+            | ObserverSpec::Msd { every, .. }
+            | ObserverSpec::Structure { every } => *every,
+        };
+        if every == 0 {
+            return Err(Error::invalid(
+                "observer interval `every` must be at least 1",
+            ));
+        }
+        if let ObserverSpec::Rdf {
+            window: Some((from, to)),
+            cutoff,
+            bins,
+            ..
+        } = self
+        {
+            if !(*cutoff > 0.0 && cutoff.is_finite()) || *bins == 0 || *bins > 1_000_000 {
+                return Err(Error::invalid(
+                    "Rdf: cutoff must be positive and finite, bins between 1 and 1000000",
+                ));
+            }
+            // Frames are observed at stage step 0, every `every` steps and at the last step.
+            let next = from.div_ceil(every).saturating_mul(every);
+            let selected = from <= to
+                && (*from == 0 || (next <= *to && next <= steps) || (*from..=*to).contains(&steps));
+            if !selected {
+                return Err(Error::invalid(format!(
+                    "Rdf: window ({from}, {to}) selects no frame of a stage of {steps} steps \
+                     observed every {every} steps (the window is (first, last) stage step, \
+                     first <= last)"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Creates the observer, writing files named `prefix` + its file name into `dir`.
     pub fn build(&self, system: &System, dir: &Path, prefix: &str) -> Result<Box<dyn Observer>> {
         let path = |name: &str| dir.join(format!("{prefix}{name}"));

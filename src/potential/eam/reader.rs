@@ -78,7 +78,13 @@ impl<'a> TableReader<'a> {
 
     /// The next `n` numbers of the stream.
     pub fn numbers(&mut self, n: usize, what: &str) -> Result<Vec<f64>> {
-        (0..n).map(|_| self.number(what)).collect()
+        // Grown as numbers are read, not allocated from `n`: a corrupt count in a header must
+        // end in "file ends in the middle", not in an allocation of that size.
+        let mut values = Vec::new();
+        for _ in 0..n {
+            values.push(self.number(what)?);
+        }
+        Ok(values)
     }
 }
 

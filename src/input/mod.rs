@@ -65,11 +65,25 @@ pub struct Input {
     /// groups stored with the structure).
     #[serde(default)]
     pub groups: Vec<GroupSpec>,
+    /// Masses that replace those of the structure and of the potential's files (LAMMPS's `mass`
+    /// command after `pair_coeff`), e.g. `masses: [(species: "Fe", mass: 55.845)]`.
+    #[serde(default)]
+    pub masses: Vec<MassSpec>,
     /// Stages, run in order.
     pub stages: Vec<StageSpec>,
     /// What to write.
     #[serde(default)]
     pub output: OutputSpec,
+}
+
+/// The mass of one species.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MassSpec {
+    /// Species name, as in the structure.
+    pub species: String,
+    /// Mass [g/mol].
+    pub mass: f64,
 }
 
 /// Maxwell-Boltzmann initial velocities.
@@ -200,8 +214,34 @@ pub fn in_stage(label: &str, error: Error) -> Error {
 pub struct OutputSpec {
     /// Write a row of `thermo.csv` every this many steps (0: only first and last).
     pub thermo_every: u64,
-    /// Write a frame of `trajectory.xyz` every this many steps (0: no trajectory).
+    /// Write a trajectory frame every this many steps (0: no trajectory).
     pub trajectory_every: u64,
+    /// The trajectory files to write (default `[Xyz]`): `Xyz` (`trajectory.xyz`, extended XYZ),
+    /// `Dump` (`trajectory.lammpstrj`, LAMMPS `dump custom` text), `H5md` (`trajectory.h5md`;
+    /// needs the `hdf5` build feature).
+    pub trajectory_formats: Vec<TrajectoryFormatSpec>,
+}
+
+/// A trajectory file format of `output`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TrajectoryFormatSpec {
+    /// Extended XYZ, `trajectory.xyz`.
+    Xyz,
+    /// LAMMPS dump, `trajectory.lammpstrj`.
+    Dump,
+    /// H5MD, `trajectory.h5md`.
+    H5md,
+}
+
+impl TrajectoryFormatSpec {
+    /// The file the format is written to, in the output folder.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            TrajectoryFormatSpec::Xyz => "trajectory.xyz",
+            TrajectoryFormatSpec::Dump => "trajectory.lammpstrj",
+            TrajectoryFormatSpec::H5md => "trajectory.h5md",
+        }
+    }
 }
 
 impl Default for OutputSpec {
@@ -209,6 +249,7 @@ impl Default for OutputSpec {
         OutputSpec {
             thermo_every: 100,
             trajectory_every: 1000,
+            trajectory_formats: vec![TrajectoryFormatSpec::Xyz],
         }
     }
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 pub use analysis::ObserverSpec;
 pub use csv::CsvFile;
 pub use thermo_csv::ThermoCsv;
-pub use trajectory::TrajectoryXyz;
+pub use trajectory::{RunRecord, Trajectory};
 
 use crate::error::Result;
 use crate::md::{SimulationState, ThermoSample};

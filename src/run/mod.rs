@@ -11,6 +11,7 @@
 
 pub mod eval;
 mod progress;
+pub mod provenance;
 mod track;
 
 use std::path::{Path, PathBuf};
@@ -29,12 +30,13 @@ use crate::kmc::stage::KmcStage;
 use crate::md::minimize::fire_minimize;
 use crate::md::velocity::maxwell_boltzmann;
 use crate::md::{SimRng, StageIntegrator, ThermoSample};
-use crate::output::{Figure, Observer, ThermoCsv, TrajectoryXyz, Trigger};
+use crate::output::{Figure, Observer, ThermoCsv, Trajectory, Trigger};
 use crate::potential::build_potential;
 use crate::report::{Section, write_report};
 use crate::structure::{Particle, assemble};
-use crate::system::{System, define_groups};
+use crate::system::{SpeciesTable, System, define_groups};
 use progress::Progress;
+pub use provenance::Provenance;
 use track::Track;
 
 /// What `summary.json` records about a finished run.
@@ -60,6 +62,8 @@ pub struct RunSummary {
     /// Time at which the neck between the particles first formed [ps], if a `Neck` analysis saw it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub neck_formed_ps: Option<f64>,
+    /// Program, command line, start time, input hash, seeds, threads and potential files.
+    pub provenance: Provenance,
 }
 
 /// Runs the input file at `input_path`, writing into `out_dir` (created if needed).
@@ -79,7 +83,9 @@ pub fn run_input(
     out_dir: &Path,
     source: Option<(&str, &str)>,
 ) -> Result<RunSummary> {
-    let mut runner = Runner::new(input, base, out_dir)?;
+    let text = source.map(|s| s.1).unwrap_or("");
+    let provenance = Provenance::now(input, text, base)?;
+    let mut runner = Runner::new(input, base, out_dir, provenance, text)?;
     // Every MD stage's integrator is built before the first step, so that a bad group or parameter
     // in a late stage is reported at once.
     let integrators = input
@@ -140,12 +146,14 @@ struct Runner<'a> {
     sections: Vec<Section>,
     wall: f64,
     neck_formed: Option<f64>,
+    provenance: Provenance,
 }
 
 /// The system a run of `input` starts from: its structure, with its groups defined and the
 /// initial velocities drawn.
 pub fn initial_system(input: &Input, base: &Path) -> Result<System> {
     let mut system = input.structure.build(base)?;
+    set_masses(input, base, &mut system.species)?;
     define_groups(&mut system, &input.groups)?;
     if let Some(v) = &input.velocities {
         maxwell_boltzmann(
@@ -155,6 +163,31 @@ pub fn initial_system(input: &Input, base: &Path) -> Result<System> {
         );
     }
     Ok(system)
+}
+
+/// Sets the species' masses as LAMMPS would for this input: those the potential's files give
+/// (eam, eam/alloy, eam/fs and meam files carry masses, and LAMMPS's `pair_coeff` imposes them
+/// over a data file's `Masses`), then the input's own `masses`.
+pub fn set_masses(input: &Input, base: &Path, species: &mut SpeciesTable) -> Result<()> {
+    let potential = build_potential(&input.potential, species, base)?;
+    for (k, mass) in potential.file_masses().into_iter().enumerate() {
+        if let (Some(m), Some(slot)) = (mass, species.masses.get_mut(k)) {
+            *slot = m;
+        }
+    }
+    for m in &input.masses {
+        if !(m.mass.is_finite() && m.mass > 0.0) {
+            return Err(Error::invalid(format!(
+                "masses: species {} has mass {}: masses must be positive",
+                m.species, m.mass
+            )));
+        }
+        let k = species
+            .require(&m.species)
+            .map_err(|e| Error::invalid(format!("masses: {e}")))?;
+        species.masses[k] = m.mass;
+    }
+    Ok(())
 }
 
 /// Writes the system a run of the input file at `input_path` starts from as a LAMMPS data file
@@ -175,11 +208,19 @@ pub fn write_initial_state(input_path: &Path, data_path: &Path) -> Result<usize>
 }
 
 impl<'a> Runner<'a> {
-    fn new(input: &'a Input, base: &Path, out_dir: &Path) -> Result<Self> {
+    fn new(
+        input: &'a Input,
+        base: &Path,
+        out_dir: &Path,
+        provenance: Provenance,
+        input_text: &str,
+    ) -> Result<Self> {
         let system = initial_system(input, base)?;
         let particles = match input.pair() {
             Some(pair) => {
-                let (a, b) = pair.particles(base)?;
+                let (mut a, mut b) = pair.particles(base)?;
+                set_masses(input, base, &mut a.system.species)?;
+                set_masses(input, base, &mut b.system.species)?;
                 Some([a, b])
             }
             None => None,
@@ -192,10 +233,16 @@ impl<'a> Runner<'a> {
         let mut observers: Vec<Box<dyn Observer>> =
             vec![Box::new(ThermoCsv::create(out_dir, "", thermo_trigger)?)];
         if input.output.trajectory_every > 0 {
-            observers.push(Box::new(TrajectoryXyz::create(
-                &out_dir.join("trajectory.xyz"),
-                Trigger::Every(input.output.trajectory_every),
-            )?));
+            let record = provenance.record(input_text);
+            for &format in &input.output.trajectory_formats {
+                observers.push(Box::new(Trajectory::create(
+                    out_dir,
+                    format,
+                    &system,
+                    &record,
+                    Trigger::Every(input.output.trajectory_every),
+                )?));
+            }
         }
         let main_steps: u64 = input.stages.iter().map(StageSpec::steps).sum();
         let particle_steps: u64 = input
@@ -231,6 +278,7 @@ impl<'a> Runner<'a> {
             sections: Vec::new(),
             wall: 0.0,
             neck_formed: None,
+            provenance,
         })
     }
 
@@ -522,6 +570,7 @@ impl<'a> Runner<'a> {
             neighbor_builds: main.engine.list().builds(),
             final_thermo: main.measure(),
             neck_formed_ps: self.neck_formed,
+            provenance: self.provenance.clone(),
         };
         let text =
             serde_json::to_string_pretty(&summary).map_err(|e| Error::invalid(e.to_string()))?;
@@ -562,6 +611,7 @@ impl<'a> Runner<'a> {
         if let Some(t) = summary.neck_formed_ps {
             facts.push(format!("neck formed at t = {t:.3} ps"));
         }
+        facts.push(summary.provenance.report_line());
         let mut sections = vec![Section {
             title: "Run".into(),
             facts,

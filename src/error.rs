@@ -66,6 +66,23 @@ impl Error {
         Error::Invalid(message.into())
     }
 
+    /// A parse error of a piece of a text that starts `lines` lines into it, with its line
+    /// counted in the whole text.
+    pub fn shifted(self, lines: usize) -> Self {
+        match self {
+            Error::Parse {
+                path,
+                line,
+                message,
+            } => Error::Parse {
+                path,
+                line: line.map(|l| l + lines),
+                message,
+            },
+            other => other,
+        }
+    }
+
     /// Names `path` in an error from parsing its text: invalid-input messages and parse errors
     /// that carry only a line get the path.
     pub fn at_path(self, path: &Path) -> Self {

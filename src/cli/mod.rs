@@ -40,6 +40,21 @@ pub enum Command {
     Potential(PotentialCommand),
     /// Kinetic Monte Carlo of two coalescing particles described by a RON input file.
     Kmc(KmcArgs),
+    /// Convert a trajectory or structure between H5MD (.h5md/.h5), extended XYZ (.xyz/.extxyz),
+    /// LAMMPS dump (.lammpstrj/.dump) and LAMMPS data (.data/.lmp, one frame), by file name.
+    Convert(ConvertArgs),
+}
+
+/// Arguments of `sintermd convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The file to read (every frame).
+    pub input: PathBuf,
+    /// The file to write; a data file takes the last frame (or `--frame`).
+    pub output: PathBuf,
+    /// Only this frame (0 = first; negative counts from the end, -1 = last).
+    #[arg(long, allow_hyphen_values = true)]
+    pub frame: Option<i64>,
 }
 
 /// Arguments of `sintermd build`.
@@ -177,6 +192,21 @@ pub fn main_with(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Potential(PotentialCommand::Zhou2004(args)) => zhou2004(&args),
+        Command::Convert(args) => {
+            let mut frames = crate::io::read_frames(&args.input)?;
+            if let Some(k) = args.frame {
+                let f = crate::io::pick_frame(frames, k).map_err(|e| e.in_file(&args.input))?;
+                frames = vec![f];
+            }
+            crate::io::write_frames(&args.output, &frames)?;
+            eprintln!(
+                "wrote {} ({} frame(s), {} atoms)",
+                args.output.display(),
+                frames.len(),
+                frames.last().map_or(0, |f| f.system.len())
+            );
+            Ok(())
+        }
         Command::Kmc(args) => {
             let out = args.out.unwrap_or_else(|| default_out_dir(&args.input));
             let s = run_kmc_file(&args.input, &out, args.force)?;

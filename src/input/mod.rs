@@ -65,6 +65,10 @@ pub struct Input {
     /// groups stored with the structure).
     #[serde(default)]
     pub groups: Vec<GroupSpec>,
+    /// Masses that replace those of the structure and of the potential's files (LAMMPS's `mass`
+    /// command after `pair_coeff`), e.g. `masses: [(species: "Fe", mass: 55.845)]`.
+    #[serde(default)]
+    pub masses: Vec<MassSpec>,
     /// Stages, run in order.
     pub stages: Vec<StageSpec>,
     /// What to write.
@@ -73,6 +77,16 @@ pub struct Input {
     /// Limits at which a run stops as blown up (see [`crate::md::guard`]).
     #[serde(default)]
     pub safety: SafetySettings,
+}
+
+/// The mass of one species.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MassSpec {
+    /// Species name, as in the structure.
+    pub species: String,
+    /// Mass [g/mol].
+    pub mass: f64,
 }
 
 /// Maxwell-Boltzmann initial velocities.
@@ -203,16 +217,17 @@ pub fn in_stage(label: &str, error: Error) -> Error {
 pub struct OutputSpec {
     /// Write a row of `thermo.csv` every this many steps (0: only first and last).
     pub thermo_every: u64,
-    /// Write a frame of `trajectory.xyz` every this many steps (0: no trajectory).
+    /// Write a trajectory frame every this many steps (0: no trajectory).
     pub trajectory_every: u64,
     /// Largest trajectory a run may write [GB]; a run whose estimate is larger is refused
     /// before it starts. Default 20.
     pub max_trajectory_gb: f64,
+    /// The trajectory files to write (default `[Xyz]`): `Xyz` (`trajectory.xyz`, extended XYZ),
+    /// `Dump` (`trajectory.lammpstrj`, LAMMPS `dump custom` text), `H5md` (`trajectory.h5md`;
+    /// needs the `hdf5` build feature).
+    pub trajectory_formats: Vec<TrajectoryFormatSpec>,
 }
 
-/// Bytes of one atom's line in `trajectory.xyz`, roughly (species, 3 positions, id, 3
-/// velocities in shortest round-trip form).
-const TRAJECTORY_BYTES_PER_ATOM: f64 = 140.0;
 
 impl OutputSpec {
     /// Checks that a trajectory of `atoms` atoms over `steps` steps stays within
@@ -225,7 +240,12 @@ impl OutputSpec {
             return Ok(());
         }
         let frames = (steps / self.trajectory_every) as f64 + 2.0;
-        let bytes = frames * atoms as f64 * TRAJECTORY_BYTES_PER_ATOM;
+        let per_atom: f64 = self
+            .trajectory_formats
+            .iter()
+            .map(|f| f.bytes_per_atom())
+            .sum();
+        let bytes = frames * atoms as f64 * per_atom;
         if bytes > self.max_trajectory_gb * 1e9 {
             return Err(Error::invalid(format!(
                 "output: trajectory_every {} would write about {frames:.0} frames of {atoms} atoms, \
@@ -240,12 +260,45 @@ impl OutputSpec {
     }
 }
 
+/// A trajectory file format of `output`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TrajectoryFormatSpec {
+    /// Extended XYZ, `trajectory.xyz`.
+    Xyz,
+    /// LAMMPS dump, `trajectory.lammpstrj`.
+    Dump,
+    /// H5MD, `trajectory.h5md`.
+    H5md,
+}
+
+impl TrajectoryFormatSpec {
+    /// Bytes one atom takes in a frame, roughly (measured on the 30,804-atom study system,
+    /// benches/trajectory_write.rs: XYZ 172, dump 117, H5MD 26 compressed).
+    pub fn bytes_per_atom(self) -> f64 {
+        match self {
+            TrajectoryFormatSpec::Xyz => 175.0,
+            TrajectoryFormatSpec::Dump => 120.0,
+            TrajectoryFormatSpec::H5md => 60.0,
+        }
+    }
+
+    /// The file the format is written to, in the output folder.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            TrajectoryFormatSpec::Xyz => "trajectory.xyz",
+            TrajectoryFormatSpec::Dump => "trajectory.lammpstrj",
+            TrajectoryFormatSpec::H5md => "trajectory.h5md",
+        }
+    }
+}
+
 impl Default for OutputSpec {
     fn default() -> Self {
         OutputSpec {
             thermo_every: 100,
             trajectory_every: 1000,
             max_trajectory_gb: 20.0,
+            trajectory_formats: vec![TrajectoryFormatSpec::Xyz],
         }
     }
 }

@@ -1,13 +1,14 @@
 //! Extended XYZ (the ASE / OVITO convention): a count line, a comment line of `key=value` pairs
 //! with `Lattice="..."`, `Properties=name:type:columns:...` and `pbc="T T F"`, then one line per
-//! atom. sintermd writes `species:S:1:pos:R:3:id:I:1:velo:R:3` plus any extra integer columns, and
-//! an `Origin="x y z"` key for the lower box corner.
+//! atom. sintermd writes `species:S:1:pos:R:3:id:I:1:velo:R:3:masses:R:1:momenta:R:3` plus any
+//! extra integer columns, positions relative to the box's lower corner (kept as
+//! `sintermd_origin="x y z"`); see [`format_xyz_frame`].
 
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
-use super::read_text;
+use super::{Snapshot, read_text};
 use crate::error::{Error, Result};
 use crate::system::{SimBox, SpeciesTable, System, Vec3, element_mass};
 
@@ -163,6 +164,22 @@ pub fn parse_xyz(text: &str, periodic: Option<[bool; 3]>) -> Result<System> {
         }
         None => [0.0; 3],
     };
+    // Written by sintermd: positions are relative to this corner of the box.
+    let shift: [f64; 3] = match get("sintermd_origin") {
+        Some(o) => {
+            let v: Vec<f64> = o
+                .split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .filter(|x: &f64| x.is_finite())
+                .collect();
+            let [a, b, c] = v[..] else {
+                return Err(Error::parse("", 2, "sintermd_origin must hold 3 numbers"));
+            };
+            [a, b, c]
+        }
+        None => [0.0; 3],
+    };
+    let origin = [0, 1, 2].map(|k| origin[k] + shift[k]);
     let pbc: [bool; 3] = match (periodic, get("pbc")) {
         (Some(p), _) => p,
         (None, Some(p)) => {
@@ -220,7 +237,7 @@ pub fn parse_xyz(text: &str, periodic: Option<[bool; 3]>) -> Result<System> {
                 ("species" | "element" | "type_name", 1) => name = Some(field[0].to_string()),
                 ("pos" | "positions" | "Position", 3) => {
                     let v = reals()?;
-                    pos = Some(Vec3::new(v[0], v[1], v[2]));
+                    pos = Some(Vec3::new(v[0] + shift[0], v[1] + shift[1], v[2] + shift[2]));
                 }
                 ("vel" | "velo" | "velocities" | "Velocity", 3) => {
                     let v = reals()?;
@@ -322,7 +339,22 @@ pub struct ExtraColumn<'a> {
     pub values: &'a [i64],
 }
 
+/// ASE's unit of time in ps: ASE measures time in A sqrt(amu/eV), 1 ps = 1e-2 sqrt(e/amu) of
+/// them with ASE's default CODATA 2014 constants. Velocities [A/ps] divided by this are ASE's.
+pub const ASE_TIME_UNITS_PER_PS: f64 = 98.226_947_884_640_64;
+
+/// The comment-line pairs sintermd writes for a trajectory frame: step and time [ps].
+pub fn step_info(step: u64, time: f64) -> Vec<(&'static str, String)> {
+    vec![("Step", step.to_string()), ("Time", format!("{time:?}"))]
+}
+
 /// Formats one extended XYZ frame. `info` adds `key=value` pairs to the comment line.
+///
+/// The frame reads the same in OVITO and in ASE: positions are written relative to the box's
+/// lower corner, so that the atoms lie inside the cell `Lattice` spans from the origin (ASE
+/// ignores `Origin`); the corner itself is kept as `sintermd_origin` and added back by
+/// [`parse_xyz`]. Per atom: `velo` [A/ps] (OVITO's velocities), `masses` [g/mol] and `momenta`
+/// in ASE's units, so that ASE's `get_velocities()` returns the velocities in its units.
 pub fn format_xyz_frame(
     system: &System,
     info: &[(&str, String)],
@@ -330,11 +362,11 @@ pub fn format_xyz_frame(
 ) -> String {
     let b = &system.simbox;
     let l = b.lengths();
-    let mut s = String::with_capacity(96 * system.len() + 256);
+    let mut s = String::with_capacity(160 * system.len() + 256);
     let _ = writeln!(s, "{}", system.len());
     let _ = write!(
         s,
-        "Lattice=\"{:?} 0.0 0.0 0.0 {:?} 0.0 0.0 0.0 {:?}\" Origin=\"{:?} {:?} {:?}\" Properties=species:S:1:pos:R:3:id:I:1:velo:R:3",
+        "Lattice=\"{:?} 0.0 0.0 0.0 {:?} 0.0 0.0 0.0 {:?}\" sintermd_origin=\"{:?} {:?} {:?}\" Properties=species:S:1:pos:R:3:id:I:1:velo:R:3:masses:R:1:momenta:R:3",
         l.x, l.y, l.z, b.lo[0], b.lo[1], b.lo[2]
     );
     for c in extra {
@@ -349,17 +381,23 @@ pub fn format_xyz_frame(
     for i in 0..system.len() {
         let x = system.positions[i];
         let v = system.velocities[i];
+        let m = system.mass(i);
+        let p = v * (m / ASE_TIME_UNITS_PER_PS);
         let _ = write!(
             s,
-            "{} {:?} {:?} {:?} {} {:?} {:?} {:?}",
+            "{} {:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
             system.species.names[system.types[i] as usize],
-            x.x,
-            x.y,
-            x.z,
+            x.x - b.lo[0],
+            x.y - b.lo[1],
+            x.z - b.lo[2],
             system.ids[i],
             v.x,
             v.y,
-            v.z
+            v.z,
+            m,
+            p.x,
+            p.y,
+            p.z
         );
         for c in extra {
             let _ = write!(s, " {}", c.values[i]);
@@ -367,6 +405,51 @@ pub fn format_xyz_frame(
         s.push('\n');
     }
     s
+}
+
+/// Parses every frame of an extended XYZ text (see [`parse_xyz`]); `Step` and `Time` come from
+/// the comment lines (0 where absent). Errors name the line in the whole text.
+pub fn parse_xyz_frames(text: &str) -> Result<Vec<Snapshot>> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut frames = Vec::new();
+    let mut at = 0;
+    while at < lines.len() {
+        if lines[at].trim().is_empty() {
+            at += 1;
+            continue;
+        }
+        let n: usize = lines[at]
+            .trim()
+            .parse()
+            .map_err(|_| Error::parse("", at + 1, "a frame must start with the number of atoms"))?;
+        let end = at.saturating_add(2).saturating_add(n);
+        if end > lines.len() {
+            return Err(Error::parse(
+                "",
+                lines.len(),
+                format!("the frame starting at line {} ends early", at + 1),
+            ));
+        }
+        let chunk = lines[at..end].join("\n");
+        let system = parse_xyz(&chunk, None).map_err(|e| e.shifted(at))?;
+        let pairs = parse_comment(lines[at + 1]).unwrap_or_default();
+        let get = |key: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        frames.push(Snapshot {
+            system,
+            step: get("Step").and_then(|v| v.parse().ok()).unwrap_or(0),
+            time: get("Time").and_then(|v| v.parse().ok()).unwrap_or(0.0),
+        });
+        at = end;
+    }
+    if frames.is_empty() {
+        return Err(Error::invalid("no frames in the XYZ file"));
+    }
+    Ok(frames)
 }
 
 /// Appends one frame to an open writer.

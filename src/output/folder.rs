@@ -13,10 +13,12 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// Files whose presence says that a folder holds a run's results.
-pub const RESULT_FILES: [&str; 9] = [
+pub const RESULT_FILES: [&str; 11] = [
     "summary.json",
     "thermo.csv",
     "trajectory.xyz",
+    "trajectory.lammpstrj",
+    "trajectory.h5md",
     "final.data",
     "final.xyz",
     "report.html",

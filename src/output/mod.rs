@@ -18,7 +18,7 @@ pub use analysis::ObserverSpec;
 pub use csv::CsvFile;
 pub use folder::OutputFolder;
 pub use thermo_csv::ThermoCsv;
-pub use trajectory::TrajectoryXyz;
+pub use trajectory::{RunRecord, Trajectory};
 
 use crate::error::Result;
 use crate::md::{SimulationState, ThermoSample};

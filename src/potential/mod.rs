@@ -121,6 +121,13 @@ pub trait Potential: Send + Sync {
         ListKind::Full
     }
 
+    /// The mass of each species that the potential's files give [g/mol] (None where a file gives
+    /// none, or for potentials without files). LAMMPS's file-based styles (eam, eam/alloy,
+    /// eam/fs, meam) set the atom types' masses from their files, and so does a run.
+    fn file_masses(&self) -> Vec<Option<f64>> {
+        Vec::new()
+    }
+
     /// Computes energies, forces and virial of `config` into `out` (resized as needed). Takes
     /// `&mut self` so that a potential can keep scratch arrays between calls.
     fn compute(&mut self, config: Configuration<'_>, list: &NeighborList, out: &mut ForceOutput);

@@ -29,6 +29,34 @@ pub enum PotentialSpec {
     Eam(EamSpec),
 }
 
+impl PotentialSpec {
+    /// The files the potential reads, as written (relative to `base_dir` unless absolute), each
+    /// once in the order named: for LAMMPS words, every `pair_coeff` word that names a file.
+    pub fn files(&self, base_dir: &Path) -> Vec<String> {
+        let named: Vec<String> = match self {
+            PotentialSpec::Lammps { pair_coeff, .. } => pair_coeff
+                .iter()
+                .flat_map(|c| c.split_whitespace())
+                .filter(|w| base_dir.join(w).is_file())
+                .map(str::to_string)
+                .collect(),
+            PotentialSpec::LennardJones(_) => Vec::new(),
+            PotentialSpec::Eam(EamSpec::Alloy { file, .. })
+            | PotentialSpec::Eam(EamSpec::FinnisSinclair { file, .. }) => vec![file.clone()],
+            PotentialSpec::Eam(EamSpec::Funcfl { files }) => {
+                files.iter().map(|(_, f)| f.clone()).collect()
+            }
+        };
+        let mut once = Vec::new();
+        for f in named {
+            if !once.contains(&f) {
+                once.push(f);
+            }
+        }
+        once
+    }
+}
+
 /// Builds the potential described by `spec` for a system with `species`; relative file names
 /// are resolved against `base_dir`.
 pub fn build_potential(

@@ -11,6 +11,7 @@
 
 pub mod eval;
 mod progress;
+pub mod provenance;
 mod track;
 
 use std::path::{Path, PathBuf};
@@ -30,11 +31,12 @@ use crate::md::minimize::fire_minimize;
 use crate::md::velocity::maxwell_boltzmann;
 use crate::md::{SimRng, StageIntegrator, ThermoSample};
 use crate::output::folder::check_name_part;
-use crate::output::{Figure, Observer, OutputFolder, ThermoCsv, TrajectoryXyz, Trigger};
+use crate::output::{Figure, Observer, OutputFolder, ThermoCsv, Trajectory, Trigger};
 use crate::potential::build_potential;
 use crate::report::{Section, write_report};
 use crate::structure::{Particle, assemble};
-use crate::system::{System, define_groups};
+use crate::system::{SpeciesTable, System, define_groups};
+pub use provenance::Provenance;
 use progress::Progress;
 use std::collections::BTreeSet;
 use track::Track;
@@ -69,6 +71,8 @@ pub struct RunSummary {
     pub neck_formed_ps: Option<f64>,
     /// Files the run wrote in its folder; `--force` deletes them before a new run there.
     pub files: Vec<String>,
+    /// Program, command line, start time, input hash, seeds, threads and potential files.
+    pub provenance: Provenance,
 }
 
 /// Runs the input file at `input_path`, writing into `out_dir` (created if needed; a folder
@@ -115,7 +119,9 @@ pub fn run_input_with(
     force: bool,
     source: Option<(&str, &str)>,
 ) -> Result<RunSummary> {
-    let (mut runner, integrators) = Runner::new(input, base, out_dir, force)?;
+    let text = source.map(|s| s.1).unwrap_or("");
+    let provenance = Provenance::now(input, text, base)?;
+    let (mut runner, integrators) = Runner::new(input, base, out_dir, force, provenance, text)?;
     match runner
         .run_stages(integrators)
         .and_then(|()| runner.finish(source))
@@ -150,12 +156,14 @@ struct Runner<'a> {
     sections: Vec<Section>,
     wall: f64,
     neck_formed: Option<f64>,
+    provenance: Provenance,
 }
 
 /// The system a run of `input` starts from: its structure, with its groups defined and the
 /// initial velocities drawn.
 pub fn initial_system(input: &Input, base: &Path) -> Result<System> {
     let mut system = input.structure.build(base)?;
+    set_masses(input, base, &mut system.species)?;
     define_groups(&mut system, &input.groups)?;
     if let Some(v) = &input.velocities {
         maxwell_boltzmann(
@@ -165,6 +173,31 @@ pub fn initial_system(input: &Input, base: &Path) -> Result<System> {
         );
     }
     Ok(system)
+}
+
+/// Sets the species' masses as LAMMPS would for this input: those the potential's files give
+/// (eam, eam/alloy, eam/fs and meam files carry masses, and LAMMPS's `pair_coeff` imposes them
+/// over a data file's `Masses`), then the input's own `masses`.
+pub fn set_masses(input: &Input, base: &Path, species: &mut SpeciesTable) -> Result<()> {
+    let potential = build_potential(&input.potential, species, base)?;
+    for (k, mass) in potential.file_masses().into_iter().enumerate() {
+        if let (Some(m), Some(slot)) = (mass, species.masses.get_mut(k)) {
+            *slot = m;
+        }
+    }
+    for m in &input.masses {
+        if !(m.mass.is_finite() && m.mass > 0.0) {
+            return Err(Error::invalid(format!(
+                "masses: species {} has mass {}: masses must be positive",
+                m.species, m.mass
+            )));
+        }
+        let k = species
+            .require(&m.species)
+            .map_err(|e| Error::invalid(format!("masses: {e}")))?;
+        species.masses[k] = m.mass;
+    }
+    Ok(())
 }
 
 /// Writes the system a run of the input file at `input_path` starts from as a LAMMPS data file
@@ -192,11 +225,15 @@ impl<'a> Runner<'a> {
         base: &Path,
         out_dir: &Path,
         force: bool,
+        provenance: Provenance,
+        input_text: &str,
     ) -> Result<(Self, Vec<Option<StageIntegrator>>)> {
         let system = initial_system(input, base)?;
         let particles = match input.pair() {
             Some(pair) => {
-                let (a, b) = pair.particles(base)?;
+                let (mut a, mut b) = pair.particles(base)?;
+                set_masses(input, base, &mut a.system.species)?;
+                set_masses(input, base, &mut b.system.species)?;
                 Some([a, b])
             }
             None => None,
@@ -254,10 +291,16 @@ impl<'a> Runner<'a> {
         let mut observers: Vec<Box<dyn Observer>> =
             vec![Box::new(ThermoCsv::create(out_dir, "", thermo_trigger)?)];
         if input.output.trajectory_every > 0 {
-            observers.push(Box::new(TrajectoryXyz::create(
-                &out_dir.join("trajectory.xyz"),
-                Trigger::Every(input.output.trajectory_every),
-            )?));
+            let record = provenance.record(input_text);
+            for &format in &input.output.trajectory_formats {
+                observers.push(Box::new(Trajectory::create(
+                    out_dir,
+                    format,
+                    &main.state.system,
+                    &record,
+                    Trigger::Every(input.output.trajectory_every),
+                )?));
+            }
         }
         main.set_observers(observers);
         eprintln!(
@@ -283,6 +326,7 @@ impl<'a> Runner<'a> {
             sections: Vec::new(),
             wall: 0.0,
             neck_formed: None,
+            provenance,
         };
         Ok((runner, integrators))
     }
@@ -620,6 +664,7 @@ impl<'a> Runner<'a> {
         if let Some(t) = summary.neck_formed_ps {
             facts.push(format!("neck formed at t = {t:.3} ps"));
         }
+        facts.push(summary.provenance.report_line());
         let mut sections = vec![Section {
             title: "Run".into(),
             facts,
@@ -652,6 +697,7 @@ impl<'a> Runner<'a> {
             final_thermo: main.measure(),
             neck_formed_ps: self.neck_formed,
             files: Vec::new(),
+            provenance: self.provenance.clone(),
         }
     }
 

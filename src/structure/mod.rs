@@ -140,10 +140,24 @@ pub enum StructureSpec {
         #[serde(default)]
         boundary: Option<String>,
     },
+    /// Frame `frame` of a trajectory (default -1, the last; 0 is the first): H5MD (`.h5md`,
+    /// `.h5`, with the `hdf5` feature), LAMMPS dump (`.lammpstrj`, `.dump`) or extended XYZ
+    /// (`.xyz`), with positions, velocities, image counts and box as written.
+    Trajectory {
+        /// Path, relative to the input file.
+        path: String,
+        /// The frame (negative: counted from the end).
+        #[serde(default = "last_frame")]
+        frame: i64,
+    },
     /// A block of lattice cells.
     Lattice(CrystalBlock),
     /// A structure from the builder: a particle, a pair of particles or a lattice block.
     Build(Box<BuildSpec>),
+}
+
+fn last_frame() -> i64 {
+    -1
 }
 
 impl StructureSpec {
@@ -162,6 +176,13 @@ impl StructureSpec {
                 let p = base_dir.join(path);
                 let periodic = boundary.as_deref().map(parse_boundary).transpose()?;
                 read_xyz(&p, periodic)
+            }
+            StructureSpec::Trajectory { path, frame } => {
+                let p = base_dir.join(path);
+                let frames = crate::io::read_frames(&p)?;
+                Ok(crate::io::pick_frame(frames, *frame)
+                    .map_err(|e| e.at_path(&p))?
+                    .system)
             }
             StructureSpec::Lattice(block) => block.build(),
             StructureSpec::Build(spec) => Ok(spec.build(base_dir)?.system),

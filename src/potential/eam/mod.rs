@@ -256,6 +256,10 @@ impl Potential for Eam {
         &self.style
     }
 
+    fn file_masses(&self) -> Vec<Option<f64>> {
+        self.tables.masses.iter().map(|&m| Some(m)).collect()
+    }
+
     fn cutoff(&self) -> f64 {
         self.tables.cutoff
     }

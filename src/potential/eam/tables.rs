@@ -36,6 +36,9 @@ pub struct EamTables {
     pub density_of: Vec<usize>,
     /// Pair table of species `a` and `b` at index `a * nspecies + b` (symmetric).
     pub pair_of: Vec<usize>,
+    /// Mass of each species as its file gives it [g/mol]: LAMMPS's eam styles set the atom
+    /// types' masses from the files.
+    pub masses: Vec<f64>,
 }
 
 impl EamTables {
@@ -76,6 +79,7 @@ impl EamTables {
             embedding_of: elements.to_vec(),
             density_of,
             pair_of,
+            masses: elements.iter().map(|&e| file.elements[e].mass).collect(),
         })
     }
 
@@ -161,6 +165,7 @@ impl EamTables {
             embedding_of: assignment.to_vec(),
             density_of,
             pair_of,
+            masses: assignment.iter().map(|&k| files[k].mass).collect(),
         })
     }
 }

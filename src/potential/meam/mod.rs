@@ -321,6 +321,14 @@ impl Potential for Meam {
         "meam"
     }
 
+    fn file_masses(&self) -> Vec<Option<f64>> {
+        let elements = &self.model.params.elements;
+        self.element_of_species
+            .iter()
+            .map(|e| e.map(|e| elements[usize::from(e)].mass))
+            .collect()
+    }
+
     fn cutoff(&self) -> f64 {
         self.model.screening_radius + LIST_MARGIN
     }

@@ -1,0 +1,341 @@
+//! LAMMPS dump files in `dump custom` text form, as LAMMPS writes them with
+//! `dump custom ... id type element mass x y z vx vy vz ix iy iz` and `dump_modify time yes`:
+//! read by OVITO, by ASE (`lammps-dump-text`) and by LAMMPS `read_dump` / `rerun`.
+//!
+//! Each frame is
+//!
+//! ```text
+//! ITEM: TIMESTEP / step          ITEM: TIME / time [ps]
+//! ITEM: NUMBER OF ATOMS / N      ITEM: BOX BOUNDS pp pp ff / xlo xhi / ylo yhi / zlo zhi
+//! ITEM: ATOMS id type element mass x y z vx vy vz ix iy iz / N lines
+//! ```
+//!
+//! Positions are wrapped into the box [A] with image counts, velocities in A/ps (LAMMPS metal).
+//! A periodic axis is `pp`, a free one `ff` (LAMMPS's fixed boundary).
+
+use std::fmt::Write as _;
+
+use crate::error::{Error, Result};
+use crate::system::{SimBox, SpeciesTable, System, Vec3};
+
+use super::Snapshot;
+
+/// Formats one frame.
+pub fn format_dump_frame(system: &System, step: u64, time: f64) -> String {
+    let b = &system.simbox;
+    let mut s = String::with_capacity(110 * system.len() + 256);
+    let flags = b.periodic.map(|p| if p { "pp" } else { "ff" });
+    let _ = writeln!(s, "ITEM: TIMESTEP\n{step}\nITEM: TIME\n{time:?}");
+    let _ = writeln!(s, "ITEM: NUMBER OF ATOMS\n{}", system.len());
+    let _ = writeln!(s, "ITEM: BOX BOUNDS {} {} {}", flags[0], flags[1], flags[2]);
+    for k in 0..3 {
+        let _ = writeln!(s, "{:?} {:?}", b.lo[k], b.hi[k]);
+    }
+    s.push_str("ITEM: ATOMS id type element mass x y z vx vy vz ix iy iz\n");
+    for i in 0..system.len() {
+        let (x, v, n) = (system.positions[i], system.velocities[i], system.images[i]);
+        let t = system.types[i] as usize;
+        let _ = writeln!(
+            s,
+            "{} {} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {}",
+            system.ids[i],
+            t + 1,
+            system.species.names[t],
+            system.species.masses[t],
+            x.x,
+            x.y,
+            x.z,
+            v.x,
+            v.y,
+            v.z,
+            n[0],
+            n[1],
+            n[2]
+        );
+    }
+    s
+}
+
+/// Reads every frame of a dump written as above (the columns may come in any order; `element`,
+/// `mass`, velocities and image counts are optional, `id`, `type` and `x y z` are not). Species
+/// are named by `element` where present, else by type number; masses are those of the `mass`
+/// column, else of `species` where given (by name), else of the element table.
+pub fn parse_dump(text: &str, species: Option<&SpeciesTable>) -> Result<Vec<Snapshot>> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut at = 0;
+    let mut frames = Vec::new();
+    let err = |line: usize, msg: String| Error::parse("", line + 1, msg);
+    while at < lines.len() {
+        if lines[at].trim().is_empty() {
+            at += 1;
+            continue;
+        }
+        let mut step = None;
+        let mut time = None;
+        let mut natoms = None;
+        let mut bounds: Option<([f64; 3], [f64; 3], [bool; 3])> = None;
+        loop {
+            let Some(line) = lines.get(at) else {
+                return Err(err(
+                    at,
+                    "the frame ends before its ITEM: ATOMS section".into(),
+                ));
+            };
+            let Some(item) = line.trim().strip_prefix("ITEM:") else {
+                return Err(err(at, format!("expected an ITEM: line, found \"{line}\"")));
+            };
+            let item = item.trim();
+            let value = |k: usize| -> Result<&str> {
+                lines
+                    .get(at + k)
+                    .map(|l| l.trim())
+                    .ok_or_else(|| err(at + k, format!("ITEM: {item} has no value")))
+            };
+            if item == "TIMESTEP" {
+                step = Some(
+                    value(1)?
+                        .parse::<u64>()
+                        .map_err(|_| err(at + 1, "TIMESTEP is not a whole number".into()))?,
+                );
+                at += 2;
+            } else if item == "TIME" {
+                time = Some(
+                    value(1)?
+                        .parse::<f64>()
+                        .map_err(|_| err(at + 1, "TIME is not a number".into()))?,
+                );
+                at += 2;
+            } else if item == "NUMBER OF ATOMS" {
+                natoms =
+                    Some(value(1)?.parse::<usize>().map_err(|_| {
+                        err(at + 1, "NUMBER OF ATOMS is not a whole number".into())
+                    })?);
+                at += 2;
+            } else if let Some(flags) = item.strip_prefix("BOX BOUNDS") {
+                let flags: Vec<&str> = flags.split_whitespace().collect();
+                if flags.len() != 3 || flags.iter().any(|f| f.len() != 2) {
+                    return Err(err(
+                        at,
+                        "BOX BOUNDS needs three boundary flags (e.g. pp pp ff); tilted boxes are not supported".into(),
+                    ));
+                }
+                let mut lo = [0.0; 3];
+                let mut hi = [0.0; 3];
+                for k in 0..3 {
+                    let w: Vec<f64> = value(1 + k)?
+                        .split_whitespace()
+                        .map(|x| x.parse::<f64>())
+                        .collect::<std::result::Result<_, _>>()
+                        .map_err(|_| err(at + 1 + k, "box bounds are not numbers".into()))?;
+                    let [l, h] = w[..] else {
+                        return Err(err(at + 1 + k, "box bounds need lo and hi".into()));
+                    };
+                    lo[k] = l;
+                    hi[k] = h;
+                }
+                bounds = Some((lo, hi, [0, 1, 2].map(|k| flags[k] == "pp")));
+                at += 4;
+            } else if let Some(cols) = item.strip_prefix("ATOMS") {
+                let cols: Vec<&str> = cols.split_whitespace().collect();
+                let n =
+                    natoms.ok_or_else(|| err(at, "ITEM: ATOMS before NUMBER OF ATOMS".into()))?;
+                let (lo, hi, periodic) =
+                    bounds.ok_or_else(|| err(at, "ITEM: ATOMS before BOX BOUNDS".into()))?;
+                let simbox = SimBox::new(lo, hi, periodic).map_err(|e| err(at, e.to_string()))?;
+                let system = parse_atoms(&lines, at + 1, n, &cols, simbox, species)?;
+                at += 1 + n;
+                frames.push(Snapshot {
+                    system,
+                    step: step.unwrap_or(0),
+                    time: time.unwrap_or(0.0),
+                });
+                break;
+            } else {
+                return Err(err(at, format!("unknown section ITEM: {item}")));
+            }
+        }
+    }
+    if frames.is_empty() {
+        return Err(Error::invalid("no frames in the dump file"));
+    }
+    Ok(frames)
+}
+
+/// The `n` atom lines from `first`, columns named by `cols`.
+fn parse_atoms(
+    lines: &[&str],
+    first: usize,
+    n: usize,
+    cols: &[&str],
+    simbox: SimBox,
+    species: Option<&SpeciesTable>,
+) -> Result<System> {
+    let col = |name: &str| cols.iter().position(|c| *c == name);
+    let need = |name: &str| {
+        col(name)
+            .ok_or_else(|| Error::parse("", first, format!("ITEM: ATOMS has no {name} column")))
+    };
+    let (id, ty, x, y, z) = (
+        need("id")?,
+        need("type")?,
+        need("x")?,
+        need("y")?,
+        need("z")?,
+    );
+    let element = col("element");
+    let mass_col = col("mass");
+    let mut masses_seen: Vec<Option<f64>> = Vec::new();
+    let vel = [col("vx"), col("vy"), col("vz")];
+    let img = [col("ix"), col("iy"), col("iz")];
+    let mut names: Vec<String> = Vec::new();
+    let mut atoms = Vec::with_capacity(n);
+    for k in 0..n {
+        let ln = first + k;
+        let line = lines.get(ln).ok_or_else(|| {
+            Error::parse("", ln + 1, format!("expected {n} atom lines, found {k}"))
+        })?;
+        let w: Vec<&str> = line.split_whitespace().collect();
+        if w.len() != cols.len() {
+            return Err(Error::parse(
+                "",
+                ln + 1,
+                format!("{} columns, ITEM: ATOMS names {}", w.len(), cols.len()),
+            ));
+        }
+        let real = |c: usize| -> Result<f64> {
+            w[c].parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| {
+                    Error::parse(
+                        "",
+                        ln + 1,
+                        format!("{}: \"{}\" is not a finite number", cols[c], w[c]),
+                    )
+                })
+        };
+        let whole = |c: usize| -> Result<i64> {
+            w[c].parse::<i64>().map_err(|_| {
+                Error::parse(
+                    "",
+                    ln + 1,
+                    format!("{}: \"{}\" is not a whole number", cols[c], w[c]),
+                )
+            })
+        };
+        let atom_id = u64::try_from(whole(id)?)
+            .ok()
+            .filter(|&i| i > 0)
+            .ok_or_else(|| Error::parse("", ln + 1, "atom ids must be positive"))?;
+        let t = usize::try_from(whole(ty)?)
+            .ok()
+            .filter(|t| (1..=1 << 16).contains(t))
+            .ok_or_else(|| Error::parse("", ln + 1, "atom types must be 1 or more"))?;
+        let name = match element {
+            Some(c) => w[c].to_string(),
+            None => t.to_string(),
+        };
+        if names.len() < t {
+            names.resize(t, String::new());
+        }
+        if masses_seen.len() < t {
+            masses_seen.resize(t, None);
+        }
+        if let Some(c) = mass_col {
+            let m = real(c)?;
+            if !(m > 0.0) {
+                return Err(Error::parse("", ln + 1, "masses must be positive"));
+            }
+            masses_seen[t - 1] = Some(m);
+        }
+        if names[t - 1].is_empty() {
+            names[t - 1] = name;
+        } else if names[t - 1] != name {
+            return Err(Error::parse(
+                "",
+                ln + 1,
+                format!("type {t} is named both {} and {name}", names[t - 1]),
+            ));
+        }
+        let pos = Vec3::new(real(x)?, real(y)?, real(z)?);
+        let mut v = Vec3::zeros();
+        for (d, c) in vel.iter().enumerate() {
+            if let Some(c) = *c {
+                v[d] = real(c)?;
+            }
+        }
+        let mut image = [0i32; 3];
+        for (d, c) in img.iter().enumerate() {
+            if let Some(c) = *c {
+                image[d] = i32::try_from(whole(c)?)
+                    .map_err(|_| Error::parse("", ln + 1, "image count out of range"))?;
+            }
+        }
+        atoms.push((atom_id, (t - 1) as u32, pos, v, image));
+    }
+    for (t, name) in names.iter_mut().enumerate() {
+        if name.is_empty() {
+            *name = (t + 1).to_string();
+        }
+    }
+    let masses = names
+        .iter()
+        .enumerate()
+        .map(|(t, s)| {
+            masses_seen
+                .get(t)
+                .copied()
+                .flatten()
+                .or_else(|| species.and_then(|sp| sp.index_of(s).map(|k| sp.masses[k])))
+                .or_else(|| crate::system::element_mass(s))
+                .unwrap_or(1.0)
+        })
+        .collect();
+    let species = SpeciesTable::new(names, masses)?;
+    let mut system = System::new(simbox, species);
+    for (id, t, x, v, image) in atoms {
+        system.push(id, t, x, v);
+        if let Some(last) = system.images.last_mut() {
+            *last = image;
+        }
+    }
+    system.validate()?;
+    Ok(system)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let species = SpeciesTable::elements(&["Pt", "Fe"]).unwrap();
+        let simbox = SimBox::new([-1.0, 0.0, 0.0], [9.0, 11.0, 12.0], [true, true, false]).unwrap();
+        let mut s = System::new(simbox, species);
+        s.push(7, 1, Vec3::new(0.5, 1.0, 2.0), Vec3::new(0.1, -0.2, 3.0));
+        s.push(3, 0, Vec3::new(1.0 / 3.0, 1e-17, 11.5), Vec3::zeros());
+        s.images[0] = [1, -2, 0];
+        let text = format_dump_frame(&s, 40, 0.08) + &format_dump_frame(&s, 80, 0.16);
+        let frames = parse_dump(&text, Some(&s.species)).unwrap();
+        assert_eq!(frames.len(), 2);
+        assert_eq!((frames[1].step, frames[1].time), (80, 0.16));
+        assert_eq!(frames[0].system.positions, s.positions);
+        assert_eq!(frames[0].system.velocities, s.velocities);
+        assert_eq!(frames[0].system.images, s.images);
+        assert_eq!(frames[0].system.ids, s.ids);
+        assert_eq!(frames[0].system.simbox, s.simbox);
+        assert_eq!(frames[0].system.species.names, vec!["Pt", "Fe"]);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = parse_dump("ITEM: TIMESTEP\nx\n", None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(":2:") && e.contains("TIMESTEP"), "{e}");
+        let e = parse_dump("ITEM: TIMESTEP\n1\nITEM: NUMBER OF ATOMS\n1\nITEM: BOX BOUNDS pp pp pp\n0 1\n0 1\n0 1\nITEM: ATOMS id type x y z\n1 1 0.5 0.5\n", None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(":10:"), "{e}");
+    }
+}

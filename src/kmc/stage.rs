@@ -369,7 +369,14 @@ impl KmcStage {
         let figures = if png.exists() {
             vec![Figure {
                 png,
-                caption: "neck radius against KMC time (log-log) with the power-law fit".into(),
+                caption: match &summary.fit {
+                    Ok(f) => format!(
+                        "Neck radius against KMC time (log-log) with the power-law fit r^n = K t: \
+                         n = {:.3} +/- {:.3} over {:.3e} to {:.3e} s ({} points).",
+                        f.exponent, f.exponent_error, f.t_min, f.t_max, f.points
+                    ),
+                    Err(e) => format!("Neck radius against KMC time (log-log). No fit: {e}."),
+                },
             }]
         } else {
             Vec::new()

@@ -157,11 +157,18 @@ impl Observer for TrackedObserver {
             let d = path.iter().map(|x| (x - path[0]).norm()).collect();
             displacement = displacement.with(Series::line(label(k), self.time.clone(), d));
         }
-        let n = self.normal;
+        // Components to 3 decimals, without "-0.000".
+        let show = |v: &Vec3| {
+            let c = v.map(|x| (x * 1000.0).round() / 1000.0 + 0.0);
+            format!("({:.3}, {:.3}, {:.3})", c.x, c.y, c.z)
+        };
         let plane = format!(
-            "the plane normal to ({:.3}, {:.3}, {:.3}), {}; u along ({:.3}, {:.3}, {:.3}), v along \
-             ({:.3}, {:.3}, {:.3}), both from the atoms' mean starting position",
-            n.x, n.y, n.z, self.normal_source, e1.x, e1.y, e1.z, e2.x, e2.y, e2.z
+            "the plane normal to {}, {}; u along {}, v along {}, both from the atoms' mean \
+             starting position",
+            show(&self.normal),
+            self.normal_source,
+            show(&e1),
+            show(&e2)
         );
         let count = self.atoms.len();
         let name = file_stem(self.csv.path());

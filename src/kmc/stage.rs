@@ -1,6 +1,6 @@
 //! The `Kmc` stage of `sintermd run`: the MD to KMC handoff and back, so that one input runs MD
-//! and then carries the sintering on to long times with the bond-counting KMC (SCIENCE.md
-//! section 2).
+//! and then carries the sintering on to long times with the bond-counting KMC
+//! (docs/science.md, section 2).
 //!
 //! 1. The two particles (groups `particle1` and `particle2` of a `Pair` structure by default)
 //!    each get an fcc lattice fitted to them (lattice parameter, orientation, origin), and every

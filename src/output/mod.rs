@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use analysis::ObserverSpec;
 pub use csv::CsvFile;
-pub use thermo_csv::ThermoCsv;
+pub use thermo_csv::{ThermoCsv, pressure_is_defined};
 pub use trajectory::TrajectoryXyz;
 
 use crate::error::Result;

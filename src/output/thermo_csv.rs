@@ -10,6 +10,7 @@ use crate::analysis::rdf::fills_periodic_box;
 use crate::error::Result;
 use crate::report::plot::write_panels;
 use crate::report::{Plot, Series};
+use crate::system::System;
 
 /// Header of `thermo.csv`, units in brackets.
 pub const THERMO_HEADER: &str =
@@ -18,6 +19,16 @@ pub const THERMO_HEADER: &str =
 /// Radius [A] of the neighbour search that measures the material's density once, to decide
 /// whether the atoms fill the box (nearest neighbours of metals and LJ argon lie well within it).
 const PRESSURE_CHECK_RADIUS: f64 = 6.0;
+
+/// Whether the box's pressure means anything: every axis periodic and the atoms, at their
+/// material's density, filling at least half the box ([`fills_periodic_box`]). Two particles in
+/// a periodic box of vacuum have a virial "pressure" that only measures the box size.
+pub fn pressure_is_defined(system: &System) -> bool {
+    system.simbox.fully_periodic()
+        && PairView::new(system, PRESSURE_CHECK_RADIUS)
+            .and_then(|view| fills_periodic_box(system, &view))
+            .unwrap_or(false)
+}
 
 /// Writes `thermo.csv` and, at the end, `thermo_temperature` and `thermo_energy` plots.
 pub struct ThermoCsv {
@@ -71,12 +82,9 @@ impl Observer for ThermoCsv {
         self.stages.push(frame.state.stage);
         self.atoms = frame.state.system.len();
         let system = &frame.state.system;
-        let defined = *self.pressure_defined.get_or_insert_with(|| {
-            system.simbox.fully_periodic()
-                && PairView::new(system, PRESSURE_CHECK_RADIUS)
-                    .and_then(|view| fills_periodic_box(system, &view))
-                    .unwrap_or(false)
-        });
+        let defined = *self
+            .pressure_defined
+            .get_or_insert_with(|| pressure_is_defined(system));
         // Left empty when the box is mostly vacuum: two particles in a large periodic box have
         // a "pressure" that only measures the box size.
         let pressure = t

@@ -29,7 +29,7 @@ use crate::kmc::stage::KmcStage;
 use crate::md::minimize::fire_minimize;
 use crate::md::velocity::maxwell_boltzmann;
 use crate::md::{SimRng, StageIntegrator, ThermoSample};
-use crate::output::{Figure, Observer, ThermoCsv, TrajectoryXyz, Trigger};
+use crate::output::{Figure, Observer, ThermoCsv, TrajectoryXyz, Trigger, pressure_is_defined};
 use crate::potential::build_potential;
 use crate::report::{Section, write_report};
 use crate::structure::{Particle, assemble};
@@ -520,7 +520,12 @@ impl<'a> Runner<'a> {
             },
             threads: rayon::current_num_threads(),
             neighbor_builds: main.engine.list().builds(),
-            final_thermo: main.measure(),
+            final_thermo: {
+                // No pressure for a box that is mostly vacuum (as in thermo.csv).
+                let mut last = main.measure();
+                last.pressure = last.pressure.filter(|_| pressure_is_defined(system));
+                last
+            },
             neck_formed_ps: self.neck_formed,
         };
         let text =

@@ -165,9 +165,9 @@ impl Observer for ThermoCsv {
             Figure {
                 png: e_stem.with_extension("png"),
                 caption: format!(
-                    "Potential, kinetic and total energy, and the integrator's conserved quantity \
-                     (total energy plus the thermostat's energy), each as its deviation from its \
-                     mean (in the panel title). {drift}"
+                    "Potential, kinetic and total energy as deviations from their means (in the \
+                     panel titles), and the integrator's conserved quantity (total energy plus the \
+                     thermostat's energy) as its change since its stage began. {drift}"
                 ),
             },
         ])

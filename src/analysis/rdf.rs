@@ -57,6 +57,11 @@ pub struct RdfAccumulator {
     pairs: Vec<Vec<f64>>,
     pairs_norm: Vec<Vec<f64>>,
     frames: usize,
+    /// The normalisation the last frame used (`Auto` resolved).
+    used: Option<RdfNormalization>,
+    /// Sums over frames of the density g(r) was normalised by and of the box's N/V [1/A^3].
+    density_sum: f64,
+    box_density_sum: f64,
 }
 
 /// A finished g(r).
@@ -70,6 +75,41 @@ pub struct Rdf {
     pub pairs: Vec<((usize, usize), Vec<f64>)>,
     /// Frames averaged.
     pub frames: usize,
+    /// The normalisation used (`Auto` resolved; `Auto` itself only when no frame was added).
+    pub normalization: RdfNormalization,
+    /// Mean number density g(r) was normalised by [1/A^3].
+    pub density: f64,
+    /// Mean number density of the box, N/V [1/A^3] (what LAMMPS and OVITO normalise by).
+    pub box_density: f64,
+}
+
+impl Rdf {
+    /// A sentence on the normalisation: the density used and, when it is not the box's, the
+    /// factor that turns these g(r) into the box-normalised g(r) of LAMMPS and OVITO.
+    pub fn normalization_note(&self) -> String {
+        let what = match self.normalization {
+            RdfNormalization::Auto => return "no frames were averaged".into(),
+            RdfNormalization::Box => {
+                return format!(
+                    "normalised by the box's number density N/V = {:.5} /A^3, as LAMMPS and OVITO do",
+                    self.density
+                );
+            }
+            RdfNormalization::Material => {
+                "the material's density (close packing at the median nearest-neighbour distance)"
+            }
+            RdfNormalization::FiniteSphere => {
+                "an ideal gas filling a sphere of the atoms' radius of gyration"
+            }
+        };
+        format!(
+            "normalised by {what}, {:.5} /A^3, not by the box's N/V = {:.5} /A^3: the g(r) of \
+             LAMMPS or OVITO for this box is {:.3} times the values here",
+            self.density,
+            self.box_density,
+            self.density / self.box_density
+        )
+    }
 }
 
 impl RdfAccumulator {
@@ -85,6 +125,9 @@ impl RdfAccumulator {
             pairs: vec![vec![0.0; bins]; npairs],
             pairs_norm: vec![vec![0.0; bins]; npairs],
             frames: 0,
+            used: None,
+            density_sum: 0.0,
+            box_density_sum: 0.0,
         }
     }
 
@@ -130,9 +173,7 @@ impl RdfAccumulator {
         };
         let normalization = match normalization {
             RdfNormalization::Auto => {
-                if system.simbox.fully_periodic()
-                    && material_volume()? >= 0.5 * system.simbox.volume()
-                {
+                if fills_periodic_box(system, &view)? {
                     RdfNormalization::Box
                 } else {
                     RdfNormalization::Material
@@ -165,6 +206,9 @@ impl RdfAccumulator {
             }
         }
         self.frames += 1;
+        self.used = Some(normalization);
+        self.density_sum += n / volume;
+        self.box_density_sum += n / system.simbox.volume();
         Ok(())
     }
 
@@ -189,8 +233,28 @@ impl RdfAccumulator {
             total: ratio(&self.total, &self.total_norm),
             pairs,
             frames: self.frames,
+            normalization: self.used.unwrap_or_default(),
+            density: self.density_sum / self.frames.max(1) as f64,
+            box_density: self.box_density_sum / self.frames.max(1) as f64,
         }
     }
+}
+
+/// Whether every axis is periodic and the atoms, at their material's density (close packing at
+/// the median nearest-neighbour distance of `view`), fill at least half of the box. Otherwise
+/// the box is mostly vacuum (or open) and its volume means nothing: not for g(r), not for the
+/// pressure. Errs when no atom has a neighbour within the view's radius.
+pub fn fills_periodic_box(system: &System, view: &PairView) -> Result<bool> {
+    if !system.simbox.fully_periodic() {
+        return Ok(false);
+    }
+    let d = median_nearest_neighbor_distance(view).ok_or_else(|| {
+        Error::invalid(
+            "no atom has a neighbour within the cutoff, so the material's density is unknown",
+        )
+    })?;
+    let material_volume = system.len() as f64 * d.powi(3) / 2f64.sqrt();
+    Ok(material_volume >= 0.5 * system.simbox.volume())
 }
 
 fn unweighted_gyration(system: &System) -> f64 {

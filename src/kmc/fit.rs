@@ -4,10 +4,25 @@
 //! y = A + B x through (x, y) = (ln t, ln r) over the chosen time window gives n = 1 / B and
 //! K = exp(n A). The standard error of the slope is s_B = sqrt(SSR / (m - 2) / S_xx) for m points,
 //! and that of n follows by error propagation, s_n = s_B / B^2.
+//!
+//! A least-squares line exists for any three points, but it describes neck growth only when the
+//! neck grows: [`fit_power_law`] refuses (with the reason) a window with fewer than
+//! [`MIN_FIT_POINTS`] points, one where the radius grows by less than [`MIN_RADIUS_GROWTH`]
+//! (r_last / r_first - 1), a slope that is not positive (n <= 0: the neck shrinks or stalls) and an
+//! exponent above [`MAX_EXPONENT`] (the classical mechanisms give n = 2 to 7; larger values mean
+//! the radius barely moved over many decades of time). A refused fit is reported as "no fit" with
+//! that reason, never as a number.
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+
+/// Fewest points a fit accepts.
+pub const MIN_FIT_POINTS: usize = 5;
+/// Least relative growth of the neck radius across the window, r_last / r_first - 1.
+pub const MIN_RADIUS_GROWTH: f64 = 0.1;
+/// Largest exponent n a fit accepts.
+pub const MAX_EXPONENT: f64 = 20.0;
 
 /// Result of fitting r^n = K t.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -38,7 +53,8 @@ impl PowerLawFit {
 }
 
 /// Fits r^n = K t to the points with `t_min <= t <= t_max` and t, r > 0 (`times` [s], `radii`
-/// [A]). Needs at least three points and a non-zero slope.
+/// [A]). Refuses windows and results that do not describe growth (see the module documentation);
+/// the error says why.
 pub fn fit_power_law(times: &[f64], radii: &[f64], t_min: f64, t_max: f64) -> Result<PowerLawFit> {
     let points: Vec<(f64, f64)> = times
         .iter()
@@ -47,9 +63,23 @@ pub fn fit_power_law(times: &[f64], radii: &[f64], t_min: f64, t_max: f64) -> Re
         .map(|(&t, &r)| (t.ln(), r.ln()))
         .collect();
     let m = points.len();
-    if m < 3 {
+    if m < MIN_FIT_POINTS {
         return Err(Error::invalid(format!(
-            "fit: only {m} points in the window [{t_min:e}, {t_max:e}] s; need at least 3"
+            "only {m} points in the window [{t_min:e}, {t_max:e}] s; need at least {MIN_FIT_POINTS}"
+        )));
+    }
+    // The earliest and the latest point (samples need not come sorted).
+    let by_time = |a: &&(f64, f64), b: &&(f64, f64)| a.0.total_cmp(&b.0);
+    let earliest = *points.iter().min_by(by_time).expect("points");
+    let latest = *points.iter().max_by(by_time).expect("points");
+    let (first, last) = (earliest.1.exp(), latest.1.exp());
+    let growth = last / first - 1.0;
+    if growth < MIN_RADIUS_GROWTH {
+        return Err(Error::invalid(format!(
+            "the neck radius goes from {first:.3} to {last:.3} A across the window \
+             ({:+.1} %, less than the {:.0} % a growth law needs)",
+            100.0 * growth,
+            100.0 * MIN_RADIUS_GROWTH
         )));
     }
     let mf = m as f64;
@@ -58,15 +88,23 @@ pub fn fit_power_law(times: &[f64], radii: &[f64], t_min: f64, t_max: f64) -> Re
     let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
     let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
     if !(sxx > 0.0) {
-        return Err(Error::invalid(
-            "fit: all points of the window share one time",
-        ));
+        return Err(Error::invalid("all points of the window share one time"));
     }
     let slope = sxy / sxx;
-    if slope == 0.0 {
-        return Err(Error::invalid(
-            "fit: the neck radius does not change in the window",
-        ));
+    if !(slope > 0.0) {
+        return Err(Error::invalid(format!(
+            "ln r falls with ln t across the window (slope {slope:.3e}), so n would be \
+             {:.3}: the neck does not grow as a power law",
+            1.0 / slope
+        )));
+    }
+    if 1.0 / slope > MAX_EXPONENT {
+        return Err(Error::invalid(format!(
+            "n = {:.1} is above {MAX_EXPONENT}: the neck radius barely changes over the \
+             window's {:.1} decades of time",
+            1.0 / slope,
+            (latest.0 - earliest.0) / std::f64::consts::LN_10
+        )));
     }
     let intercept = mean_y - slope * mean_x;
     let ssr: f64 = points
@@ -75,11 +113,7 @@ pub fn fit_power_law(times: &[f64], radii: &[f64], t_min: f64, t_max: f64) -> Re
         .sum();
     let slope_error = (ssr / (mf - 2.0) / sxx).sqrt();
     let exponent = 1.0 / slope;
-    let (t_lo, t_hi) = points
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
-            (a.min(p.0), b.max(p.0))
-        });
+    let (t_lo, t_hi) = (earliest.0, latest.0);
     Ok(PowerLawFit {
         exponent,
         exponent_error: slope_error / (slope * slope),
@@ -110,17 +144,57 @@ mod tests {
 
     #[test]
     fn error_matches_textbook_formula() {
-        // y = x + noise on 4 points: slope error by hand.
-        let x = [0.0f64, 1.0, 2.0, 3.0];
-        let y = [0.1f64, 0.9, 2.1, 2.9];
+        // y = x + noise on 5 points: slope error by hand.
+        let x = [0.0f64, 1.0, 2.0, 3.0, 4.0];
+        let y = [0.1f64, 0.9, 2.1, 2.9, 4.0];
         let t: Vec<f64> = x.iter().map(|v| v.exp()).collect();
         let r: Vec<f64> = y.iter().map(|v| v.exp()).collect();
         let f = fit_power_law(&t, &r, 0.0, f64::INFINITY).unwrap();
-        // slope 0.96, intercept 0.06, residuals 0.04,-0.12,0.12,-0.04: SSR = 0.032, Sxx = 5.
-        assert!((f.slope - 0.96).abs() < 1e-12);
-        let se = (0.032f64 / 2.0 / 5.0).sqrt();
+        // Sxx = 10, Sxy = 9.8: slope 0.98, intercept 2.0 - 0.98 * 2 = 0.04; residuals
+        // 0.06, -0.12, 0.10, -0.08, 0.04: SSR = 0.036.
+        assert!((f.slope - 0.98).abs() < 1e-12);
+        let se = (0.036f64 / 3.0 / 10.0).sqrt();
         assert!((f.slope_error - se).abs() < 1e-12);
-        assert!((f.exponent_error - se / 0.96f64.powi(2)).abs() < 1e-12);
+        assert!((f.exponent_error - se / 0.98f64.powi(2)).abs() < 1e-12);
         assert!(fit_power_law(&t, &r, 10.0, 20.0).is_err());
+    }
+
+    fn refusal(t: &[f64], r: &[f64]) -> String {
+        fit_power_law(t, r, 0.0, f64::INFINITY)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn too_few_points_are_refused() {
+        let t = [1.0, 2.0, 4.0, 8.0];
+        let r = [1.0, 2.0, 3.0, 4.0];
+        assert!(refusal(&t, &r).contains("only 4 points"));
+    }
+
+    #[test]
+    fn a_shrinking_or_stalled_neck_is_refused() {
+        let t: Vec<f64> = (0..8).map(|k| 10f64.powi(k - 6)).collect();
+        // Grows overall by 20 % but falls along the fitted line (a dip then a late jump).
+        let r = [10.0, 9.0, 8.5, 8.0, 7.5, 7.0, 6.5, 12.0];
+        assert!(
+            refusal(&t, &r).contains("falls with ln t"),
+            "{}",
+            refusal(&t, &r)
+        );
+        // Shrinks: refused for too little growth before the slope is looked at.
+        let shrinking: Vec<f64> = (0..8).map(|k| 10.0 - k as f64 * 0.1).collect();
+        assert!(refusal(&t, &shrinking).contains("less than the 10 %"));
+        // Barely grows (2 % over 7 decades): refused, not reported as n ~ 800.
+        let flat: Vec<f64> = (0..8).map(|k| 10.0 + k as f64 * 0.03).collect();
+        assert!(refusal(&t, &flat).contains("less than the 10 %"));
+    }
+
+    #[test]
+    fn absurd_exponents_are_refused() {
+        // r^30 = t over 12 decades: r grows by 150 %, yet n = 30 is no growth law.
+        let t: Vec<f64> = (0..13).map(|k| 10f64.powi(k - 6)).collect();
+        let r: Vec<f64> = t.iter().map(|&t| t.powf(1.0 / 30.0)).collect();
+        assert!(refusal(&t, &r).contains("above 20"), "{}", refusal(&t, &r));
     }
 }

@@ -1,5 +1,5 @@
 //! Kinetic Monte Carlo of nanoparticle coalescence with the bond-counting model
-//! (SCIENCE.md section 2): surface diffusion on an fcc lattice or an amorphous mesh of sites,
+//! (docs/science.md, section 2): surface diffusion on an fcc lattice or an amorphous mesh of sites,
 //! carrying a sintering study from MD's nanoseconds to seconds.
 //!
 //! - [`lattice`]: site sets with fixed-stride neighbour tables; fcc lattices;

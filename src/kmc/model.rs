@@ -1,4 +1,4 @@
-//! The bond-counting model of surface diffusion (SCIENCE.md section 2).
+//! The bond-counting model of surface diffusion (docs/science.md, section 2).
 //!
 //! An atom with at least one empty neighbour site can hop. Its activation energy is
 //! E_A = sum over its occupied neighbours j of E(s_i, s_j) — with one species, E_A = n E0 for

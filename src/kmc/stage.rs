@@ -1,6 +1,6 @@
 //! The `Kmc` stage of `sintermd run`: the MD to KMC handoff and back, so that one input runs MD
-//! and then carries the sintering on to long times with the bond-counting KMC (SCIENCE.md
-//! section 2).
+//! and then carries the sintering on to long times with the bond-counting KMC
+//! (docs/science.md, section 2).
 //!
 //! 1. The two particles (groups `particle1` and `particle2` of a `Pair` structure by default)
 //!    each get an fcc lattice fitted to them (lattice parameter, orientation, origin), and every
@@ -369,7 +369,14 @@ impl KmcStage {
         let figures = if png.exists() {
             vec![Figure {
                 png,
-                caption: "neck radius against KMC time (log-log) with the power-law fit".into(),
+                caption: match &summary.fit {
+                    Ok(f) => format!(
+                        "Neck radius against KMC time (log-log) with the power-law fit r^n = K t: \
+                         n = {:.3} +/- {:.3} over {:.3e} to {:.3e} s ({} points).",
+                        f.exponent, f.exponent_error, f.t_min, f.t_max, f.points
+                    ),
+                    Err(e) => format!("Neck radius against KMC time (log-log). No fit: {e}."),
+                },
             }]
         } else {
             Vec::new()

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use analysis::ObserverSpec;
 pub use csv::CsvFile;
 pub use folder::OutputFolder;
-pub use thermo_csv::ThermoCsv;
+pub use thermo_csv::{ThermoCsv, pressure_is_defined};
 pub use trajectory::{RunRecord, Trajectory};
 
 use crate::error::Result;

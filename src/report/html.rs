@@ -17,10 +17,21 @@ pub struct Section {
     pub figures: Vec<Figure>,
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// `text` with the characters HTML gives meaning to replaced by entities, so that it is safe in
+/// element content and in quoted attribute values alike.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Writes `report.html` into `dir`: a title, the input file, and the sections.
@@ -69,4 +80,17 @@ figure{{margin:1.5em 0}}figcaption{{color:#444}}</style></head><body>\n<h1>{t}</
         escape(input_text)
     );
     write_text(&dir.join("report.html"), &h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_quotes_for_attributes() {
+        assert_eq!(
+            escape(r#"a "b" <c> & 'd'"#),
+            "a &quot;b&quot; &lt;c&gt; &amp; &#39;d&#39;"
+        );
+    }
 }

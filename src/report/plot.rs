@@ -97,24 +97,10 @@ impl Plot {
 
     /// Writes `stem.png` and `stem.svg`.
     pub fn write(&self, stem: &Path) -> Result<()> {
-        register_font();
-        let png = stem.with_extension("png");
-        let svg = stem.with_extension("svg");
-        {
-            let root = BitMapBackend::new(&png, (900, 600)).into_drawing_area();
-            self.draw(&root)
-                .map_err(|e| Error::invalid(format!("{}: {e}", png.display())))?;
-            root.present()
-                .map_err(|e| Error::invalid(format!("{}: {e}", png.display())))?;
-        }
-        let root = SVGBackend::new(&svg, (900, 600)).into_drawing_area();
-        self.draw(&root)
-            .map_err(|e| Error::invalid(format!("{}: {e}", svg.display())))?;
-        root.present()
-            .map_err(|e| Error::invalid(format!("{}: {e}", svg.display())))?;
-        Ok(())
+        write_panels(stem, std::slice::from_ref(self))
     }
 
+    /// Data range of `axis` (0: x, 1: y) with a margin; positive values only on a log axis.
     fn range(&self, axis: usize, log: bool) -> (f64, f64) {
         let values = self
             .series
@@ -141,19 +127,115 @@ impl Plot {
         (lo - pad, hi + pad)
     }
 
+    /// The drawn points of each series (finite, positive on log axes).
+    fn points(&self, s: &Series) -> Vec<(f64, f64)> {
+        s.x.iter()
+            .zip(&s.y)
+            .filter(|(x, y)| {
+                x.is_finite()
+                    && y.is_finite()
+                    && (!self.log_x || **x > 0.0)
+                    && (!self.log_y || **y > 0.0)
+            })
+            .map(|(&x, &y)| (x, y))
+            .collect()
+    }
+
+    fn has_legend(&self) -> bool {
+        self.series.iter().any(|s| !s.label.is_empty())
+    }
+
+    /// Where the legend goes and the y range that leaves room for it: the first corner of the
+    /// plot area (upper right, upper left, lower right, lower left) where it covers no drawn point
+    /// or line; if every corner would hide data, the upper right with the y range stretched
+    /// upward until the data stay below the legend.
+    fn legend_layout(&self, area_px: (u32, u32), x: (f64, f64), y: (f64, f64)) -> LegendLayout {
+        // The plot area inside the margins, axis labels and title (see `draw`).
+        let width = (area_px.0 as f64 - 125.0).max(50.0);
+        let height = (area_px.1 as f64 - 120.0).max(50.0);
+        let chars = self.series.iter().map(|s| s.label.chars().count()).max();
+        let legend_w = 9.0 * chars.unwrap_or(0) as f64 + 70.0;
+        let rows = self.series.iter().filter(|s| !s.label.is_empty()).count();
+        if rows == 0 {
+            return LegendLayout {
+                position: SeriesLabelPosition::UpperRight,
+                y_max: y.1,
+            };
+        }
+        let legend_h = 22.0 * rows as f64 + 25.0;
+        let box_w = (legend_w / width).min(1.0);
+        let box_h = (legend_h / height).min(1.0);
+        let frac = |v: f64, (lo, hi): (f64, f64), log: bool| {
+            if log {
+                (v.ln() - lo.ln()) / (hi.ln() - lo.ln())
+            } else {
+                (v - lo) / (hi - lo)
+            }
+        };
+        let mut samples = Vec::new();
+        for s in &self.series {
+            let pts: Vec<(f64, f64)> = self
+                .points(s)
+                .into_iter()
+                .map(|(px, py)| (frac(px, x, self.log_x), frac(py, y, self.log_y)))
+                .collect();
+            samples.extend(&pts);
+            if !s.points {
+                samples.extend(line_samples(&pts, 0.004));
+            }
+        }
+        let corners = [
+            (SeriesLabelPosition::UpperRight, (1.0 - box_w, 1.0 - box_h)),
+            (SeriesLabelPosition::UpperLeft, (0.0, 1.0 - box_h)),
+            (SeriesLabelPosition::LowerRight, (1.0 - box_w, 0.0)),
+            (SeriesLabelPosition::LowerLeft, (0.0, 0.0)),
+        ];
+        for (position, (u0, v0)) in corners {
+            let hidden = samples
+                .iter()
+                .any(|&(u, v)| u >= u0 && u <= u0 + box_w && v >= v0 && v <= v0 + box_h);
+            if !hidden {
+                return LegendLayout {
+                    position,
+                    y_max: y.1,
+                };
+            }
+        }
+        // Stretch: the data (and the current top margin) keep the lower 1 - box_h of the height.
+        let keep = (1.0 - box_h).max(0.2);
+        let y_max = if self.log_y {
+            (y.0.ln() + (y.1.ln() - y.0.ln()) / keep).exp()
+        } else {
+            y.0 + (y.1 - y.0) / keep
+        };
+        LegendLayout {
+            position: SeriesLabelPosition::UpperRight,
+            y_max,
+        }
+    }
+
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, Shift>,
     ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         root.fill(&WHITE)?;
         let (x0, x1) = self.range(0, self.log_x);
-        let (y0, y1) = self.range(1, self.log_y);
+        let (y0, mut y1) = self.range(1, self.log_y);
+        let legend = self.legend_layout(root.dim_in_pixel(), (x0, x1), (y0, y1));
+        y1 = legend.y_max;
         let mut builder = ChartBuilder::on(root);
         builder
-            .caption(&self.title, ("sans-serif", 24))
+            .caption(&self.title, ("sans-serif", 22))
             .margin(15)
-            .x_label_area_size(50)
+            .x_label_area_size(45)
             .y_label_area_size(80);
+        let log_axis = |lo: f64, hi: f64| {
+            let (bold, light) = log_ticks(lo, hi);
+            (lo..hi)
+                .log_scale()
+                .with_key_points(bold)
+                .with_light_points(light)
+        };
         macro_rules! finish {
             ($chart:expr) => {{
                 let mut chart = $chart;
@@ -166,28 +248,25 @@ impl Plot {
                 // Log axes tick at values like 1e-5, which the default f64 formatting writes as
                 // 9.999999999999999e-6.
                 let log_label = |v: &f64| tick_label(*v);
+                let x_label = |v: &f64| linear_tick_label(*v, x1 - x0);
+                let y_label = |v: &f64| linear_tick_label(*v, y1 - y0);
                 if self.log_x {
                     mesh.x_label_formatter(&log_label);
+                } else {
+                    mesh.x_label_formatter(&x_label);
                 }
                 if self.log_y {
                     mesh.y_label_formatter(&log_label);
+                } else {
+                    mesh.y_label_formatter(&y_label);
                 }
                 mesh.draw()?;
                 for (k, s) in self.series.iter().enumerate() {
                     let color = Palette99::pick(k).to_rgba();
-                    let pts: Vec<(f64, f64)> =
-                        s.x.iter()
-                            .zip(&s.y)
-                            .filter(|(x, y)| {
-                                x.is_finite()
-                                    && y.is_finite()
-                                    && (!self.log_x || **x > 0.0)
-                                    && (!self.log_y || **y > 0.0)
-                            })
-                            .map(|(&x, &y)| (x, y))
-                            .collect();
+                    let pts = self.points(s);
                     let legend_color = color;
-                    if s.points {
+                    // A line of one point would not show: draw it as a marker.
+                    if s.points || pts.len() == 1 {
                         chart
                             .draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))?
                             .label(&s.label)
@@ -206,10 +285,10 @@ impl Plot {
                             });
                     }
                 }
-                if self.series.len() > 1 || self.series.iter().any(|s| !s.label.is_empty()) {
+                if self.has_legend() {
                     chart
                         .configure_series_labels()
-                        .position(SeriesLabelPosition::UpperRight)
+                        .position(legend.position)
                         .label_font(("sans-serif", 15))
                         .background_style(WHITE.mix(0.85))
                         .border_style(BLACK)
@@ -219,14 +298,128 @@ impl Plot {
         }
         match (self.log_x, self.log_y) {
             (false, false) => finish!(builder.build_cartesian_2d(x0..x1, y0..y1)?),
-            (true, false) => finish!(builder.build_cartesian_2d((x0..x1).log_scale(), y0..y1)?),
-            (false, true) => finish!(builder.build_cartesian_2d(x0..x1, (y0..y1).log_scale())?),
+            (true, false) => finish!(builder.build_cartesian_2d(log_axis(x0, x1), y0..y1)?),
+            (false, true) => finish!(builder.build_cartesian_2d(x0..x1, log_axis(y0, y1))?),
             (true, true) => {
-                finish!(builder.build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())?)
+                finish!(builder.build_cartesian_2d(log_axis(x0, x1), log_axis(y0, y1))?)
             }
         }
         Ok(())
     }
+}
+
+/// Where a plot's legend goes, and the top of the y range that makes room for it.
+struct LegendLayout {
+    position: SeriesLabelPosition,
+    y_max: f64,
+}
+
+/// Points every `step` (in plot-area fractions) along the straight segments between `pts`, so
+/// that a line crossing a corner counts as covering it.
+fn line_samples(pts: &[(f64, f64)], step: f64) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    for w in pts.windows(2) {
+        let ((u0, v0), (u1, v1)) = (w[0], w[1]);
+        let n = ((u1 - u0).hypot(v1 - v0) / step).ceil().min(10_000.0) as usize;
+        for k in 1..n {
+            let f = k as f64 / n as f64;
+            out.push((u0 + f * (u1 - u0), v0 + f * (v1 - v0)));
+        }
+    }
+    out
+}
+
+/// Labelled (bold) and unlabelled (light) ticks of a log axis over [lo, hi], lo > 0: powers of
+/// ten over wide ranges (every second or third over very wide ones), 1-2-5 steps over one or two
+/// decades, and evenly spaced round values when the range holds fewer than three of those (a
+/// neck radius from 13 to 19 A gets 14, 16, 18).
+fn log_ticks(lo: f64, hi: f64) -> (Vec<f64>, Vec<f64>) {
+    let decades = (hi / lo).log10();
+    let (k0, k1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let in_range = |v: &f64| *v >= lo * (1.0 - 1e-9) && *v <= hi * (1.0 + 1e-9);
+    let with = |mantissas: &[f64], every: i32| -> Vec<f64> {
+        (k0..=k1)
+            .filter(|k| k.rem_euclid(every) == 0)
+            .flat_map(|k| mantissas.iter().map(move |m| m * 10f64.powi(k)))
+            .filter(in_range)
+            .collect()
+    };
+    let light = if decades <= 8.0 {
+        with(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0], 1)
+    } else {
+        with(&[1.0], 1)
+    };
+    let bold = if decades > 3.0 {
+        with(&[1.0], (decades / 8.0).ceil() as i32)
+    } else {
+        with(&[1.0, 2.0, 5.0], 1)
+    };
+    if bold.len() >= 3 {
+        return (bold, light);
+    }
+    // Under about half a decade: round values in linear steps of 1, 2 or 5 times a power of ten.
+    let raw = (hi - lo) / 4.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| (hi - lo) / s <= 6.0)
+        .unwrap_or(10.0 * magnitude);
+    let ticks: Vec<f64> = ((lo / step).ceil() as i64..=(hi / step).floor() as i64)
+        .map(|k| k as f64 * step)
+        .filter(|v| *v > 0.0)
+        .collect();
+    (ticks.clone(), ticks)
+}
+
+/// Writes `stem.png` and `stem.svg` with the plots stacked top to bottom, each with its own axes
+/// (one plot: 900 x 600 pixels; several: 900 x 300 each).
+pub fn write_panels(stem: &Path, panels: &[Plot]) -> Result<()> {
+    register_font();
+    let png = stem.with_extension("png");
+    let svg = stem.with_extension("svg");
+    let size = if panels.len() <= 1 {
+        (900, 600)
+    } else {
+        (900, 300 * panels.len() as u32)
+    };
+    render(BitMapBackend::new(&png, size).into_drawing_area(), panels)
+        .map_err(|e| Error::invalid(format!("{}: {e}", png.display())))?;
+    render(SVGBackend::new(&svg, size).into_drawing_area(), panels)
+        .map_err(|e| Error::invalid(format!("{}: {e}", svg.display())))?;
+    Ok(())
+}
+
+fn render<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    panels: &[Plot],
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    for (area, plot) in root
+        .split_evenly((panels.len().max(1), 1))
+        .iter()
+        .zip(panels)
+    {
+        plot.draw(area)?;
+    }
+    root.present()
+}
+
+/// A tick label on a linear axis spanning `span`: as many decimals as ticks about a tenth of the
+/// span apart need, and "0" for values that are zero to round-off (never "-0.0").
+fn linear_tick_label(v: f64, span: f64) -> String {
+    if !(span > 0.0) || !v.is_finite() {
+        return format!("{v}");
+    }
+    let step = span / 10.0;
+    if v.abs() < 1e-6 * step {
+        return "0".into();
+    }
+    if step < 1e-3 || v.abs() >= 1e6 {
+        return tick_label(v);
+    }
+    let decimals = (-step.log10().floor()).max(0.0) as usize;
+    format!("{v:.decimals$}")
 }
 
 /// A short tick label: up to 3 decimals for 0.01 <= |v| < 10^4, else 3 significant digits in
@@ -262,6 +455,41 @@ mod tests {
         assert_eq!(tick_label(20.0), "20");
         assert_eq!(tick_label(0.5), "0.5");
         assert_eq!(tick_label(0.0), "0");
+        assert_eq!(linear_tick_label(-1e-17, 4.0), "0");
+        assert_eq!(linear_tick_label(0.25, 2.0), "0.2");
+        assert_eq!(linear_tick_label(-20580.0, 30.0), "-20580");
+        assert_eq!(linear_tick_label(3e-4, 6e-4), "3e-4");
+    }
+
+    #[test]
+    fn narrow_log_ranges_get_labelled_ticks() {
+        // The KMC neck radius of 13 to 19 A: no power of ten inside, yet three labels or more.
+        let (bold, _) = log_ticks(13.0 / 1.2, 19.0 * 1.2);
+        assert!(bold.len() >= 3, "{bold:?}");
+        assert!(bold.iter().all(|&v| (13.0 / 1.2..=19.0 * 1.2).contains(&v)));
+        // One decade and a half: 1-2-5 steps.
+        assert_eq!(log_ticks(3.0, 90.0).0, vec![5.0, 10.0, 20.0, 50.0]);
+        // Ten decades: every second power of ten.
+        let (bold, _) = log_ticks(1e-9, 2e1);
+        assert_eq!(bold, vec![1e-8, 1e-6, 1e-4, 1e-2, 1.0]);
+    }
+
+    #[test]
+    fn legends_move_off_the_data() {
+        let x: Vec<f64> = (0..100).map(|i| i as f64).collect();
+        // A rising line fills the upper right corner: the legend goes to the upper left.
+        let rising = Plot::new("", "x", "y").with(Series::line("a", x.clone(), x.clone()));
+        let (xr, yr) = (rising.range(0, false), rising.range(1, false));
+        let layout = rising.legend_layout((900, 600), xr, yr);
+        assert_eq!(layout.position, SeriesLabelPosition::UpperLeft);
+        assert_eq!(layout.y_max, yr.1);
+        // A fast oscillation reaches every corner: the y range is stretched instead.
+        let wave: Vec<f64> = x.iter().map(|v| (v * 0.7).sin()).collect();
+        let wavy = Plot::new("", "x", "y").with(Series::line("sin", x, wave));
+        let (xr, yr) = (wavy.range(0, false), wavy.range(1, false));
+        let layout = wavy.legend_layout((900, 600), xr, yr);
+        assert_eq!(layout.position, SeriesLabelPosition::UpperRight);
+        assert!(layout.y_max > yr.1 + 0.1);
     }
 
     #[test]

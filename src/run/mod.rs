@@ -31,7 +31,9 @@ use crate::md::minimize::fire_minimize;
 use crate::md::velocity::maxwell_boltzmann;
 use crate::md::{SimRng, StageIntegrator, ThermoSample};
 use crate::output::folder::check_name_part;
-use crate::output::{Figure, Observer, OutputFolder, ThermoCsv, Trajectory, Trigger};
+use crate::output::{
+    Figure, Observer, OutputFolder, ThermoCsv, Trajectory, Trigger, pressure_is_defined,
+};
 use crate::potential::build_potential;
 use crate::report::{Section, write_report};
 use crate::structure::{Particle, assemble};
@@ -694,7 +696,14 @@ impl<'a> Runner<'a> {
             },
             threads: rayon::current_num_threads(),
             neighbor_builds: main.engine.list().builds(),
-            final_thermo: main.measure(),
+            final_thermo: {
+                // No pressure for a box that is mostly vacuum (as in thermo.csv).
+                let mut last = main.measure();
+                last.pressure = last
+                    .pressure
+                    .filter(|_| pressure_is_defined(&main.state.system));
+                last
+            },
             neck_formed_ps: self.neck_formed,
             files: Vec::new(),
             provenance: self.provenance.clone(),

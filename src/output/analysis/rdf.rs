@@ -28,11 +28,19 @@ impl Observer for RdfObserver {
 
     fn finish(&mut self) -> Result<Vec<Figure>> {
         let g = self.accumulator.result();
-        let mut header = vec!["r[A]".to_string(), "g_total".to_string()];
+        // The density each g(r) column was normalised by, in its header (units in brackets).
+        let norm = match g.normalization {
+            RdfNormalization::Box => "box",
+            RdfNormalization::Material => "material",
+            RdfNormalization::FiniteSphere => "sphere",
+            RdfNormalization::Auto => "none",
+        };
+        let tag = format!("[{norm} density {:.5}/A^3]", g.density);
+        let mut header = vec!["r[A]".to_string(), format!("g_total{tag}")];
         header.extend(
             g.pairs
                 .iter()
-                .map(|((a, b), _)| format!("g_{}-{}", self.names[*a], self.names[*b])),
+                .map(|((a, b), _)| format!("g_{}-{}{tag}", self.names[*a], self.names[*b])),
         );
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let mut csv = CsvFile::create(&csv_path(&self.stem), &header)?;
@@ -60,8 +68,9 @@ impl Observer for RdfObserver {
             plot,
             self.stem.clone(),
             format!(
-                "g(r), total and per species pair, averaged over {} frames.",
-                g.frames
+                "g(r), total and per species pair, averaged over {} frames; {}.",
+                g.frames,
+                g.normalization_note()
             ),
         )?])
     }

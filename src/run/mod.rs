@@ -38,8 +38,8 @@ use crate::potential::build_potential;
 use crate::report::{Section, write_report};
 use crate::structure::{Particle, assemble};
 use crate::system::{SpeciesTable, System, define_groups};
-pub use provenance::Provenance;
 use progress::Progress;
+pub use provenance::Provenance;
 use std::collections::BTreeSet;
 use track::Track;
 

@@ -180,7 +180,11 @@ fn report_renders_in_a_browser() {
         return;
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let work = root.join("target/report-browser");
+    // Under the build folder, which outlives a temporary clone (.ci/run sets CARGO_TARGET_DIR).
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let work = target.join("report-browser");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).unwrap();
     let run_dir = work.join("run");

@@ -255,13 +255,16 @@ fn masses_come_from_the_potential_file_as_in_lammps() {
 fn h5md_without_the_feature_is_a_one_line_error() {
     let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
     let path = root().join("tests/inputs/trajectory_formats.ron");
     let out = sintermd(&[
         "run",
         path.to_str().unwrap(),
         "--out",
-        dir.path().to_str().unwrap(),
+        out_dir.to_str().unwrap(),
     ]);
+    // Refused before the output folder is made.
+    assert!(!out_dir.exists());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     let last = err.lines().last().unwrap_or("");

@@ -5,13 +5,14 @@
 //! Each frame is
 //!
 //! ```text
-//! ITEM: TIMESTEP / step          ITEM: TIME / time [ps]
+//! ITEM: TIME / time [ps]         ITEM: TIMESTEP / step
 //! ITEM: NUMBER OF ATOMS / N      ITEM: BOX BOUNDS pp pp ff / xlo xhi / ylo yhi / zlo zhi
 //! ITEM: ATOMS id type element mass x y z vx vy vz ix iy iz / N lines
 //! ```
 //!
 //! Positions are wrapped into the box [A] with image counts, velocities in A/ps (LAMMPS metal).
-//! A periodic axis is `pp`, a free one `ff` (LAMMPS's fixed boundary).
+//! A periodic axis is `pp`, a free one `ff` (LAMMPS's fixed boundary). `ITEM: TIME` comes first,
+//! as LAMMPS writes it: LAMMPS's `read_dump` reads these files (checked by hand, exact numbers).
 
 use std::fmt::Write as _;
 
@@ -25,7 +26,7 @@ pub fn format_dump_frame(system: &System, step: u64, time: f64) -> String {
     let b = &system.simbox;
     let mut s = String::with_capacity(110 * system.len() + 256);
     let flags = b.periodic.map(|p| if p { "pp" } else { "ff" });
-    let _ = writeln!(s, "ITEM: TIMESTEP\n{step}\nITEM: TIME\n{time:?}");
+    let _ = writeln!(s, "ITEM: TIME\n{time:?}\nITEM: TIMESTEP\n{step}");
     let _ = writeln!(s, "ITEM: NUMBER OF ATOMS\n{}", system.len());
     let _ = writeln!(s, "ITEM: BOX BOUNDS {} {} {}", flags[0], flags[1], flags[2]);
     for k in 0..3 {

@@ -11,8 +11,9 @@
 //!     position          time-dependent, value [frames][N][3] float64        [A]
 //!     velocity          time-dependent, value [frames][N][3]                [A ps-1]
 //!     image             time-dependent, value [frames][N][3] int32
-//!     species           [N] int32 (the species index; names in /parameters/species)
-//!     id                [N] int64 (LAMMPS atom ids)
+//!     species           time-dependent, value [frames][N] int32 (species index; names in
+//!                       /parameters/species)
+//!     id                time-dependent, value [frames][N] int64 (LAMMPS atom ids)
 //!     mass              [N] float64                                         [g mol-1]
 //! /observables          time-dependent scalars at the same frames: temperature [K], potential,
 //!                       kinetic, total and conserved energy [eV], pressure [bar]; with two
@@ -192,6 +193,8 @@ pub struct H5mdWriter {
     position: Series,
     velocity: Series,
     image: Series,
+    species: Series,
+    id: Series,
     observables: Observables,
     _file: File,
 }
@@ -235,16 +238,8 @@ impl H5mdWriter {
         let position = Series::create::<f64>(&all, "position", &[n, 3], Some("Angstrom"))?;
         let velocity = Series::create::<f64>(&all, "velocity", &[n, 3], Some("Angstrom ps-1"))?;
         let image = Series::create::<i32>(&all, "image", &[n, 3], None)?;
-        let species: Vec<i32> = system.types.iter().map(|&t| t as i32).collect();
-        all.new_dataset::<i32>()
-            .shape(n)
-            .create("species")?
-            .write(ArrayView1::from(&species[..]))?;
-        let ids: Vec<i64> = system.ids.iter().map(|&i| i as i64).collect();
-        all.new_dataset::<i64>()
-            .shape(n)
-            .create("id")?
-            .write(ArrayView1::from(&ids[..]))?;
+        let species = Series::create::<i32>(&all, "species", &[n], None)?;
+        let id = Series::create::<i64>(&all, "id", &[n], None)?;
         let masses: Vec<f64> = (0..n).map(|i| system.mass(i)).collect();
         let mass = all.new_dataset::<f64>().shape(n).create("mass")?;
         mass.write(ArrayView1::from(&masses[..]))?;
@@ -308,6 +303,8 @@ impl H5mdWriter {
             position,
             velocity,
             image,
+            species,
+            id,
             observables: Observables { thermo, pair },
             _file: file,
         })
@@ -351,6 +348,10 @@ impl H5mdWriter {
         self.velocity.push(step, time, &flat(&system.velocities))?;
         let images: Vec<i32> = system.images.iter().flatten().copied().collect();
         self.image.push(step, time, &images)?;
+        let species: Vec<i32> = system.types.iter().map(|&t| t as i32).collect();
+        self.species.push(step, time, &species)?;
+        let ids: Vec<i64> = system.ids.iter().map(|&i| i as i64).collect();
+        self.id.push(step, time, &ids)?;
         if let Some(t) = thermo {
             for (name, _, series) in &self.observables.thermo {
                 let v = match *name {
@@ -404,9 +405,10 @@ fn read_inner(path: &Path) -> hdf5::Result<Vec<Snapshot>> {
     let position = Series::open(&all, "position")?;
     let velocity = Series::open(&all, "velocity")?;
     let image = Series::open(&all, "image")?;
-    let species: Vec<i32> = all.dataset("species")?.read_raw()?;
-    let ids: Vec<i64> = all.dataset("id")?.read_raw()?;
+    let species: Vec<i32> = Series::open(&all, "species")?.value.read_raw()?;
+    let ids: Vec<i64> = Series::open(&all, "id")?.value.read_raw()?;
     let masses: Vec<f64> = all.dataset("mass")?.read_raw()?;
+    let n = masses.len();
     let names: Vec<VarLenUnicode> = file.dataset("parameters/species")?.read_raw()?;
     let names: Vec<String> = names.iter().map(|s| s.as_str().to_string()).collect();
     let mut species_mass = vec![0.0; names.len()];
@@ -423,10 +425,14 @@ fn read_inner(path: &Path) -> hdf5::Result<Vec<Snapshot>> {
     let x: Vec<f64> = position.value.read_raw()?;
     let v: Vec<f64> = velocity.value.read_raw()?;
     let im: Vec<i32> = image.value.read_raw()?;
-    let n = ids.len();
     let frames = steps.len();
     if x.len() != frames * n * 3 || v.len() != x.len() || im.len() != x.len() {
         return Err("position, velocity and image hold different numbers of frames".into());
+    }
+    if species.len() != frames * n || ids.len() != frames * n {
+        return Err(
+            "species and id hold another number of frames or atoms than the positions".into(),
+        );
     }
     if e.len() != frames * 3 || o.len() != frames * 3 || periodic.len() != 3 {
         return Err("the box holds another number of frames than the positions".into());
@@ -440,9 +446,10 @@ fn read_inner(path: &Path) -> hdf5::Result<Vec<Snapshot>> {
         let mut system = System::new(simbox, table.clone());
         for i in 0..n {
             let at = (f * n + i) * 3;
-            let t = u32::try_from(species[i]).map_err(|_| "negative species index")?;
+            let t = u32::try_from(species[f * n + i]).map_err(|_| "negative species index")?;
+            let id = u64::try_from(ids[f * n + i]).map_err(|_| "negative atom id")?;
             system.push(
-                ids[i] as u64,
+                id,
                 t,
                 Vec3::new(x[at], x[at + 1], x[at + 2]),
                 Vec3::new(v[at], v[at + 1], v[at + 2]),

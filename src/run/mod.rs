@@ -282,6 +282,17 @@ impl<'a> Runner<'a> {
             .fold(0u64, u64::saturating_add);
         let natoms = system.len();
         input.output.check_size(natoms, main_steps)?;
+        if !cfg!(feature = "hdf5")
+            && input
+                .output
+                .trajectory_formats
+                .contains(&crate::input::TrajectoryFormatSpec::H5md)
+            && input.output.trajectory_every > 0
+        {
+            return Err(crate::io::h5md_unavailable(
+                &out_dir.join("trajectory.h5md"),
+            ));
+        }
         let potential = build_potential(&input.potential, &system.species, base)?;
         let mut main = Track::new(system, potential, input, Vec::new(), main_steps)?;
 

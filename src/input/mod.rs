@@ -228,7 +228,6 @@ pub struct OutputSpec {
     pub trajectory_formats: Vec<TrajectoryFormatSpec>,
 }
 
-
 impl OutputSpec {
     /// Checks that a trajectory of `atoms` atoms over `steps` steps stays within
     /// `max_trajectory_gb`.

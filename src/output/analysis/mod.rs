@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::csv::CsvFile;
+use super::csv::{CsvFile, write_csv};
 use super::{Figure, Frame, Note, Observer, Trigger};
 use crate::analysis::PairView;
 use crate::analysis::cna::{Structure, adaptive_cna, structure_counts};

@@ -38,8 +38,8 @@ use crate::potential::build_potential;
 use crate::report::{Section, write_report};
 use crate::structure::{Particle, assemble};
 use crate::system::{SpeciesTable, System, define_groups};
-pub use provenance::Provenance;
 use progress::Progress;
+pub use provenance::Provenance;
 use std::collections::BTreeSet;
 use track::Track;
 
@@ -712,12 +712,7 @@ impl<'a> Runner<'a> {
 
     /// Writes `summary.json`, listing the files the run wrote (itself included).
     fn store_summary(&self, summary: &mut RunSummary) -> Result<()> {
-        let mut files = self.folder.written();
-        if !files.iter().any(|f| f == "summary.json") {
-            files.push("summary.json".into());
-            files.sort();
-        }
-        summary.files = files;
+        summary.files = self.folder.files_with_summary();
         let text =
             serde_json::to_string_pretty(summary).map_err(|e| Error::invalid(e.to_string()))?;
         crate::io::write_text(&self.out_dir.join("summary.json"), &text)

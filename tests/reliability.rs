@@ -467,3 +467,35 @@ fn a_failed_kmc_run_records_the_failure_and_the_files_it_wrote() {
             .any(|f| f == "notes.txt")
     );
 }
+
+#[test]
+fn an_unknown_observer_group_is_reported_before_the_folder_is_touched() {
+    let (_, dir) = run_bad(
+        "observer_unknown_group.ron",
+        &["stage 2 (\"cool\")", "unknown group nope (groups: none)"],
+    );
+    assert!(!dir.path().join("out").exists());
+    // Even with --force, a folder holding an earlier run's results keeps them as they were.
+    let out = dir.path().join("old");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("thermo.csv"), "old rows").unwrap();
+    std::fs::write(out.join("summary.json"), r#"{"files": ["thermo.csv"]}"#).unwrap();
+    let line = error_line(&sintermd(&[
+        "run",
+        "tests/bad_inputs/observer_unknown_group.ron",
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]));
+    assert_contains(&line, &["unknown group nope"]);
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["summary.json", "thermo.csv"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("thermo.csv")).unwrap(),
+        "old rows"
+    );
+}

@@ -241,8 +241,12 @@ impl<'a> Runner<'a> {
             None => None,
         };
         check_stage_names(input)?;
-        // Every MD stage's integrator is built before the first step, so that a bad group or
-        // parameter in a late stage is reported at once.
+        // Every MD stage's integrator is built and its observers' groups are looked up before
+        // the first step, so that a bad group or parameter in a late stage is reported at once
+        // and before the output folder is touched.
+        let check_observers = |md: &MdStage, system: &System| {
+            md.observers.iter().try_for_each(|o| o.check_groups(system))
+        };
         let integrators = input
             .stages
             .iter()
@@ -252,12 +256,13 @@ impl<'a> Runner<'a> {
                 match stage {
                     StageSpec::Md(md) => md
                         .integrator(&system)
-                        .map(Some)
+                        .and_then(|i| check_observers(md, &system).map(|()| Some(i)))
                         .map_err(|e| in_stage(&label(), e)),
                     StageSpec::EquilibrateParticles(md) => match &particles {
                         Some([first, _]) => md
                             .integrator(&first.system)
-                            .map(|_| None)
+                            .and_then(|_| check_observers(md, &first.system))
+                            .map(|()| None)
                             .map_err(|e| in_stage(&label(), e)),
                         None => Err(in_stage(
                             &label(),

@@ -170,6 +170,25 @@ impl ObserverSpec {
         Ok(())
     }
 
+    /// Checks that the groups the observer names exist in `system` (the system its stage will
+    /// start from), so that a misspelt group is reported before the output folder is touched.
+    pub fn check_groups(&self, system: &System) -> Result<()> {
+        match self {
+            ObserverSpec::CentreOfMass { groups, .. } | ObserverSpec::Shape { groups, .. } => {
+                resolve_groups(system, groups).map(drop)
+            }
+            ObserverSpec::Neck { particles, .. } => resolve_groups(
+                system,
+                &Some(vec![particles.0.clone(), particles.1.clone()]),
+            )
+            .map(drop),
+            ObserverSpec::Rdf { .. }
+            | ObserverSpec::TrackedAtoms { .. }
+            | ObserverSpec::Msd { .. }
+            | ObserverSpec::Structure { .. } => Ok(()),
+        }
+    }
+
     /// Creates the observer, writing files named `prefix` + its file name into `dir`.
     pub fn build(&self, system: &System, dir: &Path, prefix: &str) -> Result<Box<dyn Observer>> {
         let path = |name: &str| dir.join(format!("{prefix}{name}"));

@@ -163,7 +163,12 @@ pub fn load_average() -> Option<[f64; 3]> {
 pub fn setup(input: &KmcInput, base: &Path) -> Result<KmcSetup> {
     let (source, mesh_report) = match &input.sites {
         SiteSpec::Fcc { .. } => (
-            SiteSource::Fcc(input.sites.lattice()?.expect("fcc sites have a lattice")),
+            SiteSource::Fcc(
+                input
+                    .sites
+                    .lattice()?
+                    .ok_or_else(|| Error::invalid("sites: Fcc sites give no lattice"))?,
+            ),
             None,
         ),
         SiteSpec::Mesh {
@@ -510,6 +515,7 @@ fn run_prepared(input: &KmcInput, setup: KmcSetup, out_dir: &Path) -> Result<Kmc
         cpu_time_s: cpu,
         events_per_cpu_second: cpu.filter(|&c| c > 0.0).map(|c| clock.events as f64 / c),
         final_total_rate: engine.total_rate(),
+        // Invariant: the event loop samples the neck at t = 0 before the first event.
         final_neck: *samples.last().expect("samples"),
         atoms_on_edge_sites,
         fit: fit.map_err(|e| e.to_string()),
@@ -610,6 +616,7 @@ pub fn run_event_loop(
             write_snapshot(&mut snapshots, engine)?;
             next_snapshot = next_log_time(c.time, snap_pd);
         }
+        // Invariant: `samples` starts with the sample at t = 0 and only grows.
         progress.update(c, samples.last().expect("one sample at least"));
     }
     progress.finish();

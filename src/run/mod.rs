@@ -450,7 +450,7 @@ impl<'a> Runner<'a> {
         let particles = self
             .particles
             .clone()
-            .expect("checked: the structure is a pair");
+            .ok_or_else(|| Error::invalid("EquilibrateParticles needs a pair of particles"))?;
         let temperature = md
             .thermostat
             .as_ref()
@@ -533,8 +533,9 @@ impl<'a> Runner<'a> {
             relaxed.push(particle.with_relaxed_atoms(&track.state.system)?);
         }
         self.wall += start.elapsed().as_secs_f64();
-        let second = relaxed.pop().expect("two particles");
-        let first = relaxed.pop().expect("two particles");
+        let [first, second]: [Particle; 2] = relaxed
+            .try_into()
+            .map_err(|_| Error::invalid("EquilibrateParticles: two particles expected"))?;
         self.particles = Some([first, second]);
         self.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
@@ -546,11 +547,13 @@ impl<'a> Runner<'a> {
 
     /// Places the particles with the pair geometry; the result becomes the main system.
     fn assemble_stage(&mut self, k: usize, name: &str, stage: &AssembleStage) -> Result<()> {
-        let pair = self.input.pair().expect("checked: the structure is a pair");
-        let [first, second] = self
-            .particles
-            .as_ref()
-            .expect("checked: the structure is a pair");
+        let (Some(pair), Some([first, second])) = (self.input.pair(), self.particles.as_ref())
+        else {
+            return Err(in_stage(
+                &format!("stage {} (\"{name}\")", k + 1),
+                Error::invalid("Assemble needs a pair of particles"),
+            ));
+        };
         let mut geometry = pair.geometry.clone();
         if let Some(gap) = stage.gap {
             geometry.gap = gap;

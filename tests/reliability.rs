@@ -397,3 +397,105 @@ fn absurd_kmc_inputs_are_refused() {
         assert_contains(&line, &[&path, expected]);
     }
 }
+
+#[test]
+fn a_failed_kmc_run_records_the_failure_and_the_files_it_wrote() {
+    // A folder where final.xyz should go: the event loop runs, then the write fails (even for
+    // root).
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(out.join("final.xyz")).unwrap();
+    let out_arg = out.to_str().unwrap();
+    let input = "tests/kmc_inputs/tiny_crystal.ron";
+    let line = error_line(&sintermd(&["kmc", input, "--out", out_arg]));
+    assert_contains(&line, &["final.xyz: Is a directory"]);
+    let s = summary(&out);
+    assert_eq!(s["status"], "failed");
+    assert!(s["error"].as_str().unwrap().contains("final.xyz"), "{s}");
+    assert_eq!(s["seed"], 3);
+    let files: Vec<&str> = s["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    for f in [
+        "neck.csv",
+        "neck_fit.png",
+        "neck_fit.svg",
+        "snapshots.xyz",
+        "summary.json",
+    ] {
+        assert!(files.contains(&f), "{f} not in {files:?}");
+    }
+    assert!(!files.contains(&"final.xyz"), "{files:?}");
+    // The failed run's results are not overwritten by accident; --force clears the files it
+    // listed (a stand-in the next run does not write shows that) and runs.
+    let line = error_line(&sintermd(&["kmc", input, "--out", out_arg]));
+    assert_contains(&line, &["already holds a run's results"]);
+    std::fs::remove_dir(out.join("final.xyz")).unwrap();
+    let mut failed = s.clone();
+    failed["files"]
+        .as_array_mut()
+        .unwrap()
+        .push("stale_plot.png".into());
+    std::fs::write(out.join("summary.json"), failed.to_string()).unwrap();
+    std::fs::write(out.join("stale_plot.png"), "old").unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let ok = sintermd(&["kmc", input, "--out", out_arg, "--force"]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(!out.join("stale_plot.png").exists());
+    assert!(out.join("notes.txt").exists());
+    let s = summary(&out);
+    assert_eq!(s["status"], "done");
+    assert!(
+        s["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "final.xyz")
+    );
+    assert!(
+        !s["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "notes.txt")
+    );
+}
+
+#[test]
+fn an_unknown_observer_group_is_reported_before_the_folder_is_touched() {
+    let (_, dir) = run_bad(
+        "observer_unknown_group.ron",
+        &["stage 2 (\"cool\")", "unknown group nope (groups: none)"],
+    );
+    assert!(!dir.path().join("out").exists());
+    // Even with --force, a folder holding an earlier run's results keeps them as they were.
+    let out = dir.path().join("old");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("thermo.csv"), "old rows").unwrap();
+    std::fs::write(out.join("summary.json"), r#"{"files": ["thermo.csv"]}"#).unwrap();
+    let line = error_line(&sintermd(&[
+        "run",
+        "tests/bad_inputs/observer_unknown_group.ron",
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]));
+    assert_contains(&line, &["unknown group nope"]);
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["summary.json", "thermo.csv"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("thermo.csv")).unwrap(),
+        "old rows"
+    );
+}

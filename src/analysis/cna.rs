@@ -57,6 +57,7 @@ impl Structure {
 pub fn structure_counts(types: &[Structure]) -> [usize; 5] {
     let mut out = [0; 5];
     for t in types {
+        // Invariant: Structure::ALL lists all five variants.
         out[Structure::ALL.iter().position(|s| s == t).unwrap()] += 1;
     }
     out

@@ -135,7 +135,8 @@ pub fn measure_neck(
         running += d;
         crossings.push(running as usize);
     }
-    // The narrowest plane; ties resolved towards the midpoint.
+    // The narrowest plane; ties resolved towards the midpoint. `crossings` holds `planes` >= 1
+    // values (diff has planes + 1), so the minimum exists.
     let mid = 0.5 * distance;
     let (best, &crossing_bonds) = crossings
         .iter()

@@ -26,26 +26,37 @@ pub fn write_text(path: &Path, text: &str) -> Result<()> {
 }
 
 /// Writes a whole file atomically: the bytes go to a temporary file in the same folder, which
-/// is then renamed over `path`. A reader (or a later run) sees the old file or the new one,
-/// never a half-written one; a failed write leaves the old file as it was and no temporary file
-/// behind. The error names `path`.
+/// is then renamed over `path` (see [`write_atomic_with`]). The error names `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |tmp| {
+        std::fs::File::create(tmp)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
+            .map_err(|e| Error::io(path, e))
+    })
+}
+
+/// Writes a whole file atomically through `write`, which is given a temporary path in the same
+/// folder as `path` (ending in the same file name, so that writers that pick the format from
+/// the extension keep working) and creates the whole file there; it is then renamed over `path`.
+/// A reader (or a later run) sees the old file or the new one, never a half-written one; a
+/// failed write leaves the old file as it was and no temporary file behind. Errors from `write`
+/// should name `path`; a failed rename does.
+pub fn write_atomic_with(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| Error::file(path, "cannot write: the path names no file"))?;
     let tmp = path.with_file_name(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
+        ".tmp{}.{}",
+        std::process::id(),
+        name.to_string_lossy()
     ));
-    let written = std::fs::File::create(&tmp)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    written.map_err(|e| {
+    let written =
+        write(&tmp).and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)));
+    if written.is_err() {
         // Best effort: the temporary file may not exist, and the write's error is what matters.
         let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
+    }
+    written
 }
 
 #[cfg(test)]

@@ -68,7 +68,8 @@ pub fn fit_power_law(times: &[f64], radii: &[f64], t_min: f64, t_max: f64) -> Re
             "only {m} points in the window [{t_min:e}, {t_max:e}] s; need at least {MIN_FIT_POINTS}"
         )));
     }
-    // The earliest and the latest point (samples need not come sorted).
+    // The earliest and the latest point (samples need not come sorted); there are at least
+    // MIN_FIT_POINTS points (checked above).
     let by_time = |a: &&(f64, f64), b: &&(f64, f64)| a.0.total_cmp(&b.0);
     let earliest = *points.iter().min_by(by_time).expect("points");
     let latest = *points.iter().max_by(by_time).expect("points");

@@ -192,8 +192,13 @@ impl FccGrid {
         let grid = Self::spanning(lattice.clone(), lo, hi)?;
         let index = coords
             .iter()
-            .map(|&c| grid.index(c).expect("inside the spanning grid"))
-            .collect();
+            .map(|&c| {
+                // The grid spans lo..hi of these coordinates, so every one is inside it.
+                grid.index(c).ok_or_else(|| {
+                    Error::invalid(format!("site {c:?} lies outside its spanning fcc grid"))
+                })
+            })
+            .collect::<Result<_>>()?;
         Ok((grid, index))
     }
 

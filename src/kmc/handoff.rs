@@ -94,6 +94,7 @@ pub fn nearest_fcc_point(c: &Vec3) -> [i64; 3] {
     if (p[0] + p[1] + p[2]).rem_euclid(2.0) != 0.0 {
         let k = (0..3)
             .max_by(|&i, &j| (c[i] - p[i]).abs().total_cmp(&(c[j] - p[j]).abs()))
+            // A range of three coordinates is never empty.
             .expect("three coordinates");
         p[k] += if c[k] > p[k] { 1.0 } else { -1.0 };
     }
@@ -338,6 +339,7 @@ pub fn fit_fcc_lattice(positions: &[Vec3], tolerance: f64) -> Result<FittedLatti
                 .norm_squared()
                 .total_cmp(&(positions[j] - centroid).norm_squared())
         })
+        // Invariant: `interior` is not empty (an error above otherwise).
         .expect("interior atoms");
     let bonds: Vec<Vec3> = rows[seed]
         .iter()

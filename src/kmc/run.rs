@@ -30,6 +30,7 @@ use crate::error::{Error, Result};
 use crate::input::base_dir;
 use crate::io::xyz::write_xyz_frame;
 use crate::md::SimRng;
+use crate::output::OutputFolder;
 use crate::structure::alloy::{exact_counts, random_assignment};
 use crate::system::{SpeciesTable, System, Vec3};
 
@@ -98,6 +99,8 @@ pub struct PairInfo {
 /// What `summary.json` records.
 #[derive(Clone, Debug, Serialize)]
 pub struct KmcSummary {
+    /// `done` (a run that fails writes [`KmcFailure`] instead).
+    pub status: &'static str,
     /// The pair.
     pub pair: PairInfo,
     /// The mesh, if any.
@@ -130,6 +133,23 @@ pub struct KmcSummary {
     /// The machine's load averages over 1, 5 and 15 minutes at the end of the run (Linux), to
     /// judge the wall-clock speed: above the number of cores, the run shared its core.
     pub load_average: Option<[f64; 3]>,
+    /// Files the run wrote in its folder; `--force` deletes them before a new run there.
+    pub files: Vec<String>,
+}
+
+/// What `summary.json` records about a run that failed after its output folder was prepared.
+#[derive(Clone, Debug, Serialize)]
+pub struct KmcFailure {
+    /// `failed`.
+    pub status: &'static str,
+    /// Why the run failed.
+    pub error: String,
+    /// The pair.
+    pub pair: PairInfo,
+    /// Seed.
+    pub seed: u64,
+    /// Files the run wrote in its folder; `--force` deletes them before a new run there.
+    pub files: Vec<String>,
 }
 
 /// Load averages over 1, 5 and 15 minutes from `/proc/loadavg` (None where unavailable).
@@ -143,7 +163,12 @@ pub fn load_average() -> Option<[f64; 3]> {
 pub fn setup(input: &KmcInput, base: &Path) -> Result<KmcSetup> {
     let (source, mesh_report) = match &input.sites {
         SiteSpec::Fcc { .. } => (
-            SiteSource::Fcc(input.sites.lattice()?.expect("fcc sites have a lattice")),
+            SiteSource::Fcc(
+                input
+                    .sites
+                    .lattice()?
+                    .ok_or_else(|| Error::invalid("sites: Fcc sites give no lattice"))?,
+            ),
             None,
         ),
         SiteSpec::Mesh {
@@ -348,7 +373,8 @@ pub fn run_kmc(input: &KmcInput, base: &Path, out_dir: &Path) -> Result<KmcSumma
 
 /// [`run_kmc`]; with `force`, sintermd's files in a folder holding another run's results are
 /// deleted first instead of the folder being refused. The folder is touched only once the input
-/// has been set up.
+/// has been set up. A run that fails after that writes `summary.json` ([`KmcFailure`]) with
+/// `status: "failed"`, the error and the files written so far, and keeps those files.
 pub fn run_kmc_with(
     input: &KmcInput,
     base: &Path,
@@ -356,7 +382,42 @@ pub fn run_kmc_with(
     force: bool,
 ) -> Result<KmcSummary> {
     let setup = setup(input, base)?;
-    crate::output::OutputFolder::prepare(out_dir, force)?;
+    let folder = OutputFolder::prepare(out_dir, force)?;
+    let pair = setup.pair.clone();
+    let summary_path = out_dir.join("summary.json");
+    match run_prepared(input, setup, out_dir) {
+        Ok(mut summary) => {
+            summary.files = folder.files_with_summary();
+            write_json(&summary_path, &summary)?;
+            Ok(summary)
+        }
+        Err(e) => {
+            let failure = KmcFailure {
+                status: "failed",
+                error: e.to_string(),
+                pair,
+                seed: input.seed,
+                files: folder.files_with_summary(),
+            };
+            // The run's error is what the user needs; a summary that cannot be written is named
+            // after it.
+            match write_json(&summary_path, &failure) {
+                Ok(()) => Err(e),
+                Err(w) => Err(Error::Physics(format!("{e}; {w}"))),
+            }
+        }
+    }
+}
+
+/// Writes `value` as pretty JSON, atomically.
+fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::invalid(e.to_string()))?;
+    crate::io::write_text(path, &text)
+}
+
+/// The run after its output folder was prepared: the event loop, the final structure; the
+/// summary it returns lists no files yet.
+fn run_prepared(input: &KmcInput, setup: KmcSetup, out_dir: &Path) -> Result<KmcSummary> {
     let KmcSetup {
         mut engine,
         probe,
@@ -439,7 +500,8 @@ pub fn run_kmc_with(
         .zip(counts)
         .filter(|&(&s, &c)| s != 0 && c < stride && mesh.is_none())
         .count();
-    let summary = KmcSummary {
+    Ok(KmcSummary {
+        status: "done",
         pair,
         mesh,
         seed: input.seed,
@@ -453,17 +515,15 @@ pub fn run_kmc_with(
         cpu_time_s: cpu,
         events_per_cpu_second: cpu.filter(|&c| c > 0.0).map(|c| clock.events as f64 / c),
         final_total_rate: engine.total_rate(),
+        // Invariant: the event loop samples the neck at t = 0 before the first event.
         final_neck: *samples.last().expect("samples"),
         atoms_on_edge_sites,
         fit: fit.map_err(|e| e.to_string()),
         frozen,
         clock,
         load_average: load_average(),
-    };
-    let path = out_dir.join("summary.json");
-    let text = serde_json::to_string_pretty(&summary).map_err(|e| Error::invalid(e.to_string()))?;
-    crate::io::write_text(&path, &text)?;
-    Ok(summary)
+        files: Vec::new(),
+    })
 }
 
 /// What [`run_event_loop`] measured.
@@ -556,6 +616,7 @@ pub fn run_event_loop(
             write_snapshot(&mut snapshots, engine)?;
             next_snapshot = next_log_time(c.time, snap_pd);
         }
+        // Invariant: `samples` starts with the sample at t = 0 and only grows.
         progress.update(c, samples.last().expect("one sample at least"));
     }
     progress.finish();

@@ -259,6 +259,7 @@ impl KmcStage {
         let Engine::Table(table) = engine else {
             unreachable!("the stage builds a table engine")
         };
+        // Invariant: the stage builds its table engine with atom labels on (see above).
         let labels = table.labels().expect("labels are tracked");
         let sites = table.sites();
 
@@ -302,6 +303,7 @@ impl KmcStage {
             atoms_moved,
             neck_plane,
             first_neck: samples[0],
+            // Invariant: the event loop samples the neck at t = 0 before the first event.
             final_neck: *samples.last().expect("samples"),
             fit: fit.map_err(|e| e.to_string()),
             frozen,

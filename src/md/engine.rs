@@ -141,6 +141,7 @@ fn check_overlaps(system: &System, list: &NeighborList) -> Result<()> {
         let nb = list
             .iter_row(i, &system.positions)
             .find(|nb| nb.r2 < limit)
+            // Invariant: the neighbour closer than `limit` was found by the scan above.
             .expect("found above");
         return Err(Error::Physics(format!(
             "atoms {} and {} overlap (distance {:.4} A < {OVERLAP_DISTANCE} A)",

@@ -245,6 +245,7 @@ fn axis_grid(
 fn limit_cell_count(axes: &mut [AxisGrid; 3], natoms: usize, range: f64) {
     let limit = (8 * natoms).max(4096);
     while axes.iter().map(|a| a.cells).product::<usize>() > limit {
+        // Three axes: never empty.
         let k = (0..3).max_by_key(|&k| axes[k].cells).unwrap();
         let a = &mut axes[k];
         let cells = (a.cells / 2).max(1);

@@ -131,6 +131,7 @@ impl HalfListSchedule {
         // millions of empty blocks. Blocks only grow, so they stay wider than the radius.
         let limit = (2 * n).max(64);
         while axes.iter().map(|a| a.count).product::<usize>() > limit {
+            // Three axes: never empty.
             let k = (0..3).max_by_key(|&k| axes[k].count).unwrap();
             let extent = axes[k].extent();
             let count = axes[k].count / 2;
@@ -313,6 +314,7 @@ const SWEEP_MIN_LAYERS: usize = 9;
 /// are in cache, three or more blocks away from the other thread. Shorter grids keep the colour
 /// order (`0..`), in which the blocks of one colour never wait for each other.
 fn sweep_sequence(counts: [usize; 3], grid_block: &[usize], sizes: &[usize]) -> Vec<u32> {
+    // Three axes: never empty.
     let axis = (0..3).rev().max_by_key(|&k| counts[k]).unwrap();
     if counts[axis] < SWEEP_MIN_LAYERS {
         return (0..grid_block.len() as u32).collect();
@@ -330,6 +332,8 @@ fn sweep_sequence(counts: [usize; 3], grid_block: &[usize], sizes: &[usize]) -> 
     }
     let total: usize = layer_atoms.iter().sum();
     let below = |s: usize| layer_atoms[..s].iter().sum::<usize>();
+    // Invariant: counts[axis] >= SWEEP_MIN_LAYERS (9, returned above otherwise), so the range of
+    // split layers is not empty.
     let split = (3..=counts[axis] - 3)
         .min_by_key(|&s| below(s).abs_diff(total - below(s)))
         .unwrap();

@@ -213,10 +213,12 @@ impl NeighborList {
         self.offsets.push(0);
         for b in &blocks {
             for &l in &b.lengths {
+                // Invariant: `offsets` holds the 0 pushed above.
                 let last = *self.offsets.last().unwrap();
                 self.offsets.push(last + l as usize);
             }
         }
+        // Invariant: as above, `offsets` is not empty.
         let total = *self.offsets.last().unwrap();
         // Every element is overwritten below.
         self.neighbors.resize(total, 0);

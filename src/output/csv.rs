@@ -7,6 +7,33 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// A row of numbers in CSV (shortest round-trip form; NaN as empty).
+fn format_row(values: &[f64]) -> String {
+    let cells: Vec<String> = values
+        .iter()
+        .map(|v| {
+            if v.is_nan() {
+                String::new()
+            } else {
+                format!("{v:?}")
+            }
+        })
+        .collect();
+    cells.join(",")
+}
+
+/// Writes a whole CSV file (header, then rows of numbers as [`CsvFile::row`]) atomically, for
+/// results known only at the end, such as an averaged g(r).
+pub fn write_csv(path: &Path, header: &[&str], rows: &[Vec<f64>]) -> Result<()> {
+    let mut text = header.join(",");
+    text.push('\n');
+    for row in rows {
+        text.push_str(&format_row(row));
+        text.push('\n');
+    }
+    crate::io::write_text(path, &text)
+}
+
 /// An open CSV file.
 pub struct CsvFile {
     path: PathBuf,
@@ -27,17 +54,7 @@ impl CsvFile {
 
     /// Writes a row of numbers (shortest round-trip form; NaN as empty).
     pub fn row(&mut self, values: &[f64]) -> Result<()> {
-        let cells: Vec<String> = values
-            .iter()
-            .map(|v| {
-                if v.is_nan() {
-                    String::new()
-                } else {
-                    format!("{v:?}")
-                }
-            })
-            .collect();
-        self.write_line(&cells.join(","))
+        self.write_line(&format_row(values))
     }
 
     /// Writes a row that starts with an integer step, then numbers.

@@ -80,6 +80,17 @@ impl OutputFolder {
         &self.dir
     }
 
+    /// Names of the files the run has written so far and `summary.json` (sorted), for the
+    /// `files` of `summary.json`.
+    pub fn files_with_summary(&self) -> Vec<String> {
+        let mut files = self.written();
+        if !files.iter().any(|f| f == "summary.json") {
+            files.push("summary.json".into());
+            files.sort();
+        }
+        files
+    }
+
     /// Names of the files the run has written so far (sorted), for `summary.json`.
     pub fn written(&self) -> Vec<String> {
         entries(&self.dir)

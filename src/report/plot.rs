@@ -8,6 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::io::write_atomic_with;
 
 /// DejaVu Sans reduced to ASCII, Greek and a few symbols (see font/LICENSE).
 static FONT: &[u8] = include_bytes!("font/DejaVuSans-subset.ttf");
@@ -383,11 +384,26 @@ pub fn write_panels(stem: &Path, panels: &[Plot]) -> Result<()> {
     } else {
         (900, 300 * panels.len() as u32)
     };
-    render(BitMapBackend::new(&png, size).into_drawing_area(), panels)
-        .map_err(|e| Error::invalid(format!("{}: {e}", png.display())))?;
-    render(SVGBackend::new(&svg, size).into_drawing_area(), panels)
-        .map_err(|e| Error::invalid(format!("{}: {e}", svg.display())))?;
-    Ok(())
+    write_atomic_with(&png, |tmp| {
+        render(BitMapBackend::new(tmp, size).into_drawing_area(), panels)
+            .map_err(|e| plot_error(&png, e))
+    })?;
+    write_atomic_with(&svg, |tmp| {
+        render(SVGBackend::new(tmp, size).into_drawing_area(), panels)
+            .map_err(|e| plot_error(&svg, e))
+    })
+}
+
+/// A failed plot write as one line naming the file.
+fn plot_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    let message = e.to_string();
+    Error::file(
+        path,
+        format!(
+            "cannot write the plot: {}",
+            message.split_whitespace().collect::<Vec<_>>().join(" ")
+        ),
+    )
 }
 
 fn render<DB: DrawingBackend>(
@@ -510,5 +526,48 @@ mod tests {
         assert_eq!(&png[1..4], b"PNG");
         let svg = std::fs::read_to_string(dir.path().join("neck.svg")).unwrap();
         assert!(svg.contains("<svg") && svg.contains("Neck radius"));
+    }
+
+    #[test]
+    fn plots_are_written_atomically_and_a_failed_write_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let plot = Plot::new("T", "t [ps]", "T [K]").with(Series::line(
+            "T",
+            vec![0.0, 1.0],
+            vec![300.0, 310.0],
+        ));
+        plot.write(&dir.path().join("thermo")).unwrap();
+        let names = |d: &Path| -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(d)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(names(dir.path()), ["thermo.png", "thermo.svg"]);
+        let old_png = std::fs::read(dir.path().join("thermo.png")).unwrap();
+        // A folder where the SVG goes: the rename fails (even for root), the PNG is replaced
+        // whole and no temporary file stays behind.
+        std::fs::remove_file(dir.path().join("thermo.svg")).unwrap();
+        std::fs::create_dir(dir.path().join("thermo.svg")).unwrap();
+        let e = plot
+            .write(&dir.path().join("thermo"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("thermo.svg") && !e.contains('\n'), "{e}");
+        assert_eq!(names(dir.path()), ["thermo.png", "thermo.svg"]);
+        assert_eq!(
+            std::fs::read(dir.path().join("thermo.png")).unwrap(),
+            old_png
+        );
+        // A file where the folder goes: nothing can be created, the error names the PNG.
+        let blocked = dir.path().join("thermo.png").join("plot");
+        let e = plot.write(&blocked).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&blocked.with_extension("png").display().to_string()),
+            "{e}"
+        );
+        assert!(!e.contains('\n'), "{e}");
     }
 }

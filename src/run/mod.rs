@@ -241,8 +241,12 @@ impl<'a> Runner<'a> {
             None => None,
         };
         check_stage_names(input)?;
-        // Every MD stage's integrator is built before the first step, so that a bad group or
-        // parameter in a late stage is reported at once.
+        // Every MD stage's integrator is built and its observers' groups are looked up before
+        // the first step, so that a bad group or parameter in a late stage is reported at once
+        // and before the output folder is touched.
+        let check_observers = |md: &MdStage, system: &System| {
+            md.observers.iter().try_for_each(|o| o.check_groups(system))
+        };
         let integrators = input
             .stages
             .iter()
@@ -252,12 +256,13 @@ impl<'a> Runner<'a> {
                 match stage {
                     StageSpec::Md(md) => md
                         .integrator(&system)
-                        .map(Some)
+                        .and_then(|i| check_observers(md, &system).map(|()| Some(i)))
                         .map_err(|e| in_stage(&label(), e)),
                     StageSpec::EquilibrateParticles(md) => match &particles {
                         Some([first, _]) => md
                             .integrator(&first.system)
-                            .map(|_| None)
+                            .and_then(|_| check_observers(md, &first.system))
+                            .map(|()| None)
                             .map_err(|e| in_stage(&label(), e)),
                         None => Err(in_stage(
                             &label(),
@@ -456,7 +461,7 @@ impl<'a> Runner<'a> {
         let particles = self
             .particles
             .clone()
-            .expect("checked: the structure is a pair");
+            .ok_or_else(|| Error::invalid("EquilibrateParticles needs a pair of particles"))?;
         let temperature = md
             .thermostat
             .as_ref()
@@ -539,8 +544,9 @@ impl<'a> Runner<'a> {
             relaxed.push(particle.with_relaxed_atoms(&track.state.system)?);
         }
         self.wall += start.elapsed().as_secs_f64();
-        let second = relaxed.pop().expect("two particles");
-        let first = relaxed.pop().expect("two particles");
+        let [first, second]: [Particle; 2] = relaxed
+            .try_into()
+            .map_err(|_| Error::invalid("EquilibrateParticles: two particles expected"))?;
         self.particles = Some([first, second]);
         self.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
@@ -552,11 +558,13 @@ impl<'a> Runner<'a> {
 
     /// Places the particles with the pair geometry; the result becomes the main system.
     fn assemble_stage(&mut self, k: usize, name: &str, stage: &AssembleStage) -> Result<()> {
-        let pair = self.input.pair().expect("checked: the structure is a pair");
-        let [first, second] = self
-            .particles
-            .as_ref()
-            .expect("checked: the structure is a pair");
+        let (Some(pair), Some([first, second])) = (self.input.pair(), self.particles.as_ref())
+        else {
+            return Err(in_stage(
+                &format!("stage {} (\"{name}\")", k + 1),
+                Error::invalid("Assemble needs a pair of particles"),
+            ));
+        };
         let mut geometry = pair.geometry.clone();
         if let Some(gap) = stage.gap {
             geometry.gap = gap;
@@ -723,12 +731,7 @@ impl<'a> Runner<'a> {
 
     /// Writes `summary.json`, listing the files the run wrote (itself included).
     fn store_summary(&self, summary: &mut RunSummary) -> Result<()> {
-        let mut files = self.folder.written();
-        if !files.iter().any(|f| f == "summary.json") {
-            files.push("summary.json".into());
-            files.sort();
-        }
-        summary.files = files;
+        summary.files = self.folder.files_with_summary();
         let text =
             serde_json::to_string_pretty(summary).map_err(|e| Error::invalid(e.to_string()))?;
         crate::io::write_text(&self.out_dir.join("summary.json"), &text)

@@ -551,6 +551,8 @@ fn closest_count(
         let best = window
             .map(|k| (total(k).abs_diff(n), ends[k], k))
             .min()
+            // Invariant: lo < ends.len() (ends is not empty, checked above), so the window holds
+            // at least lo.
             .expect("window is not empty");
         let c = best.1;
         let mut idx: Vec<usize> = order[..c].to_vec();
@@ -697,6 +699,7 @@ pub fn kabsch_rotation(p: &[Vec3], q: &[Vec3]) -> Matrix3<f64> {
         h += (a - p0) * (b - q0).transpose();
     }
     let svd = h.svd(true, true);
+    // Invariant: svd(true, true) computes both U and V^T.
     let (u, vt) = (svd.u.expect("u"), svd.v_t.expect("v_t"));
     let v = vt.transpose();
     let d = (v * u.transpose()).determinant().signum();

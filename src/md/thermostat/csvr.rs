@@ -73,6 +73,7 @@ pub fn resampled_kinetic_energy(
 fn draw_noises(rng: &mut SimRng, dof: f64) -> (f64, f64) {
     let first = rng.sample::<f64, _>(StandardNormal);
     let others = if dof > 1.0 {
+        // Invariant: dof > 1 here, so the chi-squared parameter is positive and finite.
         let chi2 = ChiSquared::new(dof - 1.0).expect("dof - 1 > 0");
         rng.sample(chi2)
     } else {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::csv::CsvFile;
+use super::csv::{CsvFile, write_csv};
 use super::{Figure, Frame, Note, Observer, Trigger};
 use crate::analysis::PairView;
 use crate::analysis::cna::{Structure, adaptive_cna, structure_counts};
@@ -168,6 +168,25 @@ impl ObserverSpec {
             }
         }
         Ok(())
+    }
+
+    /// Checks that the groups the observer names exist in `system` (the system its stage will
+    /// start from), so that a misspelt group is reported before the output folder is touched.
+    pub fn check_groups(&self, system: &System) -> Result<()> {
+        match self {
+            ObserverSpec::CentreOfMass { groups, .. } | ObserverSpec::Shape { groups, .. } => {
+                resolve_groups(system, groups).map(drop)
+            }
+            ObserverSpec::Neck { particles, .. } => resolve_groups(
+                system,
+                &Some(vec![particles.0.clone(), particles.1.clone()]),
+            )
+            .map(drop),
+            ObserverSpec::Rdf { .. }
+            | ObserverSpec::TrackedAtoms { .. }
+            | ObserverSpec::Msd { .. }
+            | ObserverSpec::Structure { .. } => Ok(()),
+        }
     }
 
     /// Creates the observer, writing files named `prefix` + its file name into `dir`.

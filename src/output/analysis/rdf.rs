@@ -43,12 +43,14 @@ impl Observer for RdfObserver {
                 .map(|((a, b), _)| format!("g_{}-{}{tag}", self.names[*a], self.names[*b])),
         );
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
-        let mut csv = CsvFile::create(&csv_path(&self.stem), &header)?;
-        for k in 0..g.r.len() {
-            let mut row = vec![g.r[k], g.total[k]];
-            row.extend(g.pairs.iter().map(|(_, v)| v[k]));
-            csv.row(&row)?;
-        }
+        let rows: Vec<Vec<f64>> = (0..g.r.len())
+            .map(|k| {
+                let mut row = vec![g.r[k], g.total[k]];
+                row.extend(g.pairs.iter().map(|(_, v)| v[k]));
+                row
+            })
+            .collect();
+        write_csv(&csv_path(&self.stem), &header, &rows)?;
         let mut plot = Plot::new(
             format!("Radial distribution function ({} frames)", g.frames),
             "r [Å]",

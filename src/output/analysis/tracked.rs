@@ -102,6 +102,7 @@ fn plane_basis(normal: &Vec3) -> (Vec3, Vec3) {
     let axis = [Vec3::x(), Vec3::y(), Vec3::z()]
         .into_iter()
         .min_by(|a, b| a.dot(normal).abs().total_cmp(&b.dot(normal).abs()))
+        // Three candidates: never empty.
         .expect("three axes");
     let e1 = (axis - normal * axis.dot(normal)).normalize();
     (e1, normal.cross(&e1))

@@ -114,6 +114,7 @@ pub fn resample(table: &[f64], spacing: f64, x: f64) -> f64 {
     let c2 = 0.5 * (p * p - 1.0) * (p - 2.0);
     let c3 = -0.5 * p * (p + 1.0) * (p - 2.0);
     let c4 = sixth * p * (p * p - 1.0);
+    // Invariant: the readers refuse tables of fewer than 5 points, so 1 <= k and k + 2 < n.
     let k = k as usize - 1;
     c1 * table[k - 1] + c2 * table[k] + c3 * table[k + 1] + c4 * table[k + 2]
 }

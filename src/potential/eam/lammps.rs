@@ -78,6 +78,7 @@ fn funcfl_tables(
                 files.len() - 1
             }
         };
+        // Invariant: type_range keeps types within 1..=n.
         for t in types {
             assignment[t - 1] = Some(k);
         }

@@ -163,11 +163,13 @@ impl SetflFile {
 
     /// Number of density grid points.
     pub fn nrho(&self) -> usize {
+        // Invariant: the reader refuses a file with no element.
         self.embedding[0].len()
     }
 
     /// Number of distance grid points.
     pub fn nr(&self) -> usize {
+        // Invariant: the reader refuses a file with no element (one pair table at least).
         self.pair[0].len()
     }
 

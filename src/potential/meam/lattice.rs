@@ -88,6 +88,7 @@ impl Lattice {
             .iter()
             .find(|(l, _)| *l == self)
             .map(|&(_, n)| n)
+            // Invariant: ALL lists every variant.
             .unwrap()
     }
 

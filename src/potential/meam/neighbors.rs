@@ -213,6 +213,7 @@ impl CloseList {
             });
         self.block_pairs.clear();
         self.block_pairs.push(0);
+        // Invariant: `block_pairs` holds the 0 pushed just above.
         for rows in &self.blocks {
             self.block_pairs
                 .push(self.block_pairs.last().unwrap() + rows.pairs);
@@ -327,6 +328,8 @@ impl PairLinks {
                         let m = row
                             .clone()
                             .find(|&m| (rows.entries[m].j, rows.entries[m].image) == key)
+                            // Invariant: the close list is symmetric (j in i's rows at image
+                            // n, i in j's at -n), built from one pair search.
                             .expect("close list: an image of an atom has no mirror");
                         let pair = first_pair + entry.pair;
                         self.per_block[bi][e] = pair;

@@ -84,6 +84,7 @@ pub fn parse_library(text: &str, path: &Path, wanted: &[&str]) -> Result<Vec<Ele
             format!("no MEAM library entry for {}", missing.join(", ")),
         ));
     }
+    // Invariant: `missing` is empty, so every entry was found.
     Ok(found.into_iter().map(Option::unwrap).collect())
 }
 

@@ -274,6 +274,7 @@ impl TripletList {
     fn number(&mut self) {
         self.block_offsets.clear();
         self.block_offsets.push(0);
+        // Invariant: `block_offsets` holds the 0 pushed just above.
         for t in &self.blocks {
             self.block_offsets
                 .push(self.block_offsets.last().unwrap() + t.len());

@@ -5,7 +5,7 @@
 mod common;
 
 use common::lammps_fixture::{
-    Reference, deviations, fixture, load_reference, root, test_potential,
+    Reference, deviations, fixture, load_reference, position_deviation, root, test_potential,
 };
 use sintermd::io::read_lammps_data;
 use sintermd::md::{ForceEngine, SimulationState, nve_step};
@@ -181,17 +181,7 @@ fn nve_trajectory_follows_lammps() {
         "{d:?}"
     );
     let sys = &state.system;
-    let dx = sys
-        .positions
-        .iter()
-        .zip(&last.positions)
-        .map(|(a, b)| {
-            (a.x - b[0])
-                .abs()
-                .max((a.y - b[1]).abs())
-                .max((a.z - b[2]).abs())
-        })
-        .fold(0.0, f64::max);
+    let dx = position_deviation(&sys.positions, last);
     assert!(dx < 1e-9, "positions differ from LAMMPS by {dx:e} A");
     let ke = sintermd::md::thermo::kinetic_energy(sys);
     assert!(

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 
-use common::lammps_fixture::{fixture, load_reference};
+use common::lammps_fixture::{fixture, load_reference, position_deviation};
 use sintermd::input::{Input, TrajectoryFormatSpec};
 use sintermd::io::{Snapshot, read_frames, read_lammps_data};
 use sintermd::run::run_input;
@@ -29,6 +29,17 @@ fn sintermd(args: &[&str]) -> std::process::Output {
         .args(args)
         .output()
         .unwrap()
+}
+
+/// `sintermd run INPUT --out OUT`, which must succeed.
+fn run_cli(input: &Path, out: &Path) {
+    let result = sintermd(&[
+        "run",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(result.status.success(), "{result:?}");
 }
 
 fn root() -> &'static Path {
@@ -173,13 +184,7 @@ fn a_run_starts_from_a_trajectory_frame() {
     let path = dir.path().join("restart.ron");
     std::fs::write(&path, input).unwrap();
     let out_dir = dir.path().join("restart");
-    let out = sintermd(&[
-        "run",
-        path.to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{out:?}");
+    run_cli(&path, &out_dir);
     let data = read_lammps_data(&out_dir.join("final.data"), [false; 3], None).unwrap();
     assert_eq!(data.positions, frames[2].system.positions);
     assert_eq!(data.velocities, frames[2].system.velocities);
@@ -208,27 +213,11 @@ fn masses_come_from_the_potential_file_as_in_lammps() {
     let path = dir.path().join("nve.ron");
     std::fs::write(&path, input).unwrap();
     let out_dir = dir.path().join("out");
-    let out = sintermd(&[
-        "run",
-        path.to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{out:?}");
+    run_cli(&path, &out_dir);
     let fin = read_lammps_data(&out_dir.join("final.data"), [false; 3], None).unwrap();
     assert_eq!(fin.species.masses, vec![195.08, 55.847]);
     let last = reference.final_state.as_ref().unwrap();
-    let dx = fin
-        .positions
-        .iter()
-        .zip(&last.positions)
-        .map(|(a, b)| {
-            (a.x - b[0])
-                .abs()
-                .max((a.y - b[1]).abs())
-                .max((a.z - b[2]).abs())
-        })
-        .fold(0.0, f64::max);
+    let dx = position_deviation(&fin.positions, last);
     println!("100 NVE steps with the file's masses: positions differ from LAMMPS by {dx:.3e} A");
     assert!(dx < 1e-9, "positions differ from LAMMPS by {dx:e} A");
 
@@ -239,13 +228,7 @@ fn masses_come_from_the_potential_file_as_in_lammps() {
     );
     std::fs::write(&path, text).unwrap();
     let out_dir = dir.path().join("override");
-    let out = sintermd(&[
-        "run",
-        path.to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{out:?}");
+    run_cli(&path, &out_dir);
     let fin = read_lammps_data(&out_dir.join("final.data"), [false; 3], None).unwrap();
     assert_eq!(fin.species.masses, vec![195.08, 55.845]);
 }

@@ -75,8 +75,10 @@ def main(out):
         times = all_["position/time"][()]
         edges = all_["box/edges/value"][()]
         offset = all_["box/offset/value"][()]
-        ids = all_["id"][()]
-        species = all_["species"][()]
+        ids = all_["id/value"][0]
+        species = all_["species/value"][0]
+        constant = (all_["species/value"][()] == species).all() and (all_["id/value"][()] == ids).all()
+        check("species and id constant in time", bool(constant))
         names = [s.decode() if isinstance(s, bytes) else s for s in f["parameters/species"][()]]
         check("position unit Angstrom", all_["position/value"].attrs["unit"] == "Angstrom")
         check("observables: temperature per frame", len(f["observables/temperature/value"]) == len(x))

@@ -84,6 +84,22 @@ pub fn load_reference(path: &Path) -> Reference {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// Largest deviation of any position component from a LAMMPS snapshot's [A], atoms in the same
+/// order.
+pub fn position_deviation(positions: &[sintermd::system::Vec3], lammps: &Snapshot) -> f64 {
+    assert_eq!(positions.len(), lammps.positions.len());
+    positions
+        .iter()
+        .zip(&lammps.positions)
+        .map(|(a, b)| {
+            (a.x - b[0])
+                .abs()
+                .max((a.y - b[1]).abs())
+                .max((a.z - b[2]).abs())
+        })
+        .fold(0.0, f64::max)
+}
+
 /// Largest deviations of `ours` from a LAMMPS snapshot.
 #[derive(Clone, Copy, Debug)]
 pub struct Deviations {

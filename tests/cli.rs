@@ -1,40 +1,19 @@
 //! The command line: good runs write their files; bad input ends with one readable error line
 //! naming the file and the problem, and a non-zero exit, never a panic.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn sintermd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sintermd"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
+use std::path::Path;
+
+use common::cli::{error_line, sintermd};
 
 /// Runs a bad input and checks the error: exit code 1, one line, containing every `expected` text.
 fn fails_with(args: &[&str], expected: &[&str]) {
-    let out = sintermd(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "expected exit code 1 for {args:?}, stderr: {stderr}"
-    );
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("internal error"),
-        "{stderr}"
-    );
-    let errors: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("error: "))
-        .collect();
-    assert_eq!(errors.len(), 1, "expected one error line, got: {stderr}");
+    let line = error_line(&sintermd(args));
     for e in expected {
         assert!(
-            errors[0].contains(e),
-            "error line {:?} lacks {e:?}",
-            errors[0]
+            line.contains(e),
+            "error line {line:?} for {args:?} lacks {e:?}"
         );
     }
 }

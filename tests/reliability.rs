@@ -1,32 +1,11 @@
 //! Garbage never exits 0 and earlier results are never lost (issue 14): each reproduction of the
 //! issue is a case in `tests/bad_inputs` with the message it must give.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn sintermd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sintermd"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-/// The single `error: ` line of a run that must fail with exit status 1 and no panic.
-fn error_line(out: &Output) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("internal error"),
-        "{stderr}"
-    );
-    let errors: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("error: "))
-        .collect();
-    assert_eq!(errors.len(), 1, "expected one error line: {stderr}");
-    errors[0].to_string()
-}
+use common::cli::{error_line, sintermd};
 
 fn assert_contains(line: &str, expected: &[&str]) {
     for e in expected {

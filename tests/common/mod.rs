@@ -3,6 +3,7 @@
 //! with tolerances.
 #![allow(dead_code, unused_imports)]
 
+pub mod cli;
 pub mod clusters;
 pub mod fd;
 pub mod lammps_fixture;

@@ -7,9 +7,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 
+use common::cli::sintermd;
 use common::lammps_fixture::{fixture, load_reference, position_deviation};
 use sintermd::input::{Input, TrajectoryFormatSpec};
 use sintermd::io::{Snapshot, read_frames, read_lammps_data};
@@ -22,13 +22,6 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn serial() -> std::sync::MutexGuard<'static, ()> {
     ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn sintermd(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_sintermd"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 /// `sintermd run INPUT --out OUT`, which must succeed.

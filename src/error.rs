@@ -25,6 +25,9 @@ pub enum Error {
     /// The simulation reached a state it cannot continue from (NaN forces, overlapping atoms).
     #[error("{0}")]
     Physics(String),
+    /// The run stopped on a signal after writing a checkpoint; the message says how to resume.
+    #[error("{0}")]
+    Interrupted(String),
 }
 
 fn fmt_parse(path: &Path, line: Option<usize>, message: &str) -> String {

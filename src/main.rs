@@ -6,10 +6,31 @@ fn main() {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("sintermd: internal error: {info}");
     }));
+    restore_sigpipe();
     let cli = sintermd::cli::Cli::parse();
-    if let Err(e) = sintermd::cli::main_with(cli) {
-        eprintln!("error: {e}");
-        std::process::exit(1);
+    match sintermd::cli::main_with(cli) {
+        Ok(()) => {}
+        // Stopped by a signal with a checkpoint written: the message says how to resume.
+        Err(sintermd::Error::Interrupted(message)) => {
+            eprintln!("sintermd: {message}");
+            std::process::exit(sintermd::run::stop::INTERRUPTED_EXIT_CODE);
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Rust ignores SIGPIPE, so writing to a closed pipe (`sintermd eval ... | head`) returns an
+/// error that `println!` turns into a panic. The default action, ending the process quietly as
+/// every Unix tool does, is restored.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::system::{System, Vec3};
 
 /// Mean-square displacements since a reference frame.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct MsdTracker {
     reference: Vec<Vec3>,
     surface: Vec<bool>,

@@ -46,7 +46,7 @@ pub enum RdfNormalization {
 }
 
 /// Accumulates g(r) over frames.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RdfAccumulator {
     cutoff: f64,
     bins: usize,

@@ -10,7 +10,7 @@ use crate::io::read_structure;
 use crate::kmc::run_kmc_file;
 use crate::potential::{PotentialSpec, build_potential};
 use crate::run::eval::evaluate;
-use crate::run::run_file_with;
+use crate::run::{RunOptions, StopFlag, run_file_opts};
 use crate::structure::BuildSpec;
 use crate::structure::build::write_built;
 use crate::system::parse_boundary;
@@ -123,13 +123,17 @@ pub struct RunArgs {
     #[arg(long)]
     pub threads: Option<usize>,
     /// Output folder (default: output/<input name>). A folder holding another run's results is
-    /// refused unless --force is given.
+    /// refused unless --force or --resume is given.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Run into a folder holding another run's results, deleting sintermd's files there first
     /// (those the old summary.json lists, and the fixed result names); other files are kept.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resume")]
     pub force: bool,
+    /// Continue the run in the output folder from its newest valid checkpoint, exactly as if it
+    /// had not stopped (start from scratch when there is none; a finished run is left as is).
+    #[arg(long)]
+    pub resume: bool,
 }
 
 /// Arguments of `sintermd eval`.
@@ -170,7 +174,12 @@ pub fn main_with(cli: Cli) -> Result<()> {
                 Some(o) => o,
                 None => default_out_dir(&args.input),
             };
-            let summary = run_file_with(&args.input, &out, args.force)?;
+            let options = RunOptions {
+                force: args.force,
+                resume: args.resume,
+                stop: StopFlag::from_signals()?,
+            };
+            let summary = run_file_opts(&args.input, &out, &options)?;
             eprintln!(
                 "done: {} steps of {} atoms in {:.2} s ({:.3e} atom-steps/s); results in {}",
                 summary.steps,

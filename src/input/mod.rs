@@ -226,6 +226,12 @@ pub struct OutputSpec {
     /// `Dump` (`trajectory.lammpstrj`, LAMMPS `dump custom` text), `H5md` (`trajectory.h5md`;
     /// needs the `hdf5` build feature).
     pub trajectory_formats: Vec<TrajectoryFormatSpec>,
+    /// Write a checkpoint every this many steps (default: none by step count). Checkpoints are
+    /// also written every `checkpoint_minutes` and at every stage boundary.
+    pub checkpoint_every: Option<u64>,
+    /// Write a checkpoint every this many minutes of wall-clock time (default 15; 0: none by
+    /// time).
+    pub checkpoint_minutes: f64,
 }
 
 impl OutputSpec {
@@ -298,6 +304,8 @@ impl Default for OutputSpec {
             trajectory_every: 1000,
             max_trajectory_gb: 20.0,
             trajectory_formats: vec![TrajectoryFormatSpec::Xyz],
+            checkpoint_every: None,
+            checkpoint_minutes: 15.0,
         }
     }
 }

@@ -32,6 +32,7 @@ use std::path::Path;
 use hdf5::types::VarLenUnicode;
 use hdf5::{Dataset, File, Group, H5Type};
 use ndarray::{ArrayView1, ArrayView2, ArrayView3, s};
+use serde::{Deserialize, Serialize};
 
 use super::Snapshot;
 use crate::analysis::com::centre_of_mass;
@@ -143,6 +144,15 @@ impl Series {
         self.step.shape()[0]
     }
 
+    /// Drops every frame after the first `frames`.
+    fn truncate(&self, frames: usize) -> hdf5::Result<()> {
+        self.step.resize(frames)?;
+        self.time.resize(frames)?;
+        let mut shape = vec![frames];
+        shape.extend(&self.shape);
+        self.value.resize(shape)
+    }
+
     /// Appends one frame: `data` holds the frame's values in C order.
     fn push<T: H5Type + Clone>(&self, step: u64, time: f64, data: &[T]) -> hdf5::Result<()> {
         let k = self.frames();
@@ -170,6 +180,19 @@ impl Series {
     }
 }
 
+/// The thermodynamic observables, with their units.
+const THERMO_SERIES: [(&str, &str); 6] = [
+    ("temperature", "K"),
+    ("potential_energy", "eV"),
+    ("kinetic_energy", "eV"),
+    ("total_energy", "eV"),
+    ("conserved_energy", "eV"),
+    ("pressure", "bar"),
+];
+
+/// The centre-of-mass observables of a two-particle system.
+const PAIR_COM: [&str; 3] = ["com_particle1", "com_particle2", "com_all"];
+
 /// The per-frame observables.
 struct Observables {
     thermo: Vec<(&'static str, &'static str, Series)>,
@@ -182,6 +205,16 @@ struct PairObservables {
     neck_radius: Series,
     min_gap: Series,
     com: [Series; 3],
+}
+
+/// What a checkpoint records of an [`H5mdWriter`]: the frame count of every time series (the
+/// neck's series can have fewer frames than the others), to cut the file back to on resume.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct H5mdRecord {
+    natoms: usize,
+    /// Path of each series' group in the file, and its frames.
+    frames: Vec<(String, usize)>,
+    geometry: Option<NeckGeometry>,
 }
 
 /// Appends frames to an H5MD file.
@@ -247,14 +280,7 @@ impl H5mdWriter {
 
         let obs = file.create_group("observables")?;
         let mut thermo = Vec::new();
-        for (name, unit) in [
-            ("temperature", "K"),
-            ("potential_energy", "eV"),
-            ("kinetic_energy", "eV"),
-            ("total_energy", "eV"),
-            ("conserved_energy", "eV"),
-            ("pressure", "bar"),
-        ] {
+        for &(name, unit) in &THERMO_SERIES {
             thermo.push((
                 name,
                 unit,
@@ -271,9 +297,9 @@ impl H5mdWriter {
                 neck_radius: Series::create::<f64>(&obs, "neck_radius", &[], Some("Angstrom"))?,
                 min_gap: Series::create::<f64>(&obs, "min_gap", &[], Some("Angstrom"))?,
                 com: [
-                    Series::create::<f64>(&obs, "com_particle1", &[3], Some("Angstrom"))?,
-                    Series::create::<f64>(&obs, "com_particle2", &[3], Some("Angstrom"))?,
-                    Series::create::<f64>(&obs, "com_all", &[3], Some("Angstrom"))?,
+                    Series::create::<f64>(&obs, PAIR_COM[0], &[3], Some("Angstrom"))?,
+                    Series::create::<f64>(&obs, PAIR_COM[1], &[3], Some("Angstrom"))?,
+                    Series::create::<f64>(&obs, PAIR_COM[2], &[3], Some("Angstrom"))?,
                 ],
             }),
             _ => None,
@@ -308,6 +334,103 @@ impl H5mdWriter {
             observables: Observables { thermo, pair },
             _file: file,
         })
+    }
+
+    /// Every time series with the path of its group.
+    fn series(&self) -> Vec<(String, &Series)> {
+        let mut all = vec![
+            ("particles/all/box/edges".to_string(), &self.edges),
+            ("particles/all/box/offset".to_string(), &self.offset),
+            ("particles/all/position".to_string(), &self.position),
+            ("particles/all/velocity".to_string(), &self.velocity),
+            ("particles/all/image".to_string(), &self.image),
+            ("particles/all/species".to_string(), &self.species),
+            ("particles/all/id".to_string(), &self.id),
+        ];
+        for (name, _, series) in &self.observables.thermo {
+            all.push((format!("observables/{name}"), series));
+        }
+        if let Some(p) = &self.observables.pair {
+            all.push(("observables/neck_radius".into(), &p.neck_radius));
+            all.push(("observables/min_gap".into(), &p.min_gap));
+            for (name, series) in PAIR_COM.iter().zip(&p.com) {
+                all.push((format!("observables/{name}"), series));
+            }
+        }
+        all
+    }
+
+    /// The writer's record for a checkpoint.
+    pub fn record(&self) -> H5mdRecord {
+        H5mdRecord {
+            natoms: self.natoms,
+            frames: self
+                .series()
+                .into_iter()
+                .map(|(name, s)| (name, s.frames()))
+                .collect(),
+            geometry: self.observables.pair.as_ref().map(|p| p.geometry),
+        }
+    }
+
+    /// Opens the file at `path` again for appending, every series cut back to its frame count
+    /// in `record`: frames written after the checkpoint are dropped.
+    pub fn reopen(path: &Path, record: &H5mdRecord) -> Result<Self> {
+        Self::reopen_inner(path, record).map_err(h5(path))
+    }
+
+    fn reopen_inner(path: &Path, record: &H5mdRecord) -> hdf5::Result<Self> {
+        let file = File::open_rw(path)?;
+        let open = |name: &str| -> hdf5::Result<Series> {
+            let (parent, leaf) = name.rsplit_once('/').unwrap_or(("/", name));
+            Series::open(&file.group(parent)?, leaf)
+        };
+        let thermo = THERMO_SERIES
+            .iter()
+            .map(|&(name, unit)| Ok((name, unit, open(&format!("observables/{name}"))?)))
+            .collect::<hdf5::Result<Vec<_>>>()?;
+        let pair = match record.geometry {
+            Some(geometry) => Some(PairObservables {
+                geometry,
+                neck_radius: open("observables/neck_radius")?,
+                min_gap: open("observables/min_gap")?,
+                com: [
+                    open(&format!("observables/{}", PAIR_COM[0]))?,
+                    open(&format!("observables/{}", PAIR_COM[1]))?,
+                    open(&format!("observables/{}", PAIR_COM[2]))?,
+                ],
+            }),
+            None => None,
+        };
+        let writer = H5mdWriter {
+            path: path.to_path_buf(),
+            natoms: record.natoms,
+            edges: open("particles/all/box/edges")?,
+            offset: open("particles/all/box/offset")?,
+            position: open("particles/all/position")?,
+            velocity: open("particles/all/velocity")?,
+            image: open("particles/all/image")?,
+            species: open("particles/all/species")?,
+            id: open("particles/all/id")?,
+            observables: Observables { thermo, pair },
+            _file: file,
+        };
+        let series = writer.series();
+        if series.len() != record.frames.len() {
+            return Err("the file's series differ from the checkpoint's".into());
+        }
+        for ((name, s), (saved, frames)) in series.iter().zip(&record.frames) {
+            if name != saved || s.frames() < *frames {
+                return Err(format!(
+                    "series {saved} has {} frames, fewer than the checkpoint's {frames}",
+                    s.frames()
+                )
+                .into());
+            }
+            s.truncate(*frames)?;
+        }
+        writer._file.flush()?;
+        Ok(writer)
     }
 
     /// Appends one frame at `step`, `time` [ps], with the thermodynamic sample where there is one.

@@ -59,7 +59,7 @@ pub fn padded_len(classes: usize) -> usize {
     classes.div_ceil(4).max(1) * 4
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Place {
     class: u32,
     slot: u32,
@@ -71,7 +71,7 @@ const NOWHERE: Place = Place {
 };
 
 /// Class lists and the partial-sum tree over the class weights.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RateClasses {
     member_rate: Vec<f64>,
     members: Vec<Vec<u32>>,

@@ -12,7 +12,7 @@
 //! reported as r [A] and r / R with R the particle radius. Only sites within R of the axis are
 //! looked at (a neck cannot be wider than the particles).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::lattice::{FccLattice, SiteSet};
 use crate::error::{Error, Result};
@@ -40,7 +40,7 @@ pub struct NeckProbe {
 }
 
 /// One neck measurement.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NeckSample {
     /// Simulated time [s].
     pub time: f64,

@@ -7,13 +7,12 @@
 //!   in s, `Events`), first and last included; `final.xyz`: the last one alone;
 //! - `summary.json` ([`KmcSummary`]): sizes, events, null events, events per second, the fit.
 
-use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
 
 use rand::SeedableRng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::engine::{Engine, EngineChoice};
 use super::events::{KmcClock, KmcEngine};
@@ -31,6 +30,7 @@ use crate::input::base_dir;
 use crate::io::xyz::write_xyz_frame;
 use crate::md::SimRng;
 use crate::output::OutputFolder;
+use crate::output::append::AppendFile;
 use crate::structure::alloy::{exact_counts, random_assignment};
 use crate::system::{SpeciesTable, System, Vec3};
 
@@ -480,13 +480,15 @@ fn run_prepared(input: &KmcInput, setup: KmcSetup, out_dir: &Path) -> Result<Kmc
         frozen,
     } = run_event_loop(
         &mut engine,
-        &probe,
-        &species,
-        &input.run,
-        &input.output,
-        out_dir,
-        "",
-        &title,
+        &LoopSetup {
+            probe: &probe,
+            species: &species,
+            limits: &input.run,
+            output: &input.output,
+            out_dir,
+            prefix: "",
+            title: &title,
+        },
     )?;
     let clock = engine.clock().clone();
     let final_path = out_dir.join("final.xyz");
@@ -540,104 +542,189 @@ pub struct EventLoop {
     pub frozen: bool,
 }
 
-/// Runs `engine` until the `limits`, sampling the neck with `probe` and writing snapshots at
-/// log-spaced times as `output` says, into `out_dir` with file names starting with `prefix`:
-/// `snapshots.xyz`, `neck.csv`, `neck_fit.png`/`.svg` (plot titled `title`).
-#[allow(clippy::too_many_arguments)]
-pub fn run_event_loop(
-    engine: &mut Engine,
-    probe: &NeckProbe,
-    species: &SpeciesTable,
-    limits: &RunLimits,
-    output: &KmcOutputSpec,
-    out_dir: &Path,
-    prefix: &str,
-    title: &str,
-) -> Result<EventLoop> {
-    let snap_path = out_dir.join(format!("{prefix}snapshots.xyz"));
-    let mut snapshots =
-        BufWriter::new(File::create(&snap_path).map_err(|e| Error::io(&snap_path, e))?);
-    let write_snapshot = |out: &mut BufWriter<File>, engine: &Engine| -> Result<()> {
+/// What an event loop works with besides its engine: the neck probe, the species, the limits,
+/// the output settings, and where its files go (`out_dir`, names starting with `prefix`).
+pub struct LoopSetup<'a> {
+    pub probe: &'a NeckProbe,
+    pub species: &'a SpeciesTable,
+    pub limits: &'a RunLimits,
+    pub output: &'a KmcOutputSpec,
+    pub out_dir: &'a Path,
+    pub prefix: &'a str,
+    /// Title of the neck-growth plot.
+    pub title: &'a str,
+}
+
+impl LoopSetup<'_> {
+    fn max_events(&self) -> u64 {
+        // events: 0 with a time limit means "until the time limit".
+        match self.limits.events {
+            0 => u64::MAX,
+            n => n,
+        }
+    }
+
+    fn time_limit(&self) -> f64 {
+        self.limits.time.unwrap_or(f64::INFINITY)
+    }
+}
+
+/// An event loop in progress: the neck samples so far, the next sampling and snapshot times,
+/// the snapshot file, the time spent. Saved whole in checkpoints of `Kmc` stages.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LoopState {
+    samples: Vec<NeckSample>,
+    next_sample: f64,
+    next_snapshot: f64,
+    snapshots: AppendFile,
+    wall: f64,
+    cpu: Option<f64>,
+    frozen: bool,
+}
+
+/// Events run between two looks at the clock (and chances to write a checkpoint), at most.
+const CHUNK_EVENTS: u64 = 1 << 20;
+
+impl LoopState {
+    /// Starts the loop: the neck sample and the snapshot at t = 0 (`<prefix>snapshots.xyz`).
+    pub fn start(engine: &Engine, setup: &LoopSetup<'_>) -> Result<Self> {
+        let path = setup.out_dir.join(format!("{}snapshots.xyz", setup.prefix));
+        let mut state = LoopState {
+            samples: vec![setup.probe.measure(&engine.occupancy(), 0.0, 0)],
+            next_sample: next_log_time(0.0, setup.output.samples_per_decade),
+            next_snapshot: match setup.output.snapshots_per_decade {
+                0 => f64::INFINITY,
+                n => next_log_time(0.0, n),
+            },
+            snapshots: AppendFile::create(&path)?,
+            wall: 0.0,
+            cpu: thread_cpu_seconds().map(|_| 0.0),
+            frozen: false,
+        };
+        state.write_snapshot(engine, setup.species)?;
+        Ok(state)
+    }
+
+    /// Opens the snapshot file of a saved loop again in `dir`, cut back to the checkpoint.
+    pub fn reopen(&mut self, dir: &Path) -> Result<()> {
+        self.snapshots.reopen(dir)
+    }
+
+    fn write_snapshot(&mut self, engine: &Engine, species: &SpeciesTable) -> Result<()> {
         let system = occupied_system(engine, species);
         let c = engine.clock();
+        let mut frame = Vec::new();
         write_xyz_frame(
-            out,
+            &mut frame,
             &system,
             &[
                 ("Time", format!("{:e}", c.time)),
                 ("Events", c.events.to_string()),
             ],
         )
-        .and_then(|_| out.flush())
-        .map_err(|e| Error::io(&snap_path, e))
-    };
+        .map_err(|e| Error::io(self.snapshots.path(), e))?;
+        self.snapshots.write(&frame)
+    }
 
-    // events: 0 with a time limit means "until the time limit".
-    let max_events = match limits.events {
-        0 => u64::MAX,
-        n => n,
-    };
-    let time_limit = limits.time.unwrap_or(f64::INFINITY);
-    let spd = output.samples_per_decade;
-    let snap_pd = output.snapshots_per_decade;
-    let mut samples = vec![probe.measure(&engine.occupancy(), 0.0, 0)];
-    write_snapshot(&mut snapshots, engine)?;
-    let mut next_sample = next_log_time(0.0, spd);
-    let mut next_snapshot = if snap_pd > 0 {
-        next_log_time(0.0, snap_pd)
-    } else {
-        f64::INFINITY
-    };
-    let mut progress = Progress::new(max_events, output.log_every_s);
-    let chunk = 1u64 << 20;
-    let mut wall = 0.0;
-    let mut cpu = thread_cpu_seconds().map(|_| 0.0);
-    let mut frozen = false;
-    loop {
-        let c = engine.clock().clone();
-        if c.events >= max_events || c.time >= time_limit || frozen {
-            break;
+    /// Runs events until the limits (returns true) or until, between two chunks of events,
+    /// `pause` asks for a checkpoint (returns false). Where the loop pauses does not change the
+    /// events it runs.
+    pub fn advance(
+        &mut self,
+        engine: &mut Engine,
+        setup: &LoopSetup<'_>,
+        pause: &mut dyn FnMut() -> bool,
+    ) -> Result<bool> {
+        let (max_events, time_limit) = (setup.max_events(), setup.time_limit());
+        let (spd, snap_pd) = (
+            setup.output.samples_per_decade,
+            setup.output.snapshots_per_decade,
+        );
+        let mut progress = Progress::new(max_events, setup.output.log_every_s);
+        loop {
+            let c = engine.clock().clone();
+            if c.events >= max_events || c.time >= time_limit || self.frozen {
+                break;
+            }
+            let stop_events = (c.events + CHUNK_EVENTS).min(max_events);
+            let stop_time = self.next_sample.min(self.next_snapshot).min(time_limit);
+            let t0 = Instant::now();
+            let c0 = thread_cpu_seconds();
+            self.frozen = !engine.run_until(stop_events, stop_time);
+            self.wall += t0.elapsed().as_secs_f64();
+            if let (Some(total), Some(c0), Some(c1)) = (self.cpu.as_mut(), c0, thread_cpu_seconds())
+            {
+                *total += c1 - c0;
+            }
+            let c = engine.clock().clone();
+            if c.time >= self.next_sample {
+                self.samples
+                    .push(setup.probe.measure(&engine.occupancy(), c.time, c.events));
+                self.next_sample = next_log_time(c.time, spd);
+            }
+            if c.time >= self.next_snapshot {
+                self.write_snapshot(engine, setup.species)?;
+                self.next_snapshot = next_log_time(c.time, snap_pd);
+            }
+            // Invariant: `samples` starts with the sample at t = 0 and only grows.
+            progress.update(&c, self.samples.last().expect("one sample at least"));
+            let finished = c.events >= max_events || c.time >= time_limit || self.frozen;
+            if !finished && pause() {
+                progress.finish();
+                return Ok(false);
+            }
         }
-        let stop_events = (c.events + chunk).min(max_events);
-        let stop_time = next_sample.min(next_snapshot).min(time_limit);
-        let t0 = Instant::now();
-        let c0 = thread_cpu_seconds();
-        frozen = !engine.run_until(stop_events, stop_time);
-        wall += t0.elapsed().as_secs_f64();
-        if let (Some(total), Some(c0), Some(c1)) = (cpu.as_mut(), c0, thread_cpu_seconds()) {
-            *total += c1 - c0;
-        }
-        let c = engine.clock();
-        if c.time >= next_sample {
-            samples.push(probe.measure(&engine.occupancy(), c.time, c.events));
-            next_sample = next_log_time(c.time, spd);
-        }
-        if c.time >= next_snapshot {
-            write_snapshot(&mut snapshots, engine)?;
-            next_snapshot = next_log_time(c.time, snap_pd);
-        }
-        // Invariant: `samples` starts with the sample at t = 0 and only grows.
-        progress.update(c, samples.last().expect("one sample at least"));
+        progress.finish();
+        Ok(true)
     }
-    progress.finish();
-    let clock = engine.clock().clone();
-    if samples.last().is_some_and(|s| s.events != clock.events) {
-        samples.push(probe.measure(&engine.occupancy(), clock.time, clock.events));
-        write_snapshot(&mut snapshots, engine)?;
+
+    /// Ends the loop: the last sample and snapshot, `<prefix>neck.csv`, the fit and the plot.
+    pub fn finish(mut self, engine: &Engine, setup: &LoopSetup<'_>) -> Result<EventLoop> {
+        let clock = engine.clock().clone();
+        if self
+            .samples
+            .last()
+            .is_some_and(|s| s.events != clock.events)
+        {
+            self.samples.push(
+                setup
+                    .probe
+                    .measure(&engine.occupancy(), clock.time, clock.events),
+            );
+            self.write_snapshot(engine, setup.species)?;
+        }
+        let (out_dir, prefix) = (setup.out_dir, setup.prefix);
+        write_neck_csv(&out_dir.join(format!("{prefix}neck.csv")), &self.samples)?;
+        let fit = fit_samples(&self.samples, &setup.output.fit);
+        let stem = format!("{prefix}neck_fit");
+        if !plot_neck_growth(
+            out_dir,
+            &stem,
+            setup.title,
+            &self.samples,
+            fit.as_ref().ok(),
+        )? {
+            eprintln!(
+                "note: fewer than two neck samples after t = 0: neck_fit.png/.svg not written"
+            );
+        }
+        Ok(EventLoop {
+            samples: self.samples,
+            fit,
+            wall: self.wall,
+            cpu: self.cpu,
+            frozen: self.frozen,
+        })
     }
-    write_neck_csv(&out_dir.join(format!("{prefix}neck.csv")), &samples)?;
-    let fit = fit_samples(&samples, &output.fit);
-    let stem = format!("{prefix}neck_fit");
-    if !plot_neck_growth(out_dir, &stem, title, &samples, fit.as_ref().ok())? {
-        eprintln!("note: fewer than two neck samples after t = 0: neck_fit.png/.svg not written");
-    }
-    Ok(EventLoop {
-        samples,
-        fit,
-        wall,
-        cpu,
-        frozen,
-    })
+}
+
+/// Runs `engine` until the limits of `setup`, sampling the neck and writing snapshots at
+/// log-spaced times as its output settings say: `<prefix>snapshots.xyz`, `<prefix>neck.csv`,
+/// `<prefix>neck_fit.png`/`.svg`.
+pub fn run_event_loop(engine: &mut Engine, setup: &LoopSetup<'_>) -> Result<EventLoop> {
+    let mut state = LoopState::start(engine, setup)?;
+    state.advance(engine, setup, &mut || false)?;
+    state.finish(engine, setup)
 }
 
 /// Fits the samples over the window of `w`.

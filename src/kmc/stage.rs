@@ -27,13 +27,14 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::engine::Engine;
+use super::events::KmcEngineState;
 use super::events::{KmcClock, KmcEngine, NO_LABEL};
 use super::fit::PowerLawFit;
 use super::handoff::{MappingReport, low_index_direction, map_two_particles};
 use super::input::{KmcOutputSpec, RunLimits};
 use super::model::ModelSpec;
 use super::neck::{NeckProbe, NeckSample};
-use super::run::{EventLoop, run_event_loop};
+use super::run::{EventLoop, LoopSetup, LoopState};
 use crate::error::{Error, Result};
 use crate::io::write_lammps_data;
 use crate::output::Figure;
@@ -123,6 +124,34 @@ pub struct KmcStageOutcome {
     pub figures: Vec<Figure>,
 }
 
+/// How far a `Kmc` stage has come, for checkpoints: the engine's state and the event loop's
+/// (samples, snapshot file length), encoded.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct KmcProgress {
+    state: Vec<u8>,
+}
+
+/// Where a `Kmc` stage writes its checkpoints.
+pub trait KmcCheckpoints {
+    /// Whether to write one now.
+    fn due(&self) -> bool;
+    /// Writes one with the stage's `progress`.
+    fn save(&mut self, progress: KmcProgress) -> Result<()>;
+}
+
+/// Never writes checkpoints.
+pub struct NoCheckpoints;
+
+impl KmcCheckpoints for NoCheckpoints {
+    fn due(&self) -> bool {
+        false
+    }
+
+    fn save(&mut self, _: KmcProgress) -> Result<()> {
+        Ok(())
+    }
+}
+
 impl KmcStage {
     /// Checks values serde cannot.
     pub fn check(&self) -> Result<()> {
@@ -164,7 +193,16 @@ impl KmcStage {
 
     /// Maps the two particles of `system` onto sites, runs KMC and returns the system with the
     /// atoms on their final sites; files go to `out_dir` with names starting with `<name>_`.
-    pub fn run(&self, system: &System, out_dir: &Path, name: &str) -> Result<KmcStageOutcome> {
+    /// Continues from `saved` (of a checkpoint of this stage on this `system`) when given, and
+    /// writes checkpoints through `checkpoints` between chunks of events.
+    pub fn run(
+        &self,
+        system: &System,
+        out_dir: &Path,
+        name: &str,
+        saved: Option<KmcProgress>,
+        checkpoints: &mut dyn KmcCheckpoints,
+    ) -> Result<KmcStageOutcome> {
         let group = |g: &str| {
             system.groups.get(g).ok_or_else(|| {
                 Error::invalid(format!(
@@ -232,29 +270,53 @@ impl KmcStage {
 
         let mut table = KmcEngine::new(sites, occupancy, model, self.seed)?;
         table.track_atoms(labels)?;
-        let mut engine = Engine::Table(Box::new(table));
         let title = format!(
             "Neck growth after MD: R = {:.2} nm, {} K",
             mapping.particle_radius / 10.0,
             self.model.temperature
         );
+        let prefix = format!("{name}_");
+        let setup = LoopSetup {
+            probe: &probe,
+            species: &system.species,
+            limits: &self.run,
+            output: &self.output,
+            out_dir,
+            prefix: &prefix,
+            title: &title,
+        };
         let start = Instant::now();
+        let (mut engine, mut state) = match saved {
+            Some(saved) => {
+                let (engine_state, mut loop_state): (KmcEngineState, LoopState) =
+                    postcard::from_bytes(&saved.state).map_err(|e| {
+                        Error::invalid(format!("the checkpoint's KMC state cannot be read: {e}"))
+                    })?;
+                table.restore(engine_state)?;
+                loop_state.reopen(out_dir)?;
+                (Engine::Table(Box::new(table)), loop_state)
+            }
+            None => {
+                let engine = Engine::Table(Box::new(table));
+                let state = LoopState::start(&engine, &setup)?;
+                (engine, state)
+            }
+        };
+        while !state.advance(&mut engine, &setup, &mut || checkpoints.due())? {
+            let Engine::Table(table) = &engine else {
+                unreachable!("the stage builds a table engine")
+            };
+            let bytes = postcard::to_allocvec(&(table.save(), &state))
+                .map_err(|e| Error::invalid(format!("cannot save the KMC state: {e}")))?;
+            checkpoints.save(KmcProgress { state: bytes })?;
+        }
         let EventLoop {
             samples,
             fit,
             wall,
             cpu: _,
             frozen,
-        } = run_event_loop(
-            &mut engine,
-            &probe,
-            &system.species,
-            &self.run,
-            &self.output,
-            out_dir,
-            &format!("{name}_"),
-            &title,
-        )?;
+        } = state.finish(&engine, &setup)?;
         let elapsed = start.elapsed().as_secs_f64();
         let Engine::Table(table) = engine else {
             unreachable!("the stage builds a table engine")

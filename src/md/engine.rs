@@ -1,11 +1,22 @@
 //! The force engine: a potential, its neighbour list and the latest force evaluation.
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::neighbor::{NeighborList, NeighborSettings};
 use crate::potential::{Configuration, ForceOutput, Potential};
-use crate::system::System;
+use crate::system::{System, Vec3};
+
+/// What a checkpoint records of a [`ForceEngine`]: the positions its neighbour list was last built
+/// from, and the build count. Lists are rebuilt only when atoms have moved far enough since the
+/// last build, so a resumed run must continue with the same list to take the same steps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EngineRecord {
+    /// Positions of the list's last build [A] (empty: never built).
+    reference: Vec<Vec3>,
+    builds: u64,
+}
 
 /// Two atoms closer than this [A] are reported as overlapping.
 pub const OVERLAP_DISTANCE: f64 = 0.1;
@@ -74,6 +85,50 @@ impl ForceEngine {
     pub fn refresh(&mut self, system: &mut System, step: u64) -> Result<&ForceOutput> {
         self.invalidate();
         self.evaluate(system, step, true)
+    }
+
+    /// The engine's record for a checkpoint.
+    pub fn record(&self) -> EngineRecord {
+        EngineRecord {
+            reference: self.list.reference().to_vec(),
+            builds: self.list.builds(),
+        }
+    }
+
+    /// Continues from a checkpoint's `record` for `system` as saved with it: rebuilds the list the
+    /// saved run had and evaluates the forces at the current positions, which must equal the
+    /// saved forces bit for bit (else the checkpoint does not continue the run exactly, and the
+    /// error says so).
+    pub fn restore(&mut self, system: &System, record: &EngineRecord) -> Result<()> {
+        self.invalidate();
+        if record.reference.is_empty() {
+            return Ok(());
+        }
+        if record.reference.len() != system.len() {
+            return Err(Error::invalid(format!(
+                "the checkpoint's neighbour list is for {} atoms, its system has {}",
+                record.reference.len(),
+                system.len()
+            )));
+        }
+        self.list
+            .rebuild_as(&system.simbox, &record.reference, record.builds)?;
+        let config = Configuration {
+            positions: &system.positions,
+            types: &system.types,
+        };
+        self.potential.compute(config, &self.list, &mut self.output);
+        let same = self.output.forces.iter().zip(&system.forces).all(|(a, b)| {
+            a.iter()
+                .zip(b.iter())
+                .all(|(x, y)| x.to_bits() == y.to_bits())
+        });
+        if !same {
+            return Err(Error::invalid(
+                "the forces recomputed from the checkpoint differ from the saved ones: the                  potential or the program changed since it was written",
+            ));
+        }
+        Ok(())
     }
 
     /// Says whether the next calls of [`ForceEngine::compute`] must compute energies and virials

@@ -17,7 +17,7 @@ pub mod thermostat;
 pub mod velocity;
 pub mod verlet;
 
-pub use engine::{ForceEngine, OVERLAP_DISTANCE};
+pub use engine::{EngineRecord, ForceEngine, OVERLAP_DISTANCE};
 pub use guard::{BlowUpGuard, SafetySettings};
 pub use integrator::StageIntegrator;
 pub use state::{IntegratorState, SimRng, SimulationState};

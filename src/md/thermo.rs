@@ -45,7 +45,7 @@ pub fn pressure(ke: f64, forces: &ForceOutput, volume: f64) -> f64 {
 }
 
 /// One row of thermodynamic output.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThermoSample {
     /// Step number.
     pub step: u64,

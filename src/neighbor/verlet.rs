@@ -117,6 +117,20 @@ impl NeighborList {
         self.builds
     }
 
+    /// The positions of the last build [A] (empty before the first).
+    pub fn reference(&self) -> &[Vec3] {
+        &self.reference
+    }
+
+    /// Builds the list from `reference`, the positions of an earlier list's last build, and
+    /// takes over that list's build count: the result is that list, entry for entry (a build
+    /// depends on the box and the positions alone).
+    pub fn rebuild_as(&mut self, simbox: &SimBox, reference: &[Vec3], builds: u64) -> Result<()> {
+        self.build(simbox, reference)?;
+        self.builds = builds;
+        Ok(())
+    }
+
     /// Number of atoms the list was built for.
     pub fn len(&self) -> usize {
         self.offsets.len().saturating_sub(1)

@@ -1,11 +1,12 @@
 //! A CSV file written row by row and flushed after each row, so that a run that stops early keeps
 //! every row written so far.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+use super::append::AppendFile;
+use crate::error::Result;
 
 /// A row of numbers in CSV (shortest round-trip form; NaN as empty).
 fn format_row(values: &[f64]) -> String {
@@ -34,19 +35,17 @@ pub fn write_csv(path: &Path, header: &[&str], rows: &[Vec<f64>]) -> Result<()> 
     crate::io::write_text(path, &text)
 }
 
-/// An open CSV file.
+/// An open CSV file (serialised in checkpoints as its path and length, see [`AppendFile`]).
+#[derive(Debug, Serialize, Deserialize)]
 pub struct CsvFile {
-    path: PathBuf,
-    out: BufWriter<File>,
+    file: AppendFile,
 }
 
 impl CsvFile {
     /// Creates `path` with a header row; put units in brackets, e.g. `time[ps]`.
     pub fn create(path: &Path, header: &[&str]) -> Result<Self> {
-        let file = File::create(path).map_err(|e| Error::io(path, e))?;
         let mut csv = CsvFile {
-            path: path.to_path_buf(),
-            out: BufWriter::new(file),
+            file: AppendFile::create(path)?,
         };
         csv.write_line(&header.join(","))?;
         Ok(csv)
@@ -76,12 +75,18 @@ impl CsvFile {
 
     /// The file's path.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.file.path()
+    }
+
+    /// Opens the file of a checkpoint's record again in `dir` (see [`AppendFile::reopen`]).
+    pub fn reopen(&mut self, dir: &Path) -> Result<()> {
+        self.file.reopen(dir)
     }
 
     fn write_line(&mut self, line: &str) -> Result<()> {
-        writeln!(self.out, "{line}")
-            .and_then(|_| self.out.flush())
-            .map_err(|e| Error::io(&self.path, e))
+        let mut text = String::with_capacity(line.len() + 1);
+        text.push_str(line);
+        text.push('\n');
+        self.file.write(text.as_bytes())
     }
 }

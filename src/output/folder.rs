@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// Files whose presence says that a folder holds a run's results.
-pub const RESULT_FILES: [&str; 11] = [
+pub const RESULT_FILES: [&str; 13] = [
     "summary.json",
     "thermo.csv",
     "trajectory.xyz",
@@ -25,6 +25,8 @@ pub const RESULT_FILES: [&str; 11] = [
     "blowup.xyz",
     "neck.csv",
     "snapshots.xyz",
+    "checkpoint.bin",
+    "checkpoint.prev.bin",
 ];
 
 /// Plots written beside the fixed result files.
@@ -73,6 +75,25 @@ impl OutputFolder {
             dir: dir.to_path_buf(),
             before: entries(dir)?,
         })
+    }
+
+    /// The folder of a run being resumed, whose entries before the run were `before`.
+    pub fn resume(dir: &Path, before: BTreeSet<String>) -> Result<Self> {
+        if !dir.is_dir() {
+            return Err(Error::file(
+                dir,
+                "the output folder to resume is not a folder",
+            ));
+        }
+        Ok(OutputFolder {
+            dir: dir.to_path_buf(),
+            before,
+        })
+    }
+
+    /// The entries that were in the folder before the run.
+    pub fn before(&self) -> &BTreeSet<String> {
+        &self.before
     }
 
     /// The folder.

@@ -5,8 +5,10 @@
 //! keeps everything up to its last observation.
 
 mod analysis;
+pub mod append;
 mod csv;
 pub mod folder;
+mod saved;
 mod thermo_csv;
 mod trajectory;
 
@@ -17,6 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use analysis::ObserverSpec;
 pub use csv::CsvFile;
 pub use folder::OutputFolder;
+pub use saved::{ObserverKind, Reopen, SavedObserver};
 pub use thermo_csv::{ThermoCsv, pressure_is_defined};
 pub use trajectory::{RunRecord, Trajectory};
 
@@ -72,7 +75,7 @@ impl Trigger {
 }
 
 /// A figure an observer wrote, for the report.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
     /// The PNG file (an SVG with the same stem sits beside it).
     pub png: PathBuf,
@@ -94,6 +97,8 @@ pub trait Observer {
     fn notes(&self) -> Vec<Note> {
         Vec::new()
     }
+    /// The observer's whole state for a checkpoint (see [`SavedObserver::restore`]).
+    fn save(&self) -> Result<SavedObserver>;
 }
 
 /// A result an observer reports at the end.

@@ -3,8 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 use super::csv::CsvFile;
-use super::{Figure, Frame, Observer, Trigger};
+use super::{Figure, Frame, Observer, ObserverKind, Reopen, SavedObserver, Trigger};
 use crate::analysis::PairView;
 use crate::analysis::rdf::fills_periodic_box;
 use crate::error::Result;
@@ -31,6 +33,7 @@ pub fn pressure_is_defined(system: &System) -> bool {
 }
 
 /// Writes `thermo.csv` and, at the end, `thermo_temperature` and `thermo_energy` plots.
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ThermoCsv {
     csv: CsvFile,
     dir: PathBuf,
@@ -62,9 +65,20 @@ impl ThermoCsv {
     }
 }
 
+impl Reopen for ThermoCsv {
+    fn reopen(&mut self, dir: &Path) -> Result<()> {
+        self.dir = dir.to_path_buf();
+        self.csv.reopen(dir)
+    }
+}
+
 impl Observer for ThermoCsv {
     fn trigger(&self) -> Trigger {
         self.trigger
+    }
+
+    fn save(&self) -> Result<SavedObserver> {
+        SavedObserver::of(ObserverKind::Thermo, self)
     }
 
     fn observe(&mut self, frame: &Frame<'_>) -> Result<()> {

@@ -2,12 +2,15 @@
 //! (`trajectory.lammpstrj`: OVITO, ASE, LAMMPS `read_dump`) and H5MD (`trajectory.h5md`, with the
 //! `hdf5` feature: h5py, MDAnalysis).
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{Frame, Observer, Trigger};
-use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+use super::append::{AppendFile, rebase};
+use super::{Frame, Observer, ObserverKind, Reopen, SavedObserver, Trigger};
+#[cfg(feature = "hdf5")]
+use crate::error::Error;
+use crate::error::Result;
 use crate::input::TrajectoryFormatSpec;
 use crate::io::dump::format_dump_frame;
 use crate::io::xyz::{format_xyz_frame, step_info};
@@ -22,16 +25,46 @@ pub struct RunRecord {
     pub potential_files: Vec<(String, String)>,
 }
 
+/// Where a trajectory's frames go.
+#[derive(Debug, Serialize, Deserialize)]
 enum Writer {
+    /// Extended XYZ or LAMMPS dump text.
     Text {
-        out: BufWriter<File>,
+        out: AppendFile,
         format: TrajectoryFormatSpec,
     },
+    /// H5MD: open, or as a checkpoint records it until reopened.
     #[cfg(feature = "hdf5")]
-    H5md(Box<crate::io::h5md::H5mdWriter>),
+    H5md(H5mdSlot),
+}
+
+/// An H5MD writer, serialised as the frame count of each of its series.
+#[cfg(feature = "hdf5")]
+#[derive(Debug)]
+enum H5mdSlot {
+    Open(Box<crate::io::h5md::H5mdWriter>),
+    Saved(crate::io::h5md::H5mdRecord),
+}
+
+#[cfg(feature = "hdf5")]
+impl Serialize for H5mdSlot {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            H5mdSlot::Open(w) => w.record().serialize(s),
+            H5mdSlot::Saved(r) => r.serialize(s),
+        }
+    }
+}
+
+#[cfg(feature = "hdf5")]
+impl<'de> Deserialize<'de> for H5mdSlot {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        crate::io::h5md::H5mdRecord::deserialize(d).map(H5mdSlot::Saved)
+    }
 }
 
 /// Appends frames to a trajectory file.
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Trajectory {
     path: PathBuf,
     writer: Writer,
@@ -51,9 +84,8 @@ impl Trajectory {
         let writer = match format {
             TrajectoryFormatSpec::Xyz | TrajectoryFormatSpec::Dump => {
                 let _ = (system, record);
-                let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
                 Writer::Text {
-                    out: BufWriter::new(file),
+                    out: AppendFile::create(&path)?,
                     format,
                 }
             }
@@ -63,11 +95,9 @@ impl Trajectory {
                     input: record.input.clone(),
                     potential_files: record.potential_files.clone(),
                 };
-                Writer::H5md(Box::new(crate::io::h5md::H5mdWriter::create(
-                    &path,
-                    system,
-                    &provenance,
-                )?))
+                Writer::H5md(H5mdSlot::Open(Box::new(
+                    crate::io::h5md::H5mdWriter::create(&path, system, &provenance)?,
+                )))
             }
             #[cfg(not(feature = "hdf5"))]
             TrajectoryFormatSpec::H5md => return Err(crate::io::h5md_unavailable(&path)),
@@ -80,9 +110,31 @@ impl Trajectory {
     }
 }
 
+impl Reopen for Trajectory {
+    fn reopen(&mut self, dir: &Path) -> Result<()> {
+        rebase(&mut self.path, dir);
+        match &mut self.writer {
+            Writer::Text { out, .. } => out.reopen(dir),
+            #[cfg(feature = "hdf5")]
+            Writer::H5md(slot) => {
+                if let H5mdSlot::Saved(record) = slot {
+                    *slot = H5mdSlot::Open(Box::new(crate::io::h5md::H5mdWriter::reopen(
+                        &self.path, record,
+                    )?));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 impl Observer for Trajectory {
     fn trigger(&self) -> Trigger {
         self.trigger
+    }
+
+    fn save(&self) -> Result<SavedObserver> {
+        SavedObserver::of(ObserverKind::Trajectory, self)
     }
 
     fn observe(&mut self, frame: &Frame<'_>) -> Result<()> {
@@ -93,12 +145,17 @@ impl Observer for Trajectory {
                     TrajectoryFormatSpec::Dump => format_dump_frame(system, step, time),
                     _ => format_xyz_frame(system, &step_info(step, time), &[]),
                 };
-                out.write_all(text.as_bytes())
-                    .and_then(|_| out.flush())
-                    .map_err(|e| Error::io(&self.path, e))
+                out.write(text.as_bytes())
             }
             #[cfg(feature = "hdf5")]
-            Writer::H5md(w) => w.write_frame(system, step, time, Some(frame.thermo)),
+            Writer::H5md(H5mdSlot::Open(w)) => {
+                w.write_frame(system, step, time, Some(frame.thermo))
+            }
+            #[cfg(feature = "hdf5")]
+            Writer::H5md(H5mdSlot::Saved(_)) => Err(Error::file(
+                &self.path,
+                "written to before it was reopened (a bug in sintermd)",
+            )),
         }
     }
 }

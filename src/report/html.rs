@@ -8,6 +8,7 @@ use crate::io::write_text;
 use crate::output::Figure;
 
 /// One section of the report (a stage, or the whole run).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Section {
     /// Heading.
     pub title: String,

@@ -9,16 +9,18 @@
 //! `EquilibrateParticles(...)` runs each on its own; `Assemble(...)` places the equilibrated
 //! particles with the gap, their momenta removed; `Md(...)` sinters.
 
+pub mod checkpoint;
 pub mod eval;
 mod progress;
 pub mod provenance;
+pub mod stop;
 mod track;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rand::SeedableRng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::input::{
@@ -26,10 +28,10 @@ use crate::input::{
 };
 use crate::io::{read_text, write_lammps_data};
 use crate::kmc::mesh_stage::WriteMeshStage;
-use crate::kmc::stage::KmcStage;
+use crate::kmc::stage::{KmcCheckpoints, KmcProgress, KmcStage};
 use crate::md::minimize::fire_minimize;
 use crate::md::velocity::maxwell_boltzmann;
-use crate::md::{SimRng, StageIntegrator, ThermoSample};
+use crate::md::{SimRng, ThermoSample};
 use crate::output::folder::check_name_part;
 use crate::output::{
     Figure, Observer, OutputFolder, ThermoCsv, Trajectory, Trigger, pressure_is_defined,
@@ -41,13 +43,15 @@ use crate::system::{SpeciesTable, System, define_groups};
 use progress::Progress;
 pub use provenance::Provenance;
 use std::collections::BTreeSet;
-use track::Track;
+pub use stop::StopFlag;
+use track::{SavedMdRun, SavedTrack, Track};
 
 /// What `summary.json` records about a finished run.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RunSummary {
-    /// `done`, or `failed` for a run that stopped with an error.
-    pub status: &'static str,
+    /// `done`; `failed` for a run that stopped with an error; `interrupted` for a run stopped by
+    /// a signal after writing a checkpoint (continue it with `--resume`).
+    pub status: String,
     /// Why the run failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -77,23 +81,49 @@ pub struct RunSummary {
     pub provenance: Provenance,
 }
 
+/// How to run: into a folder holding another run's results (`force`), continuing from a
+/// checkpoint there (`resume`), and the flag that asks the run to stop (see [`StopFlag`]).
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Clear a folder of an earlier run's files first instead of refusing it.
+    pub force: bool,
+    /// Continue from the newest valid checkpoint in the folder (from scratch when there is
+    /// none; a finished run is left as it is).
+    pub resume: bool,
+    /// Raised (by a signal) to stop the run at the next step with a checkpoint.
+    pub stop: StopFlag,
+}
+
 /// Runs the input file at `input_path`, writing into `out_dir` (created if needed; a folder
 /// holding another run's results is refused).
 pub fn run_file(input_path: &Path, out_dir: &Path) -> Result<RunSummary> {
-    run_file_with(input_path, out_dir, false)
+    run_file_opts(input_path, out_dir, &RunOptions::default())
 }
 
 /// [`run_file`]; with `force`, a folder holding another run's results is cleared of sintermd's
 /// files first instead of refused (see [`OutputFolder`]).
 pub fn run_file_with(input_path: &Path, out_dir: &Path, force: bool) -> Result<RunSummary> {
+    let options = RunOptions {
+        force,
+        ..RunOptions::default()
+    };
+    run_file_opts(input_path, out_dir, &options)
+}
+
+/// [`run_file`] with [`RunOptions`].
+pub fn run_file_opts(
+    input_path: &Path,
+    out_dir: &Path,
+    options: &RunOptions,
+) -> Result<RunSummary> {
     let text = read_text(input_path)?;
     let input = Input::parse(&text, input_path)?;
     let name = input_path.display().to_string();
-    run_input_with(
+    run_input_opts(
         &input,
         &base_dir(input_path),
         out_dir,
-        force,
+        options,
         Some((&name, &text)),
     )
     .map_err(|e| e.in_file(input_path))
@@ -107,13 +137,10 @@ pub fn run_input(
     out_dir: &Path,
     source: Option<(&str, &str)>,
 ) -> Result<RunSummary> {
-    run_input_with(input, base, out_dir, false, source)
+    run_input_opts(input, base, out_dir, &RunOptions::default(), source)
 }
 
-/// [`run_input`], clearing a folder of an earlier run's files first if `force`. Nothing in
-/// `out_dir` is touched until the structure, potential and stages have been built and checked.
-/// A run that fails after that writes `summary.json` with `status: "failed"` and the error, and
-/// keeps every row and frame written so far.
+/// [`run_input`], clearing a folder of an earlier run's files first if `force`.
 pub fn run_input_with(
     input: &Input,
     base: &Path,
@@ -121,18 +148,87 @@ pub fn run_input_with(
     force: bool,
     source: Option<(&str, &str)>,
 ) -> Result<RunSummary> {
+    let options = RunOptions {
+        force,
+        ..RunOptions::default()
+    };
+    run_input_opts(input, base, out_dir, &options, source)
+}
+
+/// [`run_input`] with [`RunOptions`]. Nothing in `out_dir` is touched until the structure,
+/// potential and stages have been built and checked. A run that fails after that writes
+/// `summary.json` with `status: "failed"` and the error, and keeps every row and frame written
+/// so far; a run stopped by a signal writes a checkpoint and `status: "interrupted"`.
+pub fn run_input_opts(
+    input: &Input,
+    base: &Path,
+    out_dir: &Path,
+    options: &RunOptions,
+    source: Option<(&str, &str)>,
+) -> Result<RunSummary> {
     let text = source.map(|s| s.1).unwrap_or("");
     let provenance = Provenance::now(input, text, base)?;
-    let (mut runner, integrators) = Runner::new(input, base, out_dir, force, provenance, text)?;
+    let fingerprint = Fingerprint::of(input, &provenance)?;
+    let policy = checkpoint::Policy::new(
+        input.output.checkpoint_every,
+        input.output.checkpoint_minutes,
+        options.stop.clone(),
+    )?;
+    let start = Start {
+        input,
+        base,
+        out_dir,
+        input_name: source.map(|s| s.0).unwrap_or("INPUT").to_string(),
+        input_text: text,
+        fingerprint,
+        policy,
+        provenance,
+    };
+    let (mut runner, position) = if options.resume {
+        match find_checkpoint(out_dir, &start.fingerprint)? {
+            Found::Finished(summary) => {
+                eprintln!(
+                    "sintermd: {} holds a finished run of this input; nothing to resume",
+                    out_dir.display()
+                );
+                return Ok(*summary);
+            }
+            Found::Checkpoint(record, path) => {
+                eprintln!(
+                    "sintermd: resuming from {} (step {}, stage {})",
+                    path.display(),
+                    record.main.state.step,
+                    record.position.stage() + 1
+                );
+                Runner::resume(start, *record)?
+            }
+            Found::Nothing => {
+                eprintln!(
+                    "sintermd: no checkpoint in {}: starting from scratch",
+                    out_dir.display()
+                );
+                (Runner::new(start, true)?, Position::Between { next: 0 })
+            }
+        }
+    } else {
+        (
+            Runner::new(start, options.force)?,
+            Position::Between { next: 0 },
+        )
+    };
     match runner
-        .run_stages(integrators)
+        .run_stages(position)
         .and_then(|()| runner.finish(source))
     {
         Ok(summary) => Ok(summary),
         Err(e) => {
+            let status = match e {
+                Error::Interrupted(_) => "interrupted",
+                _ => "failed",
+            };
             // The run's error is what the user needs; a summary that cannot be written is named
             // after it.
-            match runner.write_summary("failed", Some(e.to_string())) {
+            match runner.write_summary(status, Some(e.to_string())) {
                 Ok(_) => Err(e),
                 Err(w) => Err(Error::Physics(format!("{e}; {w}"))),
             }
@@ -140,9 +236,175 @@ pub fn run_input_with(
     }
 }
 
+/// What identifies a run's physics in its checkpoints: the SHA-256 of the canonical input (the
+/// parsed input written back as RON, checkpoint intervals left out) and of every potential file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Fingerprint {
+    input_sha256: String,
+    potential_files: Vec<(String, String)>,
+}
+
+impl Fingerprint {
+    fn of(input: &Input, provenance: &Provenance) -> Result<Self> {
+        let mut canonical = input.clone();
+        canonical.output.checkpoint_every = None;
+        canonical.output.checkpoint_minutes = 0.0;
+        let text = ron::to_string(&canonical)
+            .map_err(|e| Error::invalid(format!("cannot write the canonical input: {e}")))?;
+        Ok(Fingerprint {
+            input_sha256: provenance::sha256_hex(text.as_bytes()),
+            potential_files: provenance
+                .potential_files
+                .iter()
+                .map(|f| (f.path.clone(), f.sha256.clone()))
+                .collect(),
+        })
+    }
+
+    /// Errors, naming the checkpoint at `path`, unless the run of `self` may continue from a
+    /// checkpoint of `saved`.
+    fn check(&self, saved: &Fingerprint, path: &Path) -> Result<()> {
+        if self.input_sha256 != saved.input_sha256 {
+            return Err(Error::file(
+                path,
+                "the input changed since this checkpoint was written (only checkpoint_every and \
+                 checkpoint_minutes may change): the run cannot continue exactly; restore the \
+                 input, or start again with --force",
+            ));
+        }
+        for (name, sum) in &self.potential_files {
+            match saved.potential_files.iter().find(|(n, _)| n == name) {
+                Some((_, s)) if s == sum => {}
+                _ => {
+                    return Err(Error::file(
+                        path,
+                        format!(
+                            "potential file {name} changed since this checkpoint was written: \
+                             the run cannot continue exactly; restore the file, or start again \
+                             with --force"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a run stands at a checkpoint.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+enum Position {
+    /// Before stage `next` (all stages done when it is their count).
+    Between { next: usize },
+    /// Inside MD stage `stage` of the main system.
+    Md { stage: usize, run: SavedMdRun },
+    /// Inside an `EquilibrateParticles` stage.
+    Particles {
+        stage: usize,
+        progress: Box<ParticlesProgress>,
+    },
+    /// Inside a `Kmc` stage.
+    Kmc {
+        stage: usize,
+        progress: Box<KmcProgress>,
+    },
+}
+
+impl Position {
+    /// The stage the run is in, or will start next.
+    fn stage(&self) -> usize {
+        match self {
+            Position::Between { next } => *next,
+            Position::Md { stage, .. }
+            | Position::Particles { stage, .. }
+            | Position::Kmc { stage, .. } => *stage,
+        }
+    }
+}
+
+/// How far an `EquilibrateParticles` stage has come.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct ParticlesProgress {
+    /// The stage's report lines so far.
+    facts: Vec<String>,
+    /// The stage's figures so far.
+    figures: Vec<Figure>,
+    /// The particles equilibrated so far.
+    relaxed: Vec<Particle>,
+    /// The particle being equilibrated: its track and stage.
+    current: Option<(SavedTrack, SavedMdRun)>,
+}
+
+/// A checkpoint: the whole run.
+#[derive(Serialize, Deserialize)]
+struct RunCheckpoint {
+    fingerprint: Fingerprint,
+    position: Position,
+    main: SavedTrack,
+    particles: Option<[Particle; 2]>,
+    steps_done: u64,
+    atom_steps: f64,
+    sections: Vec<Section>,
+    wall: f64,
+    neck_formed: Option<f64>,
+    folder_before: BTreeSet<String>,
+    /// The run's provenance as JSON (it leaves out empty fields, which the checkpoint format
+    /// cannot do).
+    provenance: String,
+}
+
+/// What `--resume` found in the output folder.
+enum Found {
+    /// A finished run of the same input (its summary).
+    Finished(Box<RunSummary>),
+    /// A checkpoint to continue from, and its file.
+    Checkpoint(Box<RunCheckpoint>, PathBuf),
+    /// No checkpoint.
+    Nothing,
+}
+
+/// Looks for what to resume in `out_dir`; errors when the checkpoint is of another input or
+/// potential.
+fn find_checkpoint(out_dir: &Path, fingerprint: &Fingerprint) -> Result<Found> {
+    if !out_dir.is_dir() {
+        return Ok(Found::Nothing);
+    }
+    let mut warnings = Vec::new();
+    let found = checkpoint::read_newest::<RunCheckpoint>(out_dir, &mut warnings);
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    let Some((record, path)) = found? else {
+        return Ok(Found::Nothing);
+    };
+    fingerprint.check(&record.fingerprint, &path)?;
+    let summary_path = out_dir.join("summary.json");
+    if let Ok(text) = std::fs::read_to_string(&summary_path)
+        && let Ok(summary) = serde_json::from_str::<RunSummary>(&text)
+        && summary.status == "done"
+    {
+        return Ok(Found::Finished(Box::new(summary)));
+    }
+    Ok(Found::Checkpoint(Box::new(record), path))
+}
+
+/// What a run starts with, before its folder is touched.
+struct Start<'a> {
+    input: &'a Input,
+    base: &'a Path,
+    out_dir: &'a Path,
+    /// How the input file is named (in the line that says how to resume).
+    input_name: String,
+    input_text: &'a str,
+    fingerprint: Fingerprint,
+    policy: checkpoint::Policy,
+    provenance: Provenance,
+}
+
 /// A run in progress.
 struct Runner<'a> {
     input: &'a Input,
+    input_name: String,
     base: PathBuf,
     out_dir: PathBuf,
     folder: OutputFolder,
@@ -156,9 +418,16 @@ struct Runner<'a> {
     /// Atom-steps done, over the main system and the particles.
     atom_steps: f64,
     sections: Vec<Section>,
+    /// Wall-clock time of the stages finished [s].
     wall: f64,
+    /// When the current stage started (or resumed).
+    stage_clock: Instant,
     neck_formed: Option<f64>,
     provenance: Provenance,
+    fingerprint: Fingerprint,
+    policy: checkpoint::Policy,
+    /// The checkpoints written by this process.
+    checkpoints: Vec<checkpoint::Written>,
 }
 
 /// The system a run of `input` starts from: its structure, with its groups defined and the
@@ -222,14 +491,8 @@ pub fn write_initial_state(input_path: &Path, data_path: &Path) -> Result<usize>
 impl<'a> Runner<'a> {
     /// Builds and checks everything the run needs (structure, potential, each stage's
     /// integrator and name) before preparing the output folder and opening the run-wide files.
-    fn new(
-        input: &'a Input,
-        base: &Path,
-        out_dir: &Path,
-        force: bool,
-        provenance: Provenance,
-        input_text: &str,
-    ) -> Result<(Self, Vec<Option<StageIntegrator>>)> {
+    fn new(start: Start<'a>, force: bool) -> Result<Self> {
+        let (input, base, out_dir) = (start.input, start.base, start.out_dir);
         let system = initial_system(input, base)?;
         let particles = match input.pair() {
             Some(pair) => {
@@ -247,7 +510,7 @@ impl<'a> Runner<'a> {
         let check_observers = |md: &MdStage, system: &System| {
             md.observers.iter().try_for_each(|o| o.check_groups(system))
         };
-        let integrators = input
+        input
             .stages
             .iter()
             .enumerate()
@@ -276,15 +539,7 @@ impl<'a> Runner<'a> {
                 }
             })
             .collect::<Result<Vec<_>>>()?;
-        let main_steps: u64 = input.stages.iter().map(StageSpec::steps).sum();
-        let particle_steps: u64 = input
-            .stages
-            .iter()
-            .map(|s| match s {
-                StageSpec::EquilibrateParticles(md) => md.steps.saturating_mul(2),
-                _ => 0,
-            })
-            .fold(0u64, u64::saturating_add);
+        let (main_steps, particle_steps) = step_counts(input);
         let natoms = system.len();
         input.output.check_size(natoms, main_steps)?;
         if !cfg!(feature = "hdf5")
@@ -302,14 +557,13 @@ impl<'a> Runner<'a> {
         let mut main = Track::new(system, potential, input, Vec::new(), main_steps)?;
 
         let folder = OutputFolder::prepare(out_dir, force)?;
-        let thermo_trigger = match input.output.thermo_every {
-            0 => Trigger::Ends,
-            n => Trigger::Every(n),
-        };
-        let mut observers: Vec<Box<dyn Observer>> =
-            vec![Box::new(ThermoCsv::create(out_dir, "", thermo_trigger)?)];
+        let mut observers: Vec<Box<dyn Observer>> = vec![Box::new(ThermoCsv::create(
+            out_dir,
+            "",
+            thermo_trigger(input),
+        )?)];
         if input.output.trajectory_every > 0 {
-            let record = provenance.record(input_text);
+            let record = start.provenance.record(start.input_text);
             for &format in &input.output.trajectory_formats {
                 observers.push(Box::new(Trajectory::create(
                     out_dir,
@@ -331,8 +585,9 @@ impl<'a> Runner<'a> {
             },
             rayon::current_num_threads()
         );
-        let runner = Runner {
+        Ok(Runner {
             input,
+            input_name: start.input_name,
             base: base.to_path_buf(),
             out_dir: out_dir.to_path_buf(),
             folder,
@@ -343,31 +598,152 @@ impl<'a> Runner<'a> {
             atom_steps: 0.0,
             sections: Vec::new(),
             wall: 0.0,
+            stage_clock: Instant::now(),
             neck_formed: None,
-            provenance,
-        };
-        Ok((runner, integrators))
+            provenance: start.provenance,
+            fingerprint: start.fingerprint,
+            policy: start.policy,
+            checkpoints: Vec::new(),
+        })
     }
 
-    /// Runs the stages in order.
-    fn run_stages(&mut self, integrators: Vec<Option<StageIntegrator>>) -> Result<()> {
+    /// Continues the run of a checkpoint (`record`, already checked against the input): the
+    /// main system and its files as they were then, the files cut back to that point.
+    fn resume(start: Start<'a>, record: RunCheckpoint) -> Result<(Self, Position)> {
+        let (input, base, out_dir) = (start.input, start.base, start.out_dir);
+        check_stage_names(input)?;
+        let potential = build_potential(&input.potential, &record.main.state.system.species, base)?;
+        let integrator = |k: usize, system: &System| match input.stages.get(k) {
+            Some(StageSpec::Md(md) | StageSpec::EquilibrateParticles(md)) => {
+                md.integrator(system).map(Some)
+            }
+            _ => Ok(None),
+        };
+        let main = Track::restore(record.main, potential, input, &integrator, out_dir)?;
+        let folder = OutputFolder::resume(out_dir, record.folder_before)?;
+        let mut sections = record.sections;
+        for f in sections.iter_mut().flat_map(|s| s.figures.iter_mut()) {
+            crate::output::append::rebase(&mut f.png, out_dir);
+        }
+        let mut provenance: Provenance = serde_json::from_str(&record.provenance).map_err(|e| {
+            Error::invalid(format!("the checkpoint's provenance cannot be read: {e}"))
+        })?;
+        provenance.resumed.push(format!(
+            "{} at step {} on {} threads as `{}`",
+            start.provenance.start_time,
+            main.state.step,
+            rayon::current_num_threads(),
+            start.provenance.command_line.join(" ")
+        ));
+        let (main_steps, particle_steps) = step_counts(input);
+        let mut progress = Progress::new(main_steps.saturating_add(particle_steps));
+        progress.update(record.steps_done, String::new);
+        let runner = Runner {
+            input,
+            input_name: start.input_name,
+            base: base.to_path_buf(),
+            out_dir: out_dir.to_path_buf(),
+            folder,
+            main,
+            particles: record.particles,
+            progress,
+            steps_done: record.steps_done,
+            atom_steps: record.atom_steps,
+            sections,
+            wall: record.wall,
+            stage_clock: Instant::now(),
+            neck_formed: record.neck_formed,
+            provenance,
+            fingerprint: start.fingerprint,
+            policy: start.policy,
+            checkpoints: Vec::new(),
+        };
+        Ok((runner, record.position))
+    }
+
+    /// Runs the stages in order, from the start or from where a checkpoint's `position` says,
+    /// writing a checkpoint at every stage boundary.
+    fn run_stages(&mut self, position: Position) -> Result<()> {
         let input = self.input;
-        for (k, (stage, integrator)) in input.stages.iter().zip(integrators).enumerate() {
+        let (first, mut inside) = match position {
+            Position::Between { next } => (next, None),
+            Position::Md { stage, .. }
+            | Position::Particles { stage, .. }
+            | Position::Kmc { stage, .. } => (stage, Some(position)),
+        };
+        for (k, stage) in input.stages.iter().enumerate().skip(first) {
             let name = stage.name(k);
-            match (stage, integrator) {
-                (StageSpec::Md(md), Some(integrator)) => self.md_stage(k, &name, md, integrator)?,
-                (StageSpec::Md(md), None) => {
-                    let integrator = md.integrator(&self.main.state.system)?;
-                    self.md_stage(k, &name, md, integrator)?
+            self.stage_clock = Instant::now();
+            match (stage, inside.take()) {
+                (StageSpec::Md(md), Some(Position::Md { run, .. })) => {
+                    self.md_stage(k, &name, md, Some(run))?
                 }
+                (StageSpec::Md(md), _) => self.md_stage(k, &name, md, None)?,
                 (StageSpec::Minimize(m), _) => self.minimize_stage(k, &name, m)?,
+                (
+                    StageSpec::EquilibrateParticles(md),
+                    Some(Position::Particles { progress, .. }),
+                ) => self.equilibrate_particles(k, &name, md, Some(*progress))?,
                 (StageSpec::EquilibrateParticles(md), _) => {
-                    self.equilibrate_particles(k, &name, md)?
+                    self.equilibrate_particles(k, &name, md, None)?
                 }
                 (StageSpec::Assemble(a), _) => self.assemble_stage(k, &name, a)?,
                 (StageSpec::WriteMesh(w), _) => self.write_mesh_stage(k, &name, w)?,
-                (StageSpec::Kmc(kmc), _) => self.kmc_stage(k, &name, kmc)?,
+                (StageSpec::Kmc(kmc), Some(Position::Kmc { progress, .. })) => {
+                    self.kmc_stage(k, &name, kmc, Some(*progress))?
+                }
+                (StageSpec::Kmc(kmc), _) => self.kmc_stage(k, &name, kmc, None)?,
             }
+            self.stage_clock = Instant::now();
+            self.checkpoint(Position::Between { next: k + 1 })?;
+        }
+        Ok(())
+    }
+
+    /// Writes a checkpoint of the run at `position`; when a signal asked the run to stop, then
+    /// returns [`Error::Interrupted`] with the line that says how to resume.
+    fn checkpoint(&mut self, position: Position) -> Result<()> {
+        let record = RunCheckpoint {
+            fingerprint: self.fingerprint.clone(),
+            position,
+            main: self.main.save()?,
+            particles: self.particles.clone(),
+            steps_done: self.steps_done,
+            atom_steps: self.atom_steps,
+            sections: self.sections.clone(),
+            wall: self.wall + self.stage_clock.elapsed().as_secs_f64(),
+            neck_formed: self.neck_formed,
+            folder_before: self.folder.before().clone(),
+            provenance: serde_json::to_string(&self.provenance)
+                .map_err(|e| Error::invalid(format!("cannot save the provenance: {e}")))?,
+        };
+        let written = checkpoint::write(&self.out_dir, &record)?;
+        self.checkpoints.push(written);
+        self.policy.written();
+        if let Some(signal) = self.policy.stop().requested() {
+            let stages = &self.input.stages;
+            let place = match &record.position {
+                Position::Between { next } if *next >= stages.len() => return Ok(()),
+                Position::Between { next } => {
+                    format!("before {}", stage_label(*next, &stages[*next]))
+                }
+                Position::Md { stage, .. } => format!(
+                    "at step {} in {}",
+                    self.main.state.step,
+                    stage_label(*stage, &stages[*stage])
+                ),
+                Position::Particles { stage, .. } | Position::Kmc { stage, .. } => {
+                    format!("in {}", stage_label(*stage, &stages[*stage]))
+                }
+            };
+            return Err(Error::Interrupted(format!(
+                "{} received: stopped {place} with a checkpoint in {}; continue with `sintermd \
+                 run {} --out {} --resume`",
+                stop::signal_name(signal),
+                self.out_dir.display(),
+                self.input_name,
+                self.out_dir.display()
+            )));
         }
         Ok(())
     }
@@ -377,33 +753,53 @@ impl<'a> Runner<'a> {
         k: usize,
         name: &str,
         md: &MdStage,
-        integrator: StageIntegrator,
+        saved: Option<SavedMdRun>,
     ) -> Result<()> {
         let start = Instant::now();
-        let (progress, done) = (&mut self.progress, &mut self.steps_done);
-        let outcome = self.main.run_md(
-            k,
-            md,
-            integrator,
-            &self.out_dir,
-            &format!("{name}_"),
-            &mut |t: &Track| {
-                *done += 1;
-                // Only when the line is printed: the kinetic energy is a reduction over all atoms.
-                progress.update(*done, || {
-                    // Energies are computed only on observed steps: the temperature is current,
-                    // the total energy is that of the last thermo sample (with its step).
-                    let last = &t.thermo;
-                    format!(
-                        "{name}: t = {:.3} ps, T = {:.1} K, E = {:.6} eV at step {}",
-                        t.state.time,
-                        t.measure().temperature,
-                        last.total,
-                        last.step
-                    )
-                });
-            },
-        )?;
+        let label = || stage_label(k, &self.input.stages[k]);
+        let integrator = md
+            .integrator(&self.main.state.system)
+            .map_err(|e| in_stage(&label(), e))?;
+        let mut run = match saved {
+            Some(saved) => self
+                .main
+                .resume_md(k, md, integrator, &saved, &self.out_dir)?,
+            None => self
+                .main
+                .start_md(k, md, integrator, &self.out_dir, &format!("{name}_"))?,
+        };
+        loop {
+            let (progress, done, policy) = (&mut self.progress, &mut self.steps_done, &self.policy);
+            let finished = self.main.advance_md(
+                &mut run,
+                &self.out_dir,
+                &mut |t: &Track| {
+                    *done += 1;
+                    // Only when the line is printed: the kinetic energy is a reduction over all
+                    // atoms.
+                    progress.update(*done, || {
+                        // Energies are computed only on observed steps: the temperature is
+                        // current, the total energy is that of the last thermo sample (with its
+                        // step).
+                        let last = &t.thermo;
+                        format!(
+                            "{name}: t = {:.3} ps, T = {:.1} K, E = {:.6} eV at step {}",
+                            t.state.time,
+                            t.measure().temperature,
+                            last.total,
+                            last.step
+                        )
+                    });
+                },
+                &mut |t: &Track| policy.due(t.state.step),
+            )?;
+            if finished {
+                break;
+            }
+            let run = run.save()?;
+            self.checkpoint(Position::Md { stage: k, run })?;
+        }
+        let outcome = self.main.finish_md(run)?;
         self.wall += start.elapsed().as_secs_f64();
         self.atom_steps += self.main.state.system.len() as f64 * md.steps as f64;
         if self.neck_formed.is_none() {
@@ -429,7 +825,7 @@ impl<'a> Runner<'a> {
         let track = &mut self.main;
         track.state.stage = k;
         track.state.stage_step = 0;
-        track.integrator = None;
+        track.drop_integrator();
         track.observe_start()?;
         let start = Instant::now();
         let report = fire_minimize(&mut track.state.system, &mut track.engine, &stage.fire)?;
@@ -456,8 +852,15 @@ impl<'a> Runner<'a> {
         Ok(())
     }
 
-    /// Runs `md` on each particle alone and keeps the equilibrated particles.
-    fn equilibrate_particles(&mut self, k: usize, name: &str, md: &MdStage) -> Result<()> {
+    /// Runs `md` on each particle alone and keeps the equilibrated particles; continues from
+    /// `saved` when resuming inside the stage.
+    fn equilibrate_particles(
+        &mut self,
+        k: usize,
+        name: &str,
+        md: &MdStage,
+        saved: Option<ParticlesProgress>,
+    ) -> Result<()> {
         let particles = self
             .particles
             .clone()
@@ -468,61 +871,87 @@ impl<'a> Runner<'a> {
             .map(|t| t.ramp().start)
             .or(self.input.velocities.as_ref().map(|v| v.temperature))
             .unwrap_or(0.0);
-        let mut facts = vec![format!(
-            "each particle on its own: molecular dynamics, {} steps of {} ps ({} ps); initial velocities at {temperature} K",
-            md.steps,
-            md.timestep,
-            md.steps as f64 * md.timestep
-        )];
-        let mut figures = Vec::new();
-        let mut relaxed = Vec::new();
+        let mut done = saved.unwrap_or_else(|| ParticlesProgress {
+            facts: vec![format!(
+                "each particle on its own: molecular dynamics, {} steps of {} ps ({} ps); initial velocities at {temperature} K",
+                md.steps,
+                md.timestep,
+                md.steps as f64 * md.timestep
+            )],
+            figures: Vec::new(),
+            relaxed: Vec::new(),
+            current: None,
+        });
         let start = Instant::now();
-        for (p, particle) in particles.iter().enumerate() {
+        for (p, particle) in particles.iter().enumerate().skip(done.relaxed.len()) {
             let label = format!("particle{}", p + 1);
             let prefix = format!("{name}_{label}_");
-            let mut system = particle.system.clone();
-            maxwell_boltzmann(
-                &mut system,
-                temperature,
-                &mut SimRng::seed_from_u64(self.input.seed.wrapping_add(1 + p as u64)),
-            );
-            let thermo_trigger = match self.input.output.thermo_every {
-                0 => Trigger::Ends,
-                n => Trigger::Every(n),
+            let in_particle = |e| in_stage(&format!("stage {} (\"{name}\"), {label}", k + 1), e);
+            let potential =
+                build_potential(&self.input.potential, &particle.system.species, &self.base)?;
+            let (mut track, mut run) = match done.current.take() {
+                Some((saved_track, saved_run)) => {
+                    let mut track = Track::restore(
+                        saved_track,
+                        potential,
+                        self.input,
+                        &|_, system: &System| md.integrator(system).map(Some),
+                        &self.out_dir,
+                    )?;
+                    let integrator = md.integrator(&track.state.system).map_err(in_particle)?;
+                    let run = track.resume_md(k, md, integrator, &saved_run, &self.out_dir)?;
+                    (track, run)
+                }
+                None => {
+                    let mut system = particle.system.clone();
+                    maxwell_boltzmann(
+                        &mut system,
+                        temperature,
+                        &mut SimRng::seed_from_u64(self.input.seed.wrapping_add(1 + p as u64)),
+                    );
+                    let observers: Vec<Box<dyn Observer>> = vec![Box::new(ThermoCsv::create(
+                        &self.out_dir,
+                        &prefix,
+                        thermo_trigger(self.input),
+                    )?)];
+                    let mut track = Track::new(system, potential, self.input, observers, md.steps)?;
+                    let integrator = md.integrator(&track.state.system).map_err(in_particle)?;
+                    let run = track.start_md(k, md, integrator, &self.out_dir, &prefix)?;
+                    (track, run)
+                }
             };
-            let observers: Vec<Box<dyn Observer>> = vec![Box::new(ThermoCsv::create(
-                &self.out_dir,
-                &prefix,
-                thermo_trigger,
-            )?)];
-            let potential = build_potential(&self.input.potential, &system.species, &self.base)?;
-            let mut track = Track::new(system, potential, self.input, observers, md.steps)?;
-            let integrator = md
-                .integrator(&track.state.system)
-                .map_err(|e| in_stage(&format!("stage {} (\"{name}\"), {label}", k + 1), e))?;
-            let (progress, done) = (&mut self.progress, &mut self.steps_done);
-            let outcome = track.run_md(
-                k,
-                md,
-                integrator,
-                &self.out_dir,
-                &prefix,
-                &mut |t: &Track| {
-                    *done += 1;
-                    progress.update(*done, || {
-                        format!(
-                            "{name} {label}: t = {:.3} ps, T = {:.1} K",
-                            t.state.time,
-                            t.measure().temperature
-                        )
-                    });
-                },
-            )?;
+            loop {
+                let (progress, steps, policy) =
+                    (&mut self.progress, &mut self.steps_done, &self.policy);
+                let finished = track.advance_md(
+                    &mut run,
+                    &self.out_dir,
+                    &mut |t: &Track| {
+                        *steps += 1;
+                        progress.update(*steps, || {
+                            format!(
+                                "{name} {label}: t = {:.3} ps, T = {:.1} K",
+                                t.state.time,
+                                t.measure().temperature
+                            )
+                        });
+                    },
+                    &mut |t: &Track| policy.due(t.state.step),
+                )?;
+                if finished {
+                    break;
+                }
+                done.current = Some((track.save()?, run.save()?));
+                let progress = Box::new(done.clone());
+                done.current = None;
+                self.checkpoint(Position::Particles { stage: k, progress })?;
+            }
+            let outcome = track.finish_md(run)?;
             if p == 0 {
-                facts.extend(outcome.ensemble);
+                done.facts.extend(outcome.ensemble);
             }
             let final_thermo = track.measure();
-            facts.push(format!(
+            done.facts.push(format!(
                 "{label}: {} atoms; final T = {:.2} K, potential energy {:.6} eV ({:.6} eV/atom)",
                 track.state.system.len(),
                 final_thermo.temperature,
@@ -533,25 +962,29 @@ impl<'a> Runner<'a> {
                 caption: format!("{label}: {}", f.caption),
                 ..f
             };
-            figures.extend(track.finish_observers()?.into_iter().map(labelled));
-            figures.extend(outcome.figures.into_iter().map(labelled));
+            done.figures
+                .extend(track.finish_observers()?.into_iter().map(labelled));
+            done.figures
+                .extend(outcome.figures.into_iter().map(labelled));
             write_lammps_data(
                 &self.out_dir.join(format!("{prefix}final.data")),
                 &track.state.system,
                 &format!("sintermd {name}: {label} after {} steps", md.steps),
             )?;
             self.atom_steps += track.state.system.len() as f64 * md.steps as f64;
-            relaxed.push(particle.with_relaxed_atoms(&track.state.system)?);
+            done.relaxed
+                .push(particle.with_relaxed_atoms(&track.state.system)?);
         }
         self.wall += start.elapsed().as_secs_f64();
-        let [first, second]: [Particle; 2] = relaxed
+        let [first, second]: [Particle; 2] = done
+            .relaxed
             .try_into()
             .map_err(|_| Error::invalid("EquilibrateParticles: two particles expected"))?;
         self.particles = Some([first, second]);
         self.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
-            facts,
-            figures,
+            facts: done.facts,
+            figures: done.figures,
         });
         Ok(())
     }
@@ -616,12 +1049,30 @@ impl<'a> Runner<'a> {
         Ok(())
     }
 
-    /// Maps the particles onto lattices, runs KMC and makes the result the system.
-    fn kmc_stage(&mut self, k: usize, name: &str, stage: &KmcStage) -> Result<()> {
+    /// Maps the particles onto lattices, runs KMC and makes the result the system; continues
+    /// from `saved` when resuming inside the stage.
+    fn kmc_stage(
+        &mut self,
+        k: usize,
+        name: &str,
+        stage: &KmcStage,
+        saved: Option<KmcProgress>,
+    ) -> Result<()> {
         let start = Instant::now();
         let label = format!("stage {} (\"{name}\")", k + 1);
+        let system = self.main.state.system.clone();
+        let out_dir = self.out_dir.clone();
         let outcome = stage
-            .run(&self.main.state.system, &self.out_dir, name)
+            .run(
+                &system,
+                &out_dir,
+                name,
+                saved,
+                &mut KmcStageCheckpoints {
+                    runner: self,
+                    stage: k,
+                },
+            )
             .map_err(|e| in_stage(&label, e))?;
         self.wall += start.elapsed().as_secs_f64();
         for line in &outcome.facts {
@@ -699,10 +1150,10 @@ impl<'a> Runner<'a> {
     }
 
     /// The summary of the run as it stands, with `status` and, for a failed run, the `error`.
-    fn summary(&self, status: &'static str, error: Option<String>) -> RunSummary {
+    fn summary(&self, status: &str, error: Option<String>) -> RunSummary {
         let main = &self.main;
         RunSummary {
-            status,
+            status: status.to_string(),
             error,
             atoms: main.state.system.len(),
             steps: main.state.step,
@@ -738,10 +1189,51 @@ impl<'a> Runner<'a> {
     }
 
     /// Writes `summary.json` of a run that stopped with `status` and `error`.
-    fn write_summary(&mut self, status: &'static str, error: Option<String>) -> Result<()> {
+    fn write_summary(&mut self, status: &str, error: Option<String>) -> Result<()> {
         self.progress.finish();
         let mut summary = self.summary(status, error);
         self.store_summary(&mut summary)
+    }
+}
+
+/// Writes the checkpoints of a `Kmc` stage of a run.
+struct KmcStageCheckpoints<'r, 'a> {
+    runner: &'r mut Runner<'a>,
+    stage: usize,
+}
+
+impl KmcCheckpoints for KmcStageCheckpoints<'_, '_> {
+    fn due(&self) -> bool {
+        self.runner.policy.due_by_time()
+    }
+
+    fn save(&mut self, progress: KmcProgress) -> Result<()> {
+        self.runner.checkpoint(Position::Kmc {
+            stage: self.stage,
+            progress: Box::new(progress),
+        })
+    }
+}
+
+/// MD steps of the main system, and of the particles of `EquilibrateParticles` stages.
+fn step_counts(input: &Input) -> (u64, u64) {
+    let main_steps: u64 = input.stages.iter().map(StageSpec::steps).sum();
+    let particle_steps: u64 = input
+        .stages
+        .iter()
+        .map(|s| match s {
+            StageSpec::EquilibrateParticles(md) => md.steps.saturating_mul(2),
+            _ => 0,
+        })
+        .fold(0u64, u64::saturating_add);
+    (main_steps, particle_steps)
+}
+
+/// How often the input writes thermo rows.
+fn thermo_trigger(input: &Input) -> Trigger {
+    match input.output.thermo_every {
+        0 => Trigger::Ends,
+        n => Trigger::Every(n),
     }
 }
 

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -21,7 +21,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// A potential file and its checksum.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PotentialFile {
     /// The path as the input names it.
     pub path: String,
@@ -30,7 +30,7 @@ pub struct PotentialFile {
 }
 
 /// The provenance of a run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
     /// sintermd's version.
     pub sintermd_version: String,
@@ -49,6 +49,9 @@ pub struct Provenance {
     pub threads: usize,
     /// The potential's files with their checksums.
     pub potential_files: Vec<PotentialFile>,
+    /// When and how the run was resumed from checkpoints, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resumed: Vec<String>,
 }
 
 impl Provenance {
@@ -77,6 +80,7 @@ impl Provenance {
             velocity_seed: input.velocities.as_ref().map(|v| v.seed),
             threads: rayon::current_num_threads(),
             potential_files,
+            resumed: Vec::new(),
         })
     }
 
@@ -105,8 +109,13 @@ impl Provenance {
                 )
             })
             .collect();
+        let resumed = if self.resumed.is_empty() {
+            String::new()
+        } else {
+            format!("; resumed {}", self.resumed.join("; "))
+        };
         format!(
-            "sintermd {} started {} on {} threads as `{}`; input sha256 {}; seed {}{}; potential files: {}",
+            "sintermd {} started {} on {} threads as `{}`; input sha256 {}; seed {}{}; potential files: {}{}",
             self.sintermd_version,
             self.start_time,
             self.threads,
@@ -120,7 +129,8 @@ impl Provenance {
                 "none".to_string()
             } else {
                 files.join(", ")
-            }
+            },
+            resumed
         )
     }
 }

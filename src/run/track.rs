@@ -5,8 +5,12 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::input::{Input, MdStage};
-use crate::md::{BlowUpGuard, ForceEngine, SimulationState, StageIntegrator, ThermoSample};
-use crate::output::{Figure, Frame, Observer};
+use serde::{Deserialize, Serialize};
+
+use crate::md::{
+    BlowUpGuard, EngineRecord, ForceEngine, SimulationState, StageIntegrator, ThermoSample,
+};
+use crate::output::{Figure, Frame, Observer, SavedObserver};
 use crate::potential::Potential;
 use crate::system::System;
 
@@ -19,6 +23,8 @@ pub(super) struct Track {
     /// The current MD stage's integrator: its degrees of freedom and conserved quantity are what
     /// thermo output reports (None before the first stage and during minimisation).
     pub integrator: Option<StageIntegrator>,
+    /// The stage whose integrator that is (to rebuild it when resuming).
+    integrator_stage: Option<usize>,
     /// Thermodynamic quantities at the last run-wide observation.
     pub thermo: ThermoSample,
     total_steps: u64,
@@ -26,6 +32,54 @@ pub(super) struct Track {
     started: bool,
     /// Stops the run when a step blows up.
     guard: BlowUpGuard,
+}
+
+/// An MD stage in progress on a track.
+pub(super) struct MdRun {
+    /// Steps of the stage.
+    steps: u64,
+    /// The stage's analyses.
+    observers: Vec<Box<dyn Observer>>,
+    /// The ensemble, for the report.
+    ensemble: Vec<String>,
+}
+
+impl MdRun {
+    /// The stage's state for a checkpoint.
+    pub fn save(&self) -> Result<SavedMdRun> {
+        Ok(SavedMdRun {
+            observers: save_observers(&self.observers)?,
+            ensemble: self.ensemble.clone(),
+        })
+    }
+}
+
+/// A checkpoint's record of an MD stage in progress (the step counters and the integrator's
+/// state are in the track's [`SimulationState`]).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(super) struct SavedMdRun {
+    observers: Vec<SavedObserver>,
+    ensemble: Vec<String>,
+}
+
+/// A checkpoint's record of a [`Track`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(super) struct SavedTrack {
+    pub state: SimulationState,
+    engine: EngineRecord,
+    observers: Vec<SavedObserver>,
+    integrator_stage: Option<usize>,
+    thermo: ThermoSample,
+    total_steps: u64,
+    started: bool,
+}
+
+fn save_observers(observers: &[Box<dyn Observer>]) -> Result<Vec<SavedObserver>> {
+    observers.iter().map(|o| o.save()).collect()
+}
+
+fn restore_observers(saved: &[SavedObserver], dir: &Path) -> Result<Vec<Box<dyn Observer>>> {
+    saved.iter().map(|o| o.restore(dir)).collect()
 }
 
 /// What an MD stage of a track produced.
@@ -60,6 +114,7 @@ impl Track {
             engine,
             observers,
             integrator: None,
+            integrator_stage: None,
             thermo,
             total_steps,
             started: false,
@@ -120,41 +175,86 @@ impl Track {
         Ok(())
     }
 
-    /// Runs MD stage `k`: its analyses write `<prefix><analysis>.csv` into
-    /// `out_dir`; `on_step` is called after every step.
-    #[allow(clippy::too_many_arguments)]
-    pub fn run_md(
+    /// Starts MD stage `k` with `integrator`: removes momenta as the stage says, makes the first
+    /// observations and creates the stage's analyses (their files `<prefix><analysis>.csv` in
+    /// `out_dir`).
+    pub fn start_md(
         &mut self,
         k: usize,
         md: &MdStage,
         integrator: StageIntegrator,
         out_dir: &Path,
         prefix: &str,
-        on_step: &mut dyn FnMut(&Track),
-    ) -> Result<MdOutcome> {
+    ) -> Result<MdRun> {
         self.state.stage = k;
         self.state.stage_step = 0;
         self.state.stage_start_time = self.state.time;
         integrator.begin(&mut self.state);
         let ensemble = integrator.describe();
         self.integrator = Some(integrator);
+        self.integrator_stage = Some(k);
         self.observe_start()?;
-        let mut stage_observers = md
-            .observers
-            .iter()
-            .map(|spec| spec.build(&self.state.system, out_dir, prefix))
-            .collect::<Result<Vec<_>>>()?;
-        self.observe_stage(&mut stage_observers, md.steps == 0)?;
-        for _ in 0..md.steps {
+        let mut run = MdRun {
+            steps: md.steps,
+            observers: md
+                .observers
+                .iter()
+                .map(|spec| spec.build(&self.state.system, out_dir, prefix))
+                .collect::<Result<Vec<_>>>()?,
+            ensemble,
+        };
+        self.observe_stage(&mut run.observers, md.steps == 0)?;
+        Ok(run)
+    }
+
+    /// Continues MD stage `k` as a checkpoint saved it (`saved`), with `integrator` rebuilt for
+    /// the stage: the stage's analyses with their files in `out_dir`.
+    pub fn resume_md(
+        &mut self,
+        k: usize,
+        md: &MdStage,
+        integrator: StageIntegrator,
+        saved: &SavedMdRun,
+        out_dir: &Path,
+    ) -> Result<MdRun> {
+        if self.state.stage != k || self.state.stage_step > md.steps {
+            return Err(Error::invalid(format!(
+                "the checkpoint is at step {} of stage {}, not inside stage {} of {} steps",
+                self.state.stage_step,
+                self.state.stage + 1,
+                k + 1,
+                md.steps
+            )));
+        }
+        self.integrator = Some(integrator);
+        self.integrator_stage = Some(k);
+        Ok(MdRun {
+            steps: md.steps,
+            observers: restore_observers(&saved.observers, out_dir)?,
+            ensemble: saved.ensemble.clone(),
+        })
+    }
+
+    /// Runs steps of the stage until it ends (returns true) or, after a step, `pause` asks to
+    /// stop for a checkpoint (returns false); `on_step` is called after every step.
+    pub fn advance_md(
+        &mut self,
+        run: &mut MdRun,
+        out_dir: &Path,
+        on_step: &mut dyn FnMut(&Track),
+        pause: &mut dyn FnMut(&Track) -> bool,
+    ) -> Result<bool> {
+        while self.state.stage_step < run.steps {
             // Energies and virials are computed only for steps somebody observes.
             let (next, next_stage) = (self.state.step + 1, self.state.stage_step + 1);
             let observed = self
                 .observers
                 .iter()
                 .any(|o| o.trigger().fires(next, false, next == self.total_steps))
-                || stage_observers
-                    .iter()
-                    .any(|o| o.trigger().fires(next_stage, false, next_stage == md.steps));
+                || run.observers.iter().any(|o| {
+                    o.trigger()
+                        .fires(next_stage, false, next_stage == run.steps)
+                });
             self.engine.set_energies_needed(observed);
             if let Some(integrator) = &self.integrator {
                 self.guard.before_step(&self.state.system);
@@ -170,14 +270,23 @@ impl Track {
                     .map_err(|e| self.blown_up(e, out_dir))?;
             }
             self.observe(self.state.step == self.total_steps)?;
-            self.observe_stage(&mut stage_observers, self.state.stage_step == md.steps)?;
+            self.observe_stage(&mut run.observers, self.state.stage_step == run.steps)?;
             on_step(self);
+            if self.state.stage_step < run.steps && pause(self) {
+                self.engine.set_energies_needed(true);
+                return Ok(false);
+            }
         }
         self.engine.set_energies_needed(true);
+        Ok(true)
+    }
+
+    /// Ends the stage: its analyses' figures and notes.
+    pub fn finish_md(&mut self, mut run: MdRun) -> Result<MdOutcome> {
         let mut figures = Vec::new();
         let mut notes = Vec::new();
         let mut neck_formed = None;
-        for o in &mut stage_observers {
+        for o in &mut run.observers {
             figures.extend(o.finish()?);
             for note in o.notes() {
                 if note.key == "neck_formed_ps" && neck_formed.is_none() {
@@ -188,9 +297,52 @@ impl Track {
         }
         Ok(MdOutcome {
             figures,
-            ensemble,
+            ensemble: run.ensemble,
             notes,
             neck_formed,
+        })
+    }
+
+    /// The track's whole state for a checkpoint.
+    pub fn save(&self) -> Result<SavedTrack> {
+        Ok(SavedTrack {
+            state: self.state.clone(),
+            engine: self.engine.record(),
+            observers: save_observers(&self.observers)?,
+            integrator_stage: self.integrator_stage,
+            thermo: self.thermo.clone(),
+            total_steps: self.total_steps,
+            started: self.started,
+        })
+    }
+
+    /// A track continuing from `saved`, with `potential`, the input's settings, and the
+    /// integrator of the stage it was in rebuilt by `integrator`; run-wide observers' files in
+    /// `out_dir`.
+    pub fn restore(
+        saved: SavedTrack,
+        potential: Box<dyn Potential>,
+        input: &Input,
+        integrator: &dyn Fn(usize, &System) -> Result<Option<StageIntegrator>>,
+        out_dir: &Path,
+    ) -> Result<Self> {
+        let guard = BlowUpGuard::new(&input.safety, input.neighbor.skin);
+        let mut engine = ForceEngine::new(potential, input.neighbor.clone())?;
+        engine.restore(&saved.state.system, &saved.engine)?;
+        let integrator = match saved.integrator_stage {
+            Some(k) => integrator(k, &saved.state.system)?,
+            None => None,
+        };
+        Ok(Track {
+            observers: restore_observers(&saved.observers, out_dir)?,
+            state: saved.state,
+            engine,
+            integrator,
+            integrator_stage: saved.integrator_stage,
+            thermo: saved.thermo,
+            total_steps: saved.total_steps,
+            started: saved.started,
+            guard,
         })
     }
 
@@ -235,10 +387,17 @@ impl Track {
         Ok(())
     }
 
+    /// Leaves the current stage's integrator (for a stage that is not MD).
+    pub fn drop_integrator(&mut self) {
+        self.integrator = None;
+        self.integrator_stage = None;
+    }
+
     /// Replaces the atoms (after an assembly), keeping the clock, and recomputes the forces.
     pub fn replace_system(&mut self, system: System) -> Result<()> {
         self.state.system = system;
         self.integrator = None;
+        self.integrator_stage = None;
         self.engine
             .refresh(&mut self.state.system, self.state.step)?;
         Ok(())

@@ -128,7 +128,7 @@ impl PointGroup {
 pub type SiteLabel = ([i32; 3], u8);
 
 /// A lattice with its parameters.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Lattice {
     /// The kind of lattice.
     pub kind: LatticeKind,

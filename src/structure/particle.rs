@@ -114,7 +114,7 @@ pub struct ParticleSpec {
 }
 
 /// A facet of a built particle.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Facet {
     /// Family as given in the surface energies.
     pub family: [i32; 3],
@@ -134,7 +134,7 @@ pub struct Facet {
 }
 
 /// A built particle.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Particle {
     /// Atoms (the shape's sites, then adatoms; ids 1..N), in a free box around them; group
     /// "adatoms" lists the adatoms.

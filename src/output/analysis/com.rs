@@ -2,6 +2,7 @@
 
 use super::*;
 
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct ComObserver {
     trigger: Trigger,
     groups: Vec<(String, Vec<u32>)>,
@@ -41,7 +42,18 @@ impl ComObserver {
     }
 }
 
+impl Reopen for ComObserver {
+    fn reopen(&mut self, dir: &Path) -> Result<()> {
+        rebase(&mut self.stem, dir);
+        self.csv.reopen(dir)
+    }
+}
+
 impl Observer for ComObserver {
+    fn save(&self) -> Result<SavedObserver> {
+        SavedObserver::of(ObserverKind::CentreOfMass, self)
+    }
+
     fn trigger(&self) -> Trigger {
         self.trigger
     }

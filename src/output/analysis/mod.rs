@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::append::rebase;
 use super::csv::{CsvFile, write_csv};
-use super::{Figure, Frame, Note, Observer, Trigger};
+use super::{Figure, Frame, Note, Observer, ObserverKind, Reopen, SavedObserver, Trigger};
 use crate::analysis::PairView;
 use crate::analysis::cna::{Structure, adaptive_cna, structure_counts};
 use crate::analysis::com::{centre_of_mass, radius_of_gyration};
@@ -279,6 +280,24 @@ impl ObserverSpec {
                 path("structure"),
             )?),
         })
+    }
+}
+
+/// Rebuilds a saved analysis observer, its files open again in `dir` (see
+/// [`SavedObserver::restore`]).
+pub(super) fn restore(saved: &SavedObserver, dir: &Path) -> Result<Box<dyn Observer>> {
+    match saved.kind {
+        ObserverKind::CentreOfMass => saved.reopened::<ComObserver>(dir),
+        ObserverKind::Shape => saved.reopened::<ShapeObserver>(dir),
+        ObserverKind::Neck => saved.reopened::<NeckObserver>(dir),
+        ObserverKind::Rdf => saved.reopened::<RdfObserver>(dir),
+        ObserverKind::TrackedAtoms => saved.reopened::<TrackedObserver>(dir),
+        ObserverKind::Msd => saved.reopened::<MsdObserver>(dir),
+        ObserverKind::Structure => saved.reopened::<StructureObserver>(dir),
+        ObserverKind::Thermo | ObserverKind::Trajectory => Err(Error::invalid(format!(
+            "{:?} is not an analysis observer",
+            saved.kind
+        ))),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::*;
 
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct MsdObserver {
     trigger: Trigger,
     tracker: MsdTracker,
@@ -40,7 +41,18 @@ impl MsdObserver {
     }
 }
 
+impl Reopen for MsdObserver {
+    fn reopen(&mut self, dir: &Path) -> Result<()> {
+        rebase(&mut self.stem, dir);
+        self.csv.reopen(dir)
+    }
+}
+
 impl Observer for MsdObserver {
+    fn save(&self) -> Result<SavedObserver> {
+        SavedObserver::of(ObserverKind::Msd, self)
+    }
+
     fn trigger(&self) -> Trigger {
         self.trigger
     }

@@ -2,6 +2,7 @@
 
 use super::*;
 
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct NeckObserver {
     trigger: Trigger,
     names: (String, String),
@@ -56,7 +57,18 @@ impl NeckObserver {
     }
 }
 
+impl Reopen for NeckObserver {
+    fn reopen(&mut self, dir: &Path) -> Result<()> {
+        rebase(&mut self.stem, dir);
+        self.csv.reopen(dir)
+    }
+}
+
 impl Observer for NeckObserver {
+    fn save(&self) -> Result<SavedObserver> {
+        SavedObserver::of(ObserverKind::Neck, self)
+    }
+
     fn trigger(&self) -> Trigger {
         self.trigger
     }

@@ -2,6 +2,7 @@
 
 use super::*;
 
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct RdfObserver {
     pub(super) trigger: Trigger,
     pub(super) window: Option<(u64, u64)>,
@@ -11,7 +12,18 @@ pub(super) struct RdfObserver {
     pub(super) stem: PathBuf,
 }
 
+impl Reopen for RdfObserver {
+    fn reopen(&mut self, dir: &Path) -> Result<()> {
+        rebase(&mut self.stem, dir);
+        Ok(())
+    }
+}
+
 impl Observer for RdfObserver {
+    fn save(&self) -> Result<SavedObserver> {
+        SavedObserver::of(ObserverKind::Rdf, self)
+    }
+
     fn trigger(&self) -> Trigger {
         self.trigger
     }

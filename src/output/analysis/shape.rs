@@ -5,6 +5,7 @@ use super::*;
 /// A group's name and atom indices.
 pub(super) type NamedGroup = (String, Vec<u32>);
 
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct ShapeObserver {
     trigger: Trigger,
     groups: Vec<(String, Vec<u32>)>,
@@ -47,7 +48,18 @@ impl ShapeObserver {
     }
 }
 
+impl Reopen for ShapeObserver {
+    fn reopen(&mut self, dir: &Path) -> Result<()> {
+        rebase(&mut self.stem, dir);
+        self.csv.reopen(dir)
+    }
+}
+
 impl Observer for ShapeObserver {
+    fn save(&self) -> Result<SavedObserver> {
+        SavedObserver::of(ObserverKind::Shape, self)
+    }
+
     fn trigger(&self) -> Trigger {
         self.trigger
     }

@@ -2,6 +2,7 @@
 
 use super::*;
 
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct StructureObserver {
     trigger: Trigger,
     bond_cutoff: f64,
@@ -39,7 +40,18 @@ impl StructureObserver {
     }
 }
 
+impl Reopen for StructureObserver {
+    fn reopen(&mut self, dir: &Path) -> Result<()> {
+        rebase(&mut self.stem, dir);
+        self.csv.reopen(dir)
+    }
+}
+
 impl Observer for StructureObserver {
+    fn save(&self) -> Result<SavedObserver> {
+        SavedObserver::of(ObserverKind::Structure, self)
+    }
+
     fn trigger(&self) -> Trigger {
         self.trigger
     }

@@ -6,6 +6,7 @@ use super::*;
 /// At most this many atoms are named in the figures' legends.
 const MAX_LEGEND_ATOMS: usize = 8;
 
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct TrackedObserver {
     trigger: Trigger,
     ids: Vec<u64>,
@@ -14,7 +15,7 @@ pub(super) struct TrackedObserver {
     stem: PathBuf,
     /// Normal of the projection plane (unit), and what it is.
     normal: Vec3,
-    normal_source: &'static str,
+    normal_source: String,
     time: Vec<f64>,
     /// Unwrapped positions of each atom at each observation [A].
     paths: Vec<Vec<Vec3>>,
@@ -51,7 +52,7 @@ impl TrackedObserver {
             csv: CsvFile::create(&csv_path(&stem), &header)?,
             stem,
             normal,
-            normal_source,
+            normal_source: normal_source.to_string(),
             time: Vec::new(),
         })
     }
@@ -108,7 +109,18 @@ fn plane_basis(normal: &Vec3) -> (Vec3, Vec3) {
     (e1, normal.cross(&e1))
 }
 
+impl Reopen for TrackedObserver {
+    fn reopen(&mut self, dir: &Path) -> Result<()> {
+        rebase(&mut self.stem, dir);
+        self.csv.reopen(dir)
+    }
+}
+
 impl Observer for TrackedObserver {
+    fn save(&self) -> Result<SavedObserver> {
+        SavedObserver::of(ObserverKind::TrackedAtoms, self)
+    }
+
     fn trigger(&self) -> Trigger {
         self.trigger
     }

@@ -75,6 +75,9 @@ pub struct RunSummary {
     /// Time at which the neck between the particles first formed [ps], if a `Neck` analysis saw it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub neck_formed_ps: Option<f64>,
+    /// Checkpoints this process wrote (see "Long runs" in README.md).
+    #[serde(default)]
+    pub checkpoints: CheckpointStats,
     /// Files the run wrote in its folder; `--force` deletes them before a new run there.
     pub files: Vec<String>,
     /// Program, command line, start time, input hash, seeds, threads and potential files.
@@ -92,6 +95,19 @@ pub struct RunOptions {
     pub resume: bool,
     /// Raised (by a signal) to stop the run at the next step with a checkpoint.
     pub stop: StopFlag,
+}
+
+/// What writing checkpoints cost a run.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct CheckpointStats {
+    /// Checkpoints written.
+    pub written: usize,
+    /// Size of the last one [bytes].
+    pub last_bytes: u64,
+    /// Time spent writing them (serialising, writing, syncing) [s].
+    pub total_seconds: f64,
+    /// The longest write [s].
+    pub max_seconds: f64,
 }
 
 /// Runs the input file at `input_path`, writing into `out_dir` (created if needed; a folder
@@ -185,7 +201,7 @@ pub fn run_input_opts(
         provenance,
     };
     let (mut runner, position) = if options.resume {
-        match find_checkpoint(out_dir, &start.fingerprint)? {
+        match find_checkpoint(out_dir, &start.fingerprint, &start.provenance.input_sha256)? {
             Found::Finished(summary) => {
                 eprintln!(
                     "sintermd: {} holds a finished run of this input; nothing to resume",
@@ -365,27 +381,40 @@ enum Found {
 
 /// Looks for what to resume in `out_dir`; errors when the checkpoint is of another input or
 /// potential.
-fn find_checkpoint(out_dir: &Path, fingerprint: &Fingerprint) -> Result<Found> {
+fn find_checkpoint(out_dir: &Path, fingerprint: &Fingerprint, input_sha256: &str) -> Result<Found> {
     if !out_dir.is_dir() {
         return Ok(Found::Nothing);
     }
+    let summary_path = out_dir.join("summary.json");
+    let finished = std::fs::read_to_string(&summary_path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<RunSummary>(&text).ok())
+        .filter(|s| s.status == "done");
     let mut warnings = Vec::new();
     let found = checkpoint::read_newest::<RunCheckpoint>(out_dir, &mut warnings);
     for w in &warnings {
         eprintln!("warning: {w}");
     }
     let Some((record, path)) = found? else {
-        return Ok(Found::Nothing);
+        return match finished {
+            // A finished run without checkpoints: its results are kept unless it was made by
+            // another input.
+            Some(summary) if summary.provenance.input_sha256 == input_sha256 => {
+                Ok(Found::Finished(Box::new(summary)))
+            }
+            Some(_) => Err(Error::file(
+                &summary_path,
+                "the folder holds a finished run of another input and no checkpoint; choose \
+                 another folder with --out, or use --force instead of --resume to replace it",
+            )),
+            None => Ok(Found::Nothing),
+        };
     };
     fingerprint.check(&record.fingerprint, &path)?;
-    let summary_path = out_dir.join("summary.json");
-    if let Ok(text) = std::fs::read_to_string(&summary_path)
-        && let Ok(summary) = serde_json::from_str::<RunSummary>(&text)
-        && summary.status == "done"
-    {
-        return Ok(Found::Finished(Box::new(summary)));
+    match finished {
+        Some(summary) => Ok(Found::Finished(Box::new(summary))),
+        None => Ok(Found::Checkpoint(Box::new(record), path)),
     }
-    Ok(Found::Checkpoint(Box::new(record), path))
 }
 
 /// What a run starts with, before its folder is touched.
@@ -1136,6 +1165,16 @@ impl<'a> Runner<'a> {
         if let Some(t) = summary.neck_formed_ps {
             facts.push(format!("neck formed at t = {t:.3} ps"));
         }
+        let c = &summary.checkpoints;
+        if c.written > 0 {
+            facts.push(format!(
+                "{} checkpoint(s) written, the last {}, in {:.3} s in all (longest {:.3} s)",
+                c.written,
+                crate::system::budget::human_bytes(c.last_bytes as f64),
+                c.total_seconds,
+                c.max_seconds
+            ));
+        }
         facts.push(summary.provenance.report_line());
         let mut sections = vec![Section {
             title: "Run".into(),
@@ -1175,6 +1214,16 @@ impl<'a> Runner<'a> {
                 last
             },
             neck_formed_ps: self.neck_formed,
+            checkpoints: CheckpointStats {
+                written: self.checkpoints.len(),
+                last_bytes: self.checkpoints.last().map_or(0, |c| c.bytes),
+                total_seconds: self.checkpoints.iter().map(|c| c.seconds).sum(),
+                max_seconds: self
+                    .checkpoints
+                    .iter()
+                    .map(|c| c.seconds)
+                    .fold(0.0, f64::max),
+            },
             files: Vec::new(),
             provenance: self.provenance.clone(),
         }

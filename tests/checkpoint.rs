@@ -9,7 +9,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use common::cli::{error_line, sintermd};
@@ -19,6 +19,14 @@ use sintermd::run::{RunOptions, RunSummary, StopFlag, run_input_opts};
 
 const INPUT: &str = "tests/inputs/checkpoint.ron";
 const SIGTERM: i32 = 15;
+
+/// Held by tests that start processes and by the test that keeps an HDF5 file open: a child
+/// started while the file is open inherits its descriptor, and with it HDF5's lock on the file.
+static PROCESSES: Mutex<()> = Mutex::new(());
+
+fn serial() -> MutexGuard<'static, ()> {
+    PROCESSES.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// The test input's text with `edit` applied (pairs of from, to).
 fn input_text(edits: &[(&str, &str)]) -> String {
@@ -267,6 +275,7 @@ fn a_stop_between_stages_resumes_bit_for_bit() {
 #[cfg(feature = "hdf5")]
 #[test]
 fn an_h5md_trajectory_is_cut_back_and_continued() {
+    let _serial = serial();
     let text = input_text(&[(
         "trajectory_formats: [Xyz, Dump]",
         "trajectory_formats: [H5md]",
@@ -353,6 +362,7 @@ fn signal_binary(
 
 #[test]
 fn sigterm_stops_with_a_checkpoint_and_sigkill_resumes_from_the_last_periodic_one() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let input = input_file(
         dir.path(),
@@ -413,6 +423,7 @@ fn sigterm_stops_with_a_checkpoint_and_sigkill_resumes_from_the_last_periodic_on
 
 #[test]
 fn a_changed_input_or_potential_file_is_refused_and_nothing_is_touched() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let potential = dir.path().join("PtFe.eam.alloy");
     std::fs::copy(
@@ -508,6 +519,7 @@ fn a_changed_input_or_potential_file_is_refused_and_nothing_is_touched() {
 
 #[test]
 fn resume_without_a_checkpoint_starts_from_scratch() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let input = input_file(
         dir.path(),
@@ -530,6 +542,7 @@ fn resume_without_a_checkpoint_starts_from_scratch() {
 
 #[test]
 fn a_closed_pipe_ends_the_program_quietly() {
+    let _serial = serial();
     // A structure whose JSON (about 270 kB) is larger than a pipe's buffer.
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("grid.data");
@@ -574,4 +587,62 @@ fn a_closed_pipe_ends_the_program_quietly() {
         "{:?}: {stderr}",
         result.status
     );
+}
+
+#[test]
+fn a_meam_run_stopped_at_a_random_step_resumes_bit_for_bit() {
+    // A free Pt85Fe15 cluster under the study's 2NN MEAM, NVT, with analyses.
+    let text = r#"(
+        structure: Lattice(lattice: Fcc, a: 3.878, cells: (4, 4, 4), boundary: "f f f",
+            species: [(species: "Pt", fraction: 0.85), (species: "Fe", fraction: 0.15)], seed: 4),
+        potential: Lammps(pair_style: "meam", pair_coeff: ["* * potentials/FePt_Kim2006.library.meam Pt Fe potentials/FePt_Kim2006.meam Pt Fe"]),
+        velocities: (temperature: 1400.0, seed: 8),
+        seed: 12,
+        stages: [Md(name: "hot", steps: 400, timestep: 0.002,
+            thermostat: Csvr(temperature: 1400.0),
+            observers: [Structure(every: 50), Msd(every: 20), Rdf(every: 40)])],
+        output: (thermo_every: 10, trajectory_every: 25, trajectory_formats: [Xyz, Dump]),
+    )"#;
+    let base = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let input = Input::parse(text, Path::new("meam.ron")).unwrap();
+    let go = |out: &Path, options: &RunOptions| {
+        run_input_opts(&input, base, out, options, Some(("meam.ron", text)))
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let reference = dir.path().join("reference");
+    go(&reference, &RunOptions::default()).unwrap();
+
+    let out = dir.path().join("run");
+    let stop = StopFlag::new();
+    let rows = 3 + random_below(35);
+    let watcher = {
+        let (stop, out) = (stop.clone(), out.clone());
+        std::thread::spawn(move || {
+            while lines(&out.join("thermo.csv")) < rows {
+                std::thread::sleep(Duration::from_micros(100));
+            }
+            stop.raise(SIGTERM);
+        })
+    };
+    let options = RunOptions {
+        stop,
+        ..RunOptions::default()
+    };
+    let message = interrupted(go(&out, &options));
+    watcher.join().unwrap();
+    assert!(message.contains("in stage 1 (\"hot\")"), "{message}");
+    let resumed = RunOptions {
+        resume: true,
+        ..RunOptions::default()
+    };
+    go(&out, &resumed).unwrap();
+    let names = result_files(&reference);
+    assert_eq!(names, result_files(&out));
+    assert!(names.len() >= 6, "{names:?}");
+    for name in &names {
+        assert!(
+            std::fs::read(reference.join(name)).unwrap() == std::fs::read(out.join(name)).unwrap(),
+            "{name} differs after the resume"
+        );
+    }
 }

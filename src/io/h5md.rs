@@ -232,6 +232,16 @@ pub struct H5mdWriter {
     _file: File,
 }
 
+impl std::fmt::Debug for H5mdWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("H5mdWriter")
+            .field("path", &self.path)
+            .field("natoms", &self.natoms)
+            .field("frames", &self.position.frames())
+            .finish()
+    }
+}
+
 impl H5mdWriter {
     /// Creates (truncates) the file for frames of `system` (its atoms, in this order, with these
     /// ids and species, in every frame).

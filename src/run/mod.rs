@@ -351,18 +351,30 @@ struct ParticlesProgress {
     current: Option<(SavedTrack, SavedMdRun)>,
 }
 
+/// What a run has done so far, besides its main system.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct Tally {
+    /// The two particles of a pair structure, as built or as last equilibrated.
+    particles: Option<[Particle; 2]>,
+    /// MD steps done, over the main system and the particles (for progress).
+    steps_done: u64,
+    /// Atom-steps done, over the main system and the particles.
+    atom_steps: f64,
+    /// The report's sections of the stages finished.
+    sections: Vec<Section>,
+    /// Wall-clock time of the stages finished [s].
+    wall: f64,
+    /// When a neck analysis saw the neck form [ps].
+    neck_formed: Option<f64>,
+}
+
 /// A checkpoint: the whole run.
 #[derive(Serialize, Deserialize)]
 struct RunCheckpoint {
     fingerprint: Fingerprint,
     position: Position,
     main: SavedTrack,
-    particles: Option<[Particle; 2]>,
-    steps_done: u64,
-    atom_steps: f64,
-    sections: Vec<Section>,
-    wall: f64,
-    neck_formed: Option<f64>,
+    tally: Tally,
     folder_before: BTreeSet<String>,
     /// The run's provenance as JSON (it leaves out empty fields, which the checkpoint format
     /// cannot do).
@@ -439,19 +451,11 @@ struct Runner<'a> {
     folder: OutputFolder,
     /// The system the run is about.
     main: Track,
-    /// The two particles of a pair structure, as built or as last equilibrated.
-    particles: Option<[Particle; 2]>,
+    /// What the run has done so far.
+    tally: Tally,
     progress: Progress,
-    /// MD steps done, over the main system and the particles (for progress).
-    steps_done: u64,
-    /// Atom-steps done, over the main system and the particles.
-    atom_steps: f64,
-    sections: Vec<Section>,
-    /// Wall-clock time of the stages finished [s].
-    wall: f64,
     /// When the current stage started (or resumed).
     stage_clock: Instant,
-    neck_formed: Option<f64>,
     provenance: Provenance,
     fingerprint: Fingerprint,
     policy: checkpoint::Policy,
@@ -614,26 +618,40 @@ impl<'a> Runner<'a> {
             },
             rayon::current_num_threads()
         );
-        Ok(Runner {
-            input,
+        let tally = Tally {
+            particles,
+            ..Tally::default()
+        };
+        let provenance = start.provenance.clone();
+        Ok(Runner::with(start, folder, main, tally, provenance))
+    }
+
+    /// A runner of `start` with its folder, main system, tally and provenance.
+    fn with(
+        start: Start<'a>,
+        folder: OutputFolder,
+        main: Track,
+        tally: Tally,
+        provenance: Provenance,
+    ) -> Self {
+        let (main_steps, particle_steps) = step_counts(start.input);
+        let mut progress = Progress::new(main_steps.saturating_add(particle_steps));
+        progress.update(tally.steps_done, String::new);
+        Runner {
+            input: start.input,
             input_name: start.input_name,
-            base: base.to_path_buf(),
-            out_dir: out_dir.to_path_buf(),
+            base: start.base.to_path_buf(),
+            out_dir: start.out_dir.to_path_buf(),
             folder,
             main,
-            particles,
-            progress: Progress::new(main_steps.saturating_add(particle_steps)),
-            steps_done: 0,
-            atom_steps: 0.0,
-            sections: Vec::new(),
-            wall: 0.0,
+            tally,
+            progress,
             stage_clock: Instant::now(),
-            neck_formed: None,
-            provenance: start.provenance,
+            provenance,
             fingerprint: start.fingerprint,
             policy: start.policy,
             checkpoints: Vec::new(),
-        })
+        }
     }
 
     /// Continues the run of a checkpoint (`record`, already checked against the input): the
@@ -650,8 +668,8 @@ impl<'a> Runner<'a> {
         };
         let main = Track::restore(record.main, potential, input, &integrator, out_dir)?;
         let folder = OutputFolder::resume(out_dir, record.folder_before)?;
-        let mut sections = record.sections;
-        for f in sections.iter_mut().flat_map(|s| s.figures.iter_mut()) {
+        let mut tally = record.tally;
+        for f in tally.sections.iter_mut().flat_map(|s| s.figures.iter_mut()) {
             crate::output::append::rebase(&mut f.png, out_dir);
         }
         let mut provenance: Provenance = serde_json::from_str(&record.provenance).map_err(|e| {
@@ -664,29 +682,7 @@ impl<'a> Runner<'a> {
             rayon::current_num_threads(),
             start.provenance.command_line.join(" ")
         ));
-        let (main_steps, particle_steps) = step_counts(input);
-        let mut progress = Progress::new(main_steps.saturating_add(particle_steps));
-        progress.update(record.steps_done, String::new);
-        let runner = Runner {
-            input,
-            input_name: start.input_name,
-            base: base.to_path_buf(),
-            out_dir: out_dir.to_path_buf(),
-            folder,
-            main,
-            particles: record.particles,
-            progress,
-            steps_done: record.steps_done,
-            atom_steps: record.atom_steps,
-            sections,
-            wall: record.wall,
-            stage_clock: Instant::now(),
-            neck_formed: record.neck_formed,
-            provenance,
-            fingerprint: start.fingerprint,
-            policy: start.policy,
-            checkpoints: Vec::new(),
-        };
+        let runner = Runner::with(start, folder, main, tally, provenance);
         Ok((runner, record.position))
     }
 
@@ -736,12 +732,10 @@ impl<'a> Runner<'a> {
             fingerprint: self.fingerprint.clone(),
             position,
             main: self.main.save()?,
-            particles: self.particles.clone(),
-            steps_done: self.steps_done,
-            atom_steps: self.atom_steps,
-            sections: self.sections.clone(),
-            wall: self.wall + self.stage_clock.elapsed().as_secs_f64(),
-            neck_formed: self.neck_formed,
+            tally: Tally {
+                wall: self.tally.wall + self.stage_clock.elapsed().as_secs_f64(),
+                ..self.tally.clone()
+            },
             folder_before: self.folder.before().clone(),
             provenance: serde_json::to_string(&self.provenance)
                 .map_err(|e| Error::invalid(format!("cannot save the provenance: {e}")))?,
@@ -798,7 +792,8 @@ impl<'a> Runner<'a> {
                 .start_md(k, md, integrator, &self.out_dir, &format!("{name}_"))?,
         };
         loop {
-            let (progress, done, policy) = (&mut self.progress, &mut self.steps_done, &self.policy);
+            let (progress, done, policy) =
+                (&mut self.progress, &mut self.tally.steps_done, &self.policy);
             let finished = self.main.advance_md(
                 &mut run,
                 &self.out_dir,
@@ -829,12 +824,12 @@ impl<'a> Runner<'a> {
             self.checkpoint(Position::Md { stage: k, run })?;
         }
         let outcome = self.main.finish_md(run)?;
-        self.wall += start.elapsed().as_secs_f64();
-        self.atom_steps += self.main.state.system.len() as f64 * md.steps as f64;
-        if self.neck_formed.is_none() {
-            self.neck_formed = outcome.neck_formed;
+        self.tally.wall += start.elapsed().as_secs_f64();
+        self.tally.atom_steps += self.main.state.system.len() as f64 * md.steps as f64;
+        if self.tally.neck_formed.is_none() {
+            self.tally.neck_formed = outcome.neck_formed;
         }
-        self.sections.push(Section {
+        self.tally.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
             facts: std::iter::once(format!(
                 "molecular dynamics, {} steps of {} ps ({} ps)",
@@ -858,7 +853,7 @@ impl<'a> Runner<'a> {
         track.observe_start()?;
         let start = Instant::now();
         let report = fire_minimize(&mut track.state.system, &mut track.engine, &stage.fire)?;
-        self.wall += start.elapsed().as_secs_f64();
+        self.tally.wall += start.elapsed().as_secs_f64();
         eprintln!(
             "{name}: FIRE minimisation, {} iterations, E {:.6} -> {:.6} eV, |F| = {:.3e} eV/A (stopped by {})",
             report.iterations,
@@ -867,7 +862,7 @@ impl<'a> Runner<'a> {
             report.final_force_norm,
             report.stopped_by
         );
-        self.sections.push(Section {
+        self.tally.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
             facts: vec![
                 format!("FIRE minimisation: {} iterations, stopped by the {} criterion", report.iterations, report.stopped_by),
@@ -891,6 +886,7 @@ impl<'a> Runner<'a> {
         saved: Option<ParticlesProgress>,
     ) -> Result<()> {
         let particles = self
+            .tally
             .particles
             .clone()
             .ok_or_else(|| Error::invalid("EquilibrateParticles needs a pair of particles"))?;
@@ -951,7 +947,7 @@ impl<'a> Runner<'a> {
             };
             loop {
                 let (progress, steps, policy) =
-                    (&mut self.progress, &mut self.steps_done, &self.policy);
+                    (&mut self.progress, &mut self.tally.steps_done, &self.policy);
                 let finished = track.advance_md(
                     &mut run,
                     &self.out_dir,
@@ -1000,17 +996,17 @@ impl<'a> Runner<'a> {
                 &track.state.system,
                 &format!("sintermd {name}: {label} after {} steps", md.steps),
             )?;
-            self.atom_steps += track.state.system.len() as f64 * md.steps as f64;
+            self.tally.atom_steps += track.state.system.len() as f64 * md.steps as f64;
             done.relaxed
                 .push(particle.with_relaxed_atoms(&track.state.system)?);
         }
-        self.wall += start.elapsed().as_secs_f64();
+        self.tally.wall += start.elapsed().as_secs_f64();
         let [first, second]: [Particle; 2] = done
             .relaxed
             .try_into()
             .map_err(|_| Error::invalid("EquilibrateParticles: two particles expected"))?;
-        self.particles = Some([first, second]);
-        self.sections.push(Section {
+        self.tally.particles = Some([first, second]);
+        self.tally.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
             facts: done.facts,
             figures: done.figures,
@@ -1020,7 +1016,8 @@ impl<'a> Runner<'a> {
 
     /// Places the particles with the pair geometry; the result becomes the main system.
     fn assemble_stage(&mut self, k: usize, name: &str, stage: &AssembleStage) -> Result<()> {
-        let (Some(pair), Some([first, second])) = (self.input.pair(), self.particles.as_ref())
+        let (Some(pair), Some([first, second])) =
+            (self.input.pair(), self.tally.particles.as_ref())
         else {
             return Err(in_stage(
                 &format!("stage {} (\"{name}\")", k + 1),
@@ -1041,7 +1038,7 @@ impl<'a> Runner<'a> {
             .closest_approach
             .map(|d| format!("; closest atoms of the two particles {d:.3} A apart"))
             .unwrap_or_default();
-        self.sections.push(Section {
+        self.tally.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
             facts: vec![
                 format!("{natoms} atoms: the two particles placed with their facets {:?} and {:?} facing", geometry.facets.0, geometry.facets.1),
@@ -1066,11 +1063,11 @@ impl<'a> Runner<'a> {
         let outcome = stage
             .run(&self.main.state.system, &self.out_dir, name)
             .map_err(|e| in_stage(&format!("stage {} (\"{name}\")", k + 1), e))?;
-        self.wall += start.elapsed().as_secs_f64();
+        self.tally.wall += start.elapsed().as_secs_f64();
         for line in &outcome.facts {
             eprintln!("{name}: {line}");
         }
-        self.sections.push(Section {
+        self.tally.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
             facts: outcome.facts,
             figures: outcome.figures,
@@ -1103,14 +1100,14 @@ impl<'a> Runner<'a> {
                 },
             )
             .map_err(|e| in_stage(&label, e))?;
-        self.wall += start.elapsed().as_secs_f64();
+        self.tally.wall += start.elapsed().as_secs_f64();
         for line in &outcome.facts {
             eprintln!("{name}: {line}");
         }
         self.main
             .replace_system(outcome.system)
             .map_err(|e| in_stage(&label, e))?;
-        self.sections.push(Section {
+        self.tally.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
             facts: outcome.facts,
             figures: outcome.figures,
@@ -1181,7 +1178,7 @@ impl<'a> Runner<'a> {
             facts,
             figures,
         }];
-        sections.append(&mut self.sections);
+        sections.append(&mut self.tally.sections);
         let (name, text) = source.unwrap_or(("(input built in code)", ""));
         write_report(&self.out_dir, "sintermd run report", name, text, &sections)?;
         self.store_summary(&mut summary)?;
@@ -1197,9 +1194,9 @@ impl<'a> Runner<'a> {
             atoms: main.state.system.len(),
             steps: main.state.step,
             time_ps: main.state.time,
-            wall_time_s: self.wall,
-            atom_steps_per_second: if self.wall > 0.0 {
-                self.atom_steps / self.wall
+            wall_time_s: self.tally.wall,
+            atom_steps_per_second: if self.tally.wall > 0.0 {
+                self.tally.atom_steps / self.tally.wall
             } else {
                 0.0
             },
@@ -1213,7 +1210,7 @@ impl<'a> Runner<'a> {
                     .filter(|_| pressure_is_defined(&main.state.system));
                 last
             },
-            neck_formed_ps: self.neck_formed,
+            neck_formed_ps: self.tally.neck_formed,
             checkpoints: CheckpointStats {
                 written: self.checkpoints.len(),
                 last_bytes: self.checkpoints.last().map_or(0, |c| c.bytes),

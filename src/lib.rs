@@ -33,6 +33,7 @@ pub mod potential;
 pub mod report;
 pub mod run;
 pub mod structure;
+pub mod sweep;
 pub mod system;
 pub mod units;
 

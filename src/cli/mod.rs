@@ -43,6 +43,54 @@ pub enum Command {
     /// Convert a trajectory or structure between H5MD (.h5md/.h5), extended XYZ (.xyz/.extxyz),
     /// LAMMPS dump (.lammpstrj/.dump) and LAMMPS data (.data/.lmp, one frame), by file name.
     Convert(ConvertArgs),
+    /// Sweeps: one base input, axes over its fields, one run per point, here or as a Slurm job
+    /// array, collected into one table.
+    #[command(subcommand)]
+    Sweep(SweepCommand),
+}
+
+/// `sintermd sweep ...`.
+#[derive(Debug, Subcommand)]
+pub enum SweepCommand {
+    /// Write every point's input, manifest.csv and the Slurm job array submit.sbatch into DIR.
+    Plan(SweepPlanArgs),
+    /// Run the points of a planned sweep on this machine, K at a time (finished points are
+    /// skipped, checkpointed ones resumed).
+    Run(SweepRunArgs),
+    /// Say how far each point has come: pending, running, done, failed, checkpointed at step S.
+    Status(SweepDirArgs),
+    /// Gather every point's summary into results.csv, plots and report.html.
+    Collect(SweepDirArgs),
+}
+
+/// Arguments of `sintermd sweep plan`.
+#[derive(Debug, Args)]
+pub struct SweepPlanArgs {
+    /// Sweep file (RON).
+    pub sweep: PathBuf,
+    /// The sweep's folder.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Arguments of `sintermd sweep run`.
+#[derive(Debug, Args)]
+pub struct SweepRunArgs {
+    /// The sweep's folder (made by `sweep plan`).
+    pub dir: PathBuf,
+    /// Points run at once (the cores are divided among them).
+    #[arg(long, default_value_t = 1)]
+    pub jobs: usize,
+    /// Threads in all (default: all cores), divided among the points run at once.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// A sweep's folder.
+#[derive(Debug, Args)]
+pub struct SweepDirArgs {
+    /// The sweep's folder (made by `sweep plan`).
+    pub dir: PathBuf,
 }
 
 /// Arguments of `sintermd convert`.
@@ -201,6 +249,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Potential(PotentialCommand::Zhou2004(args)) => zhou2004(&args),
+        Command::Sweep(command) => sweep(command),
         Command::Convert(args) => {
             let mut frames = crate::io::read_frames(&args.input)?;
             if let Some(k) = args.frame {
@@ -301,6 +350,76 @@ fn default_out_dir(input: &Path) -> PathBuf {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "run".into());
     PathBuf::from("output").join(stem)
+}
+
+fn sweep(command: SweepCommand) -> Result<()> {
+    use crate::sweep;
+    match command {
+        SweepCommand::Plan(args) => {
+            let s = sweep::Sweep::read(&args.sweep)?;
+            let points = s.plan(&args.out)?;
+            eprintln!(
+                "planned {} points in {}: points/NNNN/input.ron, {}, {} (submit with `sbatch {}`, or run here with `sintermd sweep run {}`)",
+                points.len(),
+                args.out.display(),
+                sweep::MANIFEST_FILE,
+                sweep::SUBMIT_FILE,
+                args.out.join(sweep::SUBMIT_FILE).display(),
+                args.out.display()
+            );
+            Ok(())
+        }
+        SweepCommand::Run(args) => {
+            let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+            let total = args.threads.unwrap_or(cores);
+            if args.jobs == 0 || total == 0 {
+                return Err(Error::invalid("--jobs and --threads must be at least 1"));
+            }
+            let threads = (total / args.jobs).max(1);
+            let outcome = sweep::local::run_points(
+                &args.dir,
+                args.jobs,
+                threads,
+                &StopFlag::from_signals()?,
+            )?;
+            eprintln!(
+                "sweep: {} point(s) run now; {} done, {} failed",
+                outcome.ran,
+                outcome.done,
+                outcome.failed.len()
+            );
+            match outcome.failed.first() {
+                None => Ok(()),
+                Some((id, e)) => Err(Error::invalid(format!(
+                    "{} point(s) failed (`sintermd sweep status {}` lists them); the first, {}: {e}",
+                    outcome.failed.len(),
+                    args.dir.display(),
+                    sweep::point_folder(*id)
+                ))),
+            }
+        }
+        SweepCommand::Status(args) => {
+            print!("{}", sweep::status::report(&args.dir)?);
+            Ok(())
+        }
+        SweepCommand::Collect(args) => {
+            let c = sweep::collect::collect(&args.dir)?;
+            eprintln!(
+                "wrote {} ({} rows), {} figure(s) and report.html in {}",
+                c.table.display(),
+                c.rows,
+                c.figures,
+                args.dir.display()
+            );
+            if !c.missing.is_empty() {
+                eprintln!("{} point(s) not done:", c.missing.len());
+                for (id, state) in &c.missing {
+                    eprintln!("  {}: {state}", sweep::point_folder(*id));
+                }
+            }
+            Ok(())
+        }
+    }
 }
 
 fn set_threads(threads: Option<usize>) -> Result<()> {

@@ -77,6 +77,12 @@ pub struct Input {
     /// Limits at which a run stops as blown up (see [`crate::md::guard`]).
     #[serde(default)]
     pub safety: SafetySettings,
+    /// The folder relative file names in this input (potential files, structure files) are read
+    /// from; default: the input file's own folder. A relative `paths_from` is taken from the
+    /// input file's folder. `sintermd sweep plan` sets it in the inputs it writes, so that they
+    /// read the files their base input names.
+    #[serde(default)]
+    pub paths_from: Option<PathBuf>,
 }
 
 /// The mass of one species.
@@ -328,6 +334,16 @@ pub fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<T> {
 }
 
 impl Input {
+    /// The folder this input's relative file names are read from, for the input file at
+    /// `path` (see [`Input::paths_from`]).
+    pub fn base_dir(&self, path: &Path) -> PathBuf {
+        let own = base_dir(path);
+        match &self.paths_from {
+            Some(p) => own.join(p),
+            None => own,
+        }
+    }
+
     /// Reads and checks an input file.
     pub fn read(path: &Path) -> Result<Self> {
         Self::parse(&read_text(path)?, path)

@@ -32,18 +32,52 @@ pub const RESULT_FILES: [&str; 13] = [
 /// Plots written beside the fixed result files.
 const RESULT_PLOTS: [&str; 2] = ["thermo_temperature", "thermo_energy"];
 
-/// A run's output folder, prepared for writing.
+/// The file a run holds locked while it writes into its folder.
+pub const LOCK_FILE: &str = "run.lock";
+
+/// A run's output folder, prepared for writing and locked against a second run writing into it
+/// at the same time (see [`LOCK_FILE`], [`is_locked`]); the lock goes with the last clone.
 #[derive(Clone, Debug)]
 pub struct OutputFolder {
     dir: PathBuf,
     /// Entries that were in the folder before the run (not the run's own).
     before: BTreeSet<String>,
+    _lock: std::sync::Arc<std::fs::File>,
+}
+
+/// Locks `dir` for this process, or says that another run holds it.
+fn lock(dir: &Path) -> Result<std::sync::Arc<std::fs::File>> {
+    let path = dir.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(std::sync::Arc::new(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::file(
+            dir,
+            "another sintermd run is writing into this folder (it holds run.lock); wait for it \
+             to end, or choose another folder with --out",
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+    }
+}
+
+/// Whether a run is writing into `dir` now (it holds its lock).
+pub fn is_locked(dir: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(dir.join(LOCK_FILE)) else {
+        return false;
+    };
+    matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
 }
 
 impl OutputFolder {
     /// Creates `dir` if needed; refuses a folder holding another run's results unless `force`,
     /// which deletes sintermd's own files there first.
     pub fn prepare(dir: &Path, force: bool) -> Result<Self> {
+        let mut held = None;
         if dir.exists() {
             if !dir.is_dir() {
                 return Err(Error::file(
@@ -51,6 +85,7 @@ impl OutputFolder {
                     "the output folder is a file, not a folder",
                 ));
             }
+            held = Some(lock(dir)?);
             let found: Vec<&str> = RESULT_FILES
                 .iter()
                 .copied()
@@ -71,9 +106,16 @@ impl OutputFolder {
             }
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let lock = match held {
+            Some(l) => l,
+            None => lock(dir)?,
+        };
+        let mut before = entries(dir)?;
+        before.remove(LOCK_FILE);
         Ok(OutputFolder {
             dir: dir.to_path_buf(),
-            before: entries(dir)?,
+            before,
+            _lock: lock,
         })
     }
 
@@ -88,6 +130,7 @@ impl OutputFolder {
         Ok(OutputFolder {
             dir: dir.to_path_buf(),
             before,
+            _lock: lock(dir)?,
         })
     }
 
@@ -115,7 +158,12 @@ impl OutputFolder {
     /// Names of the files the run has written so far (sorted), for `summary.json`.
     pub fn written(&self) -> Vec<String> {
         entries(&self.dir)
-            .map(|now| now.difference(&self.before).cloned().collect())
+            .map(|now| {
+                now.difference(&self.before)
+                    .filter(|n| *n != LOCK_FILE)
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -153,6 +201,8 @@ fn clear(dir: &Path) -> Result<()> {
                 .map(str::to_string),
         );
     }
+    // The lock stays: this run holds it.
+    names.remove(LOCK_FILE);
     for name in names {
         let path = dir.join(&name);
         if path.is_file() {

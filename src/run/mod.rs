@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::input::{
-    AssembleStage, Input, MdStage, MinimizeStage, StageSpec, base_dir, in_stage, stage_label,
+    AssembleStage, Input, MdStage, MinimizeStage, StageSpec, in_stage, stage_label,
 };
 use crate::io::{read_text, write_lammps_data};
 use crate::kmc::mesh_stage::WriteMeshStage;
@@ -42,7 +42,7 @@ use crate::structure::{Particle, assemble};
 use crate::system::{SpeciesTable, System, define_groups};
 use progress::Progress;
 pub use provenance::Provenance;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 pub use stop::StopFlag;
 use track::{SavedMdRun, SavedTrack, Track};
 
@@ -75,6 +75,11 @@ pub struct RunSummary {
     /// Time at which the neck between the particles first formed [ps], if a `Neck` analysis saw it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub neck_formed_ps: Option<f64>,
+    /// The analyses' results at the end of their stages, by key (`final_neck_radius_A`,
+    /// `shrinkage`, `com_drift_A`, `final_fcc_fraction`, `kmc_exponent`, ...): what
+    /// `sweep collect` tabulates.
+    #[serde(default)]
+    pub outcomes: BTreeMap<String, f64>,
     /// Checkpoints this process wrote (see "Long runs" in README.md).
     #[serde(default)]
     pub checkpoints: CheckpointStats,
@@ -137,7 +142,7 @@ pub fn run_file_opts(
     let name = input_path.display().to_string();
     run_input_opts(
         &input,
-        &base_dir(input_path),
+        &input.base_dir(input_path),
         out_dir,
         options,
         Some((&name, &text)),
@@ -366,6 +371,8 @@ struct Tally {
     wall: f64,
     /// When a neck analysis saw the neck form [ps].
     neck_formed: Option<f64>,
+    /// Results of the stages' analyses by key; a later stage's replace an earlier one's.
+    outcomes: BTreeMap<String, f64>,
 }
 
 /// A checkpoint: the whole run.
@@ -379,6 +386,15 @@ struct RunCheckpoint {
     /// The run's provenance as JSON (it leaves out empty fields, which the checkpoint format
     /// cannot do).
     provenance: String,
+}
+
+/// The main system's step at the newest readable checkpoint in `dir`, if there is one.
+pub fn checkpoint_step(dir: &Path) -> Option<u64> {
+    let mut warnings = Vec::new();
+    checkpoint::read_newest::<RunCheckpoint>(dir, &mut warnings)
+        .ok()
+        .flatten()
+        .map(|(record, _)| record.main.state.step)
 }
 
 /// What `--resume` found in the output folder.
@@ -509,7 +525,7 @@ pub fn set_masses(input: &Input, base: &Path, species: &mut SpeciesTable) -> Res
 pub fn write_initial_state(input_path: &Path, data_path: &Path) -> Result<usize> {
     let input = Input::read(input_path)?;
     let system =
-        initial_system(&input, &base_dir(input_path)).map_err(|e| e.in_file(input_path))?;
+        initial_system(&input, &input.base_dir(input_path)).map_err(|e| e.in_file(input_path))?;
     write_lammps_data(
         data_path,
         &system,
@@ -666,8 +682,9 @@ impl<'a> Runner<'a> {
             }
             _ => Ok(None),
         };
-        let main = Track::restore(record.main, potential, input, &integrator, out_dir)?;
+        // The folder is locked before the files are cut back to the checkpoint.
         let folder = OutputFolder::resume(out_dir, record.folder_before)?;
+        let main = Track::restore(record.main, potential, input, &integrator, out_dir)?;
         let mut tally = record.tally;
         for f in tally.sections.iter_mut().flat_map(|s| s.figures.iter_mut()) {
             crate::output::append::rebase(&mut f.png, out_dir);
@@ -828,6 +845,9 @@ impl<'a> Runner<'a> {
         self.tally.atom_steps += self.main.state.system.len() as f64 * md.steps as f64;
         if self.tally.neck_formed.is_none() {
             self.tally.neck_formed = outcome.neck_formed;
+        }
+        for (key, value) in &outcome.values {
+            self.tally.outcomes.insert(key.to_string(), *value);
         }
         self.tally.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
@@ -1104,6 +1124,13 @@ impl<'a> Runner<'a> {
         for line in &outcome.facts {
             eprintln!("{name}: {line}");
         }
+        let s = &outcome.summary;
+        let outcomes = &mut self.tally.outcomes;
+        outcomes.insert("kmc_final_neck_radius_A".into(), s.final_neck.radius);
+        outcomes.insert("kmc_time_s".into(), s.clock.time);
+        if let Ok(fit) = &s.fit {
+            outcomes.insert("kmc_exponent".into(), fit.exponent);
+        }
         self.main
             .replace_system(outcome.system)
             .map_err(|e| in_stage(&label, e))?;
@@ -1211,6 +1238,7 @@ impl<'a> Runner<'a> {
                 last
             },
             neck_formed_ps: self.tally.neck_formed,
+            outcomes: self.tally.outcomes.clone(),
             checkpoints: CheckpointStats {
                 written: self.checkpoints.len(),
                 last_bytes: self.checkpoints.last().map_or(0, |c| c.bytes),

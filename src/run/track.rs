@@ -92,6 +92,8 @@ pub(super) struct MdOutcome {
     pub notes: Vec<String>,
     /// When a neck analysis saw the neck form [ps].
     pub neck_formed: Option<f64>,
+    /// The analyses' results by key (see [`crate::output::Note`]).
+    pub values: Vec<(&'static str, f64)>,
 }
 
 impl Track {
@@ -286,13 +288,19 @@ impl Track {
         let mut figures = Vec::new();
         let mut notes = Vec::new();
         let mut neck_formed = None;
+        let mut values = Vec::new();
         for o in &mut run.observers {
             figures.extend(o.finish()?);
             for note in o.notes() {
                 if note.key == "neck_formed_ps" && neck_formed.is_none() {
                     neck_formed = note.value;
                 }
-                notes.push(note.text);
+                if let Some(v) = note.value {
+                    values.push((note.key, v));
+                }
+                if !note.text.is_empty() {
+                    notes.push(note.text);
+                }
             }
         }
         Ok(MdOutcome {
@@ -300,6 +308,7 @@ impl Track {
             ensemble: run.ensemble,
             notes,
             neck_formed,
+            values,
         })
     }
 

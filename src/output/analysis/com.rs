@@ -72,6 +72,15 @@ impl Observer for ComObserver {
         self.csv.record(frame.state.step, &row)
     }
 
+    fn notes(&self) -> Vec<Note> {
+        // The whole system's centre of mass: how far it moved over the stage.
+        vec![Note {
+            key: "com_drift_A",
+            value: self.displacement.first().and_then(|d| d.last()).copied(),
+            text: String::new(),
+        }]
+    }
+
     fn finish(&mut self) -> Result<Vec<Figure>> {
         let mut plot = Plot::new(
             "Centre-of-mass displacement",

@@ -115,11 +115,23 @@ impl Observer for NeckObserver {
                 self.names.0, self.names.1
             ),
         };
-        vec![Note {
-            key: "neck_formed_ps",
-            value: self.formed_at,
-            text,
-        }]
+        vec![
+            Note {
+                key: "neck_formed_ps",
+                value: self.formed_at,
+                text,
+            },
+            Note {
+                key: "final_neck_radius_A",
+                value: self.radius.last().copied(),
+                text: String::new(),
+            },
+            Note {
+                key: "final_min_gap_A",
+                value: self.gap.last().copied(),
+                text: String::new(),
+            },
+        ]
     }
 
     fn finish(&mut self) -> Result<Vec<Figure>> {

@@ -86,6 +86,26 @@ impl Observer for ShapeObserver {
         self.csv.record(frame.state.step, &row)
     }
 
+    fn notes(&self) -> Vec<Note> {
+        // Shrinkage: how much closer the particles' centres came, as a fraction of their first
+        // distance.
+        match (self.centre_distance.first(), self.centre_distance.last()) {
+            (Some(&d0), Some(&d)) if d0 > 0.0 => vec![
+                Note {
+                    key: "shrinkage",
+                    value: Some(1.0 - d / d0),
+                    text: String::new(),
+                },
+                Note {
+                    key: "final_centre_distance_A",
+                    value: Some(d),
+                    text: String::new(),
+                },
+            ],
+            _ => Vec::new(),
+        }
+    }
+
     fn finish(&mut self) -> Result<Vec<Figure>> {
         let mut figures = Vec::new();
         let mut plot = Plot::new("Radius of gyration", "time [ps]", "Rg [Å]");

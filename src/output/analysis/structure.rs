@@ -71,6 +71,27 @@ impl Observer for StructureObserver {
         self.csv.record(frame.state.step, &row)
     }
 
+    fn notes(&self) -> Vec<Note> {
+        let Some(f) = self.fractions.last() else {
+            return Vec::new();
+        };
+        [
+            "final_other_fraction",
+            "final_fcc_fraction",
+            "final_hcp_fraction",
+            "final_bcc_fraction",
+            "final_ico_fraction",
+        ]
+        .into_iter()
+        .zip(f)
+        .map(|(key, &v)| Note {
+            key,
+            value: Some(v),
+            text: String::new(),
+        })
+        .collect()
+    }
+
     fn finish(&mut self) -> Result<Vec<Figure>> {
         let mut plot = Plot::new(
             "Local structure (adaptive CNA)",

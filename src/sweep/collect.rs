@@ -1,0 +1,295 @@
+//! `sintermd sweep collect DIR`: one table of a sweep's results (`results.csv`: one row per
+//! point, every point, whatever its state), plots of the neck radius of every point against time
+//! and of each outcome against each swept parameter, and `report.html`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use super::status::{PointState, point_state, read_summary};
+use super::{csv_cell, point_folder, read_manifest, read_plan};
+use crate::error::Result;
+use crate::output::Figure;
+use crate::report::{Plot, Section, Series, write_report};
+
+/// Outcomes always given a column (empty where a run has none), in this order; others that
+/// runs record follow, sorted.
+pub const OUTCOMES: [&str; 13] = [
+    "neck_formed_ps",
+    "final_neck_radius_A",
+    "final_min_gap_A",
+    "shrinkage",
+    "final_centre_distance_A",
+    "com_drift_A",
+    "final_fcc_fraction",
+    "final_hcp_fraction",
+    "final_bcc_fraction",
+    "final_ico_fraction",
+    "final_other_fraction",
+    "kmc_exponent",
+    "kmc_final_neck_radius_A",
+];
+
+/// Outcomes plotted against each swept parameter (where runs have them).
+const PLOTTED: [&str; 5] = [
+    "neck_formed_ps",
+    "final_neck_radius_A",
+    "shrinkage",
+    "final_fcc_fraction",
+    "kmc_exponent",
+];
+
+/// What `collect` wrote.
+#[derive(Clone, Debug)]
+pub struct Collected {
+    /// `results.csv`.
+    pub table: PathBuf,
+    /// Rows (one per point).
+    pub rows: usize,
+    /// Points not done: id and state.
+    pub missing: Vec<(usize, String)>,
+    /// Figures written.
+    pub figures: usize,
+}
+
+/// Writes `results.csv`, the plots and `report.html` of the sweep in `dir`.
+pub fn collect(dir: &Path) -> Result<Collected> {
+    let plan = read_plan(dir)?;
+    let (header, manifest) = read_manifest(dir)?;
+    // Manifest columns: point, folder, axes..., replica.
+    let axes: Vec<String> = header[2..header.len() - 1].to_vec();
+    let summaries: Vec<_> = (0..plan.points)
+        .map(|id| read_summary(&dir.join(point_folder(id))))
+        .collect();
+    let states: Vec<PointState> = (0..plan.points)
+        .map(|id| point_state(&dir.join(point_folder(id))))
+        .collect();
+    let mut outcome_keys: Vec<String> = OUTCOMES.iter().map(|s| s.to_string()).collect();
+    let extra: BTreeSet<String> = summaries
+        .iter()
+        .flatten()
+        .flat_map(|s| s.outcomes.keys().cloned())
+        .filter(|k| !OUTCOMES.contains(&k.as_str()))
+        .collect();
+    outcome_keys.extend(extra);
+
+    let mut columns: Vec<String> = vec!["point".into()];
+    columns.extend(axes.iter().cloned());
+    columns.extend(["replica".into(), "status".into()]);
+    columns.extend(outcome_keys.iter().cloned());
+    columns.extend(
+        [
+            "steps",
+            "atoms",
+            "final_temperature_K",
+            "final_potential_eV",
+            "atom_steps_per_second",
+            "wall_time_s",
+            "sintermd_version",
+            "input_sha256",
+            "seed",
+            "error",
+        ]
+        .map(String::from),
+    );
+    let mut table = columns.join(",");
+    table.push('\n');
+    let number = |v: Option<f64>| v.map(|x| format!("{x:?}")).unwrap_or_default();
+    for id in 0..plan.points {
+        let row = manifest.get(id);
+        let mut cells = vec![id.to_string()];
+        for k in 0..axes.len() {
+            cells.push(row.and_then(|r| r.get(2 + k)).cloned().unwrap_or_default());
+        }
+        cells.push(row.and_then(|r| r.last()).cloned().unwrap_or_default());
+        cells.push(states[id].word().to_string());
+        let s = summaries[id]
+            .as_ref()
+            .filter(|_| states[id] != PointState::Running);
+        for key in &outcome_keys {
+            cells.push(number(s.and_then(|s| s.outcomes.get(key).copied())));
+        }
+        cells.push(s.map(|s| s.steps.to_string()).unwrap_or_default());
+        cells.push(s.map(|s| s.atoms.to_string()).unwrap_or_default());
+        cells.push(number(s.map(|s| s.final_thermo.temperature)));
+        cells.push(number(s.map(|s| s.final_thermo.potential)));
+        cells.push(number(s.map(|s| s.atom_steps_per_second)));
+        cells.push(number(s.map(|s| s.wall_time_s)));
+        cells.push(
+            s.map(|s| s.provenance.sintermd_version.clone())
+                .unwrap_or_default(),
+        );
+        cells.push(
+            s.map(|s| s.provenance.input_sha256.clone())
+                .unwrap_or_default(),
+        );
+        cells.push(s.map(|s| s.provenance.seed.to_string()).unwrap_or_default());
+        cells.push(match &states[id] {
+            PointState::Failed(e) => e.clone(),
+            _ => String::new(),
+        });
+        let cells: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        table.push_str(&cells.join(","));
+        table.push('\n');
+    }
+    let table_path = dir.join("results.csv");
+    crate::io::write_text(&table_path, &table)?;
+
+    let missing: Vec<(usize, String)> = states
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s != PointState::Done)
+        .map(|(id, s)| (id, s.describe()))
+        .collect();
+
+    // Figures.
+    let label = |id: usize| -> String {
+        let row = manifest.get(id);
+        let parts: Vec<String> = axes
+            .iter()
+            .enumerate()
+            .map(|(k, a)| {
+                format!(
+                    "{a}={}",
+                    row.and_then(|r| r.get(2 + k)).map_or("", String::as_str)
+                )
+            })
+            .collect();
+        format!("{id}: {}", parts.join(" "))
+    };
+    let mut figures = Vec::new();
+    let mut neck = Plot::new("Neck radius of every point", "time [ps]", "neck radius [A]");
+    let mut curves = 0;
+    for id in 0..plan.points {
+        if let Some((t, r)) = neck_curve(&dir.join(point_folder(id))) {
+            neck = neck.with(Series::line(label(id), t, r));
+            curves += 1;
+        }
+    }
+    if curves > 0 {
+        let stem = dir.join("sweep_neck_radius");
+        neck.write(&stem)?;
+        figures.push(Figure {
+            png: stem.with_extension("png"),
+            caption: format!("neck radius against time, {curves} point(s) (MD neck analysis)"),
+        });
+    }
+    for (k, axis) in axes.iter().enumerate() {
+        let xs: Vec<Option<f64>> = (0..plan.points)
+            .map(|id| {
+                manifest
+                    .get(id)
+                    .and_then(|r| r.get(2 + k))
+                    .and_then(|v| v.parse().ok())
+            })
+            .collect();
+        if xs.iter().all(Option::is_none) {
+            continue;
+        }
+        for key in PLOTTED {
+            let (x, y): (Vec<f64>, Vec<f64>) = (0..plan.points)
+                .filter_map(|id| {
+                    let y = summaries[id].as_ref()?.outcomes.get(key).copied()?;
+                    Some((xs[id]?, y))
+                })
+                .unzip();
+            if x.is_empty() {
+                continue;
+            }
+            let stem = dir.join(format!("sweep_{key}_vs_{}", file_part(axis)));
+            Plot::new(&format!("{key} against {axis}"), axis, key)
+                .with(Series::points(key, x, y))
+                .write(&stem)?;
+            figures.push(Figure {
+                png: stem.with_extension("png"),
+                caption: format!("{key} of every finished point against {axis}"),
+            });
+        }
+    }
+
+    let done = states.iter().filter(|s| **s == PointState::Done).count();
+    let mut facts = vec![
+        format!(
+            "{} points ({} axes: {}; {} replica(s)), {done} done; results.csv has one row per point",
+            plan.points,
+            axes.len(),
+            axes.join(", "),
+            plan.replicas
+        ),
+        format!("sweep file: {}", plan.sweep_file),
+    ];
+    if missing.is_empty() {
+        facts.push("every point is done".into());
+    } else {
+        facts.push(format!("{} point(s) not done:", missing.len()));
+        facts.extend(missing.iter().map(|(id, s)| format!("{}: {s}", label(*id))));
+    }
+    let sweep_text = std::fs::read_to_string(&plan.sweep_file).unwrap_or_default();
+    let sections = [Section {
+        title: "Sweep".into(),
+        facts,
+        figures: figures.clone(),
+    }];
+    write_report(
+        dir,
+        "sintermd sweep report",
+        &plan.sweep_file,
+        &sweep_text,
+        &sections,
+    )?;
+    Ok(Collected {
+        table: table_path,
+        rows: plan.points,
+        missing,
+        figures: figures.len(),
+    })
+}
+
+/// Time [ps] and neck radius [A] of the MD neck analysis in a point's folder (its
+/// `<stage>_neck.csv`), if it has one.
+fn neck_curve(dir: &Path) -> Option<(Vec<f64>, Vec<f64>)> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with("_neck.csv"))
+        .collect();
+    names.sort();
+    for path in names {
+        let text = std::fs::read_to_string(&path).ok()?;
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next()?.split(',').collect();
+        let (Some(t), Some(r)) = (
+            header.iter().position(|h| *h == "time[ps]"),
+            header.iter().position(|h| *h == "neck_radius[A]"),
+        ) else {
+            continue;
+        };
+        let (mut ts, mut rs) = (Vec::new(), Vec::new());
+        for line in lines {
+            let cells: Vec<&str> = line.split(',').collect();
+            if let (Some(Ok(a)), Some(Ok(b))) = (
+                cells.get(t).map(|c| c.parse::<f64>()),
+                cells.get(r).map(|c| c.parse::<f64>()),
+            ) {
+                ts.push(a);
+                rs.push(b);
+            }
+        }
+        if !ts.is_empty() {
+            return Some((ts, rs));
+        }
+    }
+    None
+}
+
+/// `name` with every character other than letters, digits, `-` and `_` replaced by `_`.
+fn file_part(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,538 @@
+//! Sweeps: one base input, axes over its fields, one run per point, on this machine or as a
+//! Slurm job array, collected into one table.
+//!
+//! ```ron
+//! (
+//!     base: File("../ptfe_neck_quick.ron"),
+//!     axes: [
+//!         (name: "temperature", path: "stages[2].thermostat.temperature", values: [1073.0, 1273.0, 1473.0]),
+//!         (name: "gap", path: "structure.geometry.gap", values: [5.5, 10.0]),
+//!     ],
+//!     replicas: 2,
+//!     slurm: (time: "04:00:00", cpus_per_task: 2, mem: "4G"),
+//! )
+//! ```
+//!
+//! `sintermd sweep plan` writes `points/NNNN/input.ron` (the base input with the point's values,
+//! valid on its own), `manifest.csv` and `submit.sbatch` ([`slurm`]); `sweep run` runs the points
+//! here ([`local`]); `sweep status` tells how far each is ([`status`]); `sweep collect` gathers
+//! their `summary.json` into `results.csv`, plots and a report ([`collect`]).
+
+pub mod collect;
+pub mod local;
+pub mod ron_edit;
+pub mod slurm;
+pub mod status;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::input::{Input, base_dir, parse_ron};
+use crate::io::read_text;
+pub use slurm::SlurmSpec;
+
+/// A sweep file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepSpec {
+    /// The input every point starts from.
+    pub base: BaseSpec,
+    /// The fields to vary. Axes combine as a product (the first varies slowest); axes with the
+    /// same `zip` label advance together.
+    pub axes: Vec<AxisSpec>,
+    /// Runs of every point, with seeds derived from the base's (default 1).
+    #[serde(default = "one")]
+    pub replicas: u64,
+    /// The seed fields replica `r` adds `r` to (default `["seed"]`).
+    #[serde(default = "default_replica_seeds")]
+    pub replica_seeds: Vec<String>,
+    /// Settings of `submit.sbatch`.
+    #[serde(default)]
+    pub slurm: SlurmSpec,
+}
+
+fn one() -> u64 {
+    1
+}
+
+fn default_replica_seeds() -> Vec<String> {
+    vec!["seed".into()]
+}
+
+/// Where the base input comes from.
+#[derive(Clone, Debug, Deserialize)]
+pub enum BaseSpec {
+    /// An input file, relative to the sweep file's folder.
+    File(PathBuf),
+    /// The input written in the sweep file.
+    Inline(Box<Input>),
+}
+
+/// One swept field.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AxisSpec {
+    /// Column name in `manifest.csv` and `results.csv` (default: the path's last field).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The field, e.g. `stages[2].thermostat.temperature` (see [`ron_edit`]).
+    pub path: String,
+    /// The values (numbers, strings, booleans), or:
+    #[serde(default)]
+    pub values: Option<Vec<ron::Value>>,
+    /// Evenly spaced values from `from` to `to` inclusive (integers when both ends are).
+    #[serde(default)]
+    pub range: Option<RangeSpec>,
+    /// Axes with the same label take their values together (zipped) instead of as a product.
+    #[serde(default)]
+    pub zip: Option<String>,
+}
+
+/// `count` values from `from` to `to`, inclusive.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RangeSpec {
+    pub from: ron::Value,
+    pub to: ron::Value,
+    pub count: usize,
+}
+
+/// One point of a sweep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// Index, from 0 (the Slurm array index).
+    pub id: usize,
+    /// The value of each axis, as RON text.
+    pub values: Vec<String>,
+    /// Replica index, from 0.
+    pub replica: u64,
+}
+
+impl Point {
+    /// The point's folder under the sweep folder: `points/NNNN`.
+    pub fn folder(&self) -> String {
+        point_folder(self.id)
+    }
+}
+
+/// `points/NNNN` for point `id`.
+pub fn point_folder(id: usize) -> String {
+    format!("points/{id:04}")
+}
+
+/// A sweep read from its file, with its base input's text.
+pub struct Sweep {
+    pub spec: SweepSpec,
+    /// The sweep file.
+    pub path: PathBuf,
+    /// The base input's text and the folder its relative file names are read from.
+    pub base_text: String,
+    pub base_dir: PathBuf,
+    /// The axes' names and values.
+    pub axes: Vec<(String, Vec<String>)>,
+}
+
+impl Sweep {
+    /// Reads and checks the sweep file at `path`: every axis path and value is tried on the base
+    /// input before anything is written.
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = read_text(path)?;
+        let spec: SweepSpec = parse_ron(&text, path)?;
+        let (base_text, base_dir) = match &spec.base {
+            BaseSpec::File(file) => {
+                let full = base_dir(path).join(file);
+                let text = read_text(&full)?;
+                let input = Input::parse(&text, &full)?;
+                (text, input.base_dir(&full))
+            }
+            BaseSpec::Inline(input) => {
+                // Written as input files are (variants holding structs unwrapped, options bare).
+                let config = ron::ser::PrettyConfig::default().extensions(
+                    ron::extensions::Extensions::IMPLICIT_SOME
+                        | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
+                );
+                let text = ron::ser::to_string_pretty(input.as_ref(), config)
+                    .map_err(|e| Error::file(path, format!("base: {e}")))?;
+                (text, input.base_dir(path))
+            }
+        };
+        let base_dir = absolute(&base_dir)?;
+        if spec.axes.is_empty() && spec.replicas <= 1 {
+            return Err(Error::file(
+                path,
+                "no axes and no replicas: a sweep needs at least one axis or replicas > 1",
+            ));
+        }
+        if spec.replicas == 0 {
+            return Err(Error::file(path, "replicas must be at least 1"));
+        }
+        let mut axes = Vec::new();
+        for (k, axis) in spec.axes.iter().enumerate() {
+            let name = axis.name.clone().unwrap_or_else(|| {
+                axis.path
+                    .rsplit(['.', '['])
+                    .next()
+                    .unwrap_or(&axis.path)
+                    .trim_end_matches(']')
+                    .to_string()
+            });
+            let label = format!("axis {} ({name})", k + 1);
+            let values =
+                axis_values(axis).map_err(|e| Error::file(path, format!("{label}: {e}")))?;
+            if axes.iter().any(|(n, _): &(String, Vec<String>)| *n == name) {
+                return Err(Error::file(
+                    path,
+                    format!("{label}: another axis is also named {name}; give each its own `name`"),
+                ));
+            }
+            axes.push((name, values));
+        }
+        let sweep = Sweep {
+            spec,
+            path: path.to_path_buf(),
+            base_text,
+            base_dir,
+            axes,
+        };
+        // Every axis value (and every replica seed) must make a valid input.
+        for (k, (name, values)) in sweep.axes.iter().enumerate() {
+            for v in values {
+                let axis = &sweep.spec.axes[k];
+                let text = ron_edit::set(&sweep.base_text, &axis.path, v).map_err(|e| {
+                    Error::file(
+                        path,
+                        format!("axis {} ({name}), field {}: {e}", k + 1, axis.path),
+                    )
+                })?;
+                sweep.check_input(&text).map_err(|e| {
+                    Error::file(
+                        path,
+                        format!("axis {} ({name}), field {} = {v}: {e}", k + 1, axis.path),
+                    )
+                })?;
+            }
+        }
+        let points = sweep.points()?;
+        for p in &points {
+            sweep.input_text(p)?;
+        }
+        slurm::submit_script(&sweep.spec.slurm, Path::new("/sweep"), points.len())
+            .map_err(|e| Error::file(path, e.to_string()))?;
+        Ok(sweep)
+    }
+
+    /// Parses `text` as an input, giving the parser's message without a file name.
+    fn check_input(&self, text: &str) -> Result<Input> {
+        Input::parse(text, Path::new("input")).map_err(|e| {
+            let message = e.to_string();
+            Error::invalid(
+                message
+                    .strip_prefix("input:")
+                    .map(|m| format!("line {}", m.trim_start()))
+                    .unwrap_or(message),
+            )
+        })
+    }
+
+    /// The points: axes grouped by `zip` label, groups combined as a product (the first
+    /// slowest), replicas innermost.
+    pub fn points(&self) -> Result<Vec<Point>> {
+        // Groups of axis indices, in order of first appearance.
+        let mut groups: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+        for (k, axis) in self.spec.axes.iter().enumerate() {
+            match axis.zip.as_ref().and_then(|z| {
+                groups
+                    .iter_mut()
+                    .find(|(label, _)| label.as_ref() == Some(z))
+            }) {
+                Some((_, members)) => members.push(k),
+                None => groups.push((axis.zip.clone(), vec![k])),
+            }
+        }
+        let mut lengths = Vec::new();
+        for (label, members) in &groups {
+            let n = self.axes[members[0]].1.len();
+            if let Some(&other) = members.iter().find(|&&m| self.axes[m].1.len() != n) {
+                return Err(Error::file(
+                    &self.path,
+                    format!(
+                        "zipped axes (zip: {:?}) must have as many values each: {} has {n}, {} has {}",
+                        label.as_deref().unwrap_or(""),
+                        self.axes[members[0]].0,
+                        self.axes[other].0,
+                        self.axes[other].1.len()
+                    ),
+                ));
+            }
+            lengths.push(n);
+        }
+        let combinations: usize = lengths.iter().product();
+        let mut points = Vec::new();
+        for c in 0..combinations {
+            // Mixed-radix digits, the first group slowest.
+            let mut values = vec![String::new(); self.axes.len()];
+            let mut rest = c;
+            for (g, (_, members)) in groups.iter().enumerate().rev() {
+                let i = rest % lengths[g];
+                rest /= lengths[g];
+                for &m in members {
+                    values[m] = self.axes[m].1[i].clone();
+                }
+            }
+            for replica in 0..self.spec.replicas {
+                points.push(Point {
+                    id: points.len(),
+                    values: values.clone(),
+                    replica,
+                });
+            }
+        }
+        Ok(points)
+    }
+
+    /// The input of `point`: the base with the point's values, its replica's seeds, and
+    /// `paths_from` so that it reads the base's files from wherever it is.
+    pub fn input_text(&self, point: &Point) -> Result<String> {
+        let mut text = self.base_text.clone();
+        for (k, value) in point.values.iter().enumerate() {
+            let axis = &self.spec.axes[k];
+            text = ron_edit::set(&text, &axis.path, value).map_err(|e| {
+                Error::file(
+                    &self.path,
+                    format!(
+                        "axis {} ({}), field {}: {e}",
+                        k + 1,
+                        self.axes[k].0,
+                        axis.path
+                    ),
+                )
+            })?;
+        }
+        if point.replica > 0 {
+            for field in &self.spec.replica_seeds {
+                let base = match ron_edit::get(&text, field) {
+                    Some(v) => v.trim().parse::<u64>().map_err(|_| {
+                        Error::file(
+                            &self.path,
+                            format!("replica_seeds: {field} is {v}, not a whole number"),
+                        )
+                    })?,
+                    None => 0,
+                };
+                text = ron_edit::set(&text, field, &base.wrapping_add(point.replica).to_string())
+                    .map_err(|e| {
+                    Error::file(&self.path, format!("replica_seeds: {field}: {e}"))
+                })?;
+            }
+        }
+        let dir = ron::to_string(&self.base_dir.display().to_string())
+            .map_err(|e| Error::invalid(e.to_string()))?;
+        text = ron_edit::set(&text, "paths_from", &dir)
+            .map_err(|e| Error::file(&self.path, format!("paths_from: {e}")))?;
+        self.check_input(&text).map_err(|e| {
+            Error::file(
+                &self.path,
+                format!("point {} ({}): {e}", point.id, self.describe(point)),
+            )
+        })?;
+        Ok(text)
+    }
+
+    /// `name = value, ...` of a point.
+    pub fn describe(&self, point: &Point) -> String {
+        let mut parts: Vec<String> = self
+            .axes
+            .iter()
+            .zip(&point.values)
+            .map(|((name, _), v)| format!("{name} = {v}"))
+            .collect();
+        if self.spec.replicas > 1 {
+            parts.push(format!("replica {}", point.replica));
+        }
+        parts.join(", ")
+    }
+
+    /// Writes the sweep's folder: every point's input, `manifest.csv`, `submit.sbatch` and
+    /// `sweep.json`. A folder that holds a planned sweep is refused unless it is the same sweep.
+    pub fn plan(&self, out: &Path) -> Result<Vec<Point>> {
+        let points = self.points()?;
+        let plan = Plan {
+            sweep_file: absolute(&self.path)?.display().to_string(),
+            axes: self.axes.iter().map(|(n, _)| n.clone()).collect(),
+            replicas: self.spec.replicas,
+            points: points.len(),
+        };
+        let plan_path = out.join(PLAN_FILE);
+        if plan_path.exists() {
+            let old: Plan = serde_json::from_str(&read_text(&plan_path)?)
+                .map_err(|e| Error::file(&plan_path, e.to_string()))?;
+            if old != plan {
+                return Err(Error::file(
+                    out,
+                    "the folder holds another sweep's plan; choose another --out",
+                ));
+            }
+        }
+        let logs = out.join("logs");
+        std::fs::create_dir_all(&logs).map_err(|e| Error::io(&logs, e))?;
+        for p in &points {
+            let dir = out.join(p.folder());
+            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+            let text = format!(
+                "// Point {} of {}: {}\n{}",
+                p.id,
+                self.path.display(),
+                self.describe(p),
+                self.input_text(p)?
+            );
+            let path = dir.join("input.ron");
+            match std::fs::read_to_string(&path) {
+                // A running or finished point keeps its input (the same text: same plan).
+                Ok(old) if old == text => {}
+                _ => crate::io::write_text(&path, &text)?,
+            }
+        }
+        let mut manifest = String::from("point,folder");
+        for (name, _) in &self.axes {
+            manifest.push(',');
+            manifest.push_str(&csv_cell(name));
+        }
+        manifest.push_str(",replica\n");
+        for p in &points {
+            manifest.push_str(&format!("{},{}", p.id, p.folder()));
+            for v in &p.values {
+                manifest.push(',');
+                manifest.push_str(&csv_cell(&plain(v)));
+            }
+            manifest.push_str(&format!(",{}\n", p.replica));
+        }
+        crate::io::write_text(&out.join(MANIFEST_FILE), &manifest)?;
+        let sbatch = slurm::submit_script(&self.spec.slurm, &absolute(out)?, points.len())?;
+        crate::io::write_text(&out.join(SUBMIT_FILE), &sbatch)?;
+        let json =
+            serde_json::to_string_pretty(&plan).map_err(|e| Error::invalid(e.to_string()))?;
+        crate::io::write_text(&plan_path, &json)?;
+        Ok(points)
+    }
+}
+
+/// `sweep.json`: what `plan` made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub sweep_file: String,
+    pub axes: Vec<String>,
+    pub replicas: u64,
+    pub points: usize,
+}
+
+/// The plan's record in a sweep folder.
+pub const PLAN_FILE: &str = "sweep.json";
+/// Point id and axis values.
+pub const MANIFEST_FILE: &str = "manifest.csv";
+/// The Slurm job array.
+pub const SUBMIT_FILE: &str = "submit.sbatch";
+
+/// Reads `sweep.json` of a planned sweep folder.
+pub fn read_plan(dir: &Path) -> Result<Plan> {
+    let path = dir.join(PLAN_FILE);
+    if !path.exists() {
+        return Err(Error::file(
+            dir,
+            "not a planned sweep (no sweep.json): run `sintermd sweep plan SWEEP.ron --out DIR` first",
+        ));
+    }
+    serde_json::from_str(&read_text(&path)?).map_err(|e| Error::file(&path, e.to_string()))
+}
+
+/// The rows of `manifest.csv`: point id, then the axis values as written.
+pub fn read_manifest(dir: &Path) -> Result<(Vec<String>, Vec<Vec<String>>)> {
+    let path = dir.join(MANIFEST_FILE);
+    let text = read_text(&path)?;
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .ok_or_else(|| Error::file(&path, "empty"))?
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let rows = lines
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    Ok((header, rows))
+}
+
+/// The values of an axis as RON text.
+fn axis_values(axis: &AxisSpec) -> std::result::Result<Vec<String>, String> {
+    let text = |v: &ron::Value| ron::to_string(v).map_err(|e| e.to_string());
+    match (&axis.values, &axis.range) {
+        (Some(values), None) if !values.is_empty() => values.iter().map(text).collect(),
+        (None, Some(r)) => range_values(r),
+        (Some(_), None) => Err("values: the list is empty".into()),
+        (Some(_), Some(_)) => Err("give either values or range, not both".into()),
+        (None, None) => {
+            Err("give the values: values: [...] or range: (from: a, to: b, count: n)".into())
+        }
+    }
+}
+
+fn range_values(r: &RangeSpec) -> std::result::Result<Vec<String>, String> {
+    if r.count == 0 {
+        return Err("range: count must be at least 1".into());
+    }
+    let number = |v: &ron::Value| match v {
+        ron::Value::Number(n) => Ok((
+            n.into_f64(),
+            !matches!(n, ron::Number::F32(_) | ron::Number::F64(_)),
+        )),
+        other => Err(format!("range: {other:?} is not a number")),
+    };
+    let ((from, fi), (to, ti)) = (number(&r.from)?, number(&r.to)?);
+    let step = if r.count > 1 {
+        (to - from) / (r.count - 1) as f64
+    } else {
+        0.0
+    };
+    if fi && ti {
+        if r.count > 1 && step.fract() != 0.0 {
+            return Err(format!(
+                "range: {} integers cannot be spaced evenly from {from} to {to}",
+                r.count
+            ));
+        }
+        return Ok((0..r.count)
+            .map(|k| format!("{}", (from + step * k as f64) as i64))
+            .collect());
+    }
+    Ok((0..r.count)
+        .map(|k| {
+            let v = if k + 1 == r.count {
+                to
+            } else {
+                from + step * k as f64
+            };
+            format!("{v:?}")
+        })
+        .collect())
+}
+
+/// RON value text as a plain CSV value: strings without their quotes.
+fn plain(value: &str) -> String {
+    ron::from_str::<String>(value).unwrap_or_else(|_| value.to_string())
+}
+
+/// A CSV cell, quoted when it holds a comma, quote or newline.
+pub fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// `path` made absolute against the working directory.
+fn absolute(path: &Path) -> Result<PathBuf> {
+    std::path::absolute(path).map_err(|e| Error::io(path, e))
+}

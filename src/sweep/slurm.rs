@@ -1,0 +1,273 @@
+//! `submit.sbatch`: a sweep as one Slurm job array. Task `i` runs point `i`:
+//!
+//! ```text
+//! sintermd run points/NNNN/input.ron --out points/NNNN --resume --threads $SLURM_CPUS_PER_TASK
+//! ```
+//!
+//! in the background, passes on the signal Slurm sends `signal_lead_s` seconds before the time
+//! limit (`--signal=B:USR1@LEAD`, to the batch shell), so that the run writes a checkpoint and
+//! exits with status 75, and then requeues itself (`scontrol requeue`): the next start of the
+//! task continues from the checkpoint. A task whose point is finished returns at once.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::run::stop::INTERRUPTED_EXIT_CODE;
+
+/// Slurm settings of a sweep.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlurmSpec {
+    /// Job name (default `sintermd-sweep`).
+    pub job_name: String,
+    /// `--partition`, `--account`, `--qos`, when given.
+    pub partition: Option<String>,
+    pub account: Option<String>,
+    pub qos: Option<String>,
+    /// Wall-time limit of each task, in Slurm's forms (`MM`, `HH:MM:SS`, `D-HH:MM:SS`, ...).
+    pub time: String,
+    /// Memory of each task (`--mem`, e.g. `4G`), when given.
+    pub mem: Option<String>,
+    /// Cores of each task, passed to sintermd as `--threads` (default 1).
+    pub cpus_per_task: u32,
+    /// Tasks running at once (`--array=0-N%MAX`), when given.
+    pub max_running: Option<usize>,
+    /// Seconds before the time limit at which Slurm signals the task to checkpoint (default 300).
+    pub signal_lead_s: u64,
+    /// Modules to load (`module load NAME`) before the run.
+    pub modules: Vec<String>,
+    /// Further `#SBATCH` lines, written as given (e.g. `#SBATCH --constraint=avx2`).
+    pub extra: Vec<String>,
+    /// Shell lines run before sintermd (e.g. `export OMP_NUM_THREADS=1`).
+    pub setup: Vec<String>,
+    /// The sintermd program on the cluster (default: the one that planned the sweep).
+    pub sintermd: Option<String>,
+}
+
+impl Default for SlurmSpec {
+    fn default() -> Self {
+        SlurmSpec {
+            job_name: "sintermd-sweep".into(),
+            partition: None,
+            account: None,
+            qos: None,
+            time: "24:00:00".into(),
+            mem: None,
+            cpus_per_task: 1,
+            max_running: None,
+            signal_lead_s: 300,
+            modules: Vec::new(),
+            extra: Vec::new(),
+            setup: Vec::new(),
+            sintermd: None,
+        }
+    }
+}
+
+/// Seconds of a Slurm time limit: `M`, `M:S`, `H:M:S`, `D-H`, `D-H:M`, `D-H:M:S`.
+pub fn time_limit_seconds(time: &str) -> Option<u64> {
+    let (days, rest) = match time.split_once('-') {
+        Some((d, r)) => (d.parse::<u64>().ok()?, Some(r)),
+        None => (0, None),
+    };
+    let parts: Vec<u64> = rest
+        .unwrap_or(time)
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let seconds = match (rest.is_some(), parts.as_slice()) {
+        (false, [m]) => m * 60,
+        (false, [m, s]) => m * 60 + s,
+        (false, [h, m, s]) => h * 3600 + m * 60 + s,
+        (true, [h]) => h * 3600,
+        (true, [h, m]) => h * 3600 + m * 60,
+        (true, [h, m, s]) => h * 3600 + m * 60 + s,
+        _ => return None,
+    };
+    Some(days * 86400 + seconds)
+}
+
+/// Single-quoted for the shell.
+fn quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// The job-array script for `points` points of the sweep folder `dir` (absolute).
+pub fn submit_script(spec: &SlurmSpec, dir: &Path, points: usize) -> Result<String> {
+    let bad = |m: String| Error::invalid(format!("slurm: {m}"));
+    let limit = time_limit_seconds(&spec.time).ok_or_else(|| {
+        bad(format!(
+            "time {:?} is not a Slurm time (MM, HH:MM:SS, D-HH:MM:SS, ...)",
+            spec.time
+        ))
+    })?;
+    if spec.signal_lead_s == 0 || spec.signal_lead_s >= limit {
+        return Err(bad(format!(
+            "signal_lead_s {} must be between 1 and the time limit ({limit} s)",
+            spec.signal_lead_s
+        )));
+    }
+    if spec.cpus_per_task == 0 {
+        return Err(bad("cpus_per_task must be at least 1".into()));
+    }
+    if spec.max_running == Some(0) {
+        return Err(bad("max_running must be at least 1".into()));
+    }
+    for line in [&spec.job_name, &spec.time]
+        .into_iter()
+        .chain(spec.partition.iter())
+        .chain(spec.account.iter())
+        .chain(spec.qos.iter())
+        .chain(spec.mem.iter())
+        .chain(spec.modules.iter())
+    {
+        if line.is_empty() || line.contains(|c: char| c.is_whitespace() || c == '\'') {
+            return Err(bad(format!("{line:?}: empty, or holds spaces or quotes")));
+        }
+    }
+    if let Some(line) = spec.extra.iter().find(|l| !l.starts_with("#SBATCH ")) {
+        return Err(bad(format!(
+            "extra line {line:?} does not start with \"#SBATCH \""
+        )));
+    }
+    if points == 0 {
+        return Err(bad("the sweep has no points".into()));
+    }
+    let program = match &spec.sintermd {
+        Some(p) => p.clone(),
+        None => std::env::current_exe()
+            .map_err(|e| Error::invalid(format!("cannot find this program's path: {e}")))?
+            .display()
+            .to_string(),
+    };
+    let dir_text = dir.display().to_string();
+    let mut s = String::from("#!/bin/bash\n");
+    s.push_str("# A sweep planned by `sintermd sweep plan`: task i runs point i (points/NNNN).\n");
+    s.push_str("# Submit with `sbatch submit.sbatch`; a requeued or resubmitted task continues\n");
+    s.push_str("# from its checkpoint, a finished one returns at once.\n");
+    s.push_str(&format!("#SBATCH --job-name={}\n", spec.job_name));
+    let array = match spec.max_running {
+        Some(m) => format!("0-{}%{m}", points - 1),
+        None => format!("0-{}", points - 1),
+    };
+    s.push_str(&format!("#SBATCH --array={array}\n"));
+    s.push_str(&format!("#SBATCH --cpus-per-task={}\n", spec.cpus_per_task));
+    s.push_str("#SBATCH --ntasks=1\n");
+    s.push_str(&format!("#SBATCH --time={}\n", spec.time));
+    if let Some(m) = &spec.mem {
+        s.push_str(&format!("#SBATCH --mem={m}\n"));
+    }
+    for (flag, value) in [
+        ("partition", &spec.partition),
+        ("account", &spec.account),
+        ("qos", &spec.qos),
+    ] {
+        if let Some(v) = value {
+            s.push_str(&format!("#SBATCH --{flag}={v}\n"));
+        }
+    }
+    s.push_str("#SBATCH --requeue\n");
+    s.push_str(&format!("#SBATCH --signal=B:USR1@{}\n", spec.signal_lead_s));
+    s.push_str("#SBATCH --open-mode=append\n");
+    s.push_str(&format!("#SBATCH --output={dir_text}/logs/%A_%a.out\n"));
+    for line in &spec.extra {
+        s.push_str(line);
+        s.push('\n');
+    }
+    s.push_str("set -u\n");
+    s.push_str(&format!("cd {}\n", quoted(&dir_text)));
+    for m in &spec.modules {
+        s.push_str(&format!("module load {m}\n"));
+    }
+    for line in &spec.setup {
+        s.push_str(line);
+        s.push('\n');
+    }
+    s.push_str(&format!("sintermd={}\n", quoted(&program)));
+    s.push_str("point=$(printf 'points/%04d' \"$SLURM_ARRAY_TASK_ID\")\n");
+    s.push_str(
+        "echo \"sintermd sweep task $SLURM_ARRAY_TASK_ID (job $SLURM_JOB_ID, start ${SLURM_RESTART_COUNT:-0}) on $(hostname) at $(date -Is)\"\n",
+    );
+    s.push_str(
+        "\"$sintermd\" run \"$point/input.ron\" --out \"$point\" --resume --threads \"${SLURM_CPUS_PER_TASK:-1}\" &\n",
+    );
+    s.push_str("pid=$!\n");
+    s.push_str("# Slurm signals this shell before the time limit: pass it on, so that the run\n");
+    s.push_str("# writes a checkpoint and exits.\n");
+    s.push_str("trap 'kill -USR1 \"$pid\" 2>/dev/null' USR1 TERM\n");
+    s.push_str("wait \"$pid\"\nstatus=$?\n");
+    s.push_str("# A trapped signal ends `wait` early: wait for the run's own status.\n");
+    s.push_str("while [ \"$status\" -gt 128 ] && kill -0 \"$pid\" 2>/dev/null; do\n    wait \"$pid\"\n    status=$?\ndone\n");
+    s.push_str(&format!(
+        "if [ \"$status\" -eq {INTERRUPTED_EXIT_CODE} ]; then\n    # The array task by its own name: the last task to start carries the array's job id.\n    task=\"${{SLURM_ARRAY_JOB_ID}}_${{SLURM_ARRAY_TASK_ID}}\"\n    echo \"checkpointed: requeueing $task\"\n    scontrol requeue \"$task\"\nfi\n"
+    ));
+    s.push_str("exit \"$status\"\n");
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slurm_time_limits() {
+        assert_eq!(time_limit_seconds("30"), Some(1800));
+        assert_eq!(time_limit_seconds("2:30"), Some(150));
+        assert_eq!(time_limit_seconds("04:00:00"), Some(14400));
+        assert_eq!(time_limit_seconds("1-12"), Some(129600));
+        assert_eq!(time_limit_seconds("1-0:30"), Some(88200));
+        assert_eq!(time_limit_seconds("2-01:00:05"), Some(176405));
+        assert_eq!(time_limit_seconds("4h"), None);
+        assert_eq!(time_limit_seconds("1:2:3:4"), None);
+    }
+
+    #[test]
+    fn the_script_passes_the_settings_on() {
+        let spec = SlurmSpec {
+            partition: Some("cpu".into()),
+            mem: Some("4G".into()),
+            cpus_per_task: 4,
+            max_running: Some(3),
+            modules: vec!["gcc/12".into()],
+            extra: vec!["#SBATCH --constraint=avx2".into()],
+            sintermd: Some("/opt/sintermd".into()),
+            time: "02:00:00".into(),
+            ..SlurmSpec::default()
+        };
+        let s = submit_script(&spec, Path::new("/scratch/sweep"), 6).unwrap();
+        for line in [
+            "#SBATCH --array=0-5%3",
+            "#SBATCH --cpus-per-task=4",
+            "#SBATCH --time=02:00:00",
+            "#SBATCH --mem=4G",
+            "#SBATCH --partition=cpu",
+            "#SBATCH --requeue",
+            "#SBATCH --signal=B:USR1@300",
+            "#SBATCH --constraint=avx2",
+            "module load gcc/12",
+            "sintermd='/opt/sintermd'",
+            "cd '/scratch/sweep'",
+            "scontrol requeue",
+        ] {
+            assert!(
+                s.lines()
+                    .any(|l| l == line || l.trim() == line || l.contains(line)),
+                "{line}\n{s}"
+            );
+        }
+        assert!(s.contains("--resume --threads \"${SLURM_CPUS_PER_TASK:-1}\""));
+        let e = submit_script(
+            &SlurmSpec {
+                time: "5".into(),
+                signal_lead_s: 300,
+                ..SlurmSpec::default()
+            },
+            Path::new("/x"),
+            1,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("signal_lead_s"), "{e}");
+    }
+}

@@ -1,0 +1,250 @@
+//! Sweeps (issue 16) on this machine: planning (expanded inputs valid on their own, manifest,
+//! job-array script), bad axes refused before anything is written, `sweep run` with several
+//! points at a time (finished points skipped, interrupted ones resumed), `sweep status` and
+//! `sweep collect` (one row per point, every point).
+
+mod common;
+
+use std::path::Path;
+
+use common::cli::{error_line, sintermd};
+
+const TINY: &str = "inputs/sweeps/lj_tiny.ron";
+
+fn ok(args: &[&str]) -> String {
+    let out = sintermd(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{args:?}: {stderr}");
+    stderr + &String::from_utf8_lossy(&out.stdout)
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `results.csv` without the columns that time the runs.
+fn table_without_timings(dir: &Path) -> Vec<Vec<String>> {
+    let text = read(&dir.join("results.csv"));
+    let rows: Vec<Vec<String>> = text
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    let keep: Vec<usize> = rows[0]
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !["wall_time_s", "atom_steps_per_second"].contains(&h.as_str()))
+        .map(|(k, _)| k)
+        .collect();
+    rows.iter()
+        .map(|r| keep.iter().map(|&k| r[k].clone()).collect())
+        .collect()
+}
+
+#[test]
+fn a_sweep_is_planned_run_resumed_and_collected() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tiny");
+    let o = out.to_str().unwrap();
+    ok(&["sweep", "plan", TINY, "--out", o]);
+
+    // Zipped temperatures x 2 replicas: 4 points, replica seeds derived.
+    let manifest = read(&out.join("manifest.csv"));
+    assert_eq!(
+        manifest,
+        "point,folder,temperature_K,start_temperature_K,replica\n\
+         0,points/0000,30.0,30.0,0\n1,points/0001,30.0,30.0,1\n\
+         2,points/0002,70.0,70.0,0\n3,points/0003,70.0,70.0,1\n"
+    );
+    let input = read(&out.join("points/0003/input.ron"));
+    let get = |path: &str| sintermd::sweep::ron_edit::get(&input, path).unwrap();
+    assert_eq!(get("stages[0].thermostat.temperature"), "70.0");
+    assert_eq!(get("velocities.temperature"), "70.0");
+    assert_eq!(get("velocities.seed"), "2027");
+    assert_eq!(get("seed"), "12");
+    let script = read(&out.join("submit.sbatch"));
+    for line in [
+        "#SBATCH --array=0-3",
+        "#SBATCH --cpus-per-task=1",
+        "#SBATCH --time=00:10:00",
+        "#SBATCH --requeue",
+        "#SBATCH --signal=B:USR1@60",
+    ] {
+        assert!(script.lines().any(|l| l == line), "{line}\n{script}");
+    }
+    assert!(script.contains("--resume"), "{script}");
+    // Every point's input runs on its own, from anywhere.
+    ok(&[
+        "prepare",
+        out.join("points/0001/input.ron").to_str().unwrap(),
+        "-o",
+        dir.path().join("start.data").to_str().unwrap(),
+    ]);
+    // Planning again is harmless.
+    ok(&["sweep", "plan", TINY, "--out", o]);
+
+    let status = ok(&["sweep", "status", o]);
+    assert!(status.contains("4 points: 4 pending"), "{status}");
+
+    // Point 2 run alone first, interrupted by a stop at its start: checkpointed.
+    let p2 = out.join("points/0002");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_sintermd"))
+        .args(["run", "input.ron", "--out", ".", "--threads", "1"])
+        .current_dir(&p2)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !p2.join("checkpoint.bin").exists() {
+        assert!(start.elapsed().as_secs() < 60, "no checkpoint");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    // SAFETY: sends SIGTERM to the child started above.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let result = child.wait_with_output().unwrap();
+    assert_eq!(
+        result.status.code(),
+        Some(75),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let status = ok(&["sweep", "status", o]);
+    assert!(
+        status.contains("points/0002") && status.contains("checkpointed at step"),
+        "{status}"
+    );
+
+    // Two at a time: point 2 resumes, the others start.
+    let ran = ok(&["sweep", "run", o, "--jobs", "2"]);
+    assert!(ran.contains("4 done, 0 failed"), "{ran}");
+    assert!(read(&p2.join("run.log")).contains("resuming from"));
+    let status = ok(&["sweep", "status", o]);
+    assert!(status.contains("4 points: 4 done"), "{status}");
+    // Nothing left to run.
+    let again = ok(&["sweep", "run", o, "--jobs", "2"]);
+    assert!(again.contains("0 point(s) run now; 4 done"), "{again}");
+
+    let collected = ok(&["sweep", "collect", o]);
+    assert!(collected.contains("4 rows"), "{collected}");
+    let table = table_without_timings(&out);
+    assert_eq!(table.len(), 5);
+    let header = &table[0];
+    for column in [
+        "point",
+        "temperature_K",
+        "replica",
+        "status",
+        "shrinkage",
+        "final_fcc_fraction",
+        "com_drift_A",
+        "sintermd_version",
+        "input_sha256",
+        "seed",
+    ] {
+        assert!(header.iter().any(|h| h == column), "{column}: {header:?}");
+    }
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    for row in &table[1..] {
+        assert_eq!(row[col("status")], "done");
+        assert!(!row[col("final_fcc_fraction")].is_empty(), "{row:?}");
+    }
+    // Replicas differ (derived seeds), so do temperatures.
+    assert_ne!(table[1][col("seed")], table[2][col("seed")]);
+    let temperature = |r: usize| -> f64 { table[r][col("final_temperature_K")].parse().unwrap() };
+    assert!(temperature(3) > temperature(1), "{table:?}");
+    assert!(out.join("report.html").is_file());
+    assert!(
+        out.join("sweep_final_fcc_fraction_vs_temperature_K.png")
+            .is_file()
+    );
+
+    // Point 2, interrupted and resumed, equals a run of its input from scratch.
+    let fresh = dir.path().join("fresh");
+    ok(&[
+        "run",
+        p2.join("input.ron").to_str().unwrap(),
+        "--out",
+        fresh.to_str().unwrap(),
+    ]);
+    for name in [
+        "thermo.csv",
+        "heat_shape.csv",
+        "heat_structure.csv",
+        "final.data",
+    ] {
+        assert!(read(&fresh.join(name)) == read(&p2.join(name)), "{name}");
+    }
+}
+
+#[test]
+fn a_missing_point_is_listed_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tiny");
+    let o = out.to_str().unwrap();
+    ok(&["sweep", "plan", TINY, "--out", o]);
+    ok(&[
+        "run",
+        out.join("points/0000/input.ron").to_str().unwrap(),
+        "--out",
+        out.join("points/0000").to_str().unwrap(),
+    ]);
+    let collected = ok(&["sweep", "collect", o]);
+    assert!(collected.contains("3 point(s) not done"), "{collected}");
+    let table = read(&out.join("results.csv"));
+    assert_eq!(table.lines().count(), 5, "{table}");
+    assert!(
+        table.lines().nth(2).unwrap().contains(",pending,"),
+        "{table}"
+    );
+}
+
+fn bad_sweep(text: &str, expected: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.ron");
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/lj_quickstart.ron");
+    std::fs::write(&path, text.replace("BASE", base.to_str().unwrap())).unwrap();
+    let out = dir.path().join("out");
+    let line = error_line(&sintermd(&[
+        "sweep",
+        "plan",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert!(line.contains(path.to_str().unwrap()), "{line}");
+    for e in expected {
+        assert!(line.contains(e), "{line} lacks {e}");
+    }
+    assert!(!out.exists(), "nothing is written for a bad sweep");
+}
+
+#[test]
+fn bad_axes_are_one_line_errors_before_anything_is_written() {
+    bad_sweep(
+        r#"(base: File("BASE"), axes: [(path: "stages[3].steps", values: [10])])"#,
+        &[
+            "axis 1 (steps)",
+            "stages[3].steps",
+            "stages has 1 items, no item 3",
+        ],
+    );
+    bad_sweep(
+        r#"(base: File("BASE"), axes: [(name: "T", path: "velocities.temperatur", values: [10.0])])"#,
+        &["axis 1 (T)", "velocities.temperatur", "temperatur"],
+    );
+    bad_sweep(
+        r#"(base: File("BASE"), axes: [(name: "n", path: "stages[0].steps", values: ["many"])])"#,
+        &["axis 1 (n)", "stages[0].steps = \"many\""],
+    );
+    bad_sweep(
+        r#"(base: File("BASE"), axes: [(path: "seed", values: [1, 2]), (name: "v", path: "velocities.seed", values: [1], zip: "a"), (path: "stages[0].steps", values: [1, 2], zip: "a")])"#,
+        &["zipped axes", "as many values"],
+    );
+    bad_sweep(
+        r#"(base: File("BASE"), axes: [(path: "seed", range: (from: 1, to: 2, count: 3))])"#,
+        &["axis 1 (seed)", "cannot be spaced evenly"],
+    );
+    bad_sweep(
+        r#"(base: File("BASE"), axes: [(path: "seed", values: [1])], slurm: (time: "10 minutes"))"#,
+        &["slurm: time"],
+    );
+}

@@ -52,13 +52,13 @@ fn a_sweep_is_planned_run_resumed_and_collected() {
     assert_eq!(
         manifest,
         "point,folder,temperature_K,start_temperature_K,replica\n\
-         0,points/0000,30.0,30.0,0\n1,points/0001,30.0,30.0,1\n\
-         2,points/0002,70.0,70.0,0\n3,points/0003,70.0,70.0,1\n"
+         0,points/0000,25.0,25.0,0\n1,points/0001,25.0,25.0,1\n\
+         2,points/0002,45.0,45.0,0\n3,points/0003,45.0,45.0,1\n"
     );
     let input = read(&out.join("points/0003/input.ron"));
     let get = |path: &str| sintermd::sweep::ron_edit::get(&input, path).unwrap();
-    assert_eq!(get("stages[0].thermostat.temperature"), "70.0");
-    assert_eq!(get("velocities.temperature"), "70.0");
+    assert_eq!(get("stages[0].thermostat.temperature"), "45.0");
+    assert_eq!(get("velocities.temperature"), "45.0");
     assert_eq!(get("velocities.seed"), "2027");
     assert_eq!(get("seed"), "12");
     let script = read(&out.join("submit.sbatch"));

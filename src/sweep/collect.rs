@@ -196,7 +196,7 @@ pub fn collect(dir: &Path) -> Result<Collected> {
                 continue;
             }
             let stem = dir.join(format!("sweep_{key}_vs_{}", file_part(axis)));
-            Plot::new(&format!("{key} against {axis}"), axis, key)
+            Plot::new(format!("{key} against {axis}"), axis, key)
                 .with(Series::points(key, x, y))
                 .write(&stem)?;
             figures.push(Figure {

@@ -534,5 +534,11 @@ pub fn csv_cell(s: &str) -> String {
 
 /// `path` made absolute against the working directory.
 fn absolute(path: &Path) -> Result<PathBuf> {
+    // The folder of a file named without one is the working directory.
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
     std::path::absolute(path).map_err(|e| Error::io(path, e))
 }

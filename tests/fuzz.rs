@@ -288,6 +288,25 @@ fn ron_input_reader() {
 }
 
 #[test]
+fn sweep_reader_and_field_paths() {
+    let seed = text_of("inputs/sweeps/lj_tiny.ron");
+    fuzz("RON sweep file (lj_tiny)", 21, &seed, &|t| {
+        message(sintermd::sweep::Sweep::parse(
+            t,
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/sweeps/x.ron"),
+        ))
+    });
+    // Setting a field by its path in any text: a one-line error or a text, never a panic.
+    let seed = text_of("inputs/ptfe_neck_quick.ron");
+    fuzz("RON field paths (ptfe_neck_quick)", 22, &seed, &|t| {
+        let _ = sintermd::sweep::ron_edit::get(t, "stages[2].thermostat.temperature");
+        sintermd::sweep::ron_edit::set(t, "structure.geometry.gap", "10.0")
+            .and_then(|t| sintermd::sweep::ron_edit::set(&t, "seed", "4"))
+            .map(|_| ())
+    });
+}
+
+#[test]
 fn kmc_and_build_input_readers() {
     let seed = text_of("inputs/kmc_crystal_pair.ron");
     fuzz("RON KMC input", 12, &seed, &|t| {

@@ -52,3 +52,13 @@ fn build_files_parse() {
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
 }
+
+#[test]
+fn sweep_files_plan() {
+    let files = ron_files("inputs/sweeps");
+    assert!(files.len() >= 2, "{files:?}");
+    for path in files {
+        let sweep = sintermd::sweep::Sweep::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(sweep.points().unwrap().len() >= 4, "{}", path.display());
+    }
+}

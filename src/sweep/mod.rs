@@ -138,8 +138,12 @@ impl Sweep {
     /// Reads and checks the sweep file at `path`: every axis path and value is tried on the base
     /// input before anything is written.
     pub fn read(path: &Path) -> Result<Self> {
-        let text = read_text(path)?;
-        let spec: SweepSpec = parse_ron(&text, path)?;
+        Self::parse(&read_text(path)?, path)
+    }
+
+    /// [`Sweep::read`] of the text of the sweep file at `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let spec: SweepSpec = parse_ron(text, path)?;
         let (base_text, base_dir) = match &spec.base {
             BaseSpec::File(file) => {
                 let full = base_dir(path).join(file);
@@ -196,10 +200,16 @@ impl Sweep {
             base_dir,
             axes,
         };
-        // Every axis value (and every replica seed) must make a valid input.
+        // Every listed value must make a valid input (a range's values are all alike: its ends
+        // stand for it); so must the first point and its first derived replica. `plan` makes
+        // every point's input before it writes any.
         for (k, (name, values)) in sweep.axes.iter().enumerate() {
-            for v in values {
-                let axis = &sweep.spec.axes[k];
+            let axis = &sweep.spec.axes[k];
+            let tried: Vec<&String> = match axis.range {
+                Some(_) => values.first().into_iter().chain(values.last()).collect(),
+                None => values.iter().collect(),
+            };
+            for v in tried {
                 let text = ron_edit::set(&sweep.base_text, &axis.path, v).map_err(|e| {
                     Error::file(
                         path,
@@ -215,7 +225,7 @@ impl Sweep {
             }
         }
         let points = sweep.points()?;
-        for p in &points {
+        for p in points.iter().take(2) {
             sweep.input_text(p)?;
         }
         slurm::submit_script(&sweep.spec.slurm, Path::new("/sweep"), points.len())
@@ -268,8 +278,18 @@ impl Sweep {
             }
             lengths.push(n);
         }
+        let total = lengths
+            .iter()
+            .try_fold(self.spec.replicas, |n, &l| n.checked_mul(l as u64))
+            .filter(|&n| n <= MAX_POINTS as u64)
+            .ok_or_else(|| {
+                Error::file(
+                    &self.path,
+                    format!("the sweep has more than {MAX_POINTS} points (axes x replicas)"),
+                )
+            })?;
         let combinations: usize = lengths.iter().product();
-        let mut points = Vec::new();
+        let mut points = Vec::with_capacity(total as usize);
         for c in 0..combinations {
             // Mixed-radix digits, the first group slowest.
             let mut values = vec![String::new(); self.axes.len()];
@@ -375,23 +395,40 @@ impl Sweep {
                 ));
             }
         }
+        let texts = points
+            .iter()
+            .map(|p| {
+                Ok(format!(
+                    "// Point {} of {}: {}\n{}",
+                    p.id,
+                    self.path.display(),
+                    self.describe(p),
+                    self.input_text(p)?
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // A point that has started keeps the input it started with.
+        for (p, text) in points.iter().zip(&texts) {
+            let dir = out.join(p.folder());
+            if let Ok(old) = std::fs::read_to_string(dir.join("input.ron"))
+                && old != *text
+                && status::point_state(&dir) != status::PointState::Pending
+            {
+                return Err(Error::file(
+                    dir.join("input.ron"),
+                    "this point has run with another input than the sweep now gives; plan the \
+                     changed sweep into another folder",
+                ));
+            }
+        }
         let logs = out.join("logs");
         std::fs::create_dir_all(&logs).map_err(|e| Error::io(&logs, e))?;
-        for p in &points {
+        for (p, text) in points.iter().zip(texts) {
             let dir = out.join(p.folder());
             std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-            let text = format!(
-                "// Point {} of {}: {}\n{}",
-                p.id,
-                self.path.display(),
-                self.describe(p),
-                self.input_text(p)?
-            );
             let path = dir.join("input.ron");
-            match std::fs::read_to_string(&path) {
-                // A running or finished point keeps its input (the same text: same plan).
-                Ok(old) if old == text => {}
-                _ => crate::io::write_text(&path, &text)?,
+            if std::fs::read_to_string(&path).ok().as_ref() != Some(&text) {
+                crate::io::write_text(&path, &text)?;
             }
         }
         let mut manifest = String::from("point,folder");
@@ -426,6 +463,9 @@ pub struct Plan {
     pub replicas: u64,
     pub points: usize,
 }
+
+/// Most points a sweep may have.
+pub const MAX_POINTS: usize = 100_000;
 
 /// The plan's record in a sweep folder.
 pub const PLAN_FILE: &str = "sweep.json";
@@ -468,6 +508,9 @@ pub fn read_manifest(dir: &Path) -> Result<(Vec<String>, Vec<Vec<String>>)> {
 fn axis_values(axis: &AxisSpec) -> std::result::Result<Vec<String>, String> {
     let text = |v: &ron::Value| ron::to_string(v).map_err(|e| e.to_string());
     match (&axis.values, &axis.range) {
+        (Some(values), None) if values.len() > MAX_POINTS => {
+            Err(format!("values: more than {MAX_POINTS}"))
+        }
         (Some(values), None) if !values.is_empty() => values.iter().map(text).collect(),
         (None, Some(r)) => range_values(r),
         (Some(_), None) => Err("values: the list is empty".into()),
@@ -479,8 +522,8 @@ fn axis_values(axis: &AxisSpec) -> std::result::Result<Vec<String>, String> {
 }
 
 fn range_values(r: &RangeSpec) -> std::result::Result<Vec<String>, String> {
-    if r.count == 0 {
-        return Err("range: count must be at least 1".into());
+    if r.count == 0 || r.count > MAX_POINTS {
+        return Err(format!("range: count must be between 1 and {MAX_POINTS}"));
     }
     let number = |v: &ron::Value| match v {
         ron::Value::Number(n) => Ok((

@@ -409,7 +409,8 @@ pub fn get(text: &str, path: &str) -> Option<String> {
 /// Returns `text` with the value at `path` set to `value` (RON text), or why it cannot be.
 pub fn set(text: &str, path: &str, value: &str) -> Result<String, String> {
     let root = parse(text).map_err(|e| {
-        let line = text[..e.offset.min(text.len())].lines().count().max(1);
+        let before = &text.as_bytes()[..e.offset.min(text.len())];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         format!("line {line}: {}", e.message)
     })?;
     let steps = steps(path).ok_or_else(|| format!("\"{path}\" is not a path (a.b[2].c)"))?;

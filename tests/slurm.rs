@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::cli::sintermd;
+use common::cli::{results_without_timings, sintermd_ok};
 
 /// Runs a command, returning its standard output, or None when it cannot run or fails.
 fn output(program: &str, args: &[&str]) -> Option<String> {
@@ -22,13 +22,6 @@ fn output(program: &str, args: &[&str]) -> Option<String> {
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = sintermd(args);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "{args:?}: {stderr}");
-    stderr + &String::from_utf8_lossy(&out.stdout)
 }
 
 /// The tiny sweep with a steps axis: two short points, and two long ones (about 40-60 s on one
@@ -61,21 +54,6 @@ fn sweep_file(dir: &Path) -> std::path::PathBuf {
     path
 }
 
-/// `results.csv` without the columns that time the runs.
-fn table_without_timings(dir: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(dir.join("results.csv")).unwrap();
-    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
-    let keep: Vec<usize> = rows[0]
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| !["wall_time_s", "atom_steps_per_second"].contains(h))
-        .map(|(k, _)| k)
-        .collect();
-    rows.iter()
-        .map(|r| keep.iter().map(|&k| r[k]).collect::<Vec<_>>().join(","))
-        .collect()
-}
-
 #[test]
 fn a_sweep_runs_as_a_slurm_job_array_and_requeued_tasks_resume() {
     if output("sinfo", &["-h", "-o", "%t"]).is_none() {
@@ -90,7 +68,7 @@ fn a_sweep_runs_as_a_slurm_job_array_and_requeued_tasks_resume() {
     let dir = tempfile::tempdir().unwrap();
     let sweep = sweep_file(dir.path());
     let on_slurm = dir.path().join("slurm");
-    ok(&[
+    sintermd_ok(&[
         "sweep",
         "plan",
         sweep.to_str().unwrap(),
@@ -159,7 +137,7 @@ fn a_sweep_runs_as_a_slurm_job_array_and_requeued_tasks_resume() {
             "task {task} did not complete:\n{sacct}"
         );
     }
-    let status = ok(&["sweep", "status", on_slurm.to_str().unwrap()]);
+    let status = sintermd_ok(&["sweep", "status", on_slurm.to_str().unwrap()]);
     assert!(status.contains("4 points: 4 done"), "{status}");
     // A requeued task continued from its checkpoint.
     let logs: String = std::fs::read_dir(on_slurm.join("logs"))
@@ -168,22 +146,22 @@ fn a_sweep_runs_as_a_slurm_job_array_and_requeued_tasks_resume() {
         .collect();
     assert!(logs.contains("checkpointed: requeueing"), "{logs}");
     assert!(logs.contains("resuming from"), "{logs}");
-    ok(&["sweep", "collect", on_slurm.to_str().unwrap()]);
+    sintermd_ok(&["sweep", "collect", on_slurm.to_str().unwrap()]);
 
     // The same sweep on this machine.
     let here = dir.path().join("here");
-    ok(&[
+    sintermd_ok(&[
         "sweep",
         "plan",
         sweep.to_str().unwrap(),
         "--out",
         here.to_str().unwrap(),
     ]);
-    ok(&["sweep", "run", here.to_str().unwrap(), "--jobs", "2"]);
-    ok(&["sweep", "collect", here.to_str().unwrap()]);
+    sintermd_ok(&["sweep", "run", here.to_str().unwrap(), "--jobs", "2"]);
+    sintermd_ok(&["sweep", "collect", here.to_str().unwrap()]);
     let (a, b) = (
-        table_without_timings(&on_slurm),
-        table_without_timings(&here),
+        results_without_timings(&on_slurm),
+        results_without_timings(&here),
     );
     assert_eq!(a.len(), 5);
     assert_eq!(a, b, "results.csv from Slurm differs from the local run's");

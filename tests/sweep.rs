@@ -7,37 +7,12 @@ mod common;
 
 use std::path::Path;
 
-use common::cli::{error_line, sintermd};
+use common::cli::{error_line, results_without_timings, sintermd, sintermd_ok};
 
 const TINY: &str = "inputs/sweeps/lj_tiny.ron";
 
-fn ok(args: &[&str]) -> String {
-    let out = sintermd(args);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "{args:?}: {stderr}");
-    stderr + &String::from_utf8_lossy(&out.stdout)
-}
-
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// `results.csv` without the columns that time the runs.
-fn table_without_timings(dir: &Path) -> Vec<Vec<String>> {
-    let text = read(&dir.join("results.csv"));
-    let rows: Vec<Vec<String>> = text
-        .lines()
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect();
-    let keep: Vec<usize> = rows[0]
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| !["wall_time_s", "atom_steps_per_second"].contains(&h.as_str()))
-        .map(|(k, _)| k)
-        .collect();
-    rows.iter()
-        .map(|r| keep.iter().map(|&k| r[k].clone()).collect())
-        .collect()
 }
 
 #[test]
@@ -45,7 +20,7 @@ fn a_sweep_is_planned_run_resumed_and_collected() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("tiny");
     let o = out.to_str().unwrap();
-    ok(&["sweep", "plan", TINY, "--out", o]);
+    sintermd_ok(&["sweep", "plan", TINY, "--out", o]);
 
     // Zipped temperatures x 2 replicas: 4 points, replica seeds derived.
     let manifest = read(&out.join("manifest.csv"));
@@ -73,16 +48,16 @@ fn a_sweep_is_planned_run_resumed_and_collected() {
     }
     assert!(script.contains("--resume"), "{script}");
     // Every point's input runs on its own, from anywhere.
-    ok(&[
+    sintermd_ok(&[
         "prepare",
         out.join("points/0001/input.ron").to_str().unwrap(),
         "-o",
         dir.path().join("start.data").to_str().unwrap(),
     ]);
     // Planning again is harmless.
-    ok(&["sweep", "plan", TINY, "--out", o]);
+    sintermd_ok(&["sweep", "plan", TINY, "--out", o]);
 
-    let status = ok(&["sweep", "status", o]);
+    let status = sintermd_ok(&["sweep", "status", o]);
     assert!(status.contains("4 points: 4 pending"), "{status}");
 
     // Point 2 run alone first, interrupted by a stop at its start: checkpointed.
@@ -107,25 +82,25 @@ fn a_sweep_is_planned_run_resumed_and_collected() {
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
-    let status = ok(&["sweep", "status", o]);
+    let status = sintermd_ok(&["sweep", "status", o]);
     assert!(
         status.contains("points/0002") && status.contains("checkpointed at step"),
         "{status}"
     );
 
     // Two at a time: point 2 resumes, the others start.
-    let ran = ok(&["sweep", "run", o, "--jobs", "2"]);
+    let ran = sintermd_ok(&["sweep", "run", o, "--jobs", "2"]);
     assert!(ran.contains("4 done, 0 failed"), "{ran}");
     assert!(read(&p2.join("run.log")).contains("resuming from"));
-    let status = ok(&["sweep", "status", o]);
+    let status = sintermd_ok(&["sweep", "status", o]);
     assert!(status.contains("4 points: 4 done"), "{status}");
     // Nothing left to run.
-    let again = ok(&["sweep", "run", o, "--jobs", "2"]);
+    let again = sintermd_ok(&["sweep", "run", o, "--jobs", "2"]);
     assert!(again.contains("0 point(s) run now; 4 done"), "{again}");
 
-    let collected = ok(&["sweep", "collect", o]);
+    let collected = sintermd_ok(&["sweep", "collect", o]);
     assert!(collected.contains("4 rows"), "{collected}");
-    let table = table_without_timings(&out);
+    let table = results_without_timings(&out);
     assert_eq!(table.len(), 5);
     let header = &table[0];
     for column in [
@@ -159,7 +134,7 @@ fn a_sweep_is_planned_run_resumed_and_collected() {
 
     // Point 2, interrupted and resumed, equals a run of its input from scratch.
     let fresh = dir.path().join("fresh");
-    ok(&[
+    sintermd_ok(&[
         "run",
         p2.join("input.ron").to_str().unwrap(),
         "--out",
@@ -180,14 +155,14 @@ fn a_missing_point_is_listed_not_dropped() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("tiny");
     let o = out.to_str().unwrap();
-    ok(&["sweep", "plan", TINY, "--out", o]);
-    ok(&[
+    sintermd_ok(&["sweep", "plan", TINY, "--out", o]);
+    sintermd_ok(&[
         "run",
         out.join("points/0000/input.ron").to_str().unwrap(),
         "--out",
         out.join("points/0000").to_str().unwrap(),
     ]);
-    let collected = ok(&["sweep", "collect", o]);
+    let collected = sintermd_ok(&["sweep", "collect", o]);
     assert!(collected.contains("3 point(s) not done"), "{collected}");
     let table = read(&out.join("results.csv"));
     assert_eq!(table.lines().count(), 5, "{table}");

@@ -26,3 +26,27 @@ pub fn error_line(out: &Output) -> String {
     assert_eq!(errors.len(), 1, "expected one error line: {stderr}");
     errors[0].to_string()
 }
+
+/// Runs `sintermd ARGS...`, which must succeed; returns its standard error and output.
+pub fn sintermd_ok(args: &[&str]) -> String {
+    let out = sintermd(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{args:?}: {stderr}");
+    stderr + &String::from_utf8_lossy(&out.stdout)
+}
+
+/// The rows of a sweep's `results.csv` in `dir`, cells split, without the columns that time the
+/// runs (they differ from run to run).
+pub fn results_without_timings(dir: &std::path::Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(dir.join("results.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    let keep: Vec<usize> = rows[0]
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !["wall_time_s", "atom_steps_per_second"].contains(h))
+        .map(|(k, _)| k)
+        .collect();
+    rows.iter()
+        .map(|r| keep.iter().map(|&k| r[k].to_string()).collect())
+        .collect()
+}

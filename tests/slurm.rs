@@ -126,6 +126,15 @@ fn a_sweep_runs_as_a_slurm_job_array_and_requeued_tasks_resume() {
         std::thread::sleep(Duration::from_secs(1));
     }
     eprintln!("sacct -j {job} -D -X:\n{sacct}");
+    // Kept for `.ci/run`, which prints it.
+    let record = Path::new(env!("CARGO_TARGET_TMPDIR")).join("slurm-sacct.txt");
+    std::fs::write(
+        &record,
+        format!(
+            "sacct -j {job} -D -X --format=JobID,JobName,State,ExitCode,Start,End,Elapsed\n{sacct}"
+        ),
+    )
+    .unwrap();
     let requeued: Vec<&str> = sacct.lines().filter(|l| l.contains("REQUEUED")).collect();
     assert!(!requeued.is_empty(), "no task was requeued:\n{sacct}");
     for task in 0..4 {

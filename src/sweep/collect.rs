@@ -30,9 +30,10 @@ pub const OUTCOMES: [&str; 13] = [
 ];
 
 /// Outcomes plotted against each swept parameter (where runs have them).
-const PLOTTED: [&str; 5] = [
+const PLOTTED: [&str; 6] = [
     "neck_formed_ps",
     "final_neck_radius_A",
+    "final_min_gap_A",
     "shrinkage",
     "final_fcc_fraction",
     "kmc_exponent",

@@ -228,12 +228,21 @@ pub fn main_with(cli: Cli) -> Result<()> {
                 stop: StopFlag::from_signals()?,
             };
             let summary = run_file_opts(&args.input, &out, &options)?;
+            let rates: Vec<String> = summary
+                .stages
+                .iter()
+                .map(|s| format!("{} {:.3e}", s.stage, s.atom_steps_per_second))
+                .collect();
             eprintln!(
-                "done: {} steps of {} atoms in {:.2} s ({:.3e} atom-steps/s); results in {}",
+                "done: {} steps of {} atoms in {:.2} s (atom-steps/s of the MD stages: {}); results in {}",
                 summary.steps,
                 summary.atoms,
                 summary.wall_time_s,
-                summary.atom_steps_per_second,
+                if rates.is_empty() {
+                    "none".to_string()
+                } else {
+                    rates.join(", ")
+                },
                 out.display()
             );
             Ok(())

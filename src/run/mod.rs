@@ -63,8 +63,12 @@ pub struct RunSummary {
     pub time_ps: f64,
     /// Wall-clock time of all stages [s].
     pub wall_time_s: f64,
-    /// Atoms times steps per wall-clock second, over all MD (main system and particles).
+    /// Atoms times steps per wall-clock second, over all MD (main system and particles) and the
+    /// time of every stage; `stages` gives each MD stage's own.
     pub atom_steps_per_second: f64,
+    /// The speed of each MD stage.
+    #[serde(default)]
+    pub stages: Vec<StageRate>,
     /// Worker threads used.
     pub threads: usize,
     /// Neighbour-list builds of the main system.
@@ -373,6 +377,47 @@ struct Tally {
     neck_formed: Option<f64>,
     /// Results of the stages' analyses by key; a later stage's replace an earlier one's.
     outcomes: BTreeMap<String, f64>,
+    /// `wall` when the current stage started.
+    stage_wall_start: f64,
+    /// The speed of each MD stage finished.
+    stage_rates: Vec<StageRate>,
+}
+
+/// How fast an MD stage ran.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StageRate {
+    /// The stage's name.
+    pub stage: String,
+    /// Atoms of the system (of both particles, for `EquilibrateParticles`).
+    pub atoms: usize,
+    /// MD steps of the stage (of each particle).
+    pub steps: u64,
+    /// Wall-clock time of the stage [s].
+    pub wall_time_s: f64,
+    /// Atoms times steps per wall-clock second.
+    pub atom_steps_per_second: f64,
+}
+
+impl Tally {
+    /// Records the speed of MD stage `name`, finished now, and says it on standard error.
+    fn stage_done(&mut self, name: &str, atoms: usize, steps: u64) {
+        let wall = self.wall - self.stage_wall_start;
+        let rate = if wall > 0.0 {
+            atoms as f64 * steps as f64 / wall
+        } else {
+            0.0
+        };
+        eprintln!(
+            "{name}: {steps} steps of {atoms} atoms in {wall:.2} s ({rate:.3e} atom-steps/s)"
+        );
+        self.stage_rates.push(StageRate {
+            stage: name.to_string(),
+            atoms,
+            steps,
+            wall_time_s: wall,
+            atom_steps_per_second: rate,
+        });
+    }
 }
 
 /// A checkpoint: the whole run.
@@ -716,6 +761,9 @@ impl<'a> Runner<'a> {
         for (k, stage) in input.stages.iter().enumerate().skip(first) {
             let name = stage.name(k);
             self.stage_clock = Instant::now();
+            if inside.is_none() {
+                self.tally.stage_wall_start = self.tally.wall;
+            }
             match (stage, inside.take()) {
                 (StageSpec::Md(md), Some(Position::Md { run, .. })) => {
                     self.md_stage(k, &name, md, Some(run))?
@@ -842,7 +890,9 @@ impl<'a> Runner<'a> {
         }
         let outcome = self.main.finish_md(run)?;
         self.tally.wall += start.elapsed().as_secs_f64();
-        self.tally.atom_steps += self.main.state.system.len() as f64 * md.steps as f64;
+        let atoms = self.main.state.system.len();
+        self.tally.atom_steps += atoms as f64 * md.steps as f64;
+        self.tally.stage_done(name, atoms, md.steps);
         if self.tally.neck_formed.is_none() {
             self.tally.neck_formed = outcome.neck_formed;
         }
@@ -852,10 +902,18 @@ impl<'a> Runner<'a> {
         self.tally.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
             facts: std::iter::once(format!(
-                "molecular dynamics, {} steps of {} ps ({} ps)",
+                "molecular dynamics, {} steps of {} ps ({} ps){}",
                 md.steps,
                 md.timestep,
-                md.steps as f64 * md.timestep
+                md.steps as f64 * md.timestep,
+                self.tally
+                    .stage_rates
+                    .last()
+                    .map(|r| format!(
+                        "; {:.2} s wall time, {:.3e} atom-steps/s",
+                        r.wall_time_s, r.atom_steps_per_second
+                    ))
+                    .unwrap_or_default()
             ))
             .chain(outcome.ensemble)
             .chain(outcome.notes)
@@ -1021,6 +1079,8 @@ impl<'a> Runner<'a> {
                 .push(particle.with_relaxed_atoms(&track.state.system)?);
         }
         self.tally.wall += start.elapsed().as_secs_f64();
+        let atoms = done.relaxed.iter().map(|p| p.system.len()).sum();
+        self.tally.stage_done(name, atoms, md.steps);
         let [first, second]: [Particle; 2] = done
             .relaxed
             .try_into()
@@ -1227,6 +1287,7 @@ impl<'a> Runner<'a> {
             } else {
                 0.0
             },
+            stages: self.tally.stage_rates.clone(),
             threads: rayon::current_num_threads(),
             neighbor_builds: main.engine.list().builds(),
             final_thermo: {

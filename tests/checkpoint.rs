@@ -538,6 +538,27 @@ fn resume_without_a_checkpoint_starts_from_scratch() {
         "{stderr}"
     );
     assert!(lines(&out.join("thermo.csv")) > 2);
+
+    // Results of something else and no checkpoint: refused, nothing touched.
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("summary.json"), "{\"status\": \"failed\"}").unwrap();
+    std::fs::write(other.join("thermo.csv"), "step\n0\n").unwrap();
+    let line = error_line(&sintermd(&[
+        "run",
+        input.to_str().unwrap(),
+        "--out",
+        other.to_str().unwrap(),
+        "--resume",
+    ]));
+    assert!(
+        line.contains("no checkpoint to resume") && line.contains("--force"),
+        "{line}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(other.join("thermo.csv")).unwrap(),
+        "step\n0\n"
+    );
 }
 
 #[test]

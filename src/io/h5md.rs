@@ -131,9 +131,13 @@ impl Series {
     fn open(parent: &Group, name: &str) -> hdf5::Result<Self> {
         let g = parent.group(name)?;
         let value = g.dataset("value")?;
+        let step = g.dataset("step")?;
+        if value.ndim() < 1 || step.ndim() != 1 {
+            return Err(format!("{name}: not an H5MD time series").into());
+        }
         let shape = value.shape()[1..].to_vec();
         Ok(Series {
-            step: g.dataset("step")?,
+            step,
             time: g.dataset("time")?,
             value,
             shape,

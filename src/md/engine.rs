@@ -125,7 +125,8 @@ impl ForceEngine {
         });
         if !same {
             return Err(Error::invalid(
-                "the forces recomputed from the checkpoint differ from the saved ones: the                  potential or the program changed since it was written",
+                "the forces recomputed from the checkpoint differ from the saved ones: the \
+                 potential or the program changed since it was written",
             ));
         }
         Ok(())

@@ -54,20 +54,31 @@ fn lock(dir: &Path) -> Result<std::sync::Arc<std::fs::File>> {
         .write(true)
         .open(&path)
         .map_err(|e| Error::io(&path, e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(std::sync::Arc::new(file)),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::file(
-            dir,
-            "another sintermd run is writing into this folder (it holds run.lock); wait for it \
-             to end, or choose another folder with --out",
-        )),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+    // A moment's patience: `sweep status` takes the lock for an instant to see whether it is
+    // held.
+    for _ in 0..20 {
+        match file.try_lock() {
+            Ok(()) => return Ok(std::sync::Arc::new(file)),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
     }
+    Err(Error::file(
+        dir,
+        "another sintermd run is writing into this folder (it holds run.lock); wait for it to \
+         end, or choose another folder with --out",
+    ))
 }
 
 /// Whether a run is writing into `dir` now (it holds its lock).
 pub fn is_locked(dir: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(dir.join(LOCK_FILE)) else {
+    // Opened for writing: some file systems (NFS) lock only files open for writing.
+    let Ok(file) = std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.join(LOCK_FILE))
+    else {
         return false;
     };
     matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))

@@ -18,7 +18,7 @@
 //! damaged; the version refuses a file of another format instead of misreading it.
 //!
 //! # Writing
-//! The payload goes to `checkpoint.bin.tmp`, which is synced to disk; `checkpoint.bin`, if any,
+//! The run's appended files are synced to disk; the payload goes to `checkpoint.bin.tmp`, which is synced to disk; `checkpoint.bin`, if any,
 //! becomes `checkpoint.prev.bin`; the temporary file is renamed to `checkpoint.bin`; the folder is
 //! synced. A crash at any moment leaves at least one complete checkpoint.
 
@@ -104,6 +104,7 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Result<T> {
 /// documentation for the steps).
 pub fn write<T: Serialize>(dir: &Path, value: &T) -> Result<Written> {
     let start = Instant::now();
+    sync_files(dir)?;
     let bytes = encode(value)?;
     let tmp = dir.join(TEMPORARY_FILE);
     let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
@@ -122,6 +123,22 @@ pub fn write<T: Serialize>(dir: &Path, value: &T) -> Result<Written> {
         bytes: bytes.len() as u64,
         seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+/// Syncs every file in `dir` to disk first, so that a checkpoint on disk never records more
+/// rows or frames than the files on disk hold (after a crash of the machine, not only of the
+/// run).
+fn sync_files(dir: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_file())
+            && let Ok(file) = File::open(&path)
+        {
+            file.sync_data().map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Makes the renames in `dir` durable.
@@ -148,7 +165,9 @@ pub fn read_newest<T: DeserializeOwned>(
         match decode(&bytes, &path) {
             Ok(value) => return Ok(Some((value, path))),
             Err(e) => {
-                warnings.push(format!("{e}; trying the previous checkpoint"));
+                if name == CHECKPOINT_FILE {
+                    warnings.push(format!("{e}; trying the previous checkpoint"));
+                }
                 last_error = Some(e);
             }
         }
@@ -186,9 +205,15 @@ impl Policy {
                 "output: checkpoint_minutes must be >= 0 (0: no checkpoints by time)",
             ));
         }
+        let interval = match minutes {
+            0.0 => None,
+            m => Some(Duration::try_from_secs_f64(m * 60.0).map_err(|_| {
+                Error::invalid(format!("output: checkpoint_minutes {m} is too large"))
+            })?),
+        };
         Ok(Policy {
             every,
-            interval: (minutes > 0.0).then(|| Duration::from_secs_f64(minutes * 60.0)),
+            interval,
             last: Instant::now(),
             stop,
         })

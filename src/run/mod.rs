@@ -225,9 +225,29 @@ pub fn run_input_opts(
                     record.main.state.step,
                     record.position.stage() + 1
                 );
-                Runner::resume(start, *record)?
+                // A checkpoint that cannot be continued is named in the error.
+                Runner::resume(start, *record).map_err(|e| e.in_file(&path))?
             }
             Found::Nothing => {
+                // Files of a run killed before its first checkpoint are replaced; those of
+                // another input's run, or of a summary that cannot be read, are not.
+                let summary_path = out_dir.join("summary.json");
+                if summary_path.exists() {
+                    let same = std::fs::read_to_string(&summary_path)
+                        .ok()
+                        .and_then(|t| serde_json::from_str::<RunSummary>(&t).ok())
+                        .is_some_and(|s| {
+                            s.provenance.input_sha256 == start.provenance.input_sha256
+                        });
+                    if !same {
+                        return Err(Error::file(
+                            &summary_path,
+                            "no checkpoint to resume, and the folder holds the results of another \
+                             input (or a summary sintermd cannot read); choose another folder, or \
+                             use --force instead of --resume to replace them",
+                        ));
+                    }
+                }
                 eprintln!(
                     "sintermd: no checkpoint in {}: starting from scratch",
                     out_dir.display()

@@ -56,7 +56,7 @@ pub struct Collected {
 pub fn collect(dir: &Path) -> Result<Collected> {
     let plan = read_plan(dir)?;
     let (header, manifest) = read_manifest(dir)?;
-    // Manifest columns: point, folder, axes..., replica.
+    // Manifest columns: point, folder, axes..., replica (read_manifest checks there are 3).
     let axes: Vec<String> = header[2..header.len() - 1].to_vec();
     let summaries: Vec<_> = (0..plan.points)
         .map(|id| read_summary(&dir.join(point_folder(id))))

@@ -401,7 +401,7 @@ impl Sweep {
                 Ok(format!(
                     "// Point {} of {}: {}\n{}",
                     p.id,
-                    self.path.display(),
+                    plan.sweep_file,
                     self.describe(p),
                     self.input_text(p)?
                 ))
@@ -486,22 +486,44 @@ pub fn read_plan(dir: &Path) -> Result<Plan> {
     serde_json::from_str(&read_text(&path)?).map_err(|e| Error::file(&path, e.to_string()))
 }
 
-/// The rows of `manifest.csv`: point id, then the axis values as written.
+/// The rows of `manifest.csv` (header, then rows): point, folder, axis values, replica.
 pub fn read_manifest(dir: &Path) -> Result<(Vec<String>, Vec<Vec<String>>)> {
     let path = dir.join(MANIFEST_FILE);
     let text = read_text(&path)?;
-    let mut lines = text.lines();
-    let header: Vec<String> = lines
-        .next()
-        .ok_or_else(|| Error::file(&path, "empty"))?
-        .split(',')
-        .map(str::to_string)
-        .collect();
-    let rows = lines
-        .filter(|l| !l.is_empty())
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect();
-    Ok((header, rows))
+    let mut rows = text.lines().filter(|l| !l.is_empty()).map(csv_cells);
+    let header = rows.next().unwrap_or_default();
+    if header.len() < 3 || header[0] != "point" {
+        return Err(Error::file(
+            &path,
+            "not a sweep manifest (its header must start with point,folder and end with replica)",
+        ));
+    }
+    Ok((header, rows.collect()))
+}
+
+/// The cells of one CSV line, quotes as [`csv_cell`] writes them.
+fn csv_cells(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                if let Some(s) = cells.last_mut() {
+                    s.push('"');
+                }
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => cells.push(String::new()),
+            (c, _) => {
+                if let Some(s) = cells.last_mut() {
+                    s.push(c);
+                }
+            }
+        }
+    }
+    cells
 }
 
 /// The values of an axis as RON text.

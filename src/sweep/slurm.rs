@@ -77,16 +77,19 @@ pub fn time_limit_seconds(time: &str) -> Option<u64> {
         .split(':')
         .map(|p| p.parse().ok())
         .collect::<Option<_>>()?;
-    let seconds = match (rest.is_some(), parts.as_slice()) {
-        (false, [m]) => m * 60,
-        (false, [m, s]) => m * 60 + s,
-        (false, [h, m, s]) => h * 3600 + m * 60 + s,
-        (true, [h]) => h * 3600,
-        (true, [h, m]) => h * 3600 + m * 60,
-        (true, [h, m, s]) => h * 3600 + m * 60 + s,
+    // (hours, minutes, seconds)
+    let (h, m, s) = match (rest.is_some(), parts.as_slice()) {
+        (false, [m]) => (0, *m, 0),
+        (false, [m, s]) => (0, *m, *s),
+        (false, [h, m, s]) | (true, [h, m, s]) => (*h, *m, *s),
+        (true, [h]) => (*h, 0, 0),
+        (true, [h, m]) => (*h, *m, 0),
         _ => return None,
     };
-    Some(days * 86400 + seconds)
+    days.checked_mul(86400)?
+        .checked_add(h.checked_mul(3600)?)?
+        .checked_add(m.checked_mul(60)?)?
+        .checked_add(s)
 }
 
 /// Single-quoted for the shell.
@@ -143,6 +146,12 @@ pub fn submit_script(spec: &SlurmSpec, dir: &Path, points: usize) -> Result<Stri
             .to_string(),
     };
     let dir_text = dir.display().to_string();
+    if dir_text.contains(|c: char| c.is_whitespace() || c == '%' || c == '\'') {
+        return Err(bad(format!(
+            "the sweep folder {dir_text:?} holds a space, quote or %, which Slurm's --output \
+             cannot take; plan into another folder"
+        )));
+    }
     let mut s = String::from("#!/bin/bash\n");
     s.push_str("# A sweep planned by `sintermd sweep plan`: task i runs point i (points/NNNN).\n");
     s.push_str("# Submit with `sbatch submit.sbatch`; a requeued or resubmitted task continues\n");
@@ -177,7 +186,7 @@ pub fn submit_script(spec: &SlurmSpec, dir: &Path, points: usize) -> Result<Stri
         s.push('\n');
     }
     s.push_str("set -u\n");
-    s.push_str(&format!("cd {}\n", quoted(&dir_text)));
+    s.push_str(&format!("cd {} || exit 1\n", quoted(&dir_text)));
     for m in &spec.modules {
         s.push_str(&format!("module load {m}\n"));
     }
@@ -191,17 +200,23 @@ pub fn submit_script(spec: &SlurmSpec, dir: &Path, points: usize) -> Result<Stri
         "echo \"sintermd sweep task $SLURM_ARRAY_TASK_ID (job $SLURM_JOB_ID, start ${SLURM_RESTART_COUNT:-0}) on $(hostname) at $(date -Is)\"\n",
     );
     s.push_str(
+        "# Slurm signals this shell (USR1) before the time limit: pass the signal on, so that\n",
+    );
+    s.push_str("# the run writes a checkpoint and exits 75, then requeue. A TERM (scancel,\n");
+    s.push_str("# preemption) also checkpoints the run, but leaves the task ended.\n");
+    s.push_str("pid=\nlimit=0\n");
+    s.push_str("trap 'limit=1; [ -n \"$pid\" ] && kill -USR1 \"$pid\" 2>/dev/null' USR1\n");
+    s.push_str("trap '[ -n \"$pid\" ] && kill -TERM \"$pid\" 2>/dev/null' TERM\n");
+    s.push_str(
         "\"$sintermd\" run \"$point/input.ron\" --out \"$point\" --resume --threads \"${SLURM_CPUS_PER_TASK:-1}\" &\n",
     );
     s.push_str("pid=$!\n");
-    s.push_str("# Slurm signals this shell before the time limit: pass it on, so that the run\n");
-    s.push_str("# writes a checkpoint and exits.\n");
-    s.push_str("trap 'kill -USR1 \"$pid\" 2>/dev/null' USR1 TERM\n");
     s.push_str("wait \"$pid\"\nstatus=$?\n");
-    s.push_str("# A trapped signal ends `wait` early: wait for the run's own status.\n");
-    s.push_str("while [ \"$status\" -gt 128 ] && kill -0 \"$pid\" 2>/dev/null; do\n    wait \"$pid\"\n    status=$?\ndone\n");
+    s.push_str("# A trapped signal ends `wait` early (status > 128): wait again for the run's own status\n");
+    s.push_str("# (bash keeps it even once the run has ended; 127: nothing left to wait for).\n");
+    s.push_str("while [ \"$status\" -gt 128 ]; do\n    wait \"$pid\"\n    next=$?\n    [ \"$next\" -eq 127 ] && break\n    status=$next\ndone\n");
     s.push_str(&format!(
-        "if [ \"$status\" -eq {INTERRUPTED_EXIT_CODE} ]; then\n    # The array task by its own name: the last task to start carries the array's job id.\n    task=\"${{SLURM_ARRAY_JOB_ID}}_${{SLURM_ARRAY_TASK_ID}}\"\n    echo \"checkpointed: requeueing $task\"\n    scontrol requeue \"$task\"\nfi\n"
+        "if [ \"$status\" -eq {INTERRUPTED_EXIT_CODE} ] && [ \"$limit\" -eq 1 ]; then\n    # The array task by its own name: the last task to start carries the array's job id.\n    task=\"${{SLURM_ARRAY_JOB_ID}}_${{SLURM_ARRAY_TASK_ID}}\"\n    echo \"checkpointed: requeueing $task\"\n    scontrol requeue \"$task\" || echo \"requeue of $task failed: resubmit submit.sbatch to continue\"\nfi\n"
     ));
     s.push_str("exit \"$status\"\n");
     Ok(s)

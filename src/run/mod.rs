@@ -106,6 +106,14 @@ pub struct RunOptions {
     pub stop: StopFlag,
 }
 
+impl RunSummary {
+    /// The summary a run wrote into `dir`, if it has written one that can be read.
+    pub fn read(dir: &Path) -> Option<Self> {
+        let text = std::fs::read_to_string(dir.join("summary.json")).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+}
+
 /// What writing checkpoints cost a run.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CheckpointStats {
@@ -229,25 +237,6 @@ pub fn run_input_opts(
                 Runner::resume(start, *record).map_err(|e| e.in_file(&path))?
             }
             Found::Nothing => {
-                // Files of a run killed before its first checkpoint are replaced; those of
-                // another input's run, or of a summary that cannot be read, are not.
-                let summary_path = out_dir.join("summary.json");
-                if summary_path.exists() {
-                    let same = std::fs::read_to_string(&summary_path)
-                        .ok()
-                        .and_then(|t| serde_json::from_str::<RunSummary>(&t).ok())
-                        .is_some_and(|s| {
-                            s.provenance.input_sha256 == start.provenance.input_sha256
-                        });
-                    if !same {
-                        return Err(Error::file(
-                            &summary_path,
-                            "no checkpoint to resume, and the folder holds the results of another \
-                             input (or a summary sintermd cannot read); choose another folder, or \
-                             use --force instead of --resume to replace them",
-                        ));
-                    }
-                }
                 eprintln!(
                     "sintermd: no checkpoint in {}: starting from scratch",
                     out_dir.display()
@@ -473,39 +462,41 @@ enum Found {
 }
 
 /// Looks for what to resume in `out_dir`; errors when the checkpoint is of another input or
-/// potential.
+/// potential, and, without a checkpoint, when the folder holds the results of another input or a
+/// summary that cannot be read (a run killed before its first checkpoint, with no summary, is
+/// started again).
 fn find_checkpoint(out_dir: &Path, fingerprint: &Fingerprint, input_sha256: &str) -> Result<Found> {
     if !out_dir.is_dir() {
         return Ok(Found::Nothing);
     }
     let summary_path = out_dir.join("summary.json");
-    let finished = std::fs::read_to_string(&summary_path)
-        .ok()
-        .and_then(|text| serde_json::from_str::<RunSummary>(&text).ok())
-        .filter(|s| s.status == "done");
+    // None: no summary; Some(None): one that cannot be read.
+    let summary = summary_path.exists().then(|| RunSummary::read(out_dir));
     let mut warnings = Vec::new();
     let found = checkpoint::read_newest::<RunCheckpoint>(out_dir, &mut warnings);
     for w in &warnings {
         eprintln!("warning: {w}");
     }
+    let finished = |s: &RunSummary| s.status == "done";
     let Some((record, path)) = found? else {
-        return match finished {
-            // A finished run without checkpoints: its results are kept unless it was made by
-            // another input.
-            Some(summary) if summary.provenance.input_sha256 == input_sha256 => {
-                Ok(Found::Finished(Box::new(summary)))
-            }
+        return match summary {
+            None => Ok(Found::Nothing),
+            Some(Some(s)) if s.provenance.input_sha256 == input_sha256 => Ok(if finished(&s) {
+                Found::Finished(Box::new(s))
+            } else {
+                Found::Nothing
+            }),
             Some(_) => Err(Error::file(
                 &summary_path,
-                "the folder holds a finished run of another input and no checkpoint; choose \
-                 another folder with --out, or use --force instead of --resume to replace it",
+                "no checkpoint to resume, and the folder holds the results of another input (or \
+                 a summary sintermd cannot read); choose another folder, or use --force instead \
+                 of --resume to replace them",
             )),
-            None => Ok(Found::Nothing),
         };
     };
     fingerprint.check(&record.fingerprint, &path)?;
-    match finished {
-        Some(summary) => Ok(Found::Finished(Box::new(summary))),
+    match summary.flatten().filter(finished) {
+        Some(s) => Ok(Found::Finished(Box::new(s))),
         None => Ok(Found::Checkpoint(Box::new(record), path)),
     }
 }

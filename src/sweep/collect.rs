@@ -5,11 +5,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::status::{PointState, point_state, read_summary};
+use super::status::{PointState, point_state};
 use super::{csv_cell, point_folder, read_manifest, read_plan};
 use crate::error::Result;
 use crate::output::Figure;
 use crate::report::{Plot, Section, Series, write_report};
+use crate::run::RunSummary;
 
 /// Outcomes always given a column (empty where a run has none), in this order; others that
 /// runs record follow, sorted.
@@ -59,7 +60,7 @@ pub fn collect(dir: &Path) -> Result<Collected> {
     // Manifest columns: point, folder, axes..., replica (read_manifest checks there are 3).
     let axes: Vec<String> = header[2..header.len() - 1].to_vec();
     let summaries: Vec<_> = (0..plan.points)
-        .map(|id| read_summary(&dir.join(point_folder(id))))
+        .map(|id| RunSummary::read(&dir.join(point_folder(id))))
         .collect();
     let states: Vec<PointState> = (0..plan.points)
         .map(|id| point_state(&dir.join(point_folder(id))))

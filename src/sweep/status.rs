@@ -50,18 +50,12 @@ impl PointState {
     }
 }
 
-/// The summary of the run in `dir`, if it has written one.
-pub fn read_summary(dir: &Path) -> Option<RunSummary> {
-    let text = std::fs::read_to_string(dir.join("summary.json")).ok()?;
-    serde_json::from_str(&text).ok()
-}
-
 /// Where the point whose folder is `dir` stands.
 pub fn point_state(dir: &Path) -> PointState {
     if is_locked(dir) {
         return PointState::Running;
     }
-    let summary = read_summary(dir);
+    let summary = RunSummary::read(dir);
     match summary.as_ref().map(|s| s.status.as_str()) {
         Some("done") => return PointState::Done,
         Some("failed") => {

@@ -310,12 +310,7 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let species = SpeciesTable::elements(&["Pt", "Fe"]).unwrap();
-        let simbox = SimBox::new([-1.0, 0.0, 0.0], [9.0, 11.0, 12.0], [true, true, false]).unwrap();
-        let mut s = System::new(simbox, species);
-        s.push(7, 1, Vec3::new(0.5, 1.0, 2.0), Vec3::new(0.1, -0.2, 3.0));
-        s.push(3, 0, Vec3::new(1.0 / 3.0, 1e-17, 11.5), Vec3::zeros());
-        s.images[0] = [1, -2, 0];
+        let s = crate::io::test_frame();
         let text = format_dump_frame(&s, 40, 0.08) + &format_dump_frame(&s, 80, 0.16);
         let frames = parse_dump(&text, Some(&s.species)).unwrap();
         assert_eq!(frames.len(), 2);

@@ -611,12 +611,7 @@ mod tests {
     fn written_frames_read_back() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.h5md");
-        let species = SpeciesTable::elements(&["Pt", "Fe"]).unwrap();
-        let simbox = SimBox::new([-1.0, 0.0, 0.0], [9.0, 11.0, 12.0], [true, true, false]).unwrap();
-        let mut s = System::new(simbox, species);
-        s.push(7, 1, Vec3::new(0.5, 1.0, 2.0), Vec3::new(0.1, -0.2, 3.0));
-        s.push(3, 0, Vec3::new(1.0 / 3.0, 1e-17, 11.5), Vec3::zeros());
-        s.images[0] = [1, -2, 0];
+        let mut s = crate::io::test_frame();
         s.groups.insert("particle1".into(), vec![0]);
         s.groups.insert("particle2".into(), vec![1]);
         {

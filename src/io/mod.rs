@@ -59,6 +59,20 @@ pub fn write_atomic_with(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -
     written
 }
 
+/// A two-atom Pt-Fe frame for the trajectory writers' tests: a box with a lower corner off the
+/// origin and a free axis, unsorted ids, an image flag, a position that needs every digit.
+#[cfg(test)]
+pub(crate) fn test_frame() -> System {
+    use crate::system::{SimBox, SpeciesTable, Vec3};
+    let species = SpeciesTable::elements(&["Pt", "Fe"]).unwrap();
+    let simbox = SimBox::new([-1.0, 0.0, 0.0], [9.0, 11.0, 12.0], [true, true, false]).unwrap();
+    let mut s = System::new(simbox, species);
+    s.push(7, 1, Vec3::new(0.5, 1.0, 2.0), Vec3::new(0.1, -0.2, 3.0));
+    s.push(3, 0, Vec3::new(1.0 / 3.0, 1e-17, 11.5), Vec3::zeros());
+    s.images[0] = [1, -2, 0];
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

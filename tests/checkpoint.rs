@@ -69,6 +69,16 @@ fn run_interrupted(
     threads: usize,
     when: impl Fn(&Path) -> bool + Send + 'static,
 ) -> sintermd::Result<RunSummary> {
+    stopped_when(out, when, |options| run(text, out, options, threads))
+}
+
+/// Calls `go` with options whose stop flag is raised as soon as `when` holds for the folder
+/// `out`; returns what `go` returned.
+fn stopped_when(
+    out: &Path,
+    when: impl Fn(&Path) -> bool + Send + 'static,
+    go: impl FnOnce(&RunOptions) -> sintermd::Result<RunSummary>,
+) -> sintermd::Result<RunSummary> {
     let stop = StopFlag::new();
     let watcher = {
         let (stop, out) = (stop.clone(), out.to_path_buf());
@@ -87,7 +97,7 @@ fn run_interrupted(
         stop,
         ..RunOptions::default()
     };
-    let result = run(text, out, &options, threads);
+    let result = go(&options);
     watcher.join().unwrap();
     result
 }
@@ -634,23 +644,12 @@ fn a_meam_run_stopped_at_a_random_step_resumes_bit_for_bit() {
     go(&reference, &RunOptions::default()).unwrap();
 
     let out = dir.path().join("run");
-    let stop = StopFlag::new();
     let rows = 3 + random_below(35);
-    let watcher = {
-        let (stop, out) = (stop.clone(), out.clone());
-        std::thread::spawn(move || {
-            while lines(&out.join("thermo.csv")) < rows {
-                std::thread::sleep(Duration::from_micros(100));
-            }
-            stop.raise(SIGTERM);
-        })
-    };
-    let options = RunOptions {
-        stop,
-        ..RunOptions::default()
-    };
-    let message = interrupted(go(&out, &options));
-    watcher.join().unwrap();
+    let message = interrupted(stopped_when(
+        &out,
+        move |d| lines(&d.join("thermo.csv")) >= rows,
+        |options| go(&out, options),
+    ));
     assert!(message.contains("in stage 1 (\"hot\")"), "{message}");
     let resumed = RunOptions {
         resume: true,

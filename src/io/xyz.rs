@@ -120,7 +120,8 @@ pub fn read_xyz(path: &Path, periodic: Option<[bool; 3]>) -> Result<System> {
     parse_xyz(&text, periodic).map_err(|e| e.at_path(path))
 }
 
-/// Parses the text of an extended XYZ file (see [`read_xyz`]).
+/// Parses the text of an extended XYZ file (see [`read_xyz`]): the count and comment lines,
+/// then one line per atom, then the species table and the box.
 pub fn parse_xyz(text: &str, periodic: Option<[bool; 3]>) -> Result<System> {
     let mut lines = text.lines();
     let n: usize = lines
@@ -130,73 +131,7 @@ pub fn parse_xyz(text: &str, periodic: Option<[bool; 3]>) -> Result<System> {
     let comment = lines
         .next()
         .ok_or_else(|| Error::parse("", 2, "missing comment line"))?;
-    let pairs = parse_comment(comment).map_err(|e| Error::parse("", 2, e.to_string()))?;
-    let get = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.as_str())
-    };
-
-    let columns = parse_properties(get("Properties").unwrap_or("species:S:1:pos:R:3"))
-        .map_err(|e| Error::parse("", 2, e.to_string()))?;
-    let lattice: Option<Vec<f64>> = match get("Lattice") {
-        Some(l) => Some(
-            l.split_whitespace()
-                .map(|w| w.parse::<f64>())
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .ok()
-                .filter(|v| v.len() == 9)
-                .ok_or_else(|| Error::parse("", 2, "Lattice must hold 9 numbers"))?,
-        ),
-        None => None,
-    };
-    let origin: [f64; 3] = match get("Origin") {
-        Some(o) => {
-            let v: Vec<f64> = o
-                .split_whitespace()
-                .filter_map(|w| w.parse().ok())
-                .collect();
-            if v.len() != 3 {
-                return Err(Error::parse("", 2, "Origin must hold 3 numbers"));
-            }
-            [v[0], v[1], v[2]]
-        }
-        None => [0.0; 3],
-    };
-    // Written by sintermd: positions are relative to this corner of the box.
-    let shift: [f64; 3] = match get("sintermd_origin") {
-        Some(o) => {
-            let v: Vec<f64> = o
-                .split_whitespace()
-                .filter_map(|w| w.parse().ok())
-                .filter(|x: &f64| x.is_finite())
-                .collect();
-            let [a, b, c] = v[..] else {
-                return Err(Error::parse("", 2, "sintermd_origin must hold 3 numbers"));
-            };
-            [a, b, c]
-        }
-        None => [0.0; 3],
-    };
-    let origin = [0, 1, 2].map(|k| origin[k] + shift[k]);
-    let pbc: [bool; 3] = match (periodic, get("pbc")) {
-        (Some(p), _) => p,
-        (None, Some(p)) => {
-            let v: Option<Vec<bool>> = p.split_whitespace().map(parse_bool).collect();
-            match v.as_deref() {
-                Some(&[a, b, c]) => [a, b, c],
-                _ => {
-                    return Err(Error::parse(
-                        "",
-                        2,
-                        format!("pbc=\"{p}\" must be three of T/F"),
-                    ));
-                }
-            }
-        }
-        (None, None) => [lattice.is_some(); 3],
-    };
+    let header = FrameHeader::parse(comment, periodic)?;
 
     let mut species_names: Vec<String> = Vec::new();
     let mut species_mass: Vec<Option<f64>> = Vec::new();
@@ -207,14 +142,146 @@ pub fn parse_xyz(text: &str, periodic: Option<[bool; 3]>) -> Result<System> {
         let line = lines
             .next()
             .ok_or_else(|| Error::parse("", ln, format!("expected {n} atom lines, found {a}")))?;
+        let atom = header.read_atom(line, ln, (a + 1) as u64)?;
+        let t = match species_names.iter().position(|s| *s == atom.name) {
+            Some(t) => t,
+            None => {
+                species_names.push(atom.name.clone());
+                species_mass.push(None);
+                species_names.len() - 1
+            }
+        };
+        if let Some(m) = atom.mass {
+            species_mass[t] = Some(m);
+        }
+        system_atoms.push((atom.id, t as u32, atom.pos, atom.vel));
+    }
+    let masses = species_names
+        .iter()
+        .zip(&species_mass)
+        .map(|(s, m)| {
+            m.or_else(|| element_mass(s)).ok_or_else(|| {
+                Error::invalid(format!("no mass for species {s}: add a mass column"))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let species = SpeciesTable::new(species_names, masses)?;
+    let simbox = header.simbox(system_atoms.iter().map(|a| a.2))?;
+    let mut system = System::new(simbox, species);
+    for (id, t, x, v) in system_atoms {
+        system.push(id, t, x, v);
+    }
+    system.validate()?;
+    Ok(system)
+}
+
+/// What a frame's comment line says: the columns, the lattice (9 numbers, Å), the box origin
+/// (Å, `Origin` plus `sintermd_origin`), the shift added to every position (`sintermd_origin`,
+/// Å) and the periodicity.
+struct FrameHeader {
+    columns: Vec<Column>,
+    lattice: Option<Vec<f64>>,
+    origin: [f64; 3],
+    shift: [f64; 3],
+    pbc: [bool; 3],
+}
+
+/// One atom line's values: id, species name, position (Å), velocity (Å/ps), mass (u) if given.
+struct XyzAtom {
+    id: u64,
+    name: String,
+    pos: Vec3,
+    vel: Vec3,
+    mass: Option<f64>,
+}
+
+/// Three numbers from a comment value; words that are not numbers (or, when `finite_only`, not
+/// finite) are skipped, so a wrong count tells of them.
+fn three_numbers(value: &str, finite_only: bool) -> Option<[f64; 3]> {
+    let v: Vec<f64> = value
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .filter(|x: &f64| !finite_only || x.is_finite())
+        .collect();
+    let [a, b, c] = v[..] else {
+        return None;
+    };
+    Some([a, b, c])
+}
+
+impl FrameHeader {
+    /// Reads the comment line (line 2); `periodic` overrides its `pbc`.
+    fn parse(comment: &str, periodic: Option<[bool; 3]>) -> Result<Self> {
+        let pairs = parse_comment(comment).map_err(|e| Error::parse("", 2, e.to_string()))?;
+        let get = |key: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v.as_str())
+        };
+        let columns = parse_properties(get("Properties").unwrap_or("species:S:1:pos:R:3"))
+            .map_err(|e| Error::parse("", 2, e.to_string()))?;
+        let lattice: Option<Vec<f64>> = match get("Lattice") {
+            Some(l) => Some(
+                l.split_whitespace()
+                    .map(|w| w.parse::<f64>())
+                    .collect::<std::result::Result<Vec<_>, _>>()
+                    .ok()
+                    .filter(|v| v.len() == 9)
+                    .ok_or_else(|| Error::parse("", 2, "Lattice must hold 9 numbers"))?,
+            ),
+            None => None,
+        };
+        let origin: [f64; 3] = match get("Origin") {
+            Some(o) => three_numbers(o, false)
+                .ok_or_else(|| Error::parse("", 2, "Origin must hold 3 numbers"))?,
+            None => [0.0; 3],
+        };
+        // Written by sintermd: positions are relative to this corner of the box.
+        let shift: [f64; 3] = match get("sintermd_origin") {
+            Some(o) => three_numbers(o, true)
+                .ok_or_else(|| Error::parse("", 2, "sintermd_origin must hold 3 numbers"))?,
+            None => [0.0; 3],
+        };
+        let origin = [0, 1, 2].map(|k| origin[k] + shift[k]);
+        let pbc: [bool; 3] = match (periodic, get("pbc")) {
+            (Some(p), _) => p,
+            (None, Some(p)) => {
+                let v: Option<Vec<bool>> = p.split_whitespace().map(parse_bool).collect();
+                match v.as_deref() {
+                    Some(&[a, b, c]) => [a, b, c],
+                    _ => {
+                        return Err(Error::parse(
+                            "",
+                            2,
+                            format!("pbc=\"{p}\" must be three of T/F"),
+                        ));
+                    }
+                }
+            }
+            (None, None) => [lattice.is_some(); 3],
+        };
+        Ok(FrameHeader {
+            columns,
+            lattice,
+            origin,
+            shift,
+            pbc,
+        })
+    }
+
+    /// Reads one atom line (1-based line `ln`) by the columns; `id` is used when there is no id
+    /// column.
+    fn read_atom(&self, line: &str, ln: usize, id: u64) -> Result<XyzAtom> {
+        let shift = self.shift;
         let words: Vec<&str> = line.split_whitespace().collect();
         let mut w = 0;
         let mut name = None;
         let mut pos = None;
         let mut vel = Vec3::zeros();
-        let mut id = (a + 1) as u64;
+        let mut id = id;
         let mut mass = None;
-        for col in &columns {
+        for col in &self.columns {
             if w + col.count > words.len() {
                 return Err(Error::parse(
                     "",
@@ -258,61 +325,45 @@ pub fn parse_xyz(text: &str, periodic: Option<[bool; 3]>) -> Result<System> {
         if !pos.iter().all(|c| c.is_finite()) {
             return Err(Error::parse("", ln, "position is not finite"));
         }
-        let t = match species_names.iter().position(|s| *s == name) {
-            Some(t) => t,
-            None => {
-                species_names.push(name.clone());
-                species_mass.push(None);
-                species_names.len() - 1
-            }
-        };
-        if let Some(m) = mass {
-            species_mass[t] = Some(m);
-        }
-        system_atoms.push((id, t as u32, pos, vel));
-    }
-    let masses = species_names
-        .iter()
-        .zip(&species_mass)
-        .map(|(s, m)| {
-            m.or_else(|| element_mass(s)).ok_or_else(|| {
-                Error::invalid(format!("no mass for species {s}: add a mass column"))
-            })
+        Ok(XyzAtom {
+            id,
+            name,
+            pos,
+            vel,
+            mass,
         })
-        .collect::<Result<Vec<_>>>()?;
-    let species = SpeciesTable::new(species_names, masses)?;
-
-    let simbox = match lattice {
-        Some(l) => {
-            if [l[1], l[2], l[3], l[5], l[6], l[7]]
-                .iter()
-                .any(|&x| x != 0.0)
-            {
-                return Err(Error::parse(
-                    "",
-                    2,
-                    "Lattice is not orthorhombic (only diagonal lattices are supported)",
-                ));
-            }
-            SimBox::new(
-                origin,
-                [origin[0] + l[0], origin[1] + l[4], origin[2] + l[8]],
-                pbc,
-            )?
-        }
-        None => {
-            if pbc.iter().any(|&p| p) {
-                return Err(Error::parse("", 2, "periodic boundaries need a Lattice"));
-            }
-            bounding_box(system_atoms.iter().map(|a| a.2))?
-        }
-    };
-    let mut system = System::new(simbox, species);
-    for (id, t, x, v) in system_atoms {
-        system.push(id, t, x, v);
     }
-    system.validate()?;
-    Ok(system)
+
+    /// The box: the orthorhombic `Lattice` from the origin, or without a Lattice (allowed only
+    /// with free boundaries) a free box around `positions`.
+    fn simbox(&self, positions: impl Iterator<Item = Vec3>) -> Result<SimBox> {
+        let origin = self.origin;
+        match &self.lattice {
+            Some(l) => {
+                if [l[1], l[2], l[3], l[5], l[6], l[7]]
+                    .iter()
+                    .any(|&x| x != 0.0)
+                {
+                    return Err(Error::parse(
+                        "",
+                        2,
+                        "Lattice is not orthorhombic (only diagonal lattices are supported)",
+                    ));
+                }
+                SimBox::new(
+                    origin,
+                    [origin[0] + l[0], origin[1] + l[4], origin[2] + l[8]],
+                    self.pbc,
+                )
+            }
+            None => {
+                if self.pbc.iter().any(|&p| p) {
+                    return Err(Error::parse("", 2, "periodic boundaries need a Lattice"));
+                }
+                bounding_box(positions)
+            }
+        }
+    }
 }
 
 /// A free box around `points` with 1 A of margin on every side.

@@ -65,96 +65,12 @@ pub fn parse_dump(text: &str, species: Option<&SpeciesTable>) -> Result<Vec<Snap
     let lines: Vec<&str> = text.lines().collect();
     let mut at = 0;
     let mut frames = Vec::new();
-    let err = |line: usize, msg: String| Error::parse("", line + 1, msg);
     while at < lines.len() {
         if lines[at].trim().is_empty() {
             at += 1;
             continue;
         }
-        let mut step = None;
-        let mut time = None;
-        let mut natoms = None;
-        let mut bounds: Option<([f64; 3], [f64; 3], [bool; 3])> = None;
-        loop {
-            let Some(line) = lines.get(at) else {
-                return Err(err(
-                    at,
-                    "the frame ends before its ITEM: ATOMS section".into(),
-                ));
-            };
-            let Some(item) = line.trim().strip_prefix("ITEM:") else {
-                return Err(err(at, format!("expected an ITEM: line, found \"{line}\"")));
-            };
-            let item = item.trim();
-            let value = |k: usize| -> Result<&str> {
-                lines
-                    .get(at + k)
-                    .map(|l| l.trim())
-                    .ok_or_else(|| err(at + k, format!("ITEM: {item} has no value")))
-            };
-            if item == "TIMESTEP" {
-                step = Some(
-                    value(1)?
-                        .parse::<u64>()
-                        .map_err(|_| err(at + 1, "TIMESTEP is not a whole number".into()))?,
-                );
-                at += 2;
-            } else if item == "TIME" {
-                time = Some(
-                    value(1)?
-                        .parse::<f64>()
-                        .map_err(|_| err(at + 1, "TIME is not a number".into()))?,
-                );
-                at += 2;
-            } else if item == "NUMBER OF ATOMS" {
-                natoms =
-                    Some(value(1)?.parse::<usize>().map_err(|_| {
-                        err(at + 1, "NUMBER OF ATOMS is not a whole number".into())
-                    })?);
-                at += 2;
-            } else if let Some(flags) = item.strip_prefix("BOX BOUNDS") {
-                let flags: Vec<&str> = flags.split_whitespace().collect();
-                if flags.len() != 3 || flags.iter().any(|f| f.len() != 2) {
-                    return Err(err(
-                        at,
-                        "BOX BOUNDS needs three boundary flags (e.g. pp pp ff); tilted boxes are not supported".into(),
-                    ));
-                }
-                let mut lo = [0.0; 3];
-                let mut hi = [0.0; 3];
-                for k in 0..3 {
-                    let w: Vec<f64> = value(1 + k)?
-                        .split_whitespace()
-                        .map(|x| x.parse::<f64>())
-                        .collect::<std::result::Result<_, _>>()
-                        .map_err(|_| err(at + 1 + k, "box bounds are not numbers".into()))?;
-                    let [l, h] = w[..] else {
-                        return Err(err(at + 1 + k, "box bounds need lo and hi".into()));
-                    };
-                    lo[k] = l;
-                    hi[k] = h;
-                }
-                bounds = Some((lo, hi, [0, 1, 2].map(|k| flags[k] == "pp")));
-                at += 4;
-            } else if let Some(cols) = item.strip_prefix("ATOMS") {
-                let cols: Vec<&str> = cols.split_whitespace().collect();
-                let n =
-                    natoms.ok_or_else(|| err(at, "ITEM: ATOMS before NUMBER OF ATOMS".into()))?;
-                let (lo, hi, periodic) =
-                    bounds.ok_or_else(|| err(at, "ITEM: ATOMS before BOX BOUNDS".into()))?;
-                let simbox = SimBox::new(lo, hi, periodic).map_err(|e| err(at, e.to_string()))?;
-                let system = parse_atoms(&lines, at + 1, n, &cols, simbox, species)?;
-                at += 1 + n;
-                frames.push(Snapshot {
-                    system,
-                    step: step.unwrap_or(0),
-                    time: time.unwrap_or(0.0),
-                });
-                break;
-            } else {
-                return Err(err(at, format!("unknown section ITEM: {item}")));
-            }
-        }
+        frames.push(read_frame(&lines, &mut at, species)?);
     }
     if frames.is_empty() {
         return Err(Error::invalid("no frames in the dump file"));
@@ -162,39 +78,169 @@ pub fn parse_dump(text: &str, species: Option<&SpeciesTable>) -> Result<Vec<Snap
     Ok(frames)
 }
 
-/// The `n` atom lines from `first`, columns named by `cols`.
-fn parse_atoms(
+/// A parse error at 0-based line index `line`.
+fn err(line: usize, msg: String) -> Error {
+    Error::parse("", line + 1, msg)
+}
+
+/// Reads one frame from line index `*at`: its `ITEM:` sections up to and including
+/// `ITEM: ATOMS`; `*at` moves past the frame's last atom line.
+fn read_frame(
     lines: &[&str],
-    first: usize,
-    n: usize,
-    cols: &[&str],
-    simbox: SimBox,
+    at: &mut usize,
     species: Option<&SpeciesTable>,
-) -> Result<System> {
-    let col = |name: &str| cols.iter().position(|c| *c == name);
-    let need = |name: &str| {
-        col(name)
-            .ok_or_else(|| Error::parse("", first, format!("ITEM: ATOMS has no {name} column")))
-    };
-    let (id, ty, x, y, z) = (
-        need("id")?,
-        need("type")?,
-        need("x")?,
-        need("y")?,
-        need("z")?,
-    );
-    let element = col("element");
-    let mass_col = col("mass");
-    let mut masses_seen: Vec<Option<f64>> = Vec::new();
-    let vel = [col("vx"), col("vy"), col("vz")];
-    let img = [col("ix"), col("iy"), col("iz")];
-    let mut names: Vec<String> = Vec::new();
-    let mut atoms = Vec::with_capacity(n);
-    for k in 0..n {
-        let ln = first + k;
-        let line = lines.get(ln).ok_or_else(|| {
-            Error::parse("", ln + 1, format!("expected {n} atom lines, found {k}"))
-        })?;
+) -> Result<Snapshot> {
+    let mut step = None;
+    let mut time = None;
+    let mut natoms = None;
+    let mut bounds: Option<([f64; 3], [f64; 3], [bool; 3])> = None;
+    loop {
+        let Some(line) = lines.get(*at) else {
+            return Err(err(
+                *at,
+                "the frame ends before its ITEM: ATOMS section".into(),
+            ));
+        };
+        let Some(item) = line.trim().strip_prefix("ITEM:") else {
+            return Err(err(*at, format!("expected an ITEM: line, found \"{line}\"")));
+        };
+        let item = item.trim();
+        let value = item_value(lines, *at, item);
+        if item == "TIMESTEP" {
+            step = Some(
+                value(1)?
+                    .parse::<u64>()
+                    .map_err(|_| err(*at + 1, "TIMESTEP is not a whole number".into()))?,
+            );
+            *at += 2;
+        } else if item == "TIME" {
+            time = Some(
+                value(1)?
+                    .parse::<f64>()
+                    .map_err(|_| err(*at + 1, "TIME is not a number".into()))?,
+            );
+            *at += 2;
+        } else if item == "NUMBER OF ATOMS" {
+            natoms = Some(value(1)?.parse::<usize>().map_err(|_| {
+                err(*at + 1, "NUMBER OF ATOMS is not a whole number".into())
+            })?);
+            *at += 2;
+        } else if let Some(flags) = item.strip_prefix("BOX BOUNDS") {
+            bounds = Some(read_box_bounds(lines, *at, item, flags)?);
+            *at += 4;
+        } else if let Some(cols) = item.strip_prefix("ATOMS") {
+            let cols: Vec<&str> = cols.split_whitespace().collect();
+            let n = natoms.ok_or_else(|| err(*at, "ITEM: ATOMS before NUMBER OF ATOMS".into()))?;
+            let (lo, hi, periodic) =
+                bounds.ok_or_else(|| err(*at, "ITEM: ATOMS before BOX BOUNDS".into()))?;
+            let simbox = SimBox::new(lo, hi, periodic).map_err(|e| err(*at, e.to_string()))?;
+            let system = parse_atoms(lines, *at + 1, n, &cols, simbox, species)?;
+            *at += 1 + n;
+            return Ok(Snapshot {
+                system,
+                step: step.unwrap_or(0),
+                time: time.unwrap_or(0.0),
+            });
+        } else {
+            return Err(err(*at, format!("unknown section ITEM: {item}")));
+        }
+    }
+}
+
+/// The `k`-th line after the `ITEM: {item}` line at index `at`, trimmed (an error past the end).
+fn item_value<'a>(
+    lines: &'a [&'a str],
+    at: usize,
+    item: &'a str,
+) -> impl Fn(usize) -> Result<&'a str> + 'a {
+    move |k| {
+        lines
+            .get(at + k)
+            .map(|l| l.trim())
+            .ok_or_else(|| err(at + k, format!("ITEM: {item} has no value")))
+    }
+}
+
+/// Reads `ITEM: {item}` = `ITEM: BOX BOUNDS {flags}` (at line index `at`) and its three `lo hi`
+/// lines (Å): the bounds and, per axis, whether it is periodic (`pp`).
+fn read_box_bounds(
+    lines: &[&str],
+    at: usize,
+    item: &str,
+    flags: &str,
+) -> Result<([f64; 3], [f64; 3], [bool; 3])> {
+    let value = item_value(lines, at, item);
+    let flags: Vec<&str> = flags.split_whitespace().collect();
+    if flags.len() != 3 || flags.iter().any(|f| f.len() != 2) {
+        return Err(err(
+            at,
+            "BOX BOUNDS needs three boundary flags (e.g. pp pp ff); tilted boxes are not supported".into(),
+        ));
+    }
+    let mut lo = [0.0; 3];
+    let mut hi = [0.0; 3];
+    for k in 0..3 {
+        let w: Vec<f64> = value(1 + k)?
+            .split_whitespace()
+            .map(|x| x.parse::<f64>())
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|_| err(at + 1 + k, "box bounds are not numbers".into()))?;
+        let [l, h] = w[..] else {
+            return Err(err(at + 1 + k, "box bounds need lo and hi".into()));
+        };
+        lo[k] = l;
+        hi[k] = h;
+    }
+    Ok((lo, hi, [0, 1, 2].map(|k| flags[k] == "pp")))
+}
+
+/// Where each known column of `ITEM: ATOMS` is (its index in the line).
+struct AtomColumns<'a> {
+    cols: &'a [&'a str],
+    id: usize,
+    ty: usize,
+    pos: [usize; 3],
+    element: Option<usize>,
+    mass: Option<usize>,
+    vel: [Option<usize>; 3],
+    img: [Option<usize>; 3],
+}
+
+/// One atom line's values: id, 0-based type, position (Å), velocity (Å/ps), image counts.
+type DumpAtom = (u64, u32, Vec3, Vec3, [i32; 3]);
+
+impl<'a> AtomColumns<'a> {
+    /// Finds the columns named by `cols`; `id`, `type` and `x y z` are required (the error names
+    /// 1-based line `first`).
+    fn find(cols: &'a [&'a str], first: usize) -> Result<Self> {
+        let col = |name: &str| cols.iter().position(|c| *c == name);
+        let need = |name: &str| {
+            col(name)
+                .ok_or_else(|| Error::parse("", first, format!("ITEM: ATOMS has no {name} column")))
+        };
+        Ok(AtomColumns {
+            cols,
+            id: need("id")?,
+            ty: need("type")?,
+            pos: [need("x")?, need("y")?, need("z")?],
+            element: col("element"),
+            mass: col("mass"),
+            vel: [col("vx"), col("vy"), col("vz")],
+            img: [col("ix"), col("iy"), col("iz")],
+        })
+    }
+
+    /// Reads the atom line `line` (0-based index `ln`). Each type's name (from `element`, else
+    /// the type number) must agree with earlier lines, kept in `names`; its `mass` column (u),
+    /// if any, goes into `masses_seen`.
+    fn read_row(
+        &self,
+        line: &str,
+        ln: usize,
+        names: &mut Vec<String>,
+        masses_seen: &mut Vec<Option<f64>>,
+    ) -> Result<DumpAtom> {
+        let cols = self.cols;
         let w: Vec<&str> = line.split_whitespace().collect();
         if w.len() != cols.len() {
             return Err(Error::parse(
@@ -224,15 +270,15 @@ fn parse_atoms(
                 )
             })
         };
-        let atom_id = u64::try_from(whole(id)?)
+        let atom_id = u64::try_from(whole(self.id)?)
             .ok()
             .filter(|&i| i > 0)
             .ok_or_else(|| Error::parse("", ln + 1, "atom ids must be positive"))?;
-        let t = usize::try_from(whole(ty)?)
+        let t = usize::try_from(whole(self.ty)?)
             .ok()
             .filter(|t| (1..=1 << 16).contains(t))
             .ok_or_else(|| Error::parse("", ln + 1, "atom types must be 1 or more"))?;
-        let name = match element {
+        let name = match self.element {
             Some(c) => w[c].to_string(),
             None => t.to_string(),
         };
@@ -242,7 +288,7 @@ fn parse_atoms(
         if masses_seen.len() < t {
             masses_seen.resize(t, None);
         }
-        if let Some(c) = mass_col {
+        if let Some(c) = self.mass {
             let m = real(c)?;
             if !(m > 0.0) {
                 return Err(Error::parse("", ln + 1, "masses must be positive"));
@@ -258,22 +304,64 @@ fn parse_atoms(
                 format!("type {t} is named both {} and {name}", names[t - 1]),
             ));
         }
+        let [x, y, z] = self.pos;
         let pos = Vec3::new(real(x)?, real(y)?, real(z)?);
         let mut v = Vec3::zeros();
-        for (d, c) in vel.iter().enumerate() {
+        for (d, c) in self.vel.iter().enumerate() {
             if let Some(c) = *c {
                 v[d] = real(c)?;
             }
         }
         let mut image = [0i32; 3];
-        for (d, c) in img.iter().enumerate() {
+        for (d, c) in self.img.iter().enumerate() {
             if let Some(c) = *c {
                 image[d] = i32::try_from(whole(c)?)
                     .map_err(|_| Error::parse("", ln + 1, "image count out of range"))?;
             }
         }
-        atoms.push((atom_id, (t - 1) as u32, pos, v, image));
+        Ok((atom_id, (t - 1) as u32, pos, v, image))
     }
+}
+
+/// The `n` atom lines from `first`, columns named by `cols`.
+fn parse_atoms(
+    lines: &[&str],
+    first: usize,
+    n: usize,
+    cols: &[&str],
+    simbox: SimBox,
+    species: Option<&SpeciesTable>,
+) -> Result<System> {
+    let columns = AtomColumns::find(cols, first)?;
+    let mut masses_seen: Vec<Option<f64>> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut atoms = Vec::with_capacity(n);
+    for k in 0..n {
+        let ln = first + k;
+        let line = lines.get(ln).ok_or_else(|| {
+            Error::parse("", ln + 1, format!("expected {n} atom lines, found {k}"))
+        })?;
+        atoms.push(columns.read_row(line, ln, &mut names, &mut masses_seen)?);
+    }
+    let species = dump_species(names, &masses_seen, species)?;
+    let mut system = System::new(simbox, species);
+    for (id, t, x, v, image) in atoms {
+        system.push(id, t, x, v);
+        if let Some(last) = system.images.last_mut() {
+            *last = image;
+        }
+    }
+    system.validate()?;
+    Ok(system)
+}
+
+/// The species table of a frame: types never seen are named by their number; each mass (u) is
+/// the `mass` column's, else that of `species` by name, else the element's, else 1.
+fn dump_species(
+    mut names: Vec<String>,
+    masses_seen: &[Option<f64>],
+    species: Option<&SpeciesTable>,
+) -> Result<SpeciesTable> {
     for (t, name) in names.iter_mut().enumerate() {
         if name.is_empty() {
             *name = (t + 1).to_string();
@@ -292,16 +380,7 @@ fn parse_atoms(
                 .unwrap_or(1.0)
         })
         .collect();
-    let species = SpeciesTable::new(names, masses)?;
-    let mut system = System::new(simbox, species);
-    for (id, t, x, v, image) in atoms {
-        system.push(id, t, x, v);
-        if let Some(last) = system.images.last_mut() {
-            *last = image;
-        }
-    }
-    system.validate()?;
-    Ok(system)
+    SpeciesTable::new(names, masses)
 }
 
 #[cfg(test)]

@@ -85,11 +85,7 @@ fn err(line: usize, msg: String) -> Error {
 
 /// Reads one frame from line index `*at`: its `ITEM:` sections up to and including
 /// `ITEM: ATOMS`; `*at` moves past the frame's last atom line.
-fn read_frame(
-    lines: &[&str],
-    at: &mut usize,
-    species: Option<&SpeciesTable>,
-) -> Result<Snapshot> {
+fn read_frame(lines: &[&str], at: &mut usize, species: Option<&SpeciesTable>) -> Result<Snapshot> {
     let mut step = None;
     let mut time = None;
     let mut natoms = None;
@@ -102,7 +98,10 @@ fn read_frame(
             ));
         };
         let Some(item) = line.trim().strip_prefix("ITEM:") else {
-            return Err(err(*at, format!("expected an ITEM: line, found \"{line}\"")));
+            return Err(err(
+                *at,
+                format!("expected an ITEM: line, found \"{line}\""),
+            ));
         };
         let item = item.trim();
         let value = item_value(lines, *at, item);
@@ -121,9 +120,11 @@ fn read_frame(
             );
             *at += 2;
         } else if item == "NUMBER OF ATOMS" {
-            natoms = Some(value(1)?.parse::<usize>().map_err(|_| {
-                err(*at + 1, "NUMBER OF ATOMS is not a whole number".into())
-            })?);
+            natoms = Some(
+                value(1)?
+                    .parse::<usize>()
+                    .map_err(|_| err(*at + 1, "NUMBER OF ATOMS is not a whole number".into()))?,
+            );
             *at += 2;
         } else if let Some(flags) = item.strip_prefix("BOX BOUNDS") {
             bounds = Some(read_box_bounds(lines, *at, item, flags)?);
@@ -174,7 +175,8 @@ fn read_box_bounds(
     if flags.len() != 3 || flags.iter().any(|f| f.len() != 2) {
         return Err(err(
             at,
-            "BOX BOUNDS needs three boundary flags (e.g. pp pp ff); tilted boxes are not supported".into(),
+            "BOX BOUNDS needs three boundary flags (e.g. pp pp ff); tilted boxes are not supported"
+                .into(),
         ));
     }
     let mut lo = [0.0; 3];

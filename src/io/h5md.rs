@@ -38,7 +38,6 @@ use super::Snapshot;
 use crate::analysis::com::centre_of_mass;
 use crate::analysis::neck::{NeckGeometry, measure_neck};
 use crate::error::{Error, Result};
-use crate::md::ThermoSample;
 use crate::system::{SimBox, SpeciesTable, System, Vec3};
 
 /// What a file records about the run that wrote it.
@@ -194,6 +193,24 @@ const THERMO_SERIES: [(&str, &str); 6] = [
     ("pressure", "bar"),
 ];
 
+/// One frame's thermodynamic observables, the values of [`THERMO_SERIES`] (the caller measures
+/// them; this module only stores them).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct H5mdThermo {
+    /// Temperature [K].
+    pub temperature: f64,
+    /// Potential energy [eV].
+    pub potential_energy: f64,
+    /// Kinetic energy [eV].
+    pub kinetic_energy: f64,
+    /// Total energy [eV].
+    pub total_energy: f64,
+    /// The integrator's conserved quantity [eV].
+    pub conserved_energy: f64,
+    /// Pressure [bar]; None (stored as NaN) unless every axis is periodic.
+    pub pressure: Option<f64>,
+}
+
 /// The centre-of-mass observables of a two-particle system.
 const PAIR_COM: [&str; 3] = ["com_particle1", "com_particle2", "com_all"];
 
@@ -253,20 +270,12 @@ impl H5mdWriter {
         Self::create_inner(path, system, provenance).map_err(h5(path))
     }
 
+    /// Writes the file's metadata and creates its (empty) time series, in this order:
+    /// `/h5md`, `/particles/all`, `/observables`, `/parameters`.
     fn create_inner(path: &Path, system: &System, provenance: &Provenance) -> hdf5::Result<Self> {
         let file = File::create(path)?;
         let n = system.len();
-        let h5md = file.create_group("h5md")?;
-        h5md.new_attr::<i32>()
-            .shape(2)
-            .create("version")?
-            .write(ArrayView1::from(&[1, 1][..]))?;
-        let author = h5md.create_group("author")?;
-        let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-        string_attr(&author, "name", &user)?;
-        let creator = h5md.create_group("creator")?;
-        string_attr(&creator, "name", "sintermd")?;
-        string_attr(&creator, "version", env!("CARGO_PKG_VERSION"))?;
+        write_h5md_group(&file)?;
 
         let all = file.create_group("particles")?.create_group("all")?;
         let bx = all.create_group("box")?;
@@ -292,48 +301,8 @@ impl H5mdWriter {
         mass.write(ArrayView1::from(&masses[..]))?;
         string_attr(&mass, "unit", "g mol-1")?;
 
-        let obs = file.create_group("observables")?;
-        let mut thermo = Vec::new();
-        for &(name, unit) in &THERMO_SERIES {
-            thermo.push((
-                name,
-                unit,
-                Series::create::<f64>(&obs, name, &[], Some(unit))?,
-            ));
-        }
-        let pair = match (
-            system.groups.contains_key("particle1"),
-            system.groups.contains_key("particle2"),
-            NeckGeometry::from_structure(system),
-        ) {
-            (true, true, Ok(geometry)) => Some(PairObservables {
-                geometry,
-                neck_radius: Series::create::<f64>(&obs, "neck_radius", &[], Some("Angstrom"))?,
-                min_gap: Series::create::<f64>(&obs, "min_gap", &[], Some("Angstrom"))?,
-                com: [
-                    Series::create::<f64>(&obs, PAIR_COM[0], &[3], Some("Angstrom"))?,
-                    Series::create::<f64>(&obs, PAIR_COM[1], &[3], Some("Angstrom"))?,
-                    Series::create::<f64>(&obs, PAIR_COM[2], &[3], Some("Angstrom"))?,
-                ],
-            }),
-            _ => None,
-        };
-
-        let params = file.create_group("parameters")?;
-        strings_dataset(&params, "input", std::slice::from_ref(&provenance.input))?;
-        strings_dataset(&params, "species", &system.species.names)?;
-        let names: Vec<String> = provenance
-            .potential_files
-            .iter()
-            .map(|f| f.0.clone())
-            .collect();
-        let sums: Vec<String> = provenance
-            .potential_files
-            .iter()
-            .map(|f| f.1.clone())
-            .collect();
-        strings_dataset(&params, "potential_files", &names)?;
-        strings_dataset(&params, "potential_sha256", &sums)?;
+        let observables = create_observables(&file, system)?;
+        write_parameters(&file, system, provenance)?;
         file.flush()?;
         Ok(H5mdWriter {
             path: path.to_path_buf(),
@@ -345,7 +314,7 @@ impl H5mdWriter {
             image,
             species,
             id,
-            observables: Observables { thermo, pair },
+            observables,
             _file: file,
         })
     }
@@ -453,7 +422,7 @@ impl H5mdWriter {
         system: &System,
         step: u64,
         time: f64,
-        thermo: Option<&ThermoSample>,
+        thermo: Option<&H5mdThermo>,
     ) -> Result<()> {
         if system.len() != self.natoms {
             return Err(Error::file(
@@ -474,7 +443,7 @@ impl H5mdWriter {
         system: &System,
         step: u64,
         time: f64,
-        thermo: Option<&ThermoSample>,
+        thermo: Option<&H5mdThermo>,
     ) -> hdf5::Result<()> {
         let b = &system.simbox;
         let l = b.lengths();
@@ -493,10 +462,10 @@ impl H5mdWriter {
             for (name, _, series) in &self.observables.thermo {
                 let v = match *name {
                     "temperature" => t.temperature,
-                    "potential_energy" => t.potential,
-                    "kinetic_energy" => t.kinetic,
-                    "total_energy" => t.total,
-                    "conserved_energy" => t.conserved,
+                    "potential_energy" => t.potential_energy,
+                    "kinetic_energy" => t.kinetic_energy,
+                    "total_energy" => t.total_energy,
+                    "conserved_energy" => t.conserved_energy,
                     _ => t.pressure.unwrap_or(f64::NAN),
                 };
                 series.push(step, time, &[v])?;
@@ -524,6 +493,73 @@ impl H5mdWriter {
         }
         self._file.flush()
     }
+}
+
+/// Writes the `/h5md` group: version, author (`$USER`) and creator.
+fn write_h5md_group(file: &File) -> hdf5::Result<()> {
+    let h5md = file.create_group("h5md")?;
+    h5md.new_attr::<i32>()
+        .shape(2)
+        .create("version")?
+        .write(ArrayView1::from(&[1, 1][..]))?;
+    let author = h5md.create_group("author")?;
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    string_attr(&author, "name", &user)?;
+    let creator = h5md.create_group("creator")?;
+    string_attr(&creator, "name", "sintermd")?;
+    string_attr(&creator, "version", env!("CARGO_PKG_VERSION"))
+}
+
+/// Creates `/observables`: the thermodynamic series and, for a two-particle `system` (groups
+/// `particle1` and `particle2` with a neck geometry), the neck and centre-of-mass series.
+fn create_observables(file: &File, system: &System) -> hdf5::Result<Observables> {
+    let obs = file.create_group("observables")?;
+    let mut thermo = Vec::new();
+    for &(name, unit) in &THERMO_SERIES {
+        thermo.push((
+            name,
+            unit,
+            Series::create::<f64>(&obs, name, &[], Some(unit))?,
+        ));
+    }
+    let pair = match (
+        system.groups.contains_key("particle1"),
+        system.groups.contains_key("particle2"),
+        NeckGeometry::from_structure(system),
+    ) {
+        (true, true, Ok(geometry)) => Some(PairObservables {
+            geometry,
+            neck_radius: Series::create::<f64>(&obs, "neck_radius", &[], Some("Angstrom"))?,
+            min_gap: Series::create::<f64>(&obs, "min_gap", &[], Some("Angstrom"))?,
+            com: [
+                Series::create::<f64>(&obs, PAIR_COM[0], &[3], Some("Angstrom"))?,
+                Series::create::<f64>(&obs, PAIR_COM[1], &[3], Some("Angstrom"))?,
+                Series::create::<f64>(&obs, PAIR_COM[2], &[3], Some("Angstrom"))?,
+            ],
+        }),
+        _ => None,
+    };
+    Ok(Observables { thermo, pair })
+}
+
+/// Writes `/parameters`: the input's text, the species names and the potential files with
+/// their SHA-256 checksums.
+fn write_parameters(file: &File, system: &System, provenance: &Provenance) -> hdf5::Result<()> {
+    let params = file.create_group("parameters")?;
+    strings_dataset(&params, "input", std::slice::from_ref(&provenance.input))?;
+    strings_dataset(&params, "species", &system.species.names)?;
+    let names: Vec<String> = provenance
+        .potential_files
+        .iter()
+        .map(|f| f.0.clone())
+        .collect();
+    let sums: Vec<String> = provenance
+        .potential_files
+        .iter()
+        .map(|f| f.1.clone())
+        .collect();
+    strings_dataset(&params, "potential_files", &names)?;
+    strings_dataset(&params, "potential_sha256", &sums)
 }
 
 /// Reads every frame of an H5MD file written as above (particle group `all`).
@@ -616,8 +652,14 @@ mod tests {
         s.groups.insert("particle2".into(), vec![1]);
         {
             let mut w = H5mdWriter::create(&path, &s, &Provenance::default()).unwrap();
-            let thermo =
-                ThermoSample::measure(&s, &crate::potential::ForceOutput::default(), 0, 0.0);
+            let thermo = H5mdThermo {
+                temperature: 300.0,
+                potential_energy: -1.0,
+                kinetic_energy: 0.5,
+                total_energy: -0.5,
+                conserved_energy: -0.5,
+                pressure: None,
+            };
             w.write_frame(&s, 0, 0.0, Some(&thermo)).unwrap();
             s.positions[1].x = 0.25;
             w.write_frame(&s, 10, 0.02, None).unwrap();

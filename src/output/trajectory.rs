@@ -149,7 +149,7 @@ impl Observer for Trajectory {
             }
             #[cfg(feature = "hdf5")]
             Writer::H5md(H5mdSlot::Open(w)) => {
-                w.write_frame(system, step, time, Some(frame.thermo))
+                w.write_frame(system, step, time, Some(&h5md_thermo(frame.thermo)))
             }
             #[cfg(feature = "hdf5")]
             Writer::H5md(H5mdSlot::Saved(_)) => Err(Error::file(
@@ -157,5 +157,18 @@ impl Observer for Trajectory {
                 "written to before it was reopened (a bug in sintermd)",
             )),
         }
+    }
+}
+
+/// The H5MD writer's copy of a thermodynamic sample (the io layer does not know `md`).
+#[cfg(feature = "hdf5")]
+fn h5md_thermo(t: &crate::md::ThermoSample) -> crate::io::h5md::H5mdThermo {
+    crate::io::h5md::H5mdThermo {
+        temperature: t.temperature,
+        potential_energy: t.potential,
+        kinetic_energy: t.kinetic,
+        total_energy: t.total,
+        conserved_energy: t.conserved,
+        pressure: t.pressure,
     }
 }

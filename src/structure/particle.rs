@@ -229,7 +229,8 @@ impl ParticleSpec {
         }))
     }
 
-    /// Builds the particle.
+    /// Builds the particle: the lattice and shape, the core sites for the size, the adatom
+    /// layers, the species, the orientation, and the facets.
     pub fn build(&self) -> Result<Particle> {
         let lattice = self.lattice()?;
         let body = match self.polyhedron()? {
@@ -237,43 +238,12 @@ impl ParticleSpec {
             None => Body::Sphere,
         };
         let table = species_table(&self.species)?;
-        for ad in &self.adatoms {
-            if !(0.0..=1.0).contains(&ad.fraction) {
-                return Err(Error::invalid(format!(
-                    "adatoms on {}: fraction {} must be between 0 and 1",
-                    miller_text(ad.facet),
-                    ad.fraction
-                )));
-            }
-            if let Body::Sphere = body {
-                return Err(Error::invalid(
-                    "adatoms need a facet, and a sphere has none",
-                ));
-            }
-        }
+        self.check_adatoms(&body)?;
         let faces = match &body {
             Body::Polyhedron(p) => p.faces.clone(),
             Body::Sphere => Vec::new(),
         };
-        let adatom_faces = self
-            .adatoms
-            .iter()
-            .map(|ad| {
-                let m = reduced(ad.facet);
-                faces
-                    .iter()
-                    .position(|f| f.plane.miller == m)
-                    .ok_or_else(|| {
-                        let list: Vec<String> =
-                            faces.iter().map(|f| miller_text(f.plane.miller)).collect();
-                        Error::invalid(format!(
-                            "adatoms: the particle has no {} facet; its facets are {}",
-                            miller_text(ad.facet),
-                            list.join(", ")
-                        ))
-                    })
-            })
-            .collect::<Result<Vec<usize>>>()?;
+        let adatom_faces = self.adatom_faces(&faces)?;
 
         let layers_of = |core: &[SiteLabel], is_core: Membership<'_>| {
             adatom_faces
@@ -295,7 +265,107 @@ impl ParticleSpec {
                     .map(|(l, ad)| kept_count(ad.fraction, l.len()))
                     .sum::<usize>()
         };
+        let (core, scale, origin) = self.core_sites(&lattice, &body, &total_of)?;
+        let core_labels: Vec<SiteLabel> = core.iter().map(|c| c.0).collect();
 
+        let mut rng = SimRng::seed_from_u64(self.seed);
+        let core_set: HashSet<SiteLabel> = core_labels.iter().copied().collect();
+        let layers = layers_of(&core_labels, &|t| core_set.contains(&t));
+        let adatom_sites = self.adatom_sites(&layers, &mut rng)?;
+
+        let sub_of_basis = lattice.sublattice_of_basis();
+        let sites: Vec<SiteLabel> = core_labels
+            .iter()
+            .chain(adatom_sites.iter())
+            .copied()
+            .collect();
+        let sublattices: Vec<usize> = sites.iter().map(|s| sub_of_basis[s.1 as usize]).collect();
+        let types = assign_species(
+            &self.species,
+            self.placement,
+            lattice.sublattice_count(),
+            &sublattices,
+            &mut rng,
+        )?;
+
+        let rotation = match &self.orientation {
+            Some(o) => o.rotation(&lattice)?,
+            None => Rotation3::identity(),
+        };
+        let positions: Vec<Vec3> = sites
+            .iter()
+            .map(|&s| rotation * (lattice.site(s) - origin))
+            .collect();
+        let facets = particle_facets(&faces, &core, &rotation, &origin, &lattice, scale);
+
+        let mut system = System::new(bounding_box(&positions, 1.0, [false; 3])?, table);
+        for (i, (x, t)) in positions.into_iter().zip(types).enumerate() {
+            system.push(i as u64 + 1, t, x, Vec3::zeros());
+        }
+        let adatoms: Vec<u32> = (core.len()..sites.len()).map(|i| i as u32).collect();
+        if !adatoms.is_empty() {
+            system.groups.insert("adatoms".into(), adatoms.clone());
+        }
+        Ok(Particle {
+            system,
+            lattice,
+            rotation: *rotation.matrix(),
+            scale,
+            facets,
+            adatoms,
+        })
+    }
+
+    /// Checks the adatom layers: each fraction in 0..=1, and a facetted body to lay them on.
+    fn check_adatoms(&self, body: &Body) -> Result<()> {
+        for ad in &self.adatoms {
+            if !(0.0..=1.0).contains(&ad.fraction) {
+                return Err(Error::invalid(format!(
+                    "adatoms on {}: fraction {} must be between 0 and 1",
+                    miller_text(ad.facet),
+                    ad.fraction
+                )));
+            }
+            if let Body::Sphere = body {
+                return Err(Error::invalid(
+                    "adatoms need a facet, and a sphere has none",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// For each adatom layer, the index in `faces` of the facet it lies on.
+    fn adatom_faces(&self, faces: &[super::wulff::WulffFace]) -> Result<Vec<usize>> {
+        self.adatoms
+            .iter()
+            .map(|ad| {
+                let m = reduced(ad.facet);
+                faces
+                    .iter()
+                    .position(|f| f.plane.miller == m)
+                    .ok_or_else(|| {
+                        let list: Vec<String> =
+                            faces.iter().map(|f| miller_text(f.plane.miller)).collect();
+                        Error::invalid(format!(
+                            "adatoms: the particle has no {} facet; its facets are {}",
+                            miller_text(ad.facet),
+                            list.join(", ")
+                        ))
+                    })
+            })
+            .collect()
+    }
+
+    /// The core sites (label and crystal-frame position relative to the centre, Å) for the size,
+    /// with the shape's scale (Å) and the centre's position in the lattice (Å). `total_of` counts
+    /// the atoms, adatoms included, that a core would give.
+    fn core_sites(
+        &self,
+        lattice: &Lattice,
+        body: &Body,
+        total_of: &dyn Fn(&[SiteLabel], Membership<'_>) -> usize,
+    ) -> Result<(Vec<(SiteLabel, Vec3)>, f64, Vec3)> {
         let volume_scale = |volume: f64| (volume / body.unit_volume()).cbrt();
         if !self.centre.iter().all(|f| (-1.0..=1.0).contains(f)) {
             return Err(Error::invalid(format!(
@@ -324,14 +394,14 @@ impl ParticleSpec {
                 if n == 0 {
                     return Err(Error::invalid("size: Atoms must be at least 1"));
                 }
-                closest_count(&lattice, &origin, &body, n, volume_scale, &total_of)
+                closest_count(lattice, &origin, body, n, volume_scale, total_of)
             }
             Size::VolumeOfAtoms(n) => {
                 if n == 0 {
                     return Err(Error::invalid("size: VolumeOfAtoms must be at least 1"));
                 }
                 let s = volume_scale(n as f64 * lattice.atomic_volume());
-                (sites_at_scale(&lattice, &origin, &body, s), s)
+                (sites_at_scale(lattice, &origin, body, s), s)
             }
             Size::Diameter(d) => {
                 if !(d > 0.0) || !d.is_finite() {
@@ -340,17 +410,18 @@ impl ParticleSpec {
                     )));
                 }
                 let s = volume_scale(std::f64::consts::PI * d.powi(3) / 6.0);
-                (sites_at_scale(&lattice, &origin, &body, s), s)
+                (sites_at_scale(lattice, &origin, body, s), s)
             }
         };
         if core.is_empty() {
             return Err(Error::invalid("the particle is too small to hold an atom"));
         }
-        let core_labels: Vec<SiteLabel> = core.iter().map(|c| c.0).collect();
+        Ok((core, scale, origin))
+    }
 
-        let mut rng = SimRng::seed_from_u64(self.seed);
-        let core_set: HashSet<SiteLabel> = core_labels.iter().copied().collect();
-        let layers = layers_of(&core_labels, &|t| core_set.contains(&t));
+    /// The adatom sites: from each layer (one per adatom spec) its fraction, drawn with `rng`,
+    /// each site once.
+    fn adatom_sites(&self, layers: &[Vec<SiteLabel>], rng: &mut SimRng) -> Result<Vec<SiteLabel>> {
         let mut adatom_sites: Vec<SiteLabel> = Vec::new();
         for (layer, ad) in layers.iter().zip(&self.adatoms) {
             if layer.is_empty() {
@@ -359,80 +430,54 @@ impl ParticleSpec {
                     miller_text(ad.facet)
                 )));
             }
-            for s in keep_fraction(layer, ad.fraction, &mut rng)? {
+            for s in keep_fraction(layer, ad.fraction, rng)? {
                 if !adatom_sites.contains(&s) {
                     adatom_sites.push(s);
                 }
             }
         }
-
-        let sub_of_basis = lattice.sublattice_of_basis();
-        let sites: Vec<SiteLabel> = core_labels
-            .iter()
-            .chain(adatom_sites.iter())
-            .copied()
-            .collect();
-        let sublattices: Vec<usize> = sites.iter().map(|s| sub_of_basis[s.1 as usize]).collect();
-        let types = assign_species(
-            &self.species,
-            self.placement,
-            lattice.sublattice_count(),
-            &sublattices,
-            &mut rng,
-        )?;
-
-        let rotation = match &self.orientation {
-            Some(o) => o.rotation(&lattice)?,
-            None => Rotation3::identity(),
-        };
-        let positions: Vec<Vec3> = sites
-            .iter()
-            .map(|&s| rotation * (lattice.site(s) - origin))
-            .collect();
-        let facets: Vec<Facet> = faces
-            .iter()
-            .map(|f| {
-                let n = f.plane.normal;
-                let proj: Vec<f64> = core.iter().map(|c| n.dot(&c.1)).collect();
-                let p = proj.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                let plane_atoms = proj
-                    .iter()
-                    .enumerate()
-                    .filter(|&(_, &v)| v >= p - 1e-6)
-                    .map(|(i, _)| i as u32)
-                    .collect();
-                Facet {
-                    family: f.plane.family,
-                    miller: f.plane.miller,
-                    normal: rotation * n,
-                    plane: p,
-                    spacing: {
-                        let p_lattice = p + n.dot(&origin);
-                        lattice.next_plane_above(f.plane.miller, p_lattice) - p_lattice
-                    },
-                    area: f.area * scale * scale,
-                    plane_atoms,
-                }
-            })
-            .collect();
-
-        let mut system = System::new(bounding_box(&positions, 1.0, [false; 3])?, table);
-        for (i, (x, t)) in positions.into_iter().zip(types).enumerate() {
-            system.push(i as u64 + 1, t, x, Vec3::zeros());
-        }
-        let adatoms: Vec<u32> = (core.len()..sites.len()).map(|i| i as u32).collect();
-        if !adatoms.is_empty() {
-            system.groups.insert("adatoms".into(), adatoms.clone());
-        }
-        Ok(Particle {
-            system,
-            lattice,
-            rotation: *rotation.matrix(),
-            scale,
-            facets,
-            adatoms,
-        })
+        Ok(adatom_sites)
     }
+}
+
+/// The particle's facets, one per face of the polyhedron: the outermost plane of the `core`
+/// atoms (crystal frame, relative to the centre, Å), its spacing to the next lattice plane
+/// (Å), its area at `scale` (Å²) and its atoms; normals turned by `rotation`. `origin` is the
+/// centre's position in the lattice (Å).
+fn particle_facets(
+    faces: &[super::wulff::WulffFace],
+    core: &[(SiteLabel, Vec3)],
+    rotation: &Rotation3<f64>,
+    origin: &Vec3,
+    lattice: &Lattice,
+    scale: f64,
+) -> Vec<Facet> {
+    faces
+        .iter()
+        .map(|f| {
+            let n = f.plane.normal;
+            let proj: Vec<f64> = core.iter().map(|c| n.dot(&c.1)).collect();
+            let p = proj.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let plane_atoms = proj
+                .iter()
+                .enumerate()
+                .filter(|&(_, &v)| v >= p - 1e-6)
+                .map(|(i, _)| i as u32)
+                .collect();
+            Facet {
+                family: f.plane.family,
+                miller: f.plane.miller,
+                normal: rotation * n,
+                plane: p,
+                spacing: {
+                    let p_lattice = p + n.dot(origin);
+                    lattice.next_plane_above(f.plane.miller, p_lattice) - p_lattice
+                },
+                area: f.area * scale * scale,
+                plane_atoms,
+            }
+        })
+        .collect()
 }
 
 /// A box around `positions` with `margin` [A] on every side.

@@ -116,9 +116,85 @@ fn centroid(positions: &[Vec3], members: &[u32]) -> Vec3 {
     members.iter().map(|&i| positions[i as usize]).sum::<Vec3>() / members.len().max(1) as f64
 }
 
-/// Places `first` and `second` as `geometry` says.
+/// Places `first` and `second` as `geometry` says: checks the geometry, turns and shifts the
+/// particles, merges their species and atoms, and checks that no atoms come too close.
 pub fn assemble(first: &Particle, second: &Particle, geometry: &PairGeometry) -> Result<Assembly> {
     let g = geometry;
+    let periodic = check_geometry(g)?;
+    let fa = first
+        .facet(g.facets.0)
+        .map_err(|e| Error::invalid(format!("particle 1: {e}")))?;
+    let fb = second
+        .facet(g.facets.1)
+        .map_err(|e| Error::invalid(format!("particle 2: {e}")))?;
+    let placed = place(first, second, fa, fb, g);
+    let (xa, xb) = (&placed.xa, &placed.xb);
+
+    // Each particle's own velocities, without its linear and angular momentum if asked.
+    let still = |p: &Particle| {
+        let mut s = p.system.clone();
+        if g.remove_momentum {
+            remove_linear_momentum(&mut s, &Members::All);
+            remove_angular_momentum(&mut s, &Members::All);
+        }
+        s.velocities
+    };
+    let (va, vb) = (still(first), still(second));
+    let (species, map_b) = merged_species(first, second)?;
+
+    let all: Vec<Vec3> = xa.iter().chain(xb.iter()).copied().collect();
+    let na = xa.len();
+    let simbox = bounding_box(&all, g.vacuum, periodic)?;
+    let mut system = System::new(simbox, species);
+    for (i, x) in xa.iter().enumerate() {
+        system.push(
+            i as u64 + 1,
+            first.system.types[i],
+            *x,
+            placed.rot_a * va[i],
+        );
+    }
+    for (i, x) in xb.iter().enumerate() {
+        system.push(
+            (na + i) as u64 + 1,
+            map_b[second.system.types[i] as usize],
+            *x,
+            placed.rot_b * vb[i],
+        );
+    }
+    system
+        .groups
+        .insert("particle1".into(), (0..na as u32).collect());
+    system
+        .groups
+        .insert("particle2".into(), (na as u32..all.len() as u32).collect());
+    let adatoms: Vec<u32> = first
+        .adatoms
+        .iter()
+        .copied()
+        .chain(second.adatoms.iter().map(|&i| i + na as u32))
+        .collect();
+    if !adatoms.is_empty() {
+        system.groups.insert("adatoms".into(), adatoms);
+    }
+    system.validate()?;
+
+    let closest_approach = check_separation(first, second, xa, xb, g.gap)?;
+    let mean_x = |pts: &[Vec3], idx: &[u32]| {
+        idx.iter().map(|&i| pts[i as usize].x).sum::<f64>() / idx.len() as f64
+    };
+    Ok(Assembly {
+        gap: placed.gap,
+        planes: [mean_x(xa, &fa.plane_atoms), mean_x(xb, &fb.plane_atoms)],
+        angle: placed.angle,
+        closest_approach,
+        system,
+    })
+}
+
+/// Checks the geometry's numbers (gap positive, vacuum not negative, twist finite, tilt within
+/// ±90°, offset finite) and reads its boundary: whether each axis is periodic.
+fn check_geometry(g: &PairGeometry) -> Result<[bool; 3]> {
     if !(g.gap > 0.0) || !g.gap.is_finite() {
         return Err(Error::invalid(format!(
             "pair: gap {} must be positive",
@@ -139,14 +215,35 @@ pub fn assemble(first: &Particle, second: &Particle, geometry: &PairGeometry) ->
     if !g.offset.iter().all(|v| v.is_finite()) {
         return Err(Error::invalid("pair: offset must be finite"));
     }
-    let periodic = parse_boundary(&g.boundary)?;
-    let fa = first
-        .facet(g.facets.0)
-        .map_err(|e| Error::invalid(format!("particle 1: {e}")))?;
-    let fb = second
-        .facet(g.facets.1)
-        .map_err(|e| Error::invalid(format!("particle 2: {e}")))?;
+    parse_boundary(&g.boundary)
+}
 
+/// The two particles turned and shifted into place.
+struct Placement {
+    /// Rotation of particle 1: its facing facet's normal to +x.
+    rot_a: Rotation3<f64>,
+    /// Rotation of particle 2: its facing facet's normal to -x, then twist and tilt.
+    rot_b: Rotation3<f64>,
+    /// Positions of particle 1's atoms [A].
+    xa: Vec<Vec3>,
+    /// Positions of particle 2's atoms [A].
+    xb: Vec<Vec3>,
+    /// The gap, measured as asked [A].
+    gap: f64,
+    /// Angle between the facing facets' planes [degrees].
+    angle: f64,
+}
+
+/// Turns each particle about its core centroid so that facet `fa` of `first` faces +x and
+/// facet `fb` of `second` faces -x (then twist and tilt), and shifts them along x so that the
+/// gap is `g.gap` (particle 2 also sideways by `g.offset`).
+fn place(
+    first: &Particle,
+    second: &Particle,
+    fa: &super::particle::Facet,
+    fb: &super::particle::Facet,
+    g: &PairGeometry,
+) -> Placement {
     let core_a = first.core_atoms();
     let core_b = second.core_atoms();
     let ca = centroid(&first.system.positions, &core_a);
@@ -190,18 +287,25 @@ pub fn assemble(first: &Particle, second: &Particle, geometry: &PairGeometry) ->
     xa.iter_mut().for_each(|x| *x += shift_a);
     xb.iter_mut().for_each(|x| *x += shift_b);
 
-    // Each particle's own velocities, without its linear and angular momentum if asked.
-    let still = |p: &Particle| {
-        let mut s = p.system.clone();
-        if g.remove_momentum {
-            remove_linear_momentum(&mut s, &Members::All);
-            remove_angular_momentum(&mut s, &Members::All);
-        }
-        s.velocities
+    let normal_b = rot_b * fb.normal;
+    let angle = (-normal_b.x).clamp(-1.0, 1.0).acos().to_degrees();
+    let gap = match g.gap_between {
+        GapReference::Facets => min_x(&plane_b_points) + shift_b.x - (face_a + shift_a.x),
+        GapReference::OutermostAtoms => min_x(&xb) - max_x(&xa),
     };
-    let (va, vb) = (still(first), still(second));
+    Placement {
+        rot_a,
+        rot_b,
+        xa,
+        xb,
+        gap,
+        angle,
+    }
+}
 
-    // Species: those of particle 1, then any new ones of particle 2.
+/// The pair's species: those of particle 1, then any new ones of particle 2 (a species in both
+/// must have one mass); with, per species of particle 2, its index in the pair's table.
+fn merged_species(first: &Particle, second: &Particle) -> Result<(SpeciesTable, Vec<u32>)> {
     let mut names = first.system.species.names.clone();
     let mut masses = first.system.species.masses.clone();
     let mut map_b = Vec::new();
@@ -229,44 +333,24 @@ pub fn assemble(first: &Particle, second: &Particle, geometry: &PairGeometry) ->
             }
         }
     }
-    let species = SpeciesTable::new(names, masses)?;
+    Ok((SpeciesTable::new(names, masses)?, map_b))
+}
 
-    let all: Vec<Vec3> = xa.iter().chain(xb.iter()).copied().collect();
+/// Checks that no atom of particle 2 (positions `xb`, Å) comes closer to one of particle 1
+/// (`xa`) than [`MIN_SEPARATION`] nearest-neighbour distances; returns the closest distance (Å)
+/// if below `gap` + 2 nearest-neighbour distances.
+fn check_separation(
+    first: &Particle,
+    second: &Particle,
+    xa: &[Vec3],
+    xb: &[Vec3],
+    gap: f64,
+) -> Result<Option<f64>> {
     let na = xa.len();
-    let simbox = bounding_box(&all, g.vacuum, periodic)?;
-    let mut system = System::new(simbox, species);
-    for (i, x) in xa.iter().enumerate() {
-        system.push(i as u64 + 1, first.system.types[i], *x, rot_a * va[i]);
-    }
-    for (i, x) in xb.iter().enumerate() {
-        system.push(
-            (na + i) as u64 + 1,
-            map_b[second.system.types[i] as usize],
-            *x,
-            rot_b * vb[i],
-        );
-    }
-    system
-        .groups
-        .insert("particle1".into(), (0..na as u32).collect());
-    system
-        .groups
-        .insert("particle2".into(), (na as u32..all.len() as u32).collect());
-    let adatoms: Vec<u32> = first
-        .adatoms
-        .iter()
-        .copied()
-        .chain(second.adatoms.iter().map(|&i| i + na as u32))
-        .collect();
-    if !adatoms.is_empty() {
-        system.groups.insert("adatoms".into(), adatoms);
-    }
-    system.validate()?;
-
     let d_nn = first
         .nearest_neighbor_distance()
         .min(second.nearest_neighbor_distance());
-    let closest_approach = closest_between(&xa, &xb, g.gap.max(0.0) + 2.0 * d_nn)?;
+    let closest_approach = closest_between(xa, xb, gap.max(0.0) + 2.0 * d_nn)?;
     if let Some((i, j, d)) = closest_approach
         && d < MIN_SEPARATION * d_nn
     {
@@ -276,23 +360,7 @@ pub fn assemble(first: &Particle, second: &Particle, geometry: &PairGeometry) ->
             na + j + 1
         )));
     }
-
-    let mean_x = |pts: &[Vec3], idx: &[u32]| {
-        idx.iter().map(|&i| pts[i as usize].x).sum::<f64>() / idx.len() as f64
-    };
-    let normal_b = rot_b * fb.normal;
-    let angle = (-normal_b.x).clamp(-1.0, 1.0).acos().to_degrees();
-    let gap = match g.gap_between {
-        GapReference::Facets => min_x(&plane_b_points) + shift_b.x - (face_a + shift_a.x),
-        GapReference::OutermostAtoms => min_x(&xb) - max_x(&xa),
-    };
-    Ok(Assembly {
-        system,
-        gap,
-        planes: [mean_x(&xa, &fa.plane_atoms), mean_x(&xb, &fb.plane_atoms)],
-        angle,
-        closest_approach: closest_approach.map(|c| c.2),
-    })
+    Ok(closest_approach.map(|c| c.2))
 }
 
 /// The closest pair `(i, j, distance)` between points `a[i]` and `b[j]` closer than `range` [A].

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::status::{PointState, point_state};
-use super::{csv_cell, point_folder, read_manifest, read_plan};
+use super::{Plan, csv_cell, point_folder, read_manifest, read_plan};
 use crate::error::Result;
 use crate::output::Figure;
 use crate::report::{Plot, Section, Series, write_report};
@@ -65,49 +65,125 @@ pub fn collect(dir: &Path) -> Result<Collected> {
     let states: Vec<PointState> = (0..plan.points)
         .map(|id| point_state(&dir.join(point_folder(id))))
         .collect();
-    let mut outcome_keys: Vec<String> = OUTCOMES.iter().map(|s| s.to_string()).collect();
-    let extra: BTreeSet<String> = summaries
-        .iter()
-        .flatten()
-        .flat_map(|s| s.outcomes.keys().cloned())
-        .filter(|k| !OUTCOMES.contains(&k.as_str()))
-        .collect();
-    outcome_keys.extend(extra);
+    let points = Points {
+        plan,
+        axes,
+        manifest,
+        summaries,
+        states,
+    };
+    let table = points.results_table();
+    let table_path = dir.join("results.csv");
+    crate::io::write_text(&table_path, &table)?;
 
-    let mut columns: Vec<String> = vec!["point".into()];
-    columns.extend(axes.iter().cloned());
-    columns.extend(["replica".into(), "status".into()]);
-    columns.extend(outcome_keys.iter().cloned());
-    columns.extend(
-        [
-            "steps",
-            "atoms",
-            "final_temperature_K",
-            "final_potential_eV",
-            "atom_steps_per_second",
-            "wall_time_s",
-            "sintermd_version",
-            "input_sha256",
-            "seed",
-            "error",
-        ]
-        .map(String::from),
-    );
-    let mut table = columns.join(",");
-    table.push('\n');
-    let number = |v: Option<f64>| v.map(|x| format!("{x:?}")).unwrap_or_default();
-    for id in 0..plan.points {
-        let row = manifest.get(id);
+    let missing: Vec<(usize, String)> = points
+        .states
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s != PointState::Done)
+        .map(|(id, s)| (id, s.describe()))
+        .collect();
+    let figures = points.write_figures(dir)?;
+    points.write_report(dir, &missing, &figures)?;
+    Ok(Collected {
+        table: table_path,
+        rows: points.plan.points,
+        missing,
+        figures: figures.len(),
+    })
+}
+
+/// What a sweep folder records of its points.
+struct Points {
+    plan: Plan,
+    /// The swept parameters, as the manifest names them.
+    axes: Vec<String>,
+    /// Manifest rows: point, folder, one value per axis, replica.
+    manifest: Vec<Vec<String>>,
+    /// Each point's run summary, where it has a readable one.
+    summaries: Vec<Option<RunSummary>>,
+    states: Vec<PointState>,
+}
+
+impl Points {
+    /// Point `id`'s value of axis `k`, as the manifest writes it (empty if missing).
+    fn axis_value(&self, id: usize, k: usize) -> Option<&String> {
+        self.manifest.get(id).and_then(|r| r.get(2 + k))
+    }
+
+    /// The point's name in figures and the report: `id: axis=value ...`.
+    fn label(&self, id: usize) -> String {
+        let parts: Vec<String> = self
+            .axes
+            .iter()
+            .enumerate()
+            .map(|(k, a)| format!("{a}={}", self.axis_value(id, k).map_or("", String::as_str)))
+            .collect();
+        format!("{id}: {}", parts.join(" "))
+    }
+
+    /// The outcome columns: [`OUTCOMES`], then any other outcome a run records, sorted.
+    fn outcome_keys(&self) -> Vec<String> {
+        let mut outcome_keys: Vec<String> = OUTCOMES.iter().map(|s| s.to_string()).collect();
+        let extra: BTreeSet<String> = self
+            .summaries
+            .iter()
+            .flatten()
+            .flat_map(|s| s.outcomes.keys().cloned())
+            .filter(|k| !OUTCOMES.contains(&k.as_str()))
+            .collect();
+        outcome_keys.extend(extra);
+        outcome_keys
+    }
+
+    /// The text of `results.csv`: a header, then one row per point.
+    fn results_table(&self) -> String {
+        let outcome_keys = self.outcome_keys();
+        let mut columns: Vec<String> = vec!["point".into()];
+        columns.extend(self.axes.iter().cloned());
+        columns.extend(["replica".into(), "status".into()]);
+        columns.extend(outcome_keys.iter().cloned());
+        columns.extend(
+            [
+                "steps",
+                "atoms",
+                "final_temperature_K",
+                "final_potential_eV",
+                "atom_steps_per_second",
+                "wall_time_s",
+                "sintermd_version",
+                "input_sha256",
+                "seed",
+                "error",
+            ]
+            .map(String::from),
+        );
+        let mut table = columns.join(",");
+        table.push('\n');
+        for id in 0..self.plan.points {
+            let cells = self.row(id, &outcome_keys);
+            let cells: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+            table.push_str(&cells.join(","));
+            table.push('\n');
+        }
+        table
+    }
+
+    /// Point `id`'s cells (before CSV quoting), in the order of the table's columns.
+    fn row(&self, id: usize, outcome_keys: &[String]) -> Vec<String> {
+        let number = |v: Option<f64>| v.map(|x| format!("{x:?}")).unwrap_or_default();
+        let row = self.manifest.get(id);
+        let states = &self.states;
         let mut cells = vec![id.to_string()];
-        for k in 0..axes.len() {
-            cells.push(row.and_then(|r| r.get(2 + k)).cloned().unwrap_or_default());
+        for k in 0..self.axes.len() {
+            cells.push(self.axis_value(id, k).cloned().unwrap_or_default());
         }
         cells.push(row.and_then(|r| r.last()).cloned().unwrap_or_default());
         cells.push(states[id].word().to_string());
-        let s = summaries[id]
+        let s = self.summaries[id]
             .as_ref()
             .filter(|_| states[id] != PointState::Running);
-        for key in &outcome_keys {
+        for key in outcome_keys {
             cells.push(number(s.and_then(|s| s.outcomes.get(key).copied())));
         }
         cells.push(s.map(|s| s.steps.to_string()).unwrap_or_default());
@@ -129,121 +205,108 @@ pub fn collect(dir: &Path) -> Result<Collected> {
             PointState::Failed(e) => e.clone(),
             _ => String::new(),
         });
-        let cells: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        table.push_str(&cells.join(","));
-        table.push('\n');
+        cells
     }
-    let table_path = dir.join("results.csv");
-    crate::io::write_text(&table_path, &table)?;
 
-    let missing: Vec<(usize, String)> = states
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| **s != PointState::Done)
-        .map(|(id, s)| (id, s.describe()))
-        .collect();
-
-    // Figures.
-    let label = |id: usize| -> String {
-        let row = manifest.get(id);
-        let parts: Vec<String> = axes
-            .iter()
-            .enumerate()
-            .map(|(k, a)| {
-                format!(
-                    "{a}={}",
-                    row.and_then(|r| r.get(2 + k)).map_or("", String::as_str)
-                )
-            })
-            .collect();
-        format!("{id}: {}", parts.join(" "))
-    };
-    let mut figures = Vec::new();
-    let mut neck = Plot::new("Neck radius of every point", "time [ps]", "neck radius [A]");
-    let mut curves = 0;
-    for id in 0..plan.points {
-        if let Some((t, r)) = neck_curve(&dir.join(point_folder(id))) {
-            neck = neck.with(Series::line(label(id), t, r));
-            curves += 1;
-        }
-    }
-    if curves > 0 {
-        let stem = dir.join("sweep_neck_radius");
-        neck.write(&stem)?;
-        figures.push(Figure {
-            png: stem.with_extension("png"),
-            caption: format!("neck radius against time, {curves} point(s) (MD neck analysis)"),
-        });
-    }
-    for (k, axis) in axes.iter().enumerate() {
-        let xs: Vec<Option<f64>> = (0..plan.points)
-            .map(|id| {
-                manifest
-                    .get(id)
-                    .and_then(|r| r.get(2 + k))
-                    .and_then(|v| v.parse().ok())
-            })
-            .collect();
-        if xs.iter().all(Option::is_none) {
-            continue;
-        }
-        for key in PLOTTED {
-            let (x, y): (Vec<f64>, Vec<f64>) = (0..plan.points)
-                .filter_map(|id| {
-                    let y = summaries[id].as_ref()?.outcomes.get(key).copied()?;
-                    Some((xs[id]?, y))
-                })
-                .unzip();
-            if x.is_empty() {
-                continue;
+    /// Writes the figures into `dir`: the neck radius of every point against time, then each
+    /// plotted outcome against each numeric axis.
+    fn write_figures(&self, dir: &Path) -> Result<Vec<Figure>> {
+        let points = self.plan.points;
+        let mut figures = Vec::new();
+        let mut neck = Plot::new("Neck radius of every point", "time [ps]", "neck radius [A]");
+        let mut curves = 0;
+        for id in 0..points {
+            if let Some((t, r)) = neck_curve(&dir.join(point_folder(id))) {
+                neck = neck.with(Series::line(self.label(id), t, r));
+                curves += 1;
             }
-            let stem = dir.join(format!("sweep_{key}_vs_{}", file_part(axis)));
-            Plot::new(format!("{key} against {axis}"), axis, key)
-                .with(Series::points(key, x, y))
-                .write(&stem)?;
+        }
+        if curves > 0 {
+            let stem = dir.join("sweep_neck_radius");
+            neck.write(&stem)?;
             figures.push(Figure {
                 png: stem.with_extension("png"),
-                caption: format!("{key} of every finished point against {axis}"),
+                caption: format!("neck radius against time, {curves} point(s) (MD neck analysis)"),
             });
         }
+        for (k, axis) in self.axes.iter().enumerate() {
+            let xs: Vec<Option<f64>> = (0..points)
+                .map(|id| self.axis_value(id, k).and_then(|v| v.parse().ok()))
+                .collect();
+            if xs.iter().all(Option::is_none) {
+                continue;
+            }
+            for key in PLOTTED {
+                let (x, y): (Vec<f64>, Vec<f64>) = (0..points)
+                    .filter_map(|id| {
+                        let y = self.summaries[id].as_ref()?.outcomes.get(key).copied()?;
+                        Some((xs[id]?, y))
+                    })
+                    .unzip();
+                if x.is_empty() {
+                    continue;
+                }
+                let stem = dir.join(format!("sweep_{key}_vs_{}", file_part(axis)));
+                Plot::new(format!("{key} against {axis}"), axis, key)
+                    .with(Series::points(key, x, y))
+                    .write(&stem)?;
+                figures.push(Figure {
+                    png: stem.with_extension("png"),
+                    caption: format!("{key} of every finished point against {axis}"),
+                });
+            }
+        }
+        Ok(figures)
     }
 
-    let done = states.iter().filter(|s| **s == PointState::Done).count();
-    let mut facts = vec![
-        format!(
-            "{} points ({} axes: {}; {} replica(s)), {done} done; results.csv has one row per point",
-            plan.points,
-            axes.len(),
-            axes.join(", "),
-            plan.replicas
-        ),
-        format!("sweep file: {}", plan.sweep_file),
-    ];
-    if missing.is_empty() {
-        facts.push("every point is done".into());
-    } else {
-        facts.push(format!("{} point(s) not done:", missing.len()));
-        facts.extend(missing.iter().map(|(id, s)| format!("{}: {s}", label(*id))));
+    /// Writes `report.html` into `dir`: the sweep's facts, the points not done (`missing`) and
+    /// the `figures`.
+    fn write_report(
+        &self,
+        dir: &Path,
+        missing: &[(usize, String)],
+        figures: &[Figure],
+    ) -> Result<()> {
+        let plan = &self.plan;
+        let done = self
+            .states
+            .iter()
+            .filter(|s| **s == PointState::Done)
+            .count();
+        let mut facts = vec![
+            format!(
+                "{} points ({} axes: {}; {} replica(s)), {done} done; results.csv has one row per point",
+                plan.points,
+                self.axes.len(),
+                self.axes.join(", "),
+                plan.replicas
+            ),
+            format!("sweep file: {}", plan.sweep_file),
+        ];
+        if missing.is_empty() {
+            facts.push("every point is done".into());
+        } else {
+            facts.push(format!("{} point(s) not done:", missing.len()));
+            facts.extend(
+                missing
+                    .iter()
+                    .map(|(id, s)| format!("{}: {s}", self.label(*id))),
+            );
+        }
+        let sweep_text = std::fs::read_to_string(&plan.sweep_file).unwrap_or_default();
+        let sections = [Section {
+            title: "Sweep".into(),
+            facts,
+            figures: figures.to_vec(),
+        }];
+        write_report(
+            dir,
+            "sintermd sweep report",
+            &plan.sweep_file,
+            &sweep_text,
+            &sections,
+        )
     }
-    let sweep_text = std::fs::read_to_string(&plan.sweep_file).unwrap_or_default();
-    let sections = [Section {
-        title: "Sweep".into(),
-        facts,
-        figures: figures.clone(),
-    }];
-    write_report(
-        dir,
-        "sintermd sweep report",
-        &plan.sweep_file,
-        &sweep_text,
-        &sections,
-    )?;
-    Ok(Collected {
-        table: table_path,
-        rows: plan.points,
-        missing,
-        figures: figures.len(),
-    })
 }
 
 /// Time [ps] and neck radius [A] of the MD neck analysis in a point's folder (its

@@ -97,8 +97,34 @@ fn quoted(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// The job-array script for `points` points of the sweep folder `dir` (absolute).
+/// The job-array script for `points` points of the sweep folder `dir` (absolute): the
+/// `#SBATCH` header, then the task's commands.
 pub fn submit_script(spec: &SlurmSpec, dir: &Path, points: usize) -> Result<String> {
+    check_spec(spec, points)?;
+    let bad = |m: String| Error::invalid(format!("slurm: {m}"));
+    let program = match &spec.sintermd {
+        Some(p) => p.clone(),
+        None => std::env::current_exe()
+            .map_err(|e| Error::invalid(format!("cannot find this program's path: {e}")))?
+            .display()
+            .to_string(),
+    };
+    let dir_text = dir.display().to_string();
+    if dir_text.contains(|c: char| c.is_whitespace() || c == '%' || c == '\'') {
+        return Err(bad(format!(
+            "the sweep folder {dir_text:?} holds a space, quote or %, which Slurm's --output \
+             cannot take; plan into another folder"
+        )));
+    }
+    let mut s = sbatch_header(spec, points, &dir_text);
+    s.push_str(&task_commands(spec, &dir_text, &program));
+    Ok(s)
+}
+
+/// Checks the Slurm settings for a sweep of `points` points: a valid time limit, a signal
+/// lead inside it, at least one CPU and one running task, header values without spaces or
+/// quotes, `extra` lines that are `#SBATCH` lines, and at least one point.
+fn check_spec(spec: &SlurmSpec, points: usize) -> Result<()> {
     let bad = |m: String| Error::invalid(format!("slurm: {m}"));
     let limit = time_limit_seconds(&spec.time).ok_or_else(|| {
         bad(format!(
@@ -138,20 +164,12 @@ pub fn submit_script(spec: &SlurmSpec, dir: &Path, points: usize) -> Result<Stri
     if points == 0 {
         return Err(bad("the sweep has no points".into()));
     }
-    let program = match &spec.sintermd {
-        Some(p) => p.clone(),
-        None => std::env::current_exe()
-            .map_err(|e| Error::invalid(format!("cannot find this program's path: {e}")))?
-            .display()
-            .to_string(),
-    };
-    let dir_text = dir.display().to_string();
-    if dir_text.contains(|c: char| c.is_whitespace() || c == '%' || c == '\'') {
-        return Err(bad(format!(
-            "the sweep folder {dir_text:?} holds a space, quote or %, which Slurm's --output \
-             cannot take; plan into another folder"
-        )));
-    }
+    Ok(())
+}
+
+/// The script's first lines: the shebang, a comment, and the `#SBATCH` options (the array of
+/// `points` tasks, logs under `dir_text`/logs).
+fn sbatch_header(spec: &SlurmSpec, points: usize, dir_text: &str) -> String {
     let mut s = String::from("#!/bin/bash\n");
     s.push_str("# A sweep planned by `sintermd sweep plan`: task i runs point i (points/NNNN).\n");
     s.push_str("# Submit with `sbatch submit.sbatch`; a requeued or resubmitted task continues\n");
@@ -185,6 +203,13 @@ pub fn submit_script(spec: &SlurmSpec, dir: &Path, points: usize) -> Result<Stri
         s.push_str(line);
         s.push('\n');
     }
+    s
+}
+
+/// The task's commands: enter `dir_text`, load modules, run the point with `program`, pass
+/// Slurm's signals on, and requeue after a checkpoint at the time limit.
+fn task_commands(spec: &SlurmSpec, dir_text: &str, program: &str) -> String {
+    let mut s = String::new();
     s.push_str("set -u\n");
     s.push_str(&format!("cd {} || exit 1\n", quoted(&dir_text)));
     for m in &spec.modules {
@@ -219,7 +244,7 @@ pub fn submit_script(spec: &SlurmSpec, dir: &Path, points: usize) -> Result<Stri
         "if [ \"$status\" -eq {INTERRUPTED_EXIT_CODE} ] && [ \"$limit\" -eq 1 ]; then\n    # The array task by its own name: the last task to start carries the array's job id.\n    task=\"${{SLURM_ARRAY_JOB_ID}}_${{SLURM_ARRAY_TASK_ID}}\"\n    echo \"checkpointed: requeueing $task\"\n    scontrol requeue \"$task\" || echo \"requeue of $task failed: resubmit submit.sbatch to continue\"\nfi\n"
     ));
     s.push_str("exit \"$status\"\n");
-    Ok(s)
+    s
 }
 
 #[cfg(test)]

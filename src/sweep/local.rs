@@ -43,33 +43,8 @@ pub fn run_points(
     let program = std::env::current_exe()
         .map_err(|e| Error::invalid(format!("cannot find this program's path: {e}")))?;
     let mut outcome = LocalOutcome::default();
-    let mut queue = Vec::new();
-    for id in 0..plan.points {
-        match point_state(&dir.join(super::point_folder(id))) {
-            PointState::Done => outcome.done += 1,
-            PointState::Failed(e) => outcome.failed.push((id, e)),
-            PointState::Running => {
-                return Err(Error::file(
-                    dir.join(super::point_folder(id)),
-                    "a run is writing into this point now (another `sweep run`, or a Slurm task); \
-                     wait for it to end",
-                ));
-            }
-            PointState::Pending | PointState::Checkpointed(_) | PointState::Stopped => {
-                queue.push(id)
-            }
-        }
-    }
-    let bar = ProgressBar::new(plan.points as u64);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} points  {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
+    let mut queue = points_to_run(dir, plan.points, &mut outcome)?;
+    let bar = progress_bar(plan.points);
     bar.set_position((outcome.done + outcome.failed.len()) as u64);
     eprintln!(
         "sintermd sweep: {} points, {} done, {} failed, {} to run, {jobs} at a time with {threads} thread(s) each",
@@ -104,35 +79,7 @@ pub fn run_points(
         if running.is_empty() {
             break;
         }
-        let mut k = 0;
-        while k < running.len() {
-            let (id, child) = &mut running[k];
-            match child.try_wait().map_err(|e| Error::io(dir, e))? {
-                Some(status) => {
-                    let id = *id;
-                    running.remove(k);
-                    match point_state(&dir.join(super::point_folder(id))) {
-                        PointState::Done => {
-                            outcome.done += 1;
-                            bar.inc(1);
-                        }
-                        PointState::Failed(e) => {
-                            bar.inc(1);
-                            bar.println(format!("point {id} failed: {e}"));
-                            outcome.failed.push((id, e));
-                        }
-                        _ if status.code() == Some(INTERRUPTED_EXIT_CODE) => {}
-                        other => {
-                            let e = format!("ended with {status} ({})", other.describe());
-                            bar.inc(1);
-                            outcome.failed.push((id, e));
-                        }
-                    }
-                    bar.set_message(format!("{} done", outcome.done));
-                }
-                None => k += 1,
-            }
-        }
+        reap_finished(dir, &mut running, &mut outcome, &bar)?;
         std::thread::sleep(Duration::from_millis(50));
     }
     bar.finish_and_clear();
@@ -146,6 +93,84 @@ pub fn run_points(
     }
     outcome.failed.sort();
     Ok(outcome)
+}
+
+/// The points of the sweep in `dir` (of `points`) still to run, in order; finished and failed
+/// ones are counted into `outcome`. A point being written by another run is an error.
+fn points_to_run(dir: &Path, points: usize, outcome: &mut LocalOutcome) -> Result<Vec<usize>> {
+    let mut queue = Vec::new();
+    for id in 0..points {
+        match point_state(&dir.join(super::point_folder(id))) {
+            PointState::Done => outcome.done += 1,
+            PointState::Failed(e) => outcome.failed.push((id, e)),
+            PointState::Running => {
+                return Err(Error::file(
+                    dir.join(super::point_folder(id)),
+                    "a run is writing into this point now (another `sweep run`, or a Slurm task); \
+                     wait for it to end",
+                ));
+            }
+            PointState::Pending | PointState::Checkpointed(_) | PointState::Stopped => {
+                queue.push(id)
+            }
+        }
+    }
+    Ok(queue)
+}
+
+/// A progress bar over `points` points, drawn only on a terminal.
+fn progress_bar(points: usize) -> ProgressBar {
+    let bar = ProgressBar::new(points as u64);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} points  {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar
+}
+
+/// Removes the runs that have ended from `running` and records each point's result in
+/// `outcome` (a run stopped with a checkpoint counts as neither done nor failed).
+fn reap_finished(
+    dir: &Path,
+    running: &mut Vec<(usize, Child)>,
+    outcome: &mut LocalOutcome,
+    bar: &ProgressBar,
+) -> Result<()> {
+    let mut k = 0;
+    while k < running.len() {
+        let (id, child) = &mut running[k];
+        match child.try_wait().map_err(|e| Error::io(dir, e))? {
+            Some(status) => {
+                let id = *id;
+                running.remove(k);
+                match point_state(&dir.join(super::point_folder(id))) {
+                    PointState::Done => {
+                        outcome.done += 1;
+                        bar.inc(1);
+                    }
+                    PointState::Failed(e) => {
+                        bar.inc(1);
+                        bar.println(format!("point {id} failed: {e}"));
+                        outcome.failed.push((id, e));
+                    }
+                    _ if status.code() == Some(INTERRUPTED_EXIT_CODE) => {}
+                    other => {
+                        let e = format!("ended with {status} ({})", other.describe());
+                        bar.inc(1);
+                        outcome.failed.push((id, e));
+                    }
+                }
+                bar.set_message(format!("{} done", outcome.done));
+            }
+            None => k += 1,
+        }
+    }
+    Ok(())
 }
 
 /// Starts the run of point `id`.

@@ -134,6 +134,54 @@ pub struct Sweep {
     pub axes: Vec<(String, Vec<String>)>,
 }
 
+/// The base input of a sweep file at `path`: its text (an inline base written as input
+/// files are) and the folder its relative paths start from.
+fn base_input(base: &BaseSpec, path: &Path) -> Result<(String, PathBuf)> {
+    Ok(match base {
+        BaseSpec::File(file) => {
+            let full = base_dir(path).join(file);
+            let text = read_text(&full)?;
+            let input = Input::parse(&text, &full)?;
+            (text, input.base_dir(&full))
+        }
+        BaseSpec::Inline(input) => {
+            // Written as input files are (variants holding structs unwrapped, options bare).
+            let config = ron::ser::PrettyConfig::default().extensions(
+                ron::extensions::Extensions::IMPLICIT_SOME
+                    | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
+            );
+            let text = ron::ser::to_string_pretty(input.as_ref(), config)
+                .map_err(|e| Error::file(path, format!("base: {e}")))?;
+            (text, input.base_dir(path))
+        }
+    })
+}
+
+/// Each axis's name (its own, else the last part of its path) and values; names must differ.
+fn named_axes(specs: &[AxisSpec], path: &Path) -> Result<Vec<(String, Vec<String>)>> {
+    let mut axes = Vec::new();
+    for (k, axis) in specs.iter().enumerate() {
+        let name = axis.name.clone().unwrap_or_else(|| {
+            axis.path
+                .rsplit(['.', '['])
+                .next()
+                .unwrap_or(&axis.path)
+                .trim_end_matches(']')
+                .to_string()
+        });
+        let label = format!("axis {} ({name})", k + 1);
+        let values = axis_values(axis).map_err(|e| Error::file(path, format!("{label}: {e}")))?;
+        if axes.iter().any(|(n, _): &(String, Vec<String>)| *n == name) {
+            return Err(Error::file(
+                path,
+                format!("{label}: another axis is also named {name}; give each its own `name`"),
+            ));
+        }
+        axes.push((name, values));
+    }
+    Ok(axes)
+}
+
 impl Sweep {
     /// Reads and checks the sweep file at `path`: every axis path and value is tried on the base
     /// input before anything is written.
@@ -141,27 +189,11 @@ impl Sweep {
         Self::parse(&read_text(path)?, path)
     }
 
-    /// [`Sweep::read`] of the text of the sweep file at `path`.
+    /// [`Sweep::read`] of the text of the sweep file at `path`: the base input, the axes, and
+    /// a check that the listed values, the first points and the Slurm script can be made.
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
         let spec: SweepSpec = parse_ron(text, path)?;
-        let (base_text, base_dir) = match &spec.base {
-            BaseSpec::File(file) => {
-                let full = base_dir(path).join(file);
-                let text = read_text(&full)?;
-                let input = Input::parse(&text, &full)?;
-                (text, input.base_dir(&full))
-            }
-            BaseSpec::Inline(input) => {
-                // Written as input files are (variants holding structs unwrapped, options bare).
-                let config = ron::ser::PrettyConfig::default().extensions(
-                    ron::extensions::Extensions::IMPLICIT_SOME
-                        | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
-                );
-                let text = ron::ser::to_string_pretty(input.as_ref(), config)
-                    .map_err(|e| Error::file(path, format!("base: {e}")))?;
-                (text, input.base_dir(path))
-            }
-        };
+        let (base_text, base_dir) = base_input(&spec.base, path)?;
         let base_dir = absolute(&base_dir)?;
         if spec.axes.is_empty() && spec.replicas <= 1 {
             return Err(Error::file(
@@ -172,27 +204,7 @@ impl Sweep {
         if spec.replicas == 0 {
             return Err(Error::file(path, "replicas must be at least 1"));
         }
-        let mut axes = Vec::new();
-        for (k, axis) in spec.axes.iter().enumerate() {
-            let name = axis.name.clone().unwrap_or_else(|| {
-                axis.path
-                    .rsplit(['.', '['])
-                    .next()
-                    .unwrap_or(&axis.path)
-                    .trim_end_matches(']')
-                    .to_string()
-            });
-            let label = format!("axis {} ({name})", k + 1);
-            let values =
-                axis_values(axis).map_err(|e| Error::file(path, format!("{label}: {e}")))?;
-            if axes.iter().any(|(n, _): &(String, Vec<String>)| *n == name) {
-                return Err(Error::file(
-                    path,
-                    format!("{label}: another axis is also named {name}; give each its own `name`"),
-                ));
-            }
-            axes.push((name, values));
-        }
+        let axes = named_axes(&spec.axes, path)?;
         let sweep = Sweep {
             spec,
             path: path.to_path_buf(),
@@ -200,30 +212,7 @@ impl Sweep {
             base_dir,
             axes,
         };
-        // Every listed value must make a valid input (a range's values are all alike: its ends
-        // stand for it); so must the first point and its first derived replica. `plan` makes
-        // every point's input before it writes any.
-        for (k, (name, values)) in sweep.axes.iter().enumerate() {
-            let axis = &sweep.spec.axes[k];
-            let tried: Vec<&String> = match axis.range {
-                Some(_) => values.first().into_iter().chain(values.last()).collect(),
-                None => values.iter().collect(),
-            };
-            for v in tried {
-                let text = ron_edit::set(&sweep.base_text, &axis.path, v).map_err(|e| {
-                    Error::file(
-                        path,
-                        format!("axis {} ({name}), field {}: {e}", k + 1, axis.path),
-                    )
-                })?;
-                sweep.check_input(&text).map_err(|e| {
-                    Error::file(
-                        path,
-                        format!("axis {} ({name}), field {} = {v}: {e}", k + 1, axis.path),
-                    )
-                })?;
-            }
-        }
+        sweep.check_axis_values()?;
         let points = sweep.points()?;
         for p in points.iter().take(2) {
             sweep.input_text(p)?;
@@ -231,6 +220,35 @@ impl Sweep {
         slurm::submit_script(&sweep.spec.slurm, Path::new("/sweep"), points.len())
             .map_err(|e| Error::file(path, e.to_string()))?;
         Ok(sweep)
+    }
+
+    /// Every listed value must make a valid input (a range's values are all alike: its ends
+    /// stand for it). (`parse` also makes the first point and its first derived replica;
+    /// `plan` makes every point's input before it writes any.)
+    fn check_axis_values(&self) -> Result<()> {
+        let path = &self.path;
+        for (k, (name, values)) in self.axes.iter().enumerate() {
+            let axis = &self.spec.axes[k];
+            let tried: Vec<&String> = match axis.range {
+                Some(_) => values.first().into_iter().chain(values.last()).collect(),
+                None => values.iter().collect(),
+            };
+            for v in tried {
+                let text = ron_edit::set(&self.base_text, &axis.path, v).map_err(|e| {
+                    Error::file(
+                        path,
+                        format!("axis {} ({name}), field {}: {e}", k + 1, axis.path),
+                    )
+                })?;
+                self.check_input(&text).map_err(|e| {
+                    Error::file(
+                        path,
+                        format!("axis {} ({name}), field {} = {v}: {e}", k + 1, axis.path),
+                    )
+                })?;
+            }
+        }
+        Ok(())
     }
 
     /// Parses `text` as an input, giving the parser's message without a file name.

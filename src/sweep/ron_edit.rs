@@ -137,6 +137,7 @@ impl<'a> Parser<'a> {
         (self.pos > start).then_some(start..self.pos)
     }
 
+    /// Reads one value of any kind, dispatching on its first byte.
     fn value(&mut self) -> Result<Node, SyntaxError> {
         self.skip()?;
         let start = self.pos;
@@ -151,72 +152,88 @@ impl<'a> Parser<'a> {
                     items,
                 })
             }
-            Some(b'{') => {
-                self.pos += 1;
-                loop {
-                    self.skip()?;
-                    if self.peek() == Some(b'}') {
-                        self.pos += 1;
-                        return Ok(Node::Map {
-                            span: start..self.pos,
-                        });
-                    }
-                    self.value()?;
-                    self.expect(b':')?;
-                    self.value()?;
-                    self.skip()?;
-                    if self.peek() == Some(b',') {
-                        self.pos += 1;
-                    }
-                }
-            }
+            Some(b'{') => self.map(start),
             Some(b'"') => self.string(start),
             Some(b'r') if matches!(self.bytes.get(self.pos + 1), Some(b'"' | b'#')) => {
                 self.raw_string(start)
             }
-            Some(b'\'') => {
-                self.pos += 1;
-                while let Some(c) = self.peek() {
-                    self.pos += 1;
-                    match c {
-                        b'\\' => self.pos += 1,
-                        b'\'' => {
-                            return Ok(Node::Scalar {
-                                span: start..self.pos,
-                            });
-                        }
-                        _ => {}
-                    }
-                }
-                self.error("unterminated character")
-            }
+            Some(b'\'') => self.character(start),
             Some(c) if c.is_ascii_digit() || c == b'-' || c == b'+' || c == b'.' => {
-                while self.peek().is_some_and(|c| {
-                    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'+' | b'_')
-                }) {
-                    self.pos += 1;
-                }
-                Ok(Node::Scalar {
-                    span: start..self.pos,
-                })
+                Ok(self.number(start))
             }
-            Some(c) if c.is_ascii_alphabetic() || c == b'_' => {
-                self.identifier();
-                let after = self.pos;
-                self.skip()?;
-                if self.peek() == Some(b'(') {
-                    let open = self.pos;
-                    let payload = self.parenthesised(open)?;
-                    Ok(Node::Named {
-                        span: start..self.pos,
-                        payload: Box::new(payload),
-                    })
-                } else {
-                    self.pos = after;
-                    Ok(Node::Scalar { span: start..after })
-                }
-            }
+            Some(c) if c.is_ascii_alphabetic() || c == b'_' => self.named_or_word(start),
             Some(c) => self.error(format!("unexpected '{}'", c as char)),
+        }
+    }
+
+    /// A map `{ key: value, ... }` starting at `start` (its entries are read but not kept).
+    fn map(&mut self, start: usize) -> Result<Node, SyntaxError> {
+        self.pos += 1;
+        loop {
+            self.skip()?;
+            if self.peek() == Some(b'}') {
+                self.pos += 1;
+                return Ok(Node::Map {
+                    span: start..self.pos,
+                });
+            }
+            self.value()?;
+            self.expect(b':')?;
+            self.value()?;
+            self.skip()?;
+            if self.peek() == Some(b',') {
+                self.pos += 1;
+            }
+        }
+    }
+
+    /// A character literal `'c'` starting at `start`.
+    fn character(&mut self, start: usize) -> Result<Node, SyntaxError> {
+        self.pos += 1;
+        while let Some(c) = self.peek() {
+            self.pos += 1;
+            match c {
+                b'\\' => self.pos += 1,
+                b'\'' => {
+                    return Ok(Node::Scalar {
+                        span: start..self.pos,
+                    });
+                }
+                _ => {}
+            }
+        }
+        self.error("unterminated character")
+    }
+
+    /// A number starting at `start` (its characters, not checked: RON reads it later).
+    fn number(&mut self, start: usize) -> Node {
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'+' | b'_'))
+        {
+            self.pos += 1;
+        }
+        Node::Scalar {
+            span: start..self.pos,
+        }
+    }
+
+    /// An identifier starting at `start`: a named value `Name(...)` when a parenthesis follows,
+    /// else a bare word (`true`, a unit variant, ...).
+    fn named_or_word(&mut self, start: usize) -> Result<Node, SyntaxError> {
+        self.identifier();
+        let after = self.pos;
+        self.skip()?;
+        if self.peek() == Some(b'(') {
+            let open = self.pos;
+            let payload = self.parenthesised(open)?;
+            Ok(Node::Named {
+                span: start..self.pos,
+                payload: Box::new(payload),
+            })
+        } else {
+            self.pos = after;
+            Ok(Node::Scalar { span: start..after })
         }
     }
 

@@ -215,6 +215,8 @@ impl Plot {
         }
     }
 
+    /// Draws the plot on `root`: the axes (linear or logarithmic), their ticks and labels,
+    /// then the series and the legend.
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, Shift>,
@@ -262,39 +264,7 @@ impl Plot {
                     mesh.y_label_formatter(&y_label);
                 }
                 mesh.draw()?;
-                for (k, s) in self.series.iter().enumerate() {
-                    let color = Palette99::pick(k).to_rgba();
-                    let pts = self.points(s);
-                    let legend_color = color;
-                    // A line of one point would not show: draw it as a marker.
-                    if s.points || pts.len() == 1 {
-                        chart
-                            .draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))?
-                            .label(&s.label)
-                            .legend(move |(x, y)| {
-                                Circle::new((x + 10, y), 3, legend_color.filled())
-                            });
-                    } else {
-                        chart
-                            .draw_series(LineSeries::new(pts, color.stroke_width(2)))?
-                            .label(&s.label)
-                            .legend(move |(x, y)| {
-                                PathElement::new(
-                                    vec![(x, y), (x + 20, y)],
-                                    legend_color.stroke_width(2),
-                                )
-                            });
-                    }
-                }
-                if self.has_legend() {
-                    chart
-                        .configure_series_labels()
-                        .position(legend.position)
-                        .label_font(("sans-serif", 15))
-                        .background_style(WHITE.mix(0.85))
-                        .border_style(BLACK)
-                        .draw()?;
-                }
+                self.draw_series(&mut chart, legend.position)?;
             }};
         }
         match (self.log_x, self.log_y) {
@@ -304,6 +274,48 @@ impl Plot {
             (true, true) => {
                 finish!(builder.build_cartesian_2d(log_axis(x0, x1), log_axis(y0, y1))?)
             }
+        }
+        Ok(())
+    }
+
+    /// Draws every series on `chart` (points as markers, else lines; a one-point line as a
+    /// marker) and, where a series has a label, the legend at `position`.
+    fn draw_series<'a, DB: DrawingBackend + 'a, X, Y>(
+        &self,
+        chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+        position: SeriesLabelPosition,
+    ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+    where
+        X: Ranged<ValueType = f64>,
+        Y: Ranged<ValueType = f64>,
+    {
+        for (k, s) in self.series.iter().enumerate() {
+            let color = Palette99::pick(k).to_rgba();
+            let pts = self.points(s);
+            let legend_color = color;
+            // A line of one point would not show: draw it as a marker.
+            if s.points || pts.len() == 1 {
+                chart
+                    .draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))?
+                    .label(&s.label)
+                    .legend(move |(x, y)| Circle::new((x + 10, y), 3, legend_color.filled()));
+            } else {
+                chart
+                    .draw_series(LineSeries::new(pts, color.stroke_width(2)))?
+                    .label(&s.label)
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 20, y)], legend_color.stroke_width(2))
+                    });
+            }
+        }
+        if self.has_legend() {
+            chart
+                .configure_series_labels()
+                .position(position)
+                .label_font(("sans-serif", 15))
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .draw()?;
         }
         Ok(())
     }

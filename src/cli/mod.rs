@@ -216,37 +216,7 @@ pub struct EvalArgs {
 /// Runs the command line; errors are returned for `main` to print.
 pub fn main_with(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Run(args) => {
-            set_threads(args.threads)?;
-            let out = match args.out {
-                Some(o) => o,
-                None => default_out_dir(&args.input),
-            };
-            let options = RunOptions {
-                force: args.force,
-                resume: args.resume,
-                stop: StopFlag::from_signals()?,
-            };
-            let summary = run_file_opts(&args.input, &out, &options)?;
-            let rates: Vec<String> = summary
-                .stages
-                .iter()
-                .map(|s| format!("{} {:.3e}", s.stage, s.atom_steps_per_second))
-                .collect();
-            eprintln!(
-                "done: {} steps of {} atoms in {:.2} s (atom-steps/s of the MD stages: {}); results in {}",
-                summary.steps,
-                summary.atoms,
-                summary.wall_time_s,
-                if rates.is_empty() {
-                    "none".to_string()
-                } else {
-                    rates.join(", ")
-                },
-                out.display()
-            );
-            Ok(())
-        }
+        Command::Run(args) => run(args),
         Command::Eval(args) => {
             set_threads(args.threads)?;
             eval(&args)
@@ -259,46 +229,87 @@ pub fn main_with(cli: Cli) -> Result<()> {
         }
         Command::Potential(PotentialCommand::Zhou2004(args)) => zhou2004(&args),
         Command::Sweep(command) => sweep(command),
-        Command::Convert(args) => {
-            let mut frames = crate::io::read_frames(&args.input)?;
-            if let Some(k) = args.frame {
-                let f = crate::io::pick_frame(frames, k).map_err(|e| e.in_file(&args.input))?;
-                frames = vec![f];
-            }
-            crate::io::write_frames(&args.output, &frames)?;
-            eprintln!(
-                "wrote {} ({} frame(s), {} atoms)",
-                args.output.display(),
-                frames.len(),
-                frames.last().map_or(0, |f| f.system.len())
-            );
-            Ok(())
-        }
-        Command::Kmc(args) => {
-            let out = args.out.unwrap_or_else(|| default_out_dir(&args.input));
-            let s = run_kmc_file(&args.input, &out, args.force)?;
-            eprintln!(
-                "done: {} events ({} null) to t = {:.4e} s in {:.2} s ({:.3e} events/s, {} per CPU second); r/R = {:.4}; results in {}",
-                s.clock.events,
-                s.clock.null_events,
-                s.clock.time,
-                s.wall_time_s,
-                s.events_per_second,
-                s.events_per_cpu_second
-                    .map_or("n/a".to_string(), |r| format!("{r:.3e}")),
-                s.final_neck.radius_over_particle,
-                out.display()
-            );
-            match &s.fit {
-                Ok(f) => eprintln!(
-                    "fit r^n = K t over {:.3e} .. {:.3e} s ({} points): n = {:.3} +/- {:.3}",
-                    f.t_min, f.t_max, f.points, f.exponent, f.exponent_error
-                ),
-                Err(e) => eprintln!("no fit: {e}"),
-            }
-            Ok(())
-        }
+        Command::Convert(args) => convert(&args),
+        Command::Kmc(args) => kmc(args),
     }
+}
+
+/// `sintermd run`: runs the input and prints the closing line (steps, atoms, time, the MD
+/// stages' atom-steps/s, the results folder).
+fn run(args: RunArgs) -> Result<()> {
+    set_threads(args.threads)?;
+    let out = match args.out {
+        Some(o) => o,
+        None => default_out_dir(&args.input),
+    };
+    let options = RunOptions {
+        force: args.force,
+        resume: args.resume,
+        stop: StopFlag::from_signals()?,
+    };
+    let summary = run_file_opts(&args.input, &out, &options)?;
+    let rates: Vec<String> = summary
+        .stages
+        .iter()
+        .map(|s| format!("{} {:.3e}", s.stage, s.atom_steps_per_second))
+        .collect();
+    eprintln!(
+        "done: {} steps of {} atoms in {:.2} s (atom-steps/s of the MD stages: {}); results in {}",
+        summary.steps,
+        summary.atoms,
+        summary.wall_time_s,
+        if rates.is_empty() {
+            "none".to_string()
+        } else {
+            rates.join(", ")
+        },
+        out.display()
+    );
+    Ok(())
+}
+
+/// `sintermd convert`: rewrites a trajectory or structure file (all frames, or one) in the
+/// format of the output's extension.
+fn convert(args: &ConvertArgs) -> Result<()> {
+    let mut frames = crate::io::read_frames(&args.input)?;
+    if let Some(k) = args.frame {
+        let f = crate::io::pick_frame(frames, k).map_err(|e| e.in_file(&args.input))?;
+        frames = vec![f];
+    }
+    crate::io::write_frames(&args.output, &frames)?;
+    eprintln!(
+        "wrote {} ({} frame(s), {} atoms)",
+        args.output.display(),
+        frames.len(),
+        frames.last().map_or(0, |f| f.system.len())
+    );
+    Ok(())
+}
+
+/// `sintermd kmc`: runs a KMC input and prints the closing line and the growth-law fit.
+fn kmc(args: KmcArgs) -> Result<()> {
+    let out = args.out.unwrap_or_else(|| default_out_dir(&args.input));
+    let s = run_kmc_file(&args.input, &out, args.force)?;
+    eprintln!(
+        "done: {} events ({} null) to t = {:.4e} s in {:.2} s ({:.3e} events/s, {} per CPU second); r/R = {:.4}; results in {}",
+        s.clock.events,
+        s.clock.null_events,
+        s.clock.time,
+        s.wall_time_s,
+        s.events_per_second,
+        s.events_per_cpu_second
+            .map_or("n/a".to_string(), |r| format!("{r:.3e}")),
+        s.final_neck.radius_over_particle,
+        out.display()
+    );
+    match &s.fit {
+        Ok(f) => eprintln!(
+            "fit r^n = K t over {:.3e} .. {:.3e} s ({} points): n = {:.3} +/- {:.3}",
+            f.t_min, f.t_max, f.points, f.exponent, f.exponent_error
+        ),
+        Err(e) => eprintln!("no fit: {e}"),
+    }
+    Ok(())
 }
 
 fn build(args: &BuildArgs) -> Result<()> {

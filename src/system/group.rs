@@ -167,25 +167,7 @@ impl Selection {
                     .map(|x| region.contains(x))
                     .collect()
             }
-            Selection::Ids(ids) => {
-                let mut sorted = ids.clone();
-                sorted.sort_unstable();
-                let mask: Vec<bool> = system
-                    .ids
-                    .iter()
-                    .map(|id| sorted.binary_search(id).is_ok())
-                    .collect();
-                let found = mask.iter().filter(|&&m| m).count();
-                sorted.dedup();
-                if found != sorted.len() {
-                    let missing = sorted.iter().find(|id| !system.ids.contains(id));
-                    return Err(Error::invalid(format!(
-                        "group selection Ids: no atom has id {}",
-                        missing.copied().unwrap_or_default()
-                    )));
-                }
-                mask
-            }
+            Selection::Ids(ids) => ids_mask(system, ids)?,
             Selection::IdRange(first, last) => {
                 if first > last {
                     return Err(Error::invalid(format!(
@@ -198,36 +180,9 @@ impl Selection {
                     .map(|id| first <= id && id <= last)
                     .collect()
             }
-            Selection::Indices(indices) => {
-                let mut mask = vec![false; n];
-                for &i in indices {
-                    if i as usize >= n {
-                        return Err(Error::invalid(format!(
-                            "group selection Indices: index {i} is beyond the {n} atoms (indices start at 0)"
-                        )));
-                    }
-                    mask[i as usize] = true;
-                }
-                mask
-            }
-            Selection::Union(parts) => {
-                let mut mask = vec![false; n];
-                for p in parts {
-                    for (m, s) in mask.iter_mut().zip(p.mask(system)?) {
-                        *m |= s;
-                    }
-                }
-                mask
-            }
-            Selection::Intersection(parts) => {
-                let mut mask = vec![true; n];
-                for p in parts {
-                    for (m, s) in mask.iter_mut().zip(p.mask(system)?) {
-                        *m &= s;
-                    }
-                }
-                mask
-            }
+            Selection::Indices(indices) => indices_mask(n, indices)?,
+            Selection::Union(parts) => combined_mask(system, parts, false, |m, s| *m |= s)?,
+            Selection::Intersection(parts) => combined_mask(system, parts, true, |m, s| *m &= s)?,
             Selection::Not(inner) => inner.mask(system)?.into_iter().map(|m| !m).collect(),
         })
     }
@@ -241,6 +196,58 @@ impl Selection {
             .filter_map(|(i, m)| m.then_some(i as u32))
             .collect())
     }
+}
+
+/// The mask of the atoms whose ids are in `ids`; every id must be an atom's.
+fn ids_mask(system: &System, ids: &[u64]) -> Result<Vec<bool>> {
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    let mask: Vec<bool> = system
+        .ids
+        .iter()
+        .map(|id| sorted.binary_search(id).is_ok())
+        .collect();
+    let found = mask.iter().filter(|&&m| m).count();
+    sorted.dedup();
+    if found != sorted.len() {
+        let missing = sorted.iter().find(|id| !system.ids.contains(id));
+        return Err(Error::invalid(format!(
+            "group selection Ids: no atom has id {}",
+            missing.copied().unwrap_or_default()
+        )));
+    }
+    Ok(mask)
+}
+
+/// The mask of `indices` (0-based) over `n` atoms; every index must be below `n`.
+fn indices_mask(n: usize, indices: &[u32]) -> Result<Vec<bool>> {
+    let mut mask = vec![false; n];
+    for &i in indices {
+        if i as usize >= n {
+            return Err(Error::invalid(format!(
+                "group selection Indices: index {i} is beyond the {n} atoms (indices start at 0)"
+            )));
+        }
+        mask[i as usize] = true;
+    }
+    Ok(mask)
+}
+
+/// The masks of `parts` combined atom by atom with `combine`, starting from `start` (false
+/// for a union, true for an intersection).
+fn combined_mask(
+    system: &System,
+    parts: &[Selection],
+    start: bool,
+    combine: impl Fn(&mut bool, bool),
+) -> Result<Vec<bool>> {
+    let mut mask = vec![start; system.len()];
+    for p in parts {
+        for (m, s) in mask.iter_mut().zip(p.mask(system)?) {
+            combine(m, s);
+        }
+    }
+    Ok(mask)
 }
 
 /// The sorted atom indices of the stored group `name` (or of every atom for `all`), or an error

@@ -193,15 +193,7 @@ impl ObserverSpec {
     /// Creates the observer, writing files named `prefix` + its file name into `dir`.
     pub fn build(&self, system: &System, dir: &Path, prefix: &str) -> Result<Box<dyn Observer>> {
         let path = |name: &str| dir.join(format!("{prefix}{name}"));
-        let check_every = |every: u64| {
-            if every == 0 {
-                Err(Error::invalid(
-                    "observer interval `every` must be at least 1",
-                ))
-            } else {
-                Ok(Trigger::Every(every))
-            }
-        };
+        let check_every = every_trigger;
         Ok(match self {
             ObserverSpec::CentreOfMass { every, groups } => Box::new(ComObserver::new(
                 system,
@@ -213,20 +205,13 @@ impl ObserverSpec {
                 every,
                 groups,
                 particles,
-            } => {
-                let pair = resolve_groups(
-                    system,
-                    &Some(vec![particles.0.clone(), particles.1.clone()]),
-                )
-                .ok()
-                .map(|mut g| (g.remove(0), g.remove(0)));
-                Box::new(ShapeObserver::new(
-                    check_every(*every)?,
-                    resolve_groups(system, groups)?,
-                    pair,
-                    path("shape"),
-                )?)
-            }
+            } => Box::new(shape_observer(
+                system,
+                *every,
+                groups,
+                particles,
+                path("shape"),
+            )?),
             ObserverSpec::Neck {
                 every,
                 particles,
@@ -281,6 +266,40 @@ impl ObserverSpec {
             )?),
         })
     }
+}
+
+/// The trigger of an observer run every `every` steps (at least 1).
+fn every_trigger(every: u64) -> Result<Trigger> {
+    if every == 0 {
+        Err(Error::invalid(
+            "observer interval `every` must be at least 1",
+        ))
+    } else {
+        Ok(Trigger::Every(every))
+    }
+}
+
+/// The shape observer of `groups` every `every` steps, writing `stem`; with the pair's two
+/// particle groups where `particles` names existing groups.
+fn shape_observer(
+    system: &System,
+    every: u64,
+    groups: &Option<Vec<String>>,
+    particles: &(String, String),
+    stem: PathBuf,
+) -> Result<ShapeObserver> {
+    let pair = resolve_groups(
+        system,
+        &Some(vec![particles.0.clone(), particles.1.clone()]),
+    )
+    .ok()
+    .map(|mut g| (g.remove(0), g.remove(0)));
+    ShapeObserver::new(
+        every_trigger(every)?,
+        resolve_groups(system, groups)?,
+        pair,
+        stem,
+    )
 }
 
 /// Rebuilds a saved analysis observer, its files open again in `dir` (see

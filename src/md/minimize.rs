@@ -106,9 +106,11 @@ pub fn fire_minimize(
         settings.dt_max * settings.timestep,
         settings.dt_min * settings.timestep,
     );
-    let mut dt = settings.timestep;
-    let mut alpha = settings.alpha0;
-    let mut positive = 0u64;
+    let mut step = FireStep {
+        dt: settings.timestep,
+        alpha: settings.alpha0,
+        positive: 0,
+    };
     let mut stopped_by = "iterations";
     let mut iterations = 0;
     while iterations < settings.max_iterations {
@@ -119,42 +121,14 @@ pub fn fire_minimize(
         }
         iterations += 1;
         let power: f64 = system.forces.iter().zip(&v).map(|(f, v)| f.dot(v)).sum();
-        if power > 0.0 {
-            positive += 1;
-            if positive > settings.delay {
-                dt = (dt * settings.dt_grow).min(dt_max);
-                alpha *= settings.alpha_shrink;
-            }
-        } else {
-            positive = 0;
-            if iterations > settings.delay {
-                dt = (dt * settings.dt_shrink).max(dt_min);
-                alpha = settings.alpha0;
-            }
+        if !step.adapt(power, iterations, settings, (dt_min, dt_max)) {
+            // Uphill: step half a step back and stop the atoms.
             for (x, vi) in system.positions.iter_mut().zip(&v) {
-                *x -= 0.5 * dt * vi;
+                *x -= 0.5 * step.dt * vi;
             }
             v.iter_mut().for_each(|vi| *vi = Vec3::zeros());
         }
-        for ((vi, f), im) in v.iter_mut().zip(&system.forces).zip(&inv_mass) {
-            *vi += dt * im * f;
-        }
-        let vnorm = v.iter().map(|x| x.norm_squared()).sum::<f64>().sqrt();
-        let fnorm = system
-            .forces
-            .iter()
-            .map(|x| x.norm_squared())
-            .sum::<f64>()
-            .sqrt();
-        if fnorm > 0.0 {
-            let scale = alpha * vnorm / fnorm;
-            for (vi, f) in v.iter_mut().zip(&system.forces) {
-                *vi = (1.0 - alpha) * *vi + scale * f;
-            }
-        }
-        for (x, vi) in system.positions.iter_mut().zip(&v) {
-            *x += dt * vi;
-        }
+        step.advance(system, &mut v, &inv_mass);
         let previous = energy;
         energy = engine.compute(system, iterations)?.energy;
         if settings.etol > 0.0
@@ -178,4 +152,69 @@ pub fn fire_minimize(
         final_max_force,
         stopped_by: stopped_by.into(),
     })
+}
+
+/// FIRE's adaptive step: time step [ps], mixing factor, and the number of downhill steps in a
+/// row.
+struct FireStep {
+    dt: f64,
+    alpha: f64,
+    positive: u64,
+}
+
+impl FireStep {
+    /// Adapts the step to the power `power` (F . v, eV/ps) at iteration `iteration`: after
+    /// `delay` downhill steps in a row, grow the time step (up to `dt_range.1`) and shrink the
+    /// mixing; uphill, past the first `delay` iterations, shrink the time step (down to
+    /// `dt_range.0`) and reset the mixing. Returns whether the step was downhill (power > 0).
+    fn adapt(
+        &mut self,
+        power: f64,
+        iteration: u64,
+        settings: &FireSettings,
+        dt_range: (f64, f64),
+    ) -> bool {
+        let (dt_min, dt_max) = dt_range;
+        if power > 0.0 {
+            self.positive += 1;
+            if self.positive > settings.delay {
+                self.dt = (self.dt * settings.dt_grow).min(dt_max);
+                self.alpha *= settings.alpha_shrink;
+            }
+            true
+        } else {
+            self.positive = 0;
+            if iteration > settings.delay {
+                self.dt = (self.dt * settings.dt_shrink).max(dt_min);
+                self.alpha = settings.alpha0;
+            }
+            false
+        }
+    }
+
+    /// One move: velocities `v` (Å/ps) kicked by the forces (`inv_mass` = force-to-velocity
+    /// factor over mass), mixed toward the force direction by `alpha`, then positions drifted
+    /// by `dt`.
+    fn advance(&self, system: &mut System, v: &mut [Vec3], inv_mass: &[f64]) {
+        let (dt, alpha) = (self.dt, self.alpha);
+        for ((vi, f), im) in v.iter_mut().zip(&system.forces).zip(inv_mass) {
+            *vi += dt * im * f;
+        }
+        let vnorm = v.iter().map(|x| x.norm_squared()).sum::<f64>().sqrt();
+        let fnorm = system
+            .forces
+            .iter()
+            .map(|x| x.norm_squared())
+            .sum::<f64>()
+            .sqrt();
+        if fnorm > 0.0 {
+            let scale = alpha * vnorm / fnorm;
+            for (vi, f) in v.iter_mut().zip(&system.forces) {
+                *vi = (1.0 - alpha) * *vi + scale * f;
+            }
+        }
+        for (x, vi) in system.positions.iter_mut().zip(v.iter()) {
+            *x += dt * vi;
+        }
+    }
 }

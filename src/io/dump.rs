@@ -251,27 +251,8 @@ impl<'a> AtomColumns<'a> {
                 format!("{} columns, ITEM: ATOMS names {}", w.len(), cols.len()),
             ));
         }
-        let real = |c: usize| -> Result<f64> {
-            w[c].parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| {
-                    Error::parse(
-                        "",
-                        ln + 1,
-                        format!("{}: \"{}\" is not a finite number", cols[c], w[c]),
-                    )
-                })
-        };
-        let whole = |c: usize| -> Result<i64> {
-            w[c].parse::<i64>().map_err(|_| {
-                Error::parse(
-                    "",
-                    ln + 1,
-                    format!("{}: \"{}\" is not a whole number", cols[c], w[c]),
-                )
-            })
-        };
+        let real = |c: usize| real_field(cols, &w, c, ln);
+        let whole = |c: usize| whole_field(cols, &w, c, ln);
         let atom_id = u64::try_from(whole(self.id)?)
             .ok()
             .filter(|&i| i > 0)
@@ -323,6 +304,31 @@ impl<'a> AtomColumns<'a> {
         }
         Ok((atom_id, (t - 1) as u32, pos, v, image))
     }
+}
+
+/// Column `c` of the atom line `w` (0-based line index `ln`) as a finite number.
+fn real_field(cols: &[&str], w: &[&str], c: usize, ln: usize) -> Result<f64> {
+    w[c].parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| {
+            Error::parse(
+                "",
+                ln + 1,
+                format!("{}: \"{}\" is not a finite number", cols[c], w[c]),
+            )
+        })
+}
+
+/// Column `c` of the atom line `w` (0-based line index `ln`) as a whole number.
+fn whole_field(cols: &[&str], w: &[&str], c: usize, ln: usize) -> Result<i64> {
+    w[c].parse::<i64>().map_err(|_| {
+        Error::parse(
+            "",
+            ln + 1,
+            format!("{}: \"{}\" is not a whole number", cols[c], w[c]),
+        )
+    })
 }
 
 /// The `n` atom lines from `first`, columns named by `cols`.

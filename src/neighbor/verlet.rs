@@ -415,6 +415,11 @@ struct RowBlock {
 /// The rows of every atom (in blocks of [`BUILD_CHUNK`] atoms, built in parallel): the atoms
 /// within `range` [A] found through the full stencil of `grid` (rows then sorted by
 /// `(j, image)`), or with `half` through the half stencil (each pair once, in the order found).
+///
+/// The search over one block stays one closure on purpose: it is the hot kernel of the list
+/// build (a vectorised distance pass, then a branch-free compaction into a reused row buffer),
+/// and splitting it into functions would put its buffers and loop bounds behind calls the
+/// compiler need not inline. Only the setup (cell order, stencil runs) is factored out.
 fn find_rows(
     grid: &CellGrid,
     positions: &[Vec3],
@@ -427,31 +432,14 @@ fn find_rows(
     let n = positions.len();
     let range2 = range * range;
     let zero_code = shifts.len() / 2;
-    // Coordinates in cell order, so that each stencil cell is a contiguous run.
-    let order = grid.atoms_in_cell_order();
-    let mut slot_of = vec![0usize; n];
-    for (k, &a) in order.iter().enumerate() {
-        slot_of[a as usize] = k;
-    }
-    let xs: Vec<f64> = order.iter().map(|&a| positions[a as usize].x).collect();
-    let ys: Vec<f64> = order.iter().map(|&a| positions[a as usize].y).collect();
-    let zs: Vec<f64> = order.iter().map(|&a| positions[a as usize].z).collect();
-    // The stencil of every cell as runs (first, end) in cell order, with the image code and
-    // whether the run starts at the home cell.
-    let mut stencil_start = Vec::with_capacity(grid.cells() + 1);
-    let mut stencil: Vec<(u32, u32, u16, bool)> = Vec::new();
-    stencil_start.push(0);
-    for c in 0..grid.cells() {
-        grid.for_each_stencil_run(c, half, |r, s, home| {
-            stencil.push((
-                r.start as u32,
-                r.end as u32,
-                encode(s, counts, max_shift) as u16,
-                home,
-            ));
-        });
-        stencil_start.push(stencil.len());
-    }
+    let CellOrder {
+        order,
+        slot_of,
+        xs,
+        ys,
+        zs,
+    } = CellOrder::new(grid, positions);
+    let (stencil_start, stencil) = stencil_runs(grid, half, counts, max_shift);
     (0..n)
         .collect::<Vec<_>>()
         .par_chunks(BUILD_CHUNK)
@@ -518,6 +506,64 @@ fn find_rows(
             }
         })
         .collect()
+}
+
+/// The atoms in cell order, so that each stencil cell is a contiguous run: the order, each
+/// atom's slot in it, and the coordinates [A] in that order.
+struct CellOrder<'a> {
+    order: &'a [u32],
+    slot_of: Vec<usize>,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    zs: Vec<f64>,
+}
+
+impl<'a> CellOrder<'a> {
+    /// The cell order of `grid` over `positions`.
+    fn new(grid: &'a CellGrid, positions: &[Vec3]) -> Self {
+        let order = grid.atoms_in_cell_order();
+        let mut slot_of = vec![0usize; positions.len()];
+        for (k, &a) in order.iter().enumerate() {
+            slot_of[a as usize] = k;
+        }
+        let xs: Vec<f64> = order.iter().map(|&a| positions[a as usize].x).collect();
+        let ys: Vec<f64> = order.iter().map(|&a| positions[a as usize].y).collect();
+        let zs: Vec<f64> = order.iter().map(|&a| positions[a as usize].z).collect();
+        CellOrder {
+            order,
+            slot_of,
+            xs,
+            ys,
+            zs,
+        }
+    }
+}
+
+/// The stencil (full, or half with `half`) of every cell of `grid` as runs (first, end) in cell
+/// order, with the image code and whether the run starts at the home cell; cell `c`'s runs are
+/// `runs[start[c]..start[c + 1]]`. Returns `(start, runs)`.
+#[allow(clippy::type_complexity)]
+fn stencil_runs(
+    grid: &CellGrid,
+    half: bool,
+    counts: [usize; 3],
+    max_shift: [i64; 3],
+) -> (Vec<usize>, Vec<(u32, u32, u16, bool)>) {
+    let mut stencil_start = Vec::with_capacity(grid.cells() + 1);
+    let mut stencil: Vec<(u32, u32, u16, bool)> = Vec::new();
+    stencil_start.push(0);
+    for c in 0..grid.cells() {
+        grid.for_each_stencil_run(c, half, |r, s, home| {
+            stencil.push((
+                r.start as u32,
+                r.end as u32,
+                encode(s, counts, max_shift) as u16,
+                home,
+            ));
+        });
+        stencil_start.push(stencil.len());
+    }
+    (stencil_start, stencil)
 }
 
 fn encode(s: [i64; 3], counts: [usize; 3], max_shift: [i64; 3]) -> usize {

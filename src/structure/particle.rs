@@ -273,20 +273,12 @@ impl ParticleSpec {
         let layers = layers_of(&core_labels, &|t| core_set.contains(&t));
         let adatom_sites = self.adatom_sites(&layers, &mut rng)?;
 
-        let sub_of_basis = lattice.sublattice_of_basis();
         let sites: Vec<SiteLabel> = core_labels
             .iter()
             .chain(adatom_sites.iter())
             .copied()
             .collect();
-        let sublattices: Vec<usize> = sites.iter().map(|s| sub_of_basis[s.1 as usize]).collect();
-        let types = assign_species(
-            &self.species,
-            self.placement,
-            lattice.sublattice_count(),
-            &sublattices,
-            &mut rng,
-        )?;
+        let types = self.site_species(&lattice, &sites, &mut rng)?;
 
         let rotation = match &self.orientation {
             Some(o) => o.rotation(&lattice)?,
@@ -314,6 +306,25 @@ impl ParticleSpec {
             facets,
             adatoms,
         })
+    }
+
+    /// The species (type index) of each of `sites`, placed by the species' placement on the
+    /// lattice's sublattices, drawn with `rng`.
+    fn site_species(
+        &self,
+        lattice: &Lattice,
+        sites: &[SiteLabel],
+        rng: &mut SimRng,
+    ) -> Result<Vec<u32>> {
+        let sub_of_basis = lattice.sublattice_of_basis();
+        let sublattices: Vec<usize> = sites.iter().map(|s| sub_of_basis[s.1 as usize]).collect();
+        assign_species(
+            &self.species,
+            self.placement,
+            lattice.sublattice_count(),
+            &sublattices,
+            rng,
+        )
     }
 
     /// Checks the adatom layers: each fraction in 0..=1, and a facetted body to lay them on.

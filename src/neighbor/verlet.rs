@@ -539,18 +539,21 @@ impl<'a> CellOrder<'a> {
     }
 }
 
+/// A run of a cell's stencil: first and end slot in cell order, image code, and whether the run
+/// starts at the home cell.
+type StencilRun = (u32, u32, u16, bool);
+
 /// The stencil (full, or half with `half`) of every cell of `grid` as runs (first, end) in cell
 /// order, with the image code and whether the run starts at the home cell; cell `c`'s runs are
 /// `runs[start[c]..start[c + 1]]`. Returns `(start, runs)`.
-#[allow(clippy::type_complexity)]
 fn stencil_runs(
     grid: &CellGrid,
     half: bool,
     counts: [usize; 3],
     max_shift: [i64; 3],
-) -> (Vec<usize>, Vec<(u32, u32, u16, bool)>) {
+) -> (Vec<usize>, Vec<StencilRun>) {
     let mut stencil_start = Vec::with_capacity(grid.cells() + 1);
-    let mut stencil: Vec<(u32, u32, u16, bool)> = Vec::new();
+    let mut stencil: Vec<StencilRun> = Vec::new();
     stencil_start.push(0);
     for c in 0..grid.cells() {
         grid.for_each_stencil_run(c, half, |r, s, home| {

@@ -265,7 +265,11 @@ impl ParticleSpec {
                     .map(|(l, ad)| kept_count(ad.fraction, l.len()))
                     .sum::<usize>()
         };
-        let (core, scale, origin) = self.core_sites(&lattice, &body, &total_of)?;
+        let CoreSites {
+            sites: core,
+            scale,
+            origin,
+        } = self.core_sites(&lattice, &body, &total_of)?;
         let core_labels: Vec<SiteLabel> = core.iter().map(|c| c.0).collect();
 
         let mut rng = SimRng::seed_from_u64(self.seed);
@@ -368,15 +372,14 @@ impl ParticleSpec {
             .collect()
     }
 
-    /// The core sites (label and crystal-frame position relative to the centre, Å) for the size,
-    /// with the shape's scale (Å) and the centre's position in the lattice (Å). `total_of` counts
-    /// the atoms, adatoms included, that a core would give.
+    /// The core sites for the size (see [`CoreSites`]). `total_of` counts the atoms, adatoms
+    /// included, that a core would give.
     fn core_sites(
         &self,
         lattice: &Lattice,
         body: &Body,
         total_of: &dyn Fn(&[SiteLabel], Membership<'_>) -> usize,
-    ) -> Result<(Vec<(SiteLabel, Vec3)>, f64, Vec3)> {
+    ) -> Result<CoreSites> {
         let volume_scale = |volume: f64| (volume / body.unit_volume()).cbrt();
         if !self.centre.iter().all(|f| (-1.0..=1.0).contains(f)) {
             return Err(Error::invalid(format!(
@@ -427,7 +430,11 @@ impl ParticleSpec {
         if core.is_empty() {
             return Err(Error::invalid("the particle is too small to hold an atom"));
         }
-        Ok((core, scale, origin))
+        Ok(CoreSites {
+            sites: core,
+            scale,
+            origin,
+        })
     }
 
     /// The adatom sites: from each layer (one per adatom spec) its fraction, drawn with `rng`,
@@ -449,6 +456,16 @@ impl ParticleSpec {
         }
         Ok(adatom_sites)
     }
+}
+
+/// A particle's core (the sites before adatoms) as [`ParticleSpec::build`] cuts it.
+struct CoreSites {
+    /// Label and crystal-frame position relative to the centre [A] of each site.
+    sites: Vec<(SiteLabel, Vec3)>,
+    /// The shape's scale [A].
+    scale: f64,
+    /// The centre's position in the lattice [A].
+    origin: Vec3,
 }
 
 /// The particle's facets, one per face of the polyhedron: the outermost plane of the `core`

@@ -211,7 +211,7 @@ fn sbatch_header(spec: &SlurmSpec, points: usize, dir_text: &str) -> String {
 fn task_commands(spec: &SlurmSpec, dir_text: &str, program: &str) -> String {
     let mut s = String::new();
     s.push_str("set -u\n");
-    s.push_str(&format!("cd {} || exit 1\n", quoted(&dir_text)));
+    s.push_str(&format!("cd {} || exit 1\n", quoted(dir_text)));
     for m in &spec.modules {
         s.push_str(&format!("module load {m}\n"));
     }
@@ -219,7 +219,7 @@ fn task_commands(spec: &SlurmSpec, dir_text: &str, program: &str) -> String {
         s.push_str(line);
         s.push('\n');
     }
-    s.push_str(&format!("sintermd={}\n", quoted(&program)));
+    s.push_str(&format!("sintermd={}\n", quoted(program)));
     s.push_str("point=$(printf 'points/%04d' \"$SLURM_ARRAY_TASK_ID\")\n");
     s.push_str(
         "echo \"sintermd sweep task $SLURM_ARRAY_TASK_ID (job $SLURM_JOB_ID, start ${SLURM_RESTART_COUNT:-0}) on $(hostname) at $(date -Is)\"\n",

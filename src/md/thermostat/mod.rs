@@ -122,8 +122,8 @@ pub trait Thermostat {
     /// (whose temperatures are known to be finite and >= 0 K).
     fn check(&self, timestep: f64, ramp: &TemperatureRamp) -> Result<()>;
 
-    /// Whether the dynamics it imposes keep the momentum of a group of every atom (rescaling by
-    /// one factor does; independent random forces per atom do not); see [`crate::md::dof`].
+    /// Whether, acting on every atom, it keeps the total momentum: scaling all velocities by one
+    /// factor does, independent random forces on each atom do not (see [`crate::md::dof`]).
     fn keeps_total_momentum(&self) -> bool {
         true
     }
@@ -147,8 +147,7 @@ pub trait Thermostat {
 
     /// Energy held by the thermostat or exchanged with the outside since the stage start [eV]
     /// (LAMMPS `ecouple`). Default: minus the accumulated work ([`exchanged_energy`]).
-    fn coupling_energy(&self, coupling: &Coupling, state: &SimulationState) -> f64 {
-        let _ = coupling;
+    fn coupling_energy(&self, _coupling: &Coupling, state: &SimulationState) -> f64 {
         exchanged_energy(state)
     }
 }

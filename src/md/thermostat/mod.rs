@@ -146,7 +146,8 @@ pub trait Thermostat {
     ) -> Result<()>;
 
     /// Energy held by the thermostat or exchanged with the outside since the stage start [eV]
-    /// (LAMMPS `ecouple`). Default: minus the accumulated work ([`exchanged_energy`]).
+    /// (LAMMPS `ecouple`). Default: minus the accumulated work of a Langevin, CSVR or
+    /// Berendsen state, 0 for any other.
     fn coupling_energy(&self, _coupling: &Coupling, state: &SimulationState) -> f64 {
         exchanged_energy(state)
     }

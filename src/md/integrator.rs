@@ -1,65 +1,32 @@
 //! Stepping one MD stage: velocity Verlet composed with the stage's thermostat and momentum
 //! removal, and the bookkeeping that goes with them (degrees of freedom, conserved quantity).
 //!
-//! Order within a step: the thermostat's scheme (its own step function, which wraps velocity
-//! Verlet), then the momentum removals due at this step, as LAMMPS applies `fix momentum` at the
+//! Order within a step: the thermostat's step ([`Thermostat::step`], which wraps velocity
+//! Verlet; plain velocity Verlet without a thermostat), then the momentum removals due at this step, as LAMMPS applies `fix momentum` at the
 //! end of a step. Removals also run once at the stage start ([`StageIntegrator::begin`]).
 //!
 //! The conserved quantity reported in `thermo.csv` is KE + PE + [`StageIntegrator::coupling_energy`]:
 //! the chain energy for Nosé–Hoover, minus the accumulated work of the thermostat for the others,
 //! minus the kinetic energy taken out by momentum removal (LAMMPS's `ecouple`). It starts afresh
 //! at each stage, because each stage starts a fresh thermostat.
+//!
+//! [`Thermostat::step`]: super::thermostat::Thermostat::step
 
 use super::dof::{MomentumConstraints, MomentumDynamics, degrees_of_freedom, momentum_constraints};
 use super::momentum::{MomentumSpec, remove_momentum};
-use super::thermostat::nose_hoover::{self, NoseHooverChain, chain_energy, chain_masses};
-use super::thermostat::{
-    NoseHooverChainState, TemperatureRamp, ThermostatSpec, ThermostatWork, berendsen, csvr,
-    langevin, work_of,
-};
+use super::thermostat::{Coupling, ThermostatSpec, exchanged_energy, work_of};
 use super::{ForceEngine, IntegratorState, SimulationState, ThermoSample, nve_step};
 use crate::error::{Error, Result};
 use crate::potential::ForceOutput;
 use crate::system::{Members, System};
-use crate::units::BOLTZMANN;
-
-/// A thermostat resolved for a stage: parameters, atoms, degrees of freedom and target.
-#[derive(Clone, Debug)]
-enum Scheme {
-    /// NVE.
-    VelocityVerlet,
-    NoseHoover {
-        chain: NoseHooverChain,
-        members: Members,
-        dof: f64,
-        ramp: TemperatureRamp,
-    },
-    Langevin {
-        friction: f64,
-        members: Members,
-        dof: f64,
-        ramp: TemperatureRamp,
-    },
-    Csvr {
-        tau: f64,
-        members: Members,
-        dof: f64,
-        ramp: TemperatureRamp,
-    },
-    Berendsen {
-        tau: f64,
-        members: Members,
-        dof: f64,
-        ramp: TemperatureRamp,
-    },
-}
 
 /// Steps one MD stage.
 #[derive(Clone, Debug)]
 pub struct StageIntegrator {
     timestep: f64,
     steps: u64,
-    scheme: Scheme,
+    /// The thermostat and what it acts on; `None`: NVE.
+    thermostat: Option<(ThermostatSpec, Coupling)>,
     removals: Vec<(Members, MomentumSpec)>,
     system_constraints: MomentumConstraints,
     system_dof: f64,
@@ -123,8 +90,7 @@ impl StageIntegrator {
         let conserves_momentum = internal_forces
             && match thermostat {
                 None => true,
-                Some(ThermostatSpec::Langevin(_)) => false,
-                Some(_) => members.is_all(),
+                Some(t) => t.thermostat().keeps_total_momentum() && members.is_all(),
             };
         let dynamics = MomentumDynamics {
             conserves_momentum,
@@ -135,42 +101,20 @@ impl StageIntegrator {
         let dof = degrees_of_freedom(members.count(n), momentum_constraints(&members, &dynamics));
         let system_constraints = momentum_constraints(&Members::All, &dynamics);
         let system_dof = degrees_of_freedom(n, system_constraints);
-        let scheme = match thermostat {
-            None => Scheme::VelocityVerlet,
-            Some(spec) => {
-                let ramp = spec.ramp();
-                match spec {
-                    ThermostatSpec::NoseHoover(s) => Scheme::NoseHoover {
-                        chain: NoseHooverChain::from_spec(s, timestep)?,
-                        members,
-                        dof,
-                        ramp,
-                    },
-                    ThermostatSpec::Langevin(s) => Scheme::Langevin {
-                        friction: s.friction,
-                        members,
-                        dof,
-                        ramp,
-                    },
-                    ThermostatSpec::Csvr(s) => Scheme::Csvr {
-                        tau: s.tau,
-                        members,
-                        dof,
-                        ramp,
-                    },
-                    ThermostatSpec::Berendsen(s) => Scheme::Berendsen {
-                        tau: s.tau,
-                        members,
-                        dof,
-                        ramp,
-                    },
-                }
-            }
-        };
+        let thermostat = thermostat.map(|spec| {
+            let coupling = Coupling {
+                members,
+                dof,
+                ramp: spec.ramp(),
+                timestep,
+                stage_steps: steps,
+            };
+            (spec.clone(), coupling)
+        });
         Ok(StageIntegrator {
             timestep,
             steps,
-            scheme,
+            thermostat,
             removals,
             system_constraints,
             system_dof,
@@ -181,14 +125,9 @@ impl StageIntegrator {
     /// stage-start momentum removals. Call after setting `state.stage_step = 0`; not when
     /// continuing a stage from a saved state.
     pub fn begin(&self, state: &mut SimulationState) {
-        state.integrator = match &self.scheme {
-            Scheme::VelocityVerlet => IntegratorState::VelocityVerlet,
-            Scheme::NoseHoover { chain, .. } => {
-                IntegratorState::NoseHooverChain(NoseHooverChainState::new(chain.chain))
-            }
-            Scheme::Langevin { .. } => IntegratorState::Langevin(ThermostatWork::default()),
-            Scheme::Csvr { .. } => IntegratorState::Csvr(ThermostatWork::default()),
-            Scheme::Berendsen { .. } => IntegratorState::Berendsen(ThermostatWork::default()),
+        state.integrator = match &self.thermostat {
+            None => IntegratorState::VelocityVerlet,
+            Some((spec, _)) => spec.thermostat().start(),
         };
         for (members, spec) in &self.removals {
             remove_momentum(&mut state.system, members, spec);
@@ -198,34 +137,9 @@ impl StageIntegrator {
     /// Advances `state` by one step. Forces in `state.system` must be those of the current
     /// positions.
     pub fn step(&self, state: &mut SimulationState, engine: &mut ForceEngine) -> Result<()> {
-        let dt = self.timestep;
-        let steps = self.steps;
-        match &self.scheme {
-            Scheme::VelocityVerlet => nve_step(state, engine, dt)?,
-            Scheme::NoseHoover {
-                chain,
-                members,
-                dof,
-                ramp,
-            } => nose_hoover::step(state, engine, dt, chain, members, *dof, ramp, steps)?,
-            Scheme::Langevin {
-                friction,
-                members,
-                ramp,
-                ..
-            } => langevin::step(state, engine, dt, *friction, members, ramp, steps)?,
-            Scheme::Csvr {
-                tau,
-                members,
-                dof,
-                ramp,
-            } => csvr::step(state, engine, dt, *tau, members, *dof, ramp, steps)?,
-            Scheme::Berendsen {
-                tau,
-                members,
-                dof,
-                ramp,
-            } => berendsen::step(state, engine, dt, *tau, members, *dof, ramp, steps)?,
+        match &self.thermostat {
+            None => nve_step(state, engine, self.timestep)?,
+            Some((spec, coupling)) => spec.thermostat().step(coupling, state, engine)?,
         }
         let mut removed = 0.0;
         for (members, spec) in &self.removals {
@@ -244,62 +158,12 @@ impl StageIntegrator {
     /// One line per fact about the stage's ensemble, for reports: the thermostat and its
     /// parameters, the momentum removals, the degrees of freedom.
     pub fn describe(&self) -> Vec<String> {
-        let ramp = |r: &TemperatureRamp| {
-            if r.start == r.end {
-                format!("{} K", r.start)
-            } else {
-                format!("{} K -> {} K", r.start, r.end)
-            }
-        };
-        let group = |m: &Members, dof: f64| match m {
-            Members::All => format!("all atoms, {dof} degrees of freedom"),
-            Members::Indices(v) => format!("{} atoms, {dof} degrees of freedom", v.len()),
-        };
-        let mut facts = vec![match &self.scheme {
-            Scheme::VelocityVerlet => "ensemble: NVE (velocity Verlet)".to_string(),
-            Scheme::NoseHoover {
-                chain,
-                members,
-                dof,
-                ramp: r,
-            } => format!(
-                "ensemble: NVT, Nosé–Hoover chain of {} (damping {} ps, {} x {} substeps), {}, on {}",
-                chain.chain,
-                chain.damping,
-                chain.loops,
-                chain.weights.len(),
-                ramp(r),
-                group(members, *dof)
-            ),
-            Scheme::Langevin {
-                friction,
-                members,
-                dof,
-                ramp: r,
-            } => format!(
-                "ensemble: NVT, Langevin BAOAB (friction {friction} /ps), {}, on {}",
-                ramp(r),
-                group(members, *dof)
-            ),
-            Scheme::Csvr {
-                tau,
-                members,
-                dof,
-                ramp: r,
-            } => format!(
-                "ensemble: NVT, stochastic velocity rescaling (tau {tau} ps), {}, on {}",
-                ramp(r),
-                group(members, *dof)
-            ),
-            Scheme::Berendsen {
-                tau,
-                members,
-                dof,
-                ramp: r,
-            } => format!(
-                "ensemble: Berendsen weak coupling (tau {tau} ps; not canonical), {}, on {}",
-                ramp(r),
-                group(members, *dof)
+        let mut facts = vec![match &self.thermostat {
+            None => "ensemble: NVE (velocity Verlet)".to_string(),
+            Some((spec, coupling)) => format!(
+                "ensemble: {}, {}",
+                spec.thermostat().ensemble(self.timestep),
+                coupling.describe()
             ),
         }];
         for (_, spec) in &self.removals {
@@ -345,47 +209,22 @@ impl StageIntegrator {
 
     /// Degrees of freedom of the thermostatted group, if there is a thermostat.
     pub fn thermostat_degrees_of_freedom(&self) -> Option<f64> {
-        match &self.scheme {
-            Scheme::VelocityVerlet => None,
-            Scheme::NoseHoover { dof, .. }
-            | Scheme::Langevin { dof, .. }
-            | Scheme::Csvr { dof, .. }
-            | Scheme::Berendsen { dof, .. } => Some(*dof),
-        }
+        self.thermostat.as_ref().map(|(_, coupling)| coupling.dof)
     }
 
     /// The thermostat's target temperature [K] at `stage_step`, if there is a thermostat.
     pub fn target_temperature(&self, stage_step: u64) -> Option<f64> {
-        match &self.scheme {
-            Scheme::VelocityVerlet => None,
-            Scheme::NoseHoover { ramp, .. }
-            | Scheme::Langevin { ramp, .. }
-            | Scheme::Csvr { ramp, .. }
-            | Scheme::Berendsen { ramp, .. } => Some(ramp.at(stage_step, self.steps)),
-        }
+        self.thermostat
+            .as_ref()
+            .map(|(_, coupling)| coupling.target(stage_step))
     }
 
     /// Energy held by the thermostat or exchanged with the outside since the stage start [eV]
     /// (LAMMPS `ecouple`): KE + PE + this is the conserved quantity.
     pub fn coupling_energy(&self, state: &SimulationState) -> f64 {
-        match (&self.scheme, &state.integrator) {
-            (
-                Scheme::NoseHoover {
-                    chain, dof, ramp, ..
-                },
-                IntegratorState::NoseHooverChain(c),
-            ) => {
-                let kt = BOLTZMANN * ramp.at(state.stage_step, self.steps);
-                let masses = chain_masses(kt, *dof, chain.damping, chain.chain);
-                chain_energy(c, &masses, kt, *dof) - c.work
-            }
-            (
-                _,
-                IntegratorState::Langevin(w)
-                | IntegratorState::Csvr(w)
-                | IntegratorState::Berendsen(w),
-            ) => -w.work,
-            _ => 0.0,
+        match &self.thermostat {
+            None => exchanged_energy(state),
+            Some((spec, coupling)) => spec.thermostat().coupling_energy(coupling, state),
         }
     }
 

@@ -50,8 +50,14 @@ impl SimulationState {
     }
 }
 
-/// State carried by the integrator between steps (thermostat variables and the like). Set afresh
-/// at each stage start by [`crate::md::StageIntegrator::begin`].
+/// State carried by the integrator between steps: none for NVE, else the thermostat's own state
+/// (one variant per thermostat module, made by its [`Thermostat::start`]). Set afresh at each
+/// stage start by [`crate::md::StageIntegrator::begin`].
+///
+/// Checkpoints store this enum by variant index (postcard): add variants at the end, never
+/// reorder them.
+///
+/// [`Thermostat::start`]: crate::md::thermostat::Thermostat::start
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum IntegratorState {
     /// Plain velocity Verlet: no extra state.

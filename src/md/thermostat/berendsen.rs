@@ -10,11 +10,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{TemperatureRamp, all_group, kinetic_energy_of, scale_velocities, work_of};
+use super::{
+    Coupling, TemperatureRamp, Thermostat, ThermostatWork, all_group, check_positive,
+    kinetic_energy_of, scale_velocities, work_of,
+};
 use crate::error::{Error, Result};
 use crate::md::thermo::temperature;
-use crate::md::{ForceEngine, SimulationState, nve_step};
-use crate::system::Members;
+use crate::md::{ForceEngine, IntegratorState, SimulationState, nve_step};
 
 /// Berendsen parameters in an input file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,33 +45,66 @@ pub fn scale_factor(current: f64, target: f64, dt: f64, tau: f64) -> f64 {
     (1.0 + dt / tau * (target / current - 1.0)).max(0.0).sqrt()
 }
 
-/// One step of `dt` [ps]: velocity Verlet, then the scaling of the group's velocities towards
-/// the target temperature of the step reached.
-#[allow(clippy::too_many_arguments)]
-pub fn step(
-    state: &mut SimulationState,
-    engine: &mut ForceEngine,
-    dt: f64,
-    tau: f64,
-    members: &Members,
-    dof: f64,
-    ramp: &TemperatureRamp,
-    stage_steps: u64,
-) -> Result<()> {
-    nve_step(state, engine, dt)?;
-    let target = ramp.at(state.stage_step, stage_steps);
-    let kinetic = kinetic_energy_of(&state.system, members);
-    if !(kinetic > 0.0) {
-        return Err(Error::Physics(
-            "thermostat Berendsen: the thermostatted atoms have zero temperature and cannot be \
-             rescaled; give initial velocities (velocities: (temperature: ..., seed: ...))"
-                .to_string(),
-        ));
+impl Thermostat for BerendsenSpec {
+    fn name(&self) -> &'static str {
+        "Berendsen"
     }
-    let lambda = scale_factor(temperature(kinetic, dof), target, dt, tau);
-    scale_velocities(&mut state.system, members, lambda);
-    *work_of(state)? += (lambda * lambda - 1.0) * kinetic;
-    Ok(())
+
+    fn group(&self) -> &str {
+        &self.group
+    }
+
+    fn temperatures(&self) -> (f64, Option<f64>) {
+        (self.temperature, self.end_temperature)
+    }
+
+    fn check(&self, timestep: f64, _ramp: &TemperatureRamp) -> Result<()> {
+        check_positive(self.name(), "tau", self.tau)?;
+        if self.tau <= timestep {
+            return Err(Error::invalid(format!(
+                "thermostat Berendsen: tau {} must exceed the timestep {timestep}",
+                self.tau
+            )));
+        }
+        Ok(())
+    }
+
+    fn ensemble(&self, _timestep: f64) -> String {
+        format!(
+            "Berendsen weak coupling (tau {} ps; not canonical)",
+            self.tau
+        )
+    }
+
+    fn start(&self) -> IntegratorState {
+        IntegratorState::Berendsen(ThermostatWork::default())
+    }
+
+    /// Velocity Verlet, then the scaling of the group's velocities towards the target
+    /// temperature of the step reached.
+    fn step(
+        &self,
+        coupling: &Coupling,
+        state: &mut SimulationState,
+        engine: &mut ForceEngine,
+    ) -> Result<()> {
+        let dt = coupling.timestep;
+        let members = &coupling.members;
+        nve_step(state, engine, dt)?;
+        let target = coupling.target(state.stage_step);
+        let kinetic = kinetic_energy_of(&state.system, members);
+        if !(kinetic > 0.0) {
+            return Err(Error::Physics(
+                "thermostat Berendsen: the thermostatted atoms have zero temperature and cannot \
+                 be rescaled; give initial velocities (velocities: (temperature: ..., seed: ...))"
+                    .to_string(),
+            ));
+        }
+        let lambda = scale_factor(temperature(kinetic, coupling.dof), target, dt, self.tau);
+        scale_velocities(&mut state.system, members, lambda);
+        *work_of(state)? += (lambda * lambda - 1.0) * kinetic;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

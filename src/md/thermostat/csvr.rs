@@ -22,9 +22,12 @@ use rand::RngExt;
 use rand_distr::{ChiSquared, StandardNormal};
 use serde::{Deserialize, Serialize};
 
-use super::{TemperatureRamp, all_group, kinetic_energy_of, scale_velocities, work_of};
+use super::{
+    Coupling, TemperatureRamp, Thermostat, ThermostatWork, all_group, check_positive,
+    kinetic_energy_of, scale_velocities, work_of,
+};
 use crate::error::{Error, Result};
-use crate::md::{ForceEngine, SimRng, SimulationState, advance_clock, verlet};
+use crate::md::{ForceEngine, IntegratorState, SimRng, SimulationState, advance_clock, verlet};
 use crate::system::Members;
 use crate::units::BOLTZMANN;
 
@@ -112,30 +115,53 @@ pub fn rescale(
     Ok(new_kinetic - kinetic)
 }
 
-/// One step of `dt` [ps]: CSVR for dt/2, velocity Verlet, CSVR for dt/2. The target
-/// temperature is that of the step being reached.
-#[allow(clippy::too_many_arguments)]
-pub fn step(
-    state: &mut SimulationState,
-    engine: &mut ForceEngine,
-    dt: f64,
-    tau: f64,
-    members: &Members,
-    dof: f64,
-    ramp: &TemperatureRamp,
-    stage_steps: u64,
-) -> Result<()> {
-    let kt = BOLTZMANN * ramp.at(state.stage_step + 1, stage_steps);
-    let work = rescale(state, members, dof, kt, tau, 0.5 * dt)?;
-    *work_of(state)? += work;
-    verlet::half_kick(&mut state.system, dt);
-    verlet::drift(&mut state.system, dt);
-    advance_clock(state, dt);
-    engine.compute(&mut state.system, state.step)?;
-    verlet::half_kick(&mut state.system, dt);
-    let work = rescale(state, members, dof, kt, tau, 0.5 * dt)?;
-    *work_of(state)? += work;
-    Ok(())
+impl Thermostat for CsvrSpec {
+    fn name(&self) -> &'static str {
+        "Csvr"
+    }
+
+    fn group(&self) -> &str {
+        &self.group
+    }
+
+    fn temperatures(&self) -> (f64, Option<f64>) {
+        (self.temperature, self.end_temperature)
+    }
+
+    fn check(&self, _timestep: f64, _ramp: &TemperatureRamp) -> Result<()> {
+        check_positive(self.name(), "tau", self.tau)
+    }
+
+    fn ensemble(&self, _timestep: f64) -> String {
+        format!("NVT, stochastic velocity rescaling (tau {} ps)", self.tau)
+    }
+
+    fn start(&self) -> IntegratorState {
+        IntegratorState::Csvr(ThermostatWork::default())
+    }
+
+    /// CSVR for dt/2, velocity Verlet, CSVR for dt/2. The target temperature is that of the
+    /// step being reached.
+    fn step(
+        &self,
+        coupling: &Coupling,
+        state: &mut SimulationState,
+        engine: &mut ForceEngine,
+    ) -> Result<()> {
+        let dt = coupling.timestep;
+        let (members, dof, tau) = (&coupling.members, coupling.dof, self.tau);
+        let kt = BOLTZMANN * coupling.target(state.stage_step + 1);
+        let work = rescale(state, members, dof, kt, tau, 0.5 * dt)?;
+        *work_of(state)? += work;
+        verlet::half_kick(&mut state.system, dt);
+        verlet::drift(&mut state.system, dt);
+        advance_clock(state, dt);
+        engine.compute(&mut state.system, state.step)?;
+        verlet::half_kick(&mut state.system, dt);
+        let work = rescale(state, members, dof, kt, tau, 0.5 * dt)?;
+        *work_of(state)? += work;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

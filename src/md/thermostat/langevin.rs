@@ -21,9 +21,11 @@ use rand::RngExt;
 use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 
-use super::{TemperatureRamp, all_group, work_of};
+use super::{
+    Coupling, TemperatureRamp, Thermostat, ThermostatWork, all_group, check_positive, work_of,
+};
 use crate::error::Result;
-use crate::md::{ForceEngine, SimRng, SimulationState, advance_clock, verlet};
+use crate::md::{ForceEngine, IntegratorState, SimRng, SimulationState, advance_clock, verlet};
 use crate::system::{Members, System, Vec3};
 use crate::units::{BOLTZMANN, MVV2E};
 
@@ -88,28 +90,63 @@ pub fn friction_and_noise(
     heat
 }
 
-/// One BAOAB step of `dt` [ps] with friction `friction` [1/ps] on `members`; the target
-/// temperature is that of the step being reached.
-pub fn step(
-    state: &mut SimulationState,
-    engine: &mut ForceEngine,
-    dt: f64,
-    friction: f64,
-    members: &Members,
-    ramp: &TemperatureRamp,
-    stage_steps: u64,
-) -> Result<()> {
-    let kt = BOLTZMANN * ramp.at(state.stage_step + 1, stage_steps);
-    let (c1, c2) = ornstein_uhlenbeck_coefficients(friction, dt);
-    verlet::half_kick(&mut state.system, dt);
-    verlet::drift(&mut state.system, 0.5 * dt);
-    let heat = friction_and_noise(&mut state.system, members, &mut state.rng, c1, c2, kt);
-    *work_of(state)? += heat;
-    verlet::drift(&mut state.system, 0.5 * dt);
-    advance_clock(state, dt);
-    engine.compute(&mut state.system, state.step)?;
-    verlet::half_kick(&mut state.system, dt);
-    Ok(())
+impl Thermostat for LangevinSpec {
+    fn name(&self) -> &'static str {
+        "Langevin"
+    }
+
+    fn group(&self) -> &str {
+        &self.group
+    }
+
+    fn temperatures(&self) -> (f64, Option<f64>) {
+        (self.temperature, self.end_temperature)
+    }
+
+    fn check(&self, _timestep: f64, _ramp: &TemperatureRamp) -> Result<()> {
+        check_positive(self.name(), "friction", self.friction)
+    }
+
+    /// The random and friction forces act on each atom independently.
+    fn keeps_total_momentum(&self) -> bool {
+        false
+    }
+
+    fn ensemble(&self, _timestep: f64) -> String {
+        format!("NVT, Langevin BAOAB (friction {} /ps)", self.friction)
+    }
+
+    fn start(&self) -> IntegratorState {
+        IntegratorState::Langevin(ThermostatWork::default())
+    }
+
+    /// One BAOAB step on the group; the target temperature is that of the step being reached.
+    fn step(
+        &self,
+        coupling: &Coupling,
+        state: &mut SimulationState,
+        engine: &mut ForceEngine,
+    ) -> Result<()> {
+        let dt = coupling.timestep;
+        let kt = BOLTZMANN * coupling.target(state.stage_step + 1);
+        let (c1, c2) = ornstein_uhlenbeck_coefficients(self.friction, dt);
+        verlet::half_kick(&mut state.system, dt);
+        verlet::drift(&mut state.system, 0.5 * dt);
+        let heat = friction_and_noise(
+            &mut state.system,
+            &coupling.members,
+            &mut state.rng,
+            c1,
+            c2,
+            kt,
+        );
+        *work_of(state)? += heat;
+        verlet::drift(&mut state.system, 0.5 * dt);
+        advance_clock(state, dt);
+        engine.compute(&mut state.system, state.step)?;
+        verlet::half_kick(&mut state.system, dt);
+        Ok(())
+    }
 }
 
 #[cfg(test)]

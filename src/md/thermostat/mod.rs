@@ -1,4 +1,4 @@
-//! Thermostats: NVT molecular dynamics, one scheme per file.
+//! Thermostats: NVT molecular dynamics, one thermostat per module.
 //!
 //! | thermostat | samples | conserved quantity | default coupling |
 //! |---|---|---|---|
@@ -6,6 +6,13 @@
 //! | [`langevin`]: BAOAB Langevin | canonical, exact configurations for harmonic forces | KE + PE - heat exchanged | friction 1 ps^-1 |
 //! | [`csvr`]: stochastic velocity rescaling (Bussi–Donadio–Parrinello) | canonical | KE + PE - work of the thermostat | tau 0.1 ps |
 //! | [`berendsen`]: weak coupling | **not canonical** (suppresses energy fluctuations); for quick heating only | KE + PE - work | tau 0.1 ps |
+//!
+//! Each module is one unit: its parameters (the `...Spec` read from inputs), its state between
+//! steps (a variant of [`IntegratorState`], saved in checkpoints) and its step, behind the
+//! [`Thermostat`] trait. [`ThermostatSpec`] is the one enum over them, as written in inputs;
+//! a stage pairs it with a [`Coupling`] (the atoms acted on, their degrees of freedom, the
+//! target temperature, the stage's timestep and length), which is all a step needs besides the
+//! simulation state and the force engine.
 //!
 //! Every thermostat acts on a group (default `all`; atoms outside it follow NVE), with a target
 //! temperature that is constant or ramps linearly from `temperature` to `end_temperature` over
@@ -34,12 +41,13 @@ pub use langevin::LangevinSpec;
 pub use nose_hoover::{NoseHooverChainState, NoseHooverSpec};
 
 use crate::error::{Error, Result};
-use crate::md::{IntegratorState, SimulationState};
+use crate::md::{ForceEngine, IntegratorState, SimulationState};
 use crate::potential::deterministic_sum;
 use crate::system::{Members, System, group::ALL};
 use crate::units::MVV2E;
 
-/// A thermostat in an input file (one per MD stage; absent: NVE).
+/// A thermostat in an input file (one per MD stage; absent: NVE): one variant per thermostat
+/// module, holding that module's parameters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ThermostatSpec {
     /// Nosé–Hoover chains, Martyna–Tuckerman–Klein integration.
@@ -53,41 +61,37 @@ pub enum ThermostatSpec {
 }
 
 impl ThermostatSpec {
+    /// The thermostat this variant holds.
+    pub fn thermostat(&self) -> &dyn Thermostat {
+        match self {
+            ThermostatSpec::NoseHoover(s) => s,
+            ThermostatSpec::Langevin(s) => s,
+            ThermostatSpec::Csvr(s) => s,
+            ThermostatSpec::Berendsen(s) => s,
+        }
+    }
+
     /// Name of the thermostat, as written in inputs.
     pub fn name(&self) -> &'static str {
-        match self {
-            ThermostatSpec::NoseHoover(_) => "NoseHoover",
-            ThermostatSpec::Langevin(_) => "Langevin",
-            ThermostatSpec::Csvr(_) => "Csvr",
-            ThermostatSpec::Berendsen(_) => "Berendsen",
-        }
+        self.thermostat().name()
     }
 
     /// The group the thermostat acts on.
     pub fn group(&self) -> &str {
-        match self {
-            ThermostatSpec::NoseHoover(s) => &s.group,
-            ThermostatSpec::Langevin(s) => &s.group,
-            ThermostatSpec::Csvr(s) => &s.group,
-            ThermostatSpec::Berendsen(s) => &s.group,
-        }
+        self.thermostat().group()
     }
 
     /// The target temperature over the stage.
     pub fn ramp(&self) -> TemperatureRamp {
-        let (start, end) = match self {
-            ThermostatSpec::NoseHoover(s) => (s.temperature, s.end_temperature),
-            ThermostatSpec::Langevin(s) => (s.temperature, s.end_temperature),
-            ThermostatSpec::Csvr(s) => (s.temperature, s.end_temperature),
-            ThermostatSpec::Berendsen(s) => (s.temperature, s.end_temperature),
-        };
+        let (start, end) = self.thermostat().temperatures();
         TemperatureRamp {
             start,
             end: end.unwrap_or(start),
         }
     }
 
-    /// Checks the parameters for a stage with time step `timestep` [ps].
+    /// Checks the parameters for a stage with time step `timestep` [ps]: the temperatures
+    /// (>= 0 K for every thermostat), then the thermostat's own parameters.
     pub fn check(&self, timestep: f64) -> Result<()> {
         let name = self.name();
         let ramp = self.ramp();
@@ -98,46 +102,94 @@ impl ThermostatSpec {
                 )));
             }
         }
-        let positive = |what: &str, value: f64| {
-            if value > 0.0 && value.is_finite() {
-                Ok(())
-            } else {
-                Err(Error::invalid(format!(
-                    "thermostat {name}: {what} {value} must be positive"
-                )))
-            }
+        self.thermostat().check(timestep, &ramp)
+    }
+}
+
+/// One thermostat: implemented by each module's parameters (`...Spec`), which own the module's
+/// state (a variant of [`IntegratorState`]) and step.
+pub trait Thermostat {
+    /// Name, as written in inputs.
+    fn name(&self) -> &'static str;
+
+    /// The group acted on.
+    fn group(&self) -> &str;
+
+    /// Target temperature at the stage start and, for a ramp, at its end [K].
+    fn temperatures(&self) -> (f64, Option<f64>);
+
+    /// Checks the thermostat's own parameters for timestep `timestep` [ps] and target `ramp`
+    /// (whose temperatures are known to be finite and >= 0 K).
+    fn check(&self, timestep: f64, ramp: &TemperatureRamp) -> Result<()>;
+
+    /// Whether, acting on every atom, it keeps the total momentum: scaling all velocities by one
+    /// factor does, independent random forces on each atom do not (see [`crate::md::dof`]).
+    fn keeps_total_momentum(&self) -> bool {
+        true
+    }
+
+    /// The ensemble and the thermostat's parameters for a stage of timestep `timestep` [ps],
+    /// for reports: `NVT, Langevin BAOAB (friction 1 /ps)`.
+    fn ensemble(&self, timestep: f64) -> String;
+
+    /// The thermostat's state at the stage start: at rest, no work done.
+    fn start(&self) -> IntegratorState;
+
+    /// Advances `state` by one step of `coupling.timestep` [ps], thermostat and velocity Verlet
+    /// together. Forces in `state.system` must be those of the current positions; the state's
+    /// integrator must be the one [`Thermostat::start`] made.
+    fn step(
+        &self,
+        coupling: &Coupling,
+        state: &mut SimulationState,
+        engine: &mut ForceEngine,
+    ) -> Result<()>;
+
+    /// Energy held by the thermostat or exchanged with the outside since the stage start [eV]
+    /// (LAMMPS `ecouple`). Default: minus the accumulated work of a Langevin, CSVR or
+    /// Berendsen state, 0 for any other.
+    fn coupling_energy(&self, _coupling: &Coupling, state: &SimulationState) -> f64 {
+        exchanged_energy(state)
+    }
+}
+
+/// What a thermostat acts on in one stage, shared by every thermostat's step.
+#[derive(Clone, Debug)]
+pub struct Coupling {
+    /// The atoms of the thermostatted group.
+    pub members: Members,
+    /// Their degrees of freedom N_f ([`crate::md::dof`]).
+    pub dof: f64,
+    /// The target temperature over the stage.
+    pub ramp: TemperatureRamp,
+    /// The stage's timestep [ps].
+    pub timestep: f64,
+    /// The stage's number of steps (the length of the ramp).
+    pub stage_steps: u64,
+}
+
+impl Coupling {
+    /// Target temperature [K] at step `stage_step` of the stage ([`TemperatureRamp::at`]).
+    pub fn target(&self, stage_step: u64) -> f64 {
+        self.ramp.at(stage_step, self.stage_steps)
+    }
+
+    /// The target and the atoms, for reports: `1473 K, on all atoms, 3069 degrees of freedom`
+    /// or `300 K -> 1473 K, on 256 atoms, 768 degrees of freedom`.
+    pub fn describe(&self) -> String {
+        let r = &self.ramp;
+        let target = if r.start == r.end {
+            format!("{} K", r.start)
+        } else {
+            format!("{} K -> {} K", r.start, r.end)
         };
-        match self {
-            ThermostatSpec::NoseHoover(s) => {
-                if !(ramp.start > 0.0 && ramp.end > 0.0) {
-                    return Err(Error::invalid(
-                        "thermostat NoseHoover: temperatures must be > 0 K (the chain's masses \
-                         are proportional to T); quench to 0 K with Langevin, Csvr or Berendsen",
-                    ));
-                }
-                if let Some(d) = s.damping {
-                    positive("damping", d)?;
-                }
-                if s.chain == 0 || s.loops == 0 {
-                    return Err(Error::invalid(
-                        "thermostat NoseHoover: chain and loops must be at least 1",
-                    ));
-                }
-                nose_hoover::suzuki_yoshida_weights(s.yoshida_order)?;
-            }
-            ThermostatSpec::Langevin(s) => positive("friction", s.friction)?,
-            ThermostatSpec::Csvr(s) => positive("tau", s.tau)?,
-            ThermostatSpec::Berendsen(s) => {
-                positive("tau", s.tau)?;
-                if s.tau <= timestep {
-                    return Err(Error::invalid(format!(
-                        "thermostat Berendsen: tau {} must exceed the timestep {timestep}",
-                        s.tau
-                    )));
-                }
+        let dof = self.dof;
+        match &self.members {
+            Members::All => format!("{target}, on all atoms, {dof} degrees of freedom"),
+            Members::Indices(v) => {
+                format!("{target}, on {} atoms, {dof} degrees of freedom", v.len())
             }
         }
-        Ok(())
     }
 }
 
@@ -151,7 +203,8 @@ pub struct ThermostatWork {
     pub work: f64,
 }
 
-/// The accumulated work of `state`, or an error if the stage was not set up for it.
+/// The accumulated work of `state` [eV] (kinetic energy given by the thermostat and by
+/// momentum removal), or an error if the stage has no thermostat state.
 pub(crate) fn work_of(state: &mut SimulationState) -> Result<&mut f64> {
     match &mut state.integrator {
         IntegratorState::Langevin(w) | IntegratorState::Csvr(w) | IntegratorState::Berendsen(w) => {
@@ -164,6 +217,30 @@ pub(crate) fn work_of(state: &mut SimulationState) -> Result<&mut f64> {
     }
 }
 
+/// Minus the accumulated work of a Langevin, CSVR or Berendsen state [eV]; 0 for any other
+/// state.
+pub(crate) fn exchanged_energy(state: &SimulationState) -> f64 {
+    match &state.integrator {
+        IntegratorState::Langevin(w) | IntegratorState::Csvr(w) | IntegratorState::Berendsen(w) => {
+            -w.work
+        }
+        _ => 0.0,
+    }
+}
+
+/// `Ok` if `value` is positive and finite, else an error naming thermostat `name`'s parameter
+/// `what`.
+pub(crate) fn check_positive(name: &str, what: &str, value: f64) -> Result<()> {
+    if value > 0.0 && value.is_finite() {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "thermostat {name}: {what} {value} must be positive"
+        )))
+    }
+}
+
+/// The default group of every thermostat: every atom.
 pub(crate) fn all_group() -> String {
     ALL.to_string()
 }

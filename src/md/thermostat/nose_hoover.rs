@@ -24,10 +24,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{TemperatureRamp, all_group, kinetic_energy_of, scale_velocities};
+use super::{
+    Coupling, TemperatureRamp, Thermostat, all_group, check_positive, exchanged_energy,
+    kinetic_energy_of, scale_velocities,
+};
 use crate::error::{Error, Result};
 use crate::md::{ForceEngine, IntegratorState, SimulationState, advance_clock, verlet};
-use crate::system::Members;
 use crate::units::BOLTZMANN;
 
 /// Nosé–Hoover chain parameters in an input file.
@@ -91,7 +93,8 @@ impl NoseHooverChainState {
     }
 }
 
-/// The resolved parameters of a Nosé–Hoover chain stage.
+/// The parameters of a Nosé–Hoover chain resolved for a stage's timestep (defaults filled in,
+/// Suzuki–Yoshida weights looked up).
 #[derive(Clone, Debug, PartialEq)]
 pub struct NoseHooverChain {
     /// Damping time tau [ps].
@@ -104,11 +107,19 @@ pub struct NoseHooverChain {
     pub weights: &'static [f64],
 }
 
+impl NoseHooverSpec {
+    /// The damping time tau [ps] for timestep `dt` [ps]: as given, else
+    /// [`DEFAULT_DAMPING_STEPS`] timesteps.
+    pub fn damping_time(&self, dt: f64) -> f64 {
+        self.damping.unwrap_or(DEFAULT_DAMPING_STEPS * dt)
+    }
+}
+
 impl NoseHooverChain {
     /// Parameters from an input, for timestep `dt` [ps].
     pub fn from_spec(spec: &NoseHooverSpec, dt: f64) -> Result<Self> {
         Ok(NoseHooverChain {
-            damping: spec.damping.unwrap_or(DEFAULT_DAMPING_STEPS * dt),
+            damping: spec.damping_time(dt),
             chain: spec.chain,
             loops: spec.loops,
             weights: suzuki_yoshida_weights(spec.yoshida_order)?,
@@ -239,7 +250,7 @@ pub fn propagate_chain(
     scale
 }
 
-/// The chain variables of `state`, or an error if the stage was not set up for this scheme.
+/// The chain variables of `state`, or an error if the stage was not set up for this thermostat.
 pub fn chain_state(state: &mut SimulationState) -> Result<&mut NoseHooverChainState> {
     match &mut state.integrator {
         IntegratorState::NoseHooverChain(c) => Ok(c),
@@ -249,44 +260,101 @@ pub fn chain_state(state: &mut SimulationState) -> Result<&mut NoseHooverChainSt
     }
 }
 
-/// Half a step of the chain (dt/2) and the scaling of the group's velocities.
+/// Half a step of the chain (dt/2) and the scaling of the group's velocities, with `kt` [eV].
 fn half_step(
     state: &mut SimulationState,
     params: &NoseHooverChain,
-    members: &Members,
-    dof: f64,
+    coupling: &Coupling,
     kt: f64,
-    dt: f64,
 ) -> Result<()> {
+    let (members, dof) = (&coupling.members, coupling.dof);
     let kinetic = kinetic_energy_of(&state.system, members);
     let masses = chain_masses(kt, dof, params.damping, params.chain);
     let chain = chain_state(state)?;
-    let scale = propagate_chain(chain, params, &masses, kinetic, kt, dof, 0.5 * dt);
+    let duration = 0.5 * coupling.timestep;
+    let scale = propagate_chain(chain, params, &masses, kinetic, kt, dof, duration);
     scale_velocities(&mut state.system, members, scale);
     Ok(())
 }
 
-/// One step of `dt` [ps]: chain half step, velocity Verlet, chain half step. The target
-/// temperature is that of the step being reached.
-#[allow(clippy::too_many_arguments)]
-pub fn step(
-    state: &mut SimulationState,
-    engine: &mut ForceEngine,
-    dt: f64,
-    params: &NoseHooverChain,
-    members: &Members,
-    dof: f64,
-    ramp: &TemperatureRamp,
-    stage_steps: u64,
-) -> Result<()> {
-    let kt = BOLTZMANN * ramp.at(state.stage_step + 1, stage_steps);
-    half_step(state, params, members, dof, kt, dt)?;
-    verlet::half_kick(&mut state.system, dt);
-    verlet::drift(&mut state.system, dt);
-    advance_clock(state, dt);
-    engine.compute(&mut state.system, state.step)?;
-    verlet::half_kick(&mut state.system, dt);
-    half_step(state, params, members, dof, kt, dt)
+impl Thermostat for NoseHooverSpec {
+    fn name(&self) -> &'static str {
+        "NoseHoover"
+    }
+
+    fn group(&self) -> &str {
+        &self.group
+    }
+
+    fn temperatures(&self) -> (f64, Option<f64>) {
+        (self.temperature, self.end_temperature)
+    }
+
+    fn check(&self, _timestep: f64, ramp: &TemperatureRamp) -> Result<()> {
+        if !(ramp.start > 0.0 && ramp.end > 0.0) {
+            return Err(Error::invalid(
+                "thermostat NoseHoover: temperatures must be > 0 K (the chain's masses are \
+                 proportional to T); quench to 0 K with Langevin, Csvr or Berendsen",
+            ));
+        }
+        if let Some(d) = self.damping {
+            check_positive(self.name(), "damping", d)?;
+        }
+        if self.chain == 0 || self.loops == 0 {
+            return Err(Error::invalid(
+                "thermostat NoseHoover: chain and loops must be at least 1",
+            ));
+        }
+        suzuki_yoshida_weights(self.yoshida_order)?;
+        Ok(())
+    }
+
+    fn ensemble(&self, timestep: f64) -> String {
+        format!(
+            "NVT, Nosé–Hoover chain of {} (damping {} ps, {} x {} substeps)",
+            self.chain,
+            self.damping_time(timestep),
+            self.loops,
+            self.yoshida_order
+        )
+    }
+
+    fn start(&self) -> IntegratorState {
+        IntegratorState::NoseHooverChain(NoseHooverChainState::new(self.chain))
+    }
+
+    /// Chain half step, velocity Verlet, chain half step. The target temperature is that of
+    /// the step being reached.
+    fn step(
+        &self,
+        coupling: &Coupling,
+        state: &mut SimulationState,
+        engine: &mut ForceEngine,
+    ) -> Result<()> {
+        let dt = coupling.timestep;
+        let params = NoseHooverChain::from_spec(self, dt)?;
+        let kt = BOLTZMANN * coupling.target(state.stage_step + 1);
+        half_step(state, &params, coupling, kt)?;
+        verlet::half_kick(&mut state.system, dt);
+        verlet::drift(&mut state.system, dt);
+        advance_clock(state, dt);
+        engine.compute(&mut state.system, state.step)?;
+        verlet::half_kick(&mut state.system, dt);
+        half_step(state, &params, coupling, kt)
+    }
+
+    /// The chain's energy at the current target, minus the work of momentum removal.
+    fn coupling_energy(&self, coupling: &Coupling, state: &SimulationState) -> f64 {
+        match &state.integrator {
+            IntegratorState::NoseHooverChain(c) => {
+                let kt = BOLTZMANN * coupling.target(state.stage_step);
+                let damping = self.damping_time(coupling.timestep);
+                let masses = chain_masses(kt, coupling.dof, damping, self.chain);
+                chain_energy(c, &masses, kt, coupling.dof) - c.work
+            }
+            _ => exchanged_energy(state),
+        }
+    }
 }
 
 #[cfg(test)]

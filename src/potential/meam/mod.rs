@@ -50,7 +50,7 @@ pub mod table;
 
 use std::path::{Path, PathBuf};
 
-use super::lammps::LammpsPair;
+use super::args::LammpsPair;
 use super::{Configuration, ForceOutput, Potential};
 use crate::error::{Error, Result};
 use crate::neighbor::NeighborList;

@@ -26,7 +26,7 @@ pub struct Style {
 }
 
 /// Every pair style sintermd provides, in the order the error message lists them.
-pub const STYLES: &[Style] = &[
+pub static STYLES: &[Style] = &[
     Style {
         names: &["lj/cut"],
         build: |pair, species, _| Ok(Box::new(lj::LennardJones::from_lammps(pair, species)?)),

@@ -63,6 +63,9 @@ pub struct Reference {
     pub pair_style: String,
     #[serde(default)]
     pub pair_coeff: Vec<String>,
+    /// `pair_modify` lines applied after the `pair_coeff` lines (none in older fixtures).
+    #[serde(default)]
+    pub pair_modify: Vec<String>,
     pub boundary: String,
     pub initial: Snapshot,
     #[serde(default, rename = "final")]

@@ -118,3 +118,73 @@ fn nve_trajectory_matches_lammps_periodic() {
 fn nve_trajectory_matches_lammps_free_cluster() {
     check_nve("cu_cluster");
 }
+
+/// `sintermd eval`'s JSON as a [`ForceOutput`] (no per-atom virials).
+fn eval_json(args: &[&str]) -> ForceOutput {
+    let text = common::cli::sintermd_ok(args);
+    let json = &text[text.find('{').expect("eval prints JSON")..];
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let numbers = |x: &serde_json::Value| -> Vec<f64> {
+        x.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_f64().unwrap())
+            .collect()
+    };
+    let virial = numbers(&v["virial"]);
+    ForceOutput {
+        energy: v["energy"].as_f64().unwrap(),
+        per_atom_energy: numbers(&v["per_atom_energy"]),
+        forces: v["forces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let c = numbers(f);
+                sintermd::system::Vec3::new(c[0], c[1], c[2])
+            })
+            .collect(),
+        per_atom_virial: Vec::new(),
+        virial: [
+            virial[0], virial[1], virial[2], virial[3], virial[4], virial[5],
+        ],
+    }
+}
+
+#[test]
+fn eval_command_with_lammps_words_and_with_ron_matches_lammps() {
+    let (_, reference, _) = load("binary_small_box");
+    let data = "tests/fixtures/morse/binary_small_box.data";
+    let mut args = vec![
+        "eval",
+        "--structure",
+        data,
+        "--pair-style",
+        &reference.pair_style,
+    ];
+    for c in &reference.pair_coeff {
+        args.extend(["--pair-coeff", c.as_str()]);
+    }
+    args.extend(["--pair-modify", "shift yes"]);
+    compare_with_lammps(&eval_json(&args), &reference.initial, 1e-10);
+
+    let dir = tempfile::tempdir().unwrap();
+    let pot = dir.path().join("morse.ron");
+    std::fs::write(
+        &pot,
+        r#"Morse(pairs: [
+            (species: ("Cu", "Cu"), d0: 0.3429, alpha: 1.3588, r0: 2.866, cutoff: 6.0),
+            (species: ("Cu", "Ag"), d0: 0.3, alpha: 1.35, r0: 2.95, cutoff: 5.5),
+            (species: ("Ag", "Ag"), d0: 0.3323, alpha: 1.369, r0: 3.115, cutoff: 6.5),
+        ], shift: true)"#,
+    )
+    .unwrap();
+    let from_ron = eval_json(&[
+        "eval",
+        "--structure",
+        data,
+        "--potential",
+        pot.to_str().unwrap(),
+    ]);
+    compare_with_lammps(&from_ron, &reference.initial, 1e-10);
+}

@@ -23,7 +23,7 @@ fn compare(name: &str) -> (Deviations, f64) {
     let mut system = fx.system();
     let potential = lammps::build(
         "meam",
-        &[fx.pair_coeff.clone()],
+        std::slice::from_ref(&fx.pair_coeff),
         &[],
         &system.species,
         Path::new("."),

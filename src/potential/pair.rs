@@ -257,13 +257,11 @@ impl<P: PairCoeffs> PairTable<P> {
     /// missing and `P` does not mix; errors name the `style` and the species (`names`).
     pub fn complete(mut self, style: &str, rule: Mixing, names: &[String]) -> Result<Vec<P>> {
         let n = self.ntypes;
-        for i in 0..n {
-            if self.entries[i * n + i].is_none() {
-                return Err(Error::invalid(format!(
-                    "{style}: no coefficients for the like pair {0}-{0}",
-                    names[i]
-                )));
-            }
+        if let Some(i) = (0..n).find(|&i| self.entries[i * n + i].is_none()) {
+            return Err(Error::invalid(format!(
+                "{style}: no coefficients for the like pair {0}-{0}",
+                names[i]
+            )));
         }
         for i in 0..n {
             for j in 0..n {

@@ -113,25 +113,24 @@ mod tests {
     }
 
     #[test]
-    fn pair_styles_read_the_list_they_register() {
-        let species = SpeciesTable::new(vec!["A".into()], vec![1.0]).unwrap();
-        for (style_line, coeff) in [
-            ("lj/cut 3.0", "1 1 0.1 1.0"),
-            ("morse 3.0", "1 1 0.1 2.0 1.1"),
-        ] {
-            let p = build(
-                style_line,
-                &[coeff.to_string()],
-                &[],
-                &species,
-                Path::new("."),
-            )
-            .unwrap();
-            assert_eq!(
-                p.neighbor_list_kind(),
-                style(p.name()).unwrap().list,
-                "{style_line}"
-            );
+    fn every_style_reads_the_list_it_registers() {
+        let one = SpeciesTable::new(vec!["A".into()], vec![1.0]).unwrap();
+        let cu = SpeciesTable::new(vec!["Cu".into()], vec![63.546]).unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let cases = [
+            ("lj/cut 3.0", "1 1 0.1 1.0", &one),
+            ("morse 3.0", "1 1 0.1 2.0 1.1", &one),
+            ("eam/alloy", "* * potentials/Cu_Zhou04.eam.alloy Cu", &cu),
+            (
+                "meam",
+                "* * potentials/Cu_Baskes1992.library.meam Cu potentials/Cu_Baskes1992.meam Cu",
+                &cu,
+            ),
+        ];
+        for (style_line, coeff, species) in cases {
+            let p = build(style_line, &[coeff.to_string()], &[], species, root).unwrap();
+            let entry = style(style_line.split_whitespace().next().unwrap()).unwrap();
+            assert_eq!(p.neighbor_list_kind(), entry.list, "{style_line}");
         }
     }
 }

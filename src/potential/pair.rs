@@ -173,8 +173,12 @@ pub fn compute_pair_half<K: PairKernel>(
                         h * d.x * d.z,
                         h * d.y * d.z,
                     ];
+                    // Force on i is fpair * (x_i - x_j) = -fpair * d; on j, +fpair * d.
                     fi -= fd;
                     ei += 0.5 * pair_energy;
+                    for c in 0..6 {
+                        wi[c] += w[c];
+                    }
                     // SAFETY: j is an atom of this block or a neighbouring one (a list built for
                     // these atoms, checked above), which no other thread touches meanwhile.
                     unsafe {
@@ -182,7 +186,6 @@ pub fn compute_pair_half<K: PairKernel>(
                         *energy.at(j) += 0.5 * pair_energy;
                         let vj = virial.at(j);
                         for c in 0..6 {
-                            wi[c] += w[c];
                             vj[c] += w[c];
                         }
                     }

@@ -10,9 +10,9 @@ use common::lammps_fixture::{
 use sintermd::io::read_lammps_data;
 use sintermd::md::{ForceEngine, SimulationState, nve_step};
 use sintermd::neighbor::{ListKind, NeighborList, NeighborSettings};
+use sintermd::potential::args::LammpsPair;
 use sintermd::potential::eam::Eam;
 use sintermd::potential::eam::lammps::from_lammps;
-use sintermd::potential::lammps::LammpsPair;
 use sintermd::potential::{Configuration, ForceOutput, Potential};
 use sintermd::system::{System, parse_boundary};
 

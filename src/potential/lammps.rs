@@ -1,46 +1,70 @@
-//! Reading potentials given in LAMMPS's own words: `pair_style`, `pair_coeff` and `pair_modify`
-//! lines, with atom types numbered as in the data file (type `t` is species `t - 1`).
+//! The style registry: every pair style a LAMMPS `pair_style` line may name, with the
+//! constructor that reads its `pair_coeff` and `pair_modify` lines and the neighbour list it
+//! reads. [`build`] looks a style up; the "available" list of its error message is generated
+//! from [`STYLES`]. Adding a pair style is one module and one entry here.
 
 use std::path::Path;
 
-use super::Potential;
+use super::args::LammpsPair;
+use super::{Potential, eam, lj, meam, morse};
 use crate::error::{Error, Result};
+use crate::neighbor::ListKind;
 use crate::system::SpeciesTable;
 
-/// A potential in LAMMPS syntax.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LammpsPair<'a> {
-    /// Style name, e.g. `lj/cut`.
-    pub style: &'a str,
-    /// Arguments of `pair_style` after the name.
-    pub style_args: Vec<&'a str>,
-    /// Every `pair_coeff` line, split into words.
-    pub coeffs: Vec<Vec<&'a str>>,
-    /// Every `pair_modify` line, split into words.
-    pub modify: Vec<Vec<&'a str>>,
+/// Builds a style's potential from LAMMPS words for the species of a system; relative file
+/// names are resolved against the directory given.
+pub type Constructor = fn(&LammpsPair<'_>, &SpeciesTable, &Path) -> Result<Box<dyn Potential>>;
+
+/// One registered pair style.
+pub struct Style {
+    /// The names `pair_style` accepts for it (the first is its own; others are aliases).
+    pub names: &'static [&'static str],
+    /// Builds the potential.
+    pub build: Constructor,
+    /// The neighbour list it reads ([`Potential::neighbor_list_kind`] of what `build` gives).
+    pub list: ListKind,
 }
 
-impl<'a> LammpsPair<'a> {
-    /// Splits the lines into words (a leading `pair_style` / `pair_coeff` keyword is allowed).
-    pub fn parse(style: &'a str, coeffs: &'a [String], modify: &'a [String]) -> Result<Self> {
-        let strip = |line: &'a str, key: &str| -> Vec<&'a str> {
-            let mut w: Vec<&str> = line.split_whitespace().collect();
-            if w.first() == Some(&key) {
-                w.remove(0);
-            }
-            w
-        };
-        let words = strip(style, "pair_style");
-        let Some((&name, args)) = words.split_first() else {
-            return Err(Error::invalid("pair_style is empty"));
-        };
-        Ok(LammpsPair {
-            style: name,
-            style_args: args.to_vec(),
-            coeffs: coeffs.iter().map(|c| strip(c, "pair_coeff")).collect(),
-            modify: modify.iter().map(|m| strip(m, "pair_modify")).collect(),
-        })
-    }
+/// Every pair style sintermd provides, in the order the error message lists them.
+pub static STYLES: &[Style] = &[
+    Style {
+        names: &["lj/cut"],
+        build: |pair, species, _| Ok(Box::new(lj::LennardJones::from_lammps(pair, species)?)),
+        list: ListKind::Full,
+    },
+    Style {
+        names: &["morse"],
+        build: |pair, species, _| Ok(Box::new(morse::Morse::from_lammps(pair, species)?)),
+        list: ListKind::Half,
+    },
+    Style {
+        names: &["eam", "eam/alloy", "eam/fs"],
+        build: |pair, species, base_dir| {
+            Ok(Box::new(eam::lammps::from_lammps(pair, species, base_dir)?))
+        },
+        list: ListKind::Half,
+    },
+    Style {
+        names: &["meam", "meam/c"],
+        build: |pair, species, base_dir| {
+            Ok(Box::new(meam::Meam::from_lammps(pair, species, base_dir)?))
+        },
+        list: ListKind::Full,
+    },
+];
+
+/// The registered style named `name` (its own name or an alias).
+pub fn style(name: &str) -> Option<&'static Style> {
+    STYLES.iter().find(|s| s.names.contains(&name))
+}
+
+/// Every name `pair_style` accepts, comma-separated, in registry order.
+pub fn available() -> String {
+    STYLES
+        .iter()
+        .flat_map(|s| s.names.iter().copied())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Builds the potential named by a LAMMPS `pair_style`; `base_dir` resolves relative file names.
@@ -52,54 +76,14 @@ pub fn build(
     base_dir: &Path,
 ) -> Result<Box<dyn Potential>> {
     let pair = LammpsPair::parse(style, coeffs, modify)?;
-    match pair.style {
-        "lj/cut" => Ok(Box::new(super::lj::LennardJones::from_lammps(
-            &pair, species,
-        )?)),
-        "eam" | "eam/alloy" | "eam/fs" => Ok(Box::new(super::eam::lammps::from_lammps(
-            &pair, species, base_dir,
-        )?)),
-        "meam" | "meam/c" => Ok(Box::new(super::meam::Meam::from_lammps(
-            &pair, species, base_dir,
-        )?)),
-        other => Err(Error::invalid(format!(
-            "pair_style {other} is not available in sintermd (available: lj/cut, eam, eam/alloy, eam/fs, meam)"
+    match self::style(pair.style) {
+        Some(s) => (s.build)(&pair, species, base_dir),
+        None => Err(Error::invalid(format!(
+            "pair_style {} is not available in sintermd (available: {})",
+            pair.style,
+            available()
         ))),
     }
-}
-
-/// Parses a LAMMPS type range (`3`, `*`, `2*`, `*4`, `2*4`) for `ntypes` types into 1-based
-/// inclusive bounds.
-pub fn type_range(text: &str, ntypes: usize) -> Result<(usize, usize)> {
-    let num = |s: &str, default: usize| -> Result<usize> {
-        if s.is_empty() {
-            Ok(default)
-        } else {
-            s.parse::<usize>()
-                .map_err(|_| Error::invalid(format!("bad atom type range \"{text}\"")))
-        }
-    };
-    let (lo, hi) = match text.split_once('*') {
-        Some((a, b)) => (num(a, 1)?, num(b, ntypes)?),
-        None => {
-            let t = num(text, 0)?;
-            (t, t)
-        }
-    };
-    if lo < 1 || hi > ntypes || lo > hi {
-        return Err(Error::invalid(format!(
-            "atom type range \"{text}\" is outside 1..{ntypes}"
-        )));
-    }
-    Ok((lo, hi))
-}
-
-/// Parses a floating-point argument of a LAMMPS command, naming it in the error.
-pub fn number(text: &str, what: &str) -> Result<f64> {
-    text.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .ok_or_else(|| Error::invalid(format!("{what}: \"{text}\" is not a number")))
 }
 
 #[cfg(test)]
@@ -107,13 +91,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn type_ranges() {
-        assert_eq!(type_range("*", 3).unwrap(), (1, 3));
-        assert_eq!(type_range("2*", 3).unwrap(), (2, 3));
-        assert_eq!(type_range("*2", 3).unwrap(), (1, 2));
-        assert_eq!(type_range("2", 3).unwrap(), (2, 2));
-        assert!(type_range("4", 3).is_err());
-        assert!(type_range("0", 3).is_err());
-        assert!(type_range("a", 3).is_err());
+    fn names_are_unique_and_listed() {
+        let all = available();
+        for s in STYLES {
+            for name in s.names {
+                assert!(
+                    std::ptr::eq(style(name).unwrap(), s),
+                    "{name} registered twice"
+                );
+                assert!(all.contains(name));
+            }
+        }
+        let species = SpeciesTable::new(vec!["A".into()], vec![1.0]).unwrap();
+        let Err(err) = build("tersoff", &[], &[], &species, Path::new(".")) else {
+            panic!("tersoff is not a sintermd style");
+        };
+        assert!(
+            err.to_string().contains(&format!("(available: {all})")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn every_style_reads_the_list_it_registers() {
+        let one = SpeciesTable::new(vec!["A".into()], vec![1.0]).unwrap();
+        let cu = SpeciesTable::new(vec!["Cu".into()], vec![63.546]).unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let cases = [
+            ("lj/cut 3.0", "1 1 0.1 1.0", &one),
+            ("morse 3.0", "1 1 0.1 2.0 1.1", &one),
+            ("eam/alloy", "* * potentials/Cu_Zhou04.eam.alloy Cu", &cu),
+            (
+                "meam",
+                "* * potentials/Cu_Baskes1992.library.meam Cu potentials/Cu_Baskes1992.meam Cu",
+                &cu,
+            ),
+        ];
+        for (style_line, coeff, species) in cases {
+            let p = build(style_line, &[coeff.to_string()], &[], species, root).unwrap();
+            let entry = style(style_line.split_whitespace().next().unwrap()).unwrap();
+            assert_eq!(p.neighbor_list_kind(), entry.list, "{style_line}");
+        }
     }
 }

@@ -9,8 +9,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::lammps::{LammpsPair, number, type_range};
-use super::pair::{PairKernel, compute_pair};
+use super::args::{LammpsPair, number};
+pub use super::pair::Mixing;
+use super::pair::{
+    PairCoeffs, PairKernel, PairTable, compute_pair, global_cutoff, read_pair_coeffs,
+    read_pair_modify,
+};
 use super::{Configuration, ForceOutput, Potential};
 use crate::error::{Error, Result};
 use crate::neighbor::NeighborList;
@@ -26,16 +30,6 @@ pub fn lj_energy(epsilon: f64, sigma: f64, r: f64) -> f64 {
 pub fn lj_force_over_r(epsilon: f64, sigma: f64, r: f64) -> f64 {
     let s6 = (sigma / r).powi(6);
     24.0 * epsilon * (2.0 * s6 * s6 - s6) / (r * r)
-}
-
-/// Rule for the parameters of unlisted unlike pairs (LAMMPS `pair_modify mix`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Mixing {
-    /// epsilon = sqrt(e_i e_j), sigma = sqrt(s_i s_j), r_c = sqrt(rc_i rc_j).
-    #[default]
-    Geometric,
-    /// epsilon = sqrt(e_i e_j), sigma = (s_i + s_j)/2, r_c = (rc_i + rc_j)/2.
-    Arithmetic,
 }
 
 /// Parameters of one species pair in a RON input.
@@ -66,12 +60,33 @@ pub struct LjSpec {
     pub mixing: Mixing,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
+/// Parameters of one species pair: well depth [eV], size [A], cutoff [A].
+#[derive(Clone, Copy, Debug)]
 struct PairParams {
     epsilon: f64,
     sigma: f64,
     cutoff: f64,
-    set: bool,
+}
+
+impl PairCoeffs for PairParams {
+    fn cutoff(&self) -> f64 {
+        self.cutoff
+    }
+
+    fn mix(a: &Self, b: &Self, rule: Mixing) -> Option<Self> {
+        Some(match rule {
+            Mixing::Geometric => PairParams {
+                epsilon: (a.epsilon * b.epsilon).sqrt(),
+                sigma: (a.sigma * b.sigma).sqrt(),
+                cutoff: (a.cutoff * b.cutoff).sqrt(),
+            },
+            Mixing::Arithmetic => PairParams {
+                epsilon: (a.epsilon * b.epsilon).sqrt(),
+                sigma: 0.5 * (a.sigma + b.sigma),
+                cutoff: 0.5 * (a.cutoff + b.cutoff),
+            },
+        })
+    }
 }
 
 /// Precomputed coefficients of one species pair (as LAMMPS's lj1..lj4, offset).
@@ -95,43 +110,13 @@ pub struct LennardJones {
 
 impl LennardJones {
     fn from_table(
-        mut table: Vec<PairParams>,
-        ntypes: usize,
+        table: PairTable<PairParams>,
         shift: bool,
         mixing: Mixing,
         names: &[String],
     ) -> Result<Self> {
-        for i in 0..ntypes {
-            if !table[i * ntypes + i].set {
-                return Err(Error::invalid(format!(
-                    "lj/cut: no coefficients for the like pair {0}-{0}",
-                    names[i]
-                )));
-            }
-        }
-        for i in 0..ntypes {
-            for j in 0..ntypes {
-                let (a, b) = (table[i * ntypes + i], table[j * ntypes + j]);
-                let p = &mut table[i * ntypes + j];
-                if p.set {
-                    continue;
-                }
-                *p = match mixing {
-                    Mixing::Geometric => PairParams {
-                        epsilon: (a.epsilon * b.epsilon).sqrt(),
-                        sigma: (a.sigma * b.sigma).sqrt(),
-                        cutoff: (a.cutoff * b.cutoff).sqrt(),
-                        set: true,
-                    },
-                    Mixing::Arithmetic => PairParams {
-                        epsilon: (a.epsilon * b.epsilon).sqrt(),
-                        sigma: 0.5 * (a.sigma + b.sigma),
-                        cutoff: 0.5 * (a.cutoff + b.cutoff),
-                        set: true,
-                    },
-                };
-            }
-        }
+        let ntypes = table.ntypes();
+        let table = table.complete("lj/cut", mixing, names)?;
         let coefficients: Vec<Coefficients> = table
             .iter()
             .map(|p| {
@@ -161,8 +146,7 @@ impl LennardJones {
 
     /// Builds the potential from a RON specification for the species of a system.
     pub fn from_spec(spec: &LjSpec, species: &SpeciesTable) -> Result<Self> {
-        let n = species.len();
-        let mut table = vec![PairParams::default(); n * n];
+        let mut table = PairTable::new(species.len());
         for p in &spec.pairs {
             let a = species.require(&p.species.0)?;
             let b = species.require(&p.species.1)?;
@@ -171,76 +155,38 @@ impl LennardJones {
                 epsilon: p.epsilon,
                 sigma: p.sigma,
                 cutoff: p.cutoff,
-                set: true,
             };
-            table[a * n + b] = params;
-            table[b * n + a] = params;
+            table.set(a, b, params);
         }
-        Self::from_table(table, n, spec.shift, spec.mixing, &species.names)
+        Self::from_table(table, spec.shift, spec.mixing, &species.names)
     }
 
     /// Builds the potential from `pair_style lj/cut RC`, `pair_coeff I J eps sigma [rc]` and
     /// `pair_modify shift yes|no`, `pair_modify mix geometric|arithmetic`.
     pub fn from_lammps(pair: &LammpsPair<'_>, species: &SpeciesTable) -> Result<Self> {
-        let n = species.len();
-        let global_cut = match pair.style_args.as_slice() {
-            [rc] => number(rc, "pair_style lj/cut cutoff")?,
-            _ => {
-                return Err(Error::invalid(
-                    "pair_style lj/cut takes one argument: the cutoff",
-                ));
-            }
-        };
-        let mut table = vec![PairParams::default(); n * n];
-        for c in &pair.coeffs {
-            if c.len() != 4 && c.len() != 5 {
-                return Err(Error::invalid(format!(
-                    "pair_coeff \"{}\": lj/cut needs I J epsilon sigma [cutoff]",
-                    c.join(" ")
-                )));
-            }
-            let (ilo, ihi) = type_range(c[0], n)?;
-            let (jlo, jhi) = type_range(c[1], n)?;
-            let epsilon = number(c[2], "pair_coeff epsilon")?;
-            let sigma = number(c[3], "pair_coeff sigma")?;
-            let cutoff = match c.get(4) {
-                Some(r) => number(r, "pair_coeff cutoff")?,
-                None => global_cut,
-            };
-            check_params(epsilon, sigma, cutoff)?;
-            for i in ilo..=ihi {
-                for j in jlo.max(i)..=jhi {
-                    let p = PairParams {
-                        epsilon,
-                        sigma,
-                        cutoff,
-                        set: true,
-                    };
-                    table[(i - 1) * n + (j - 1)] = p;
-                    table[(j - 1) * n + (i - 1)] = p;
-                }
-            }
-        }
-        let mut shift = false;
-        let mut mixing = Mixing::Geometric;
-        for m in &pair.modify {
-            let mut w = m.iter();
-            while let Some(&key) = w.next() {
-                let value = w.next().copied().unwrap_or("");
-                match (key, value) {
-                    ("shift", "yes") => shift = true,
-                    ("shift", "no") => shift = false,
-                    ("mix", "geometric") => mixing = Mixing::Geometric,
-                    ("mix", "arithmetic") => mixing = Mixing::Arithmetic,
-                    _ => {
-                        return Err(Error::invalid(format!(
-                            "pair_modify \"{key} {value}\" is not supported for lj/cut"
-                        )));
-                    }
-                }
-            }
-        }
-        Self::from_table(table, n, shift, mixing, &species.names)
+        let global_cut = global_cutoff(pair)?;
+        let table = read_pair_coeffs(
+            pair,
+            species.len(),
+            (2, 3),
+            "I J epsilon sigma [cutoff]",
+            |a| {
+                let epsilon = number(a[0], "pair_coeff epsilon")?;
+                let sigma = number(a[1], "pair_coeff sigma")?;
+                let cutoff = match a.get(2) {
+                    Some(r) => number(r, "pair_coeff cutoff")?,
+                    None => global_cut,
+                };
+                check_params(epsilon, sigma, cutoff)?;
+                Ok(PairParams {
+                    epsilon,
+                    sigma,
+                    cutoff,
+                })
+            },
+        )?;
+        let modify = read_pair_modify(pair)?;
+        Self::from_table(table, modify.shift, modify.mixing, &species.names)
     }
 }
 
@@ -270,6 +216,10 @@ impl PairKernel for LennardJones {
     }
 }
 
+/// Lennard-Jones reads a full list ([`compute_pair`], the default list kind), not the half-list
+/// loop that visits each pair once: its per-atom sums run in full-list row order, and moving it
+/// to the half-list loop would change the last bits of every result (other summation order),
+/// so runs and `eval` of lj/cut stay bit for bit what they were.
 impl Potential for LennardJones {
     fn name(&self) -> &str {
         "lj/cut"

@@ -1,18 +1,25 @@
 //! Interatomic potentials behind one small interface.
 //!
-//! A [`Potential`] reads positions and species through a [`Configuration`] and a full
-//! [`NeighborList`], and fills a [`ForceOutput`]: total and per-atom energy [eV], forces [eV/A]
-//! and virial [eV]. Every implementation must give bitwise identical results for any number of
-//! threads: each atom's sums run in neighbour-list order, and totals are reduced over per-atom
-//! arrays in fixed-size chunks ([`deterministic_sum`]).
+//! A [`Potential`] reads positions and species through a [`Configuration`] and a
+//! [`NeighborList`] of the kind it declares (full or half, [`Potential::neighbor_list_kind`]),
+//! and fills a [`ForceOutput`]: total and per-atom energy [eV], forces [eV/A] and virial [eV].
+//! Every implementation must give bitwise identical results for any number of threads: each
+//! atom's sums run in a fixed order (neighbour-list order, or the half-list schedule's), and
+//! totals are reduced over per-atom arrays in fixed-size chunks ([`deterministic_sum`]).
 //!
-//! Pair potentials supply only a [`pair::PairKernel`]; the neighbour loop, cutoff test, per-atom
-//! energies and virial are written once in [`pair::compute_pair`].
+//! Layers, each importing only those above it: [`args`] (the words of LAMMPS pair commands);
+//! [`pair`] (the pair loops and the per-type-pair parameter table); the styles [`lj`],
+//! [`morse`], [`eam`], [`meam`]; [`lammps`] (the style registry, which builds a style from a
+//! `pair_style` line) and `spec` (RON inputs). Pair potentials supply only a
+//! [`pair::PairKernel`] and a [`pair::PairTable`] of their parameters; the neighbour loops,
+//! cutoff test, per-atom energies and virial are written once in [`pair`].
 
+pub mod args;
 pub mod eam;
 pub mod lammps;
 pub mod lj;
 pub mod meam;
+pub mod morse;
 pub mod pair;
 mod spec;
 

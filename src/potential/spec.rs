@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::Potential;
 use super::eam::EamSpec;
 use super::lj::{LennardJones, LjSpec};
+use super::morse::{Morse, MorseSpec};
 use crate::error::Result;
 use crate::system::SpeciesTable;
 
@@ -25,6 +26,8 @@ pub enum PotentialSpec {
     },
     /// Lennard-Jones with species named.
     LennardJones(LjSpec),
+    /// Morse with species named.
+    Morse(MorseSpec),
     /// An EAM potential file with species named.
     Eam(EamSpec),
 }
@@ -40,7 +43,7 @@ impl PotentialSpec {
                 .filter(|w| base_dir.join(w).is_file())
                 .map(str::to_string)
                 .collect(),
-            PotentialSpec::LennardJones(_) => Vec::new(),
+            PotentialSpec::LennardJones(_) | PotentialSpec::Morse(_) => Vec::new(),
             PotentialSpec::Eam(EamSpec::Alloy { file, .. })
             | PotentialSpec::Eam(EamSpec::FinnisSinclair { file, .. }) => vec![file.clone()],
             PotentialSpec::Eam(EamSpec::Funcfl { files }) => {
@@ -71,6 +74,7 @@ pub fn build_potential(
             pair_modify,
         } => super::lammps::build(pair_style, pair_coeff, pair_modify, species, base_dir),
         PotentialSpec::LennardJones(lj) => Ok(Box::new(LennardJones::from_spec(lj, species)?)),
+        PotentialSpec::Morse(morse) => Ok(Box::new(Morse::from_spec(morse, species)?)),
         PotentialSpec::Eam(eam) => Ok(Box::new(eam.build(species, base_dir)?)),
     }
 }

@@ -14,7 +14,7 @@ use super::funcfl::FuncflFile;
 use super::setfl::{SetflFile, SetflLayout};
 use super::tables::EamTables;
 use crate::error::{Error, Result};
-use crate::potential::lammps::{LammpsPair, type_range};
+use crate::potential::args::{LammpsPair, type_range};
 use crate::system::SpeciesTable;
 
 /// Builds an EAM potential from LAMMPS `pair_style` / `pair_coeff` words; relative file names

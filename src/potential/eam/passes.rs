@@ -421,6 +421,11 @@ struct ForceTargets {
 /// and d = x_j - x_i, adds g d to the force on i and -g d to that on j; with `ENERGIES`, phi/2
 /// to the energy of each and -g d (x) d / 2 to the virial of each.
 ///
+/// Long by design: the innermost SIMD loop of the EAM force pass. Its lane registers (the
+/// centre atom's force, energy and virial sums) live across the whole row, and the order of
+/// every lane operation fixes the results bit for bit on both lane implementations; split into
+/// functions, those sums would go through memory and the kernel would slow down.
+///
 /// # Safety
 /// As [`close_pairs`]; no other thread may touch the sums of i or its neighbours.
 #[inline(always)]

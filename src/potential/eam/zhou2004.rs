@@ -602,13 +602,8 @@ pub fn lattice_constant(e: &ZhouElement) -> f64 {
     }
 }
 
-/// Tabulates the potential of `symbols` as a setfl file, with the conventional grids (as the
-/// authors' generator, LAMMPS `tools/eam_database`): 2000 distances from 0 to
-/// r_c = sqrt(10)/2 a_max, with a_max = sqrt(2) r_e of the largest element, distances below
-/// 0.5 A evaluated at 0.5 A (r*phi too); 2000 densities from 0 to the largest of the largest
-/// tabulated like-element density, twice the largest rho_e and 100; F(0) = 0. `command` is
-/// written as the first comment line.
-pub fn tabulate(symbols: &[&str], command: &str) -> Result<SetflFile> {
+/// The parameters of each element named, in order; an unknown or repeated name is an error.
+fn named_elements(symbols: &[&str]) -> Result<Vec<&'static ZhouElement>> {
     if symbols.is_empty() {
         return Err(Error::invalid("zhou2004: name at least one element"));
     }
@@ -626,6 +621,25 @@ pub fn tabulate(symbols: &[&str], command: &str) -> Result<SetflFile> {
         }
         elements.push(e);
     }
+    Ok(elements)
+}
+
+/// The distance grid and the tables on it.
+struct DistanceTables {
+    /// Cutoff r_c [A].
+    cutoff: f64,
+    /// Grid spacing [A].
+    dr: f64,
+    /// Density of each element.
+    density: Vec<Vec<f64>>,
+    /// r phi [eV A] of each element pair, in setfl order (b <= a).
+    pair: Vec<Vec<f64>>,
+}
+
+/// The distance tables of `elements` on [`TABLE_POINTS`] points from 0 to
+/// r_c = sqrt(10)/2 a_max (a_max = sqrt(2) r_e of the largest element), distances below
+/// [`SHORTEST_TABULATED_DISTANCE`] evaluated there.
+fn distance_tables(elements: &[&ZhouElement]) -> DistanceTables {
     let n = TABLE_POINTS;
     let a_max = elements
         .iter()
@@ -634,8 +648,7 @@ pub fn tabulate(symbols: &[&str], command: &str) -> Result<SetflFile> {
     let cutoff = 10f64.sqrt() / 2.0 * a_max;
     let dr = cutoff / (n - 1) as f64;
     let r_at = |k: usize| (k as f64 * dr).max(SHORTEST_TABULATED_DISTANCE);
-
-    let density_tables: Vec<Vec<f64>> = elements
+    let density = elements
         .iter()
         .map(|e| (0..n).map(|k| density(e, r_at(k))).collect())
         .collect();
@@ -645,18 +658,21 @@ pub fn tabulate(symbols: &[&str], command: &str) -> Result<SetflFile> {
             pair_tables.push((0..n).map(|k| r_at(k) * pair(a, b, r_at(k))).collect());
         }
     }
-    let largest_density = density_tables
-        .iter()
-        .flatten()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max);
-    let largest_rho_e = elements.iter().map(|e| e.rho_e).fold(0.0, f64::max);
-    let rho_max = largest_density.max(2.0 * largest_rho_e).max(100.0);
-    let drho = rho_max / (n - 1) as f64;
-    let embedding_tables: Vec<Vec<f64>> = elements
+    DistanceTables {
+        cutoff,
+        dr,
+        density,
+        pair: pair_tables,
+    }
+}
+
+/// The embedding energy [eV] of each element on [`TABLE_POINTS`] densities spaced `drho`,
+/// with F(0) = 0.
+fn embedding_tables(elements: &[&ZhouElement], drho: f64) -> Vec<Vec<f64>> {
+    elements
         .iter()
         .map(|e| {
-            (0..n)
+            (0..TABLE_POINTS)
                 .map(|k| {
                     if k == 0 {
                         0.0
@@ -666,7 +682,30 @@ pub fn tabulate(symbols: &[&str], command: &str) -> Result<SetflFile> {
                 })
                 .collect()
         })
-        .collect();
+        .collect()
+}
+
+/// Tabulates the potential of `symbols` as a setfl file, with the conventional grids (as the
+/// authors' generator, LAMMPS `tools/eam_database`): 2000 distances from 0 to
+/// r_c = sqrt(10)/2 a_max, with a_max = sqrt(2) r_e of the largest element, distances below
+/// 0.5 A evaluated at 0.5 A (r*phi too); 2000 densities from 0 to the largest of the largest
+/// tabulated like-element density, twice the largest rho_e and 100; F(0) = 0. `command` is
+/// written as the first comment line.
+pub fn tabulate(symbols: &[&str], command: &str) -> Result<SetflFile> {
+    let elements = named_elements(symbols)?;
+    let n = TABLE_POINTS;
+    let distances = distance_tables(&elements);
+    let (cutoff, dr) = (distances.cutoff, distances.dr);
+    let (density_tables, pair_tables) = (distances.density, distances.pair);
+    let largest_density = density_tables
+        .iter()
+        .flatten()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max);
+    let largest_rho_e = elements.iter().map(|e| e.rho_e).fold(0.0, f64::max);
+    let rho_max = largest_density.max(2.0 * largest_rho_e).max(100.0);
+    let drho = rho_max / (n - 1) as f64;
+    let embedding_tables = embedding_tables(&elements, drho);
 
     let names: Vec<&str> = elements.iter().map(|e| e.symbol).collect();
     Ok(SetflFile {

@@ -110,6 +110,10 @@ struct RhobarDerivatives {
 /// to one of its pairs, `pair`, with neighbour densities `nb`. `with_weight` asks for d/dS too.
 /// `VARIABLE_T` = false leaves out the terms through the averaged weights t, which vanish for
 /// ialloy = 2 without mixture_ref_t. (Baskes 1992 densities; the t derivatives follow `ialloy`.)
+///
+/// Long by design: one chain rule through the four partial densities, evaluated inside the
+/// force loop for every pair; its terms are summed in LAMMPS's order (which the results follow
+/// bit for bit), so it stays one inlined function rather than steps that would reorder them.
 #[inline(always)]
 fn rhobar_derivatives<const VARIABLE_T: bool>(
     state: &AtomDensity,
@@ -293,6 +297,11 @@ struct BlockInputs<'a> {
 
 /// The force pass for the pairs and triplets owned by the atoms of block `b`; the triplets'
 /// virials only with `VIRIAL` (else they are left as they were).
+///
+/// Long by design: this is the hot loop of a MEAM evaluation, and its pair and triplet sums
+/// share locals (the pair's derivatives, the running force and virial sums) in an order that
+/// fixes every rounding; split into functions, the compiler no longer keeps them in registers
+/// and a change of their order would change the results' last bits.
 #[inline(never)]
 fn force_block<const VIRIAL: bool>(
     block: BlockInputs<'_>,

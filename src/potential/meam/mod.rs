@@ -50,7 +50,7 @@ pub mod table;
 
 use std::path::{Path, PathBuf};
 
-use super::lammps::LammpsPair;
+use super::args::LammpsPair;
 use super::{Configuration, ForceOutput, Potential};
 use crate::error::{Error, Result};
 use crate::neighbor::NeighborList;
@@ -137,30 +137,7 @@ impl Meam {
         species: &SpeciesTable,
         base_dir: &Path,
     ) -> Result<Self> {
-        if pair.style_args.first() == Some(&"ms") {
-            return Err(Error::invalid(
-                "pair_style meam ms: multi-state MEAM (the ms keyword) is not supported",
-            ));
-        }
-        if !pair.style_args.is_empty() {
-            return Err(Error::invalid(format!(
-                "pair_style meam takes no arguments, got \"{}\"",
-                pair.style_args.join(" ")
-            )));
-        }
-        let [coeff] = pair.coeffs.as_slice() else {
-            return Err(Error::invalid(format!(
-                "pair_style meam needs exactly one pair_coeff line, got {}",
-                pair.coeffs.len()
-            )));
-        };
-        let usage = "pair_coeff * * LIBRARY El1 [El2 ...] PARAMETERS|NULL map1 [map2 ...]";
-        if coeff.len() < 6 || coeff[0] != "*" || coeff[1] != "*" {
-            return Err(Error::invalid(format!(
-                "pair_coeff \"{}\": meam needs {usage}",
-                coeff.join(" ")
-            )));
-        }
+        let coeff = the_coeff_line(pair)?;
         let resolve = |w: &str| -> PathBuf {
             let p = Path::new(w);
             if p.is_absolute() {
@@ -176,63 +153,9 @@ impl Meam {
                 library.display()
             )));
         }
-        // As LAMMPS: the parameter file is the first word after at least one element that is
-        // NULL or names an existing file.
-        let Some(par_idx) =
-            (4..coeff.len()).find(|&k| coeff[k] == "NULL" || resolve(coeff[k]).is_file())
-        else {
-            return Err(Error::invalid(format!(
-                "pair_coeff \"{}\": no MEAM parameter file (or NULL) found after the element \
-                 names; meam needs {usage}",
-                coeff.join(" ")
-            )));
-        };
-        let elements: Vec<&str> = coeff[3..par_idx].to_vec();
-        for (k, e) in elements.iter().enumerate() {
-            if elements[..k].contains(e) {
-                return Err(Error::invalid(format!(
-                    "pair_coeff: element {e} is named twice in the MEAM element list"
-                )));
-            }
-        }
-        let maps = &coeff[par_idx + 1..];
-        if maps.len() != species.len() {
-            return Err(Error::invalid(format!(
-                "pair_coeff: {} species but {} element names after the parameter file ({})",
-                species.len(),
-                maps.len(),
-                maps.join(" ")
-            )));
-        }
-        let mut species_elements = Vec::with_capacity(maps.len());
-        for (s, &m) in maps.iter().enumerate() {
-            if m == "NULL" {
-                species_elements.push(None);
-                continue;
-            }
-            let Some(e) = elements.iter().position(|&x| x == m) else {
-                return Err(Error::invalid(format!(
-                    "pair_coeff: species {} ({}) is mapped to {m}, which is not among the MEAM \
-                     elements {}",
-                    s + 1,
-                    species.names[s],
-                    elements.join(" ")
-                )));
-            };
-            let name = &species.names[s];
-            if element_mass(name).is_some() && element_mass(m).is_some() && name != m {
-                return Err(Error::invalid(format!(
-                    "pair_coeff: species {} is {name} but is mapped to MEAM element {m}",
-                    s + 1
-                )));
-            }
-            species_elements.push(Some(e));
-        }
-        if species_elements.iter().all(Option::is_none) {
-            return Err(Error::invalid(
-                "pair_coeff: every species is mapped to NULL; nothing interacts",
-            ));
-        }
+        let par_idx = parameter_file_index(coeff, &resolve)?;
+        let elements = distinct_elements(&coeff[3..par_idx])?;
+        let species_elements = map_species(&coeff[par_idx + 1..], &elements, species)?;
         let parameters = (coeff[par_idx] != "NULL").then(|| resolve(coeff[par_idx]));
         Self::from_files(
             &library,
@@ -241,6 +164,112 @@ impl Meam {
             &species_elements,
         )
     }
+}
+
+/// The words of `pair_coeff * * LIBRARY El1 [El2 ...] PARAMETERS|NULL map1 [map2 ...]`.
+const COEFF_USAGE: &str = "pair_coeff * * LIBRARY El1 [El2 ...] PARAMETERS|NULL map1 [map2 ...]";
+
+/// The one `pair_coeff` line of `pair_style meam` (no style arguments), checked to start
+/// `* * LIBRARY` and to have room for an element, a parameter file and a map.
+fn the_coeff_line<'p, 'a>(pair: &'p LammpsPair<'a>) -> Result<&'p [&'a str]> {
+    if pair.style_args.first() == Some(&"ms") {
+        return Err(Error::invalid(
+            "pair_style meam ms: multi-state MEAM (the ms keyword) is not supported",
+        ));
+    }
+    if !pair.style_args.is_empty() {
+        return Err(Error::invalid(format!(
+            "pair_style meam takes no arguments, got \"{}\"",
+            pair.style_args.join(" ")
+        )));
+    }
+    let [coeff] = pair.coeffs.as_slice() else {
+        return Err(Error::invalid(format!(
+            "pair_style meam needs exactly one pair_coeff line, got {}",
+            pair.coeffs.len()
+        )));
+    };
+    if coeff.len() < 6 || coeff[0] != "*" || coeff[1] != "*" {
+        return Err(Error::invalid(format!(
+            "pair_coeff \"{}\": meam needs {COEFF_USAGE}",
+            coeff.join(" ")
+        )));
+    }
+    Ok(coeff)
+}
+
+/// Index in `coeff` of the parameter file. As LAMMPS: the first word after at least one
+/// element that is NULL or names an existing file (`resolve` gives a word's path).
+fn parameter_file_index(coeff: &[&str], resolve: &dyn Fn(&str) -> PathBuf) -> Result<usize> {
+    (4..coeff.len())
+        .find(|&k| coeff[k] == "NULL" || resolve(coeff[k]).is_file())
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "pair_coeff \"{}\": no MEAM parameter file (or NULL) found after the element \
+                 names; meam needs {COEFF_USAGE}",
+                coeff.join(" ")
+            ))
+        })
+}
+
+/// The library's element names as listed, refused if one is named twice.
+fn distinct_elements<'a>(names: &[&'a str]) -> Result<Vec<&'a str>> {
+    for (k, e) in names.iter().enumerate() {
+        if names[..k].contains(e) {
+            return Err(Error::invalid(format!(
+                "pair_coeff: element {e} is named twice in the MEAM element list"
+            )));
+        }
+    }
+    Ok(names.to_vec())
+}
+
+/// The MEAM element of each species from the map words after the parameter file (`NULL`: the
+/// species does not interact). A species named as a chemical element must map to that element,
+/// and at least one species must interact.
+fn map_species(
+    maps: &[&str],
+    elements: &[&str],
+    species: &SpeciesTable,
+) -> Result<Vec<Option<usize>>> {
+    if maps.len() != species.len() {
+        return Err(Error::invalid(format!(
+            "pair_coeff: {} species but {} element names after the parameter file ({})",
+            species.len(),
+            maps.len(),
+            maps.join(" ")
+        )));
+    }
+    let mut species_elements = Vec::with_capacity(maps.len());
+    for (s, &m) in maps.iter().enumerate() {
+        if m == "NULL" {
+            species_elements.push(None);
+            continue;
+        }
+        let Some(e) = elements.iter().position(|&x| x == m) else {
+            return Err(Error::invalid(format!(
+                "pair_coeff: species {} ({}) is mapped to {m}, which is not among the MEAM \
+                 elements {}",
+                s + 1,
+                species.names[s],
+                elements.join(" ")
+            )));
+        };
+        let name = &species.names[s];
+        if element_mass(name).is_some() && element_mass(m).is_some() && name != m {
+            return Err(Error::invalid(format!(
+                "pair_coeff: species {} is {name} but is mapped to MEAM element {m}",
+                s + 1
+            )));
+        }
+        species_elements.push(Some(e));
+    }
+    if species_elements.iter().all(Option::is_none) {
+        return Err(Error::invalid(
+            "pair_coeff: every species is mapped to NULL; nothing interacts",
+        ));
+    }
+    Ok(species_elements)
 }
 
 /// One interacting pair and its screening, for diagnostics and tests.

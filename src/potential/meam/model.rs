@@ -63,6 +63,85 @@ pub struct MeamModel {
     pub screening_radius: f64,
 }
 
+impl ElementConstants {
+    /// The constants of element `a` of `params`, whose reference background density is
+    /// `rho_ref`.
+    fn new(params: &MeamParams, a: usize, rho_ref: f64) -> Self {
+        let e = &params.elements[a];
+        let aa = params.pair(a, a);
+        let re = params.re[aa];
+        let lattice = params.lattice[aa];
+        let shape = lattice.shape_factors(params.sin_half_angle[aa], params.cos_half_angle[aa]);
+        let t = [e.t[1], e.t[2], e.t[3]];
+        let (distinct_betas, distinct_count, beta_slot) = distinct_decays(&e.beta);
+        ElementConstants {
+            distinct_betas,
+            distinct_count,
+            beta_slot,
+            density_scale: e.density_scale,
+            beta: e.beta,
+            re,
+            log_slope: e.beta.map(|b| -b / re),
+            t,
+            density_weights: if params.t_averaging == TAveraging::SquareWeighted {
+                [1.0, t[0], t[1], t[2]]
+            } else {
+                [1.0; 4]
+            },
+            shape,
+            density: ElementDensityConstants {
+                t,
+                ibar: e.ibar,
+                z: lattice.first_neighbors() as f64,
+                shape,
+                rho0: e.density_scale,
+                rho_ref,
+                embedding_scale: e.embedding_scale,
+                cohesive_energy: params.ec[aa],
+            },
+        }
+    }
+}
+
+/// The distinct values among `beta` (the first `count` of the array returned), and which of
+/// them each l uses.
+fn distinct_decays(beta: &[f64; 4]) -> ([f64; 4], usize, [usize; 4]) {
+    let mut distinct = [0.0; 4];
+    let mut count = 0;
+    let mut slot = [0; 4];
+    for l in 0..4 {
+        slot[l] = match distinct[..count].iter().position(|&b| b == beta[l]) {
+            Some(k) => k,
+            None => {
+                distinct[count] = beta[l];
+                count += 1;
+                count - 1
+            }
+        };
+    }
+    (distinct, count, slot)
+}
+
+/// The pair function of every element pair tabulated on [`TABLE_POINTS`] points up to 1.1 rc,
+/// and the table of each pair, index `a * n + b` (both orders share a table).
+fn pair_tables(params: &MeamParams, rho_ref: &[f64]) -> (Vec<RadialTable>, Vec<usize>) {
+    let n = params.len();
+    let spacing = 1.1 * params.cutoff / TABLE_POINTS as f64;
+    let mut tables = Vec::new();
+    let mut table_index = vec![0; n * n];
+    for a in 0..n {
+        for b in a..n {
+            let values: Vec<f64> = (0..TABLE_POINTS)
+                .map(|k| pair_function(params, rho_ref, k as f64 * spacing, a, b))
+                .collect();
+            table_index[a * n + b] = tables.len();
+            table_index[b * n + a] = tables.len();
+            tables.push(RadialTable::new(&values, spacing));
+        }
+    }
+    (tables, table_index)
+}
+
 impl MeamModel {
     /// Prepares a completed parameter set (see [`MeamParams::complete`]).
     pub fn new(params: MeamParams) -> Self {
@@ -70,75 +149,10 @@ impl MeamModel {
         let rho_ref: Vec<f64> = (0..n)
             .map(|a| reference_background_density(&params, a))
             .collect();
-        let averaging = params.t_averaging;
         let elements = (0..n)
-            .map(|a| {
-                let e = &params.elements[a];
-                let aa = params.pair(a, a);
-                let re = params.re[aa];
-                let lattice = params.lattice[aa];
-                let shape =
-                    lattice.shape_factors(params.sin_half_angle[aa], params.cos_half_angle[aa]);
-                let t = [e.t[1], e.t[2], e.t[3]];
-                let mut distinct_betas = [0.0; 4];
-                let mut distinct_count = 0;
-                let mut beta_slot = [0; 4];
-                for l in 0..4 {
-                    beta_slot[l] = match distinct_betas[..distinct_count]
-                        .iter()
-                        .position(|&b| b == e.beta[l])
-                    {
-                        Some(k) => k,
-                        None => {
-                            distinct_betas[distinct_count] = e.beta[l];
-                            distinct_count += 1;
-                            distinct_count - 1
-                        }
-                    };
-                }
-                ElementConstants {
-                    distinct_betas,
-                    distinct_count,
-                    beta_slot,
-                    density_scale: e.density_scale,
-                    beta: e.beta,
-                    re,
-                    log_slope: e.beta.map(|b| -b / re),
-                    t,
-                    density_weights: if averaging == TAveraging::SquareWeighted {
-                        [1.0, t[0], t[1], t[2]]
-                    } else {
-                        [1.0; 4]
-                    },
-                    shape,
-                    density: ElementDensityConstants {
-                        t,
-                        ibar: e.ibar,
-                        z: lattice.first_neighbors() as f64,
-                        shape,
-                        rho0: e.density_scale,
-                        rho_ref: rho_ref[a],
-                        embedding_scale: e.embedding_scale,
-                        cohesive_energy: params.ec[aa],
-                    },
-                }
-            })
+            .map(|a| ElementConstants::new(&params, a, rho_ref[a]))
             .collect();
-
-        let spacing = 1.1 * params.cutoff / TABLE_POINTS as f64;
-        let mut tables = Vec::new();
-        let mut table_index = vec![0; n * n];
-        for a in 0..n {
-            for b in a..n {
-                let values: Vec<f64> = (0..TABLE_POINTS)
-                    .map(|k| pair_function(&params, &rho_ref, k as f64 * spacing, a, b))
-                    .collect();
-                table_index[a * n + b] = tables.len();
-                table_index[b * n + a] = tables.len();
-                tables.push(RadialTable::new(&values, spacing));
-            }
-        }
-
+        let (tables, table_index) = pair_tables(&params, &rho_ref);
         let screening_bound = params.screening_bounds();
         let screening_sum_bound = (0..n * n)
             .map(|ab| {
@@ -164,7 +178,7 @@ impl MeamModel {
         let max_bound = screening_bound.iter().copied().fold(1.0, f64::max);
         MeamModel {
             settings: DensitySettings {
-                averaging,
+                averaging: params.t_averaging,
                 mixture_ref_t: params.mixture_ref_t,
                 background_dynamo: params.background_dynamo,
                 embedding_linear_negative: params.embedding_linear_negative,

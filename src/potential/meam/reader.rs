@@ -198,6 +198,8 @@ pub fn read_parameters(path: &Path, params: &mut MeamParams) -> Result<()> {
     parse_parameters(&read_text(path)?, path, params)
 }
 
+/// Applies one line `keyword(i[,j[,k]]) = value` of a parameter file (already split into the
+/// keyword, the 1-based element indices and the value) to `p`.
 fn apply_setting(words: &[&str], p: &mut MeamParams) -> std::result::Result<(), String> {
     let keyword = words[0];
     let Some(&(_, needed)) = KEYWORDS.iter().find(|(k, _)| *k == keyword) else {
@@ -210,14 +212,35 @@ fn apply_setting(words: &[&str], p: &mut MeamParams) -> std::result::Result<(), 
         return Err(format!("{keyword}: no value given"));
     }
     let value_word = words[words.len() - 1];
-    let index_words = &words[1..words.len() - 1];
+    let [a, b, c] = element_indices(keyword, &words[1..words.len() - 1], needed, p.len())?;
+    if keyword == "lattce" {
+        let lattice = Lattice::from_name(value_word).ok_or_else(|| {
+            format!(
+                "lattce: unknown lattice \"{value_word}\" (known: {})",
+                Lattice::ALL.map(|(_, n)| n).join(", ")
+            )
+        })?;
+        let ab = p.pair(a, b);
+        p.lattice[ab] = lattice;
+        return Ok(());
+    }
+    set_number(keyword, value_word, [a, b, c], p)
+}
+
+/// The first `needed` of `index_words` as 0-based element indices (unused slots 0), each
+/// checked to be within the `n` elements.
+fn element_indices(
+    keyword: &str,
+    index_words: &[&str],
+    needed: usize,
+    n: usize,
+) -> std::result::Result<[usize; 3], String> {
     if index_words.len() < needed {
         return Err(format!(
             "{keyword} takes {needed} element indices, {} given",
             index_words.len()
         ));
     }
-    let n = p.len();
     let mut idx = [0usize; 3];
     for (slot, w) in idx.iter_mut().zip(index_words.iter().take(needed)) {
         let i: usize = w
@@ -230,18 +253,17 @@ fn apply_setting(words: &[&str], p: &mut MeamParams) -> std::result::Result<(), 
         }
         *slot = i - 1;
     }
-    let [a, b, c] = idx;
-    if keyword == "lattce" {
-        let lattice = Lattice::from_name(value_word).ok_or_else(|| {
-            format!(
-                "lattce: unknown lattice \"{value_word}\" (known: {})",
-                Lattice::ALL.map(|(_, n)| n).join(", ")
-            )
-        })?;
-        let ab = p.pair(a, b);
-        p.lattice[ab] = lattice;
-        return Ok(());
-    }
+    Ok(idx)
+}
+
+/// Sets the numeric parameter `keyword` (any keyword but `lattce`) of elements `[a, b, c]` to
+/// `value_word`.
+fn set_number(
+    keyword: &str,
+    value_word: &str,
+    [a, b, c]: [usize; 3],
+    p: &mut MeamParams,
+) -> std::result::Result<(), String> {
     let value: f64 = value_word
         .parse()
         .ok()

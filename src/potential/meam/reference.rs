@@ -82,7 +82,6 @@ pub fn reference_densities(p: &MeamParams, r: f64, a: usize, b: usize) -> Refere
     let ra = element_atomic_densities(p, a, r);
     let rb = element_atomic_densities(p, b, r);
     let mut out = ReferenceDensities::default();
-    let sq = |x: f64| x * x;
     let (rho0a, rho0b) = match lattice {
         Lattice::Fcc | Lattice::Hcp => (12.0 * rb[0], 12.0 * ra[0]),
         Lattice::Bcc | Lattice::B2 => (8.0 * rb[0], 8.0 * ra[0]),
@@ -96,26 +95,47 @@ pub fn reference_densities(p: &MeamParams, r: f64, a: usize, b: usize) -> Refere
         Lattice::Trimer => (rb[0], ra[0] * z),
     };
     out.rho0 = [rho0a, rho0b];
+    reference_angular(p, a, b, [&ra, &rb], rho0a, &mut out.angular);
+    if p.nn2[ab] {
+        add_second_neighbor_rho0(p, r, a, b, &mut out.rho0);
+    }
+    out
+}
+
+/// The angular terms of the reference densities of (a, b) (`angular` as in
+/// [`ReferenceDensities`]) from the atomic partial densities `ra`, `rb` of the two elements at
+/// the first-neighbour distance; `rho0a` is a's first-shell density.
+fn reference_angular(
+    p: &MeamParams,
+    a: usize,
+    b: usize,
+    [ra, rb]: [&[f64; 4]; 2],
+    rho0a: f64,
+    angular: &mut [[f64; 3]; 2],
+) {
+    let ab = p.pair(a, b);
+    let lattice = p.lattice[ab];
+    let sq = |x: f64| x * x;
     match lattice {
         Lattice::Diamond | Lattice::Diamond3 | Lattice::Hcp => {
             let s3 = lattice.shape_factors(1.0, 0.0)[2];
-            out.angular[0][2] = s3 * sq(rb[3]);
-            out.angular[1][2] = s3 * sq(ra[3]);
+            angular[0][2] = s3 * sq(rb[3]);
+            angular[1][2] = s3 * sq(ra[3]);
         }
         Lattice::Dimer => {
             let s = Lattice::Dimer.shape_factors(0.0, 0.0);
             for l in 0..3 {
-                out.angular[0][l] = s[l] * sq(rb[l + 1]);
-                out.angular[1][l] = s[l] * sq(ra[l + 1]);
+                angular[0][l] = s[l] * sq(rb[l + 1]);
+                angular[1][l] = s[l] * sq(ra[l + 1]);
             }
         }
         Lattice::C11 => {
             // C11 keeps the bare atomic densities; phi combines them itself.
-            out.angular[0].copy_from_slice(&ra[1..]);
-            out.angular[1].copy_from_slice(&rb[1..]);
+            angular[0].copy_from_slice(&ra[1..]);
+            angular[1].copy_from_slice(&rb[1..]);
         }
         Lattice::L12 => {
-            out.angular[0][1] = if p.t_averaging == TAveraging::SquareWeighted {
+            angular[0][1] = if p.t_averaging == TAveraging::SquareWeighted {
                 let (ta, tb) = (p.elements[a].t[2], p.elements[b].t[2]);
                 let num = 8.0 / 3.0 * sq(ra[2] * ta - rb[2] * tb);
                 let denom = 8.0 * ra[0] * ta * ta + 4.0 * rb[0] * tb * tb;
@@ -132,49 +152,52 @@ pub fn reference_densities(p: &MeamParams, r: f64, a: usize, b: usize) -> Refere
             let sh = Lattice::Dimer.shape_factors(0.0, 0.0);
             let sc = Lattice::Ch4.shape_factors(0.0, 0.0);
             for l in 0..3 {
-                out.angular[1][l] = sh[l] * sq(ra[l + 1]);
-                out.angular[0][l] = sc[l] * sq(rb[l + 1]);
+                angular[1][l] = sh[l] * sq(ra[l + 1]);
+                angular[0][l] = sc[l] * sq(rb[l + 1]);
             }
         }
         Lattice::Linear | Lattice::ZigZag => {
             let s = lattice.shape_factors(p.sin_half_angle[ab], p.cos_half_angle[ab]);
             for l in 0..3 {
-                out.angular[1][l] = s[l] * sq(ra[l + 1]);
-                out.angular[0][l] = s[l] * sq(rb[l + 1]);
+                angular[1][l] = s[l] * sq(ra[l + 1]);
+                angular[0][l] = s[l] * sq(rb[l + 1]);
             }
         }
         Lattice::Trimer => {
             let s = lattice.shape_factors(p.sin_half_angle[ab], p.cos_half_angle[ab]);
             let end = [1.0, 2.0 / 3.0, 1.0 - 0.6];
             for l in 0..3 {
-                out.angular[1][l] = s[l] * sq(ra[l + 1]);
-                out.angular[0][l] = end[l] * sq(rb[l + 1]);
+                angular[1][l] = s[l] * sq(ra[l + 1]);
+                angular[0][l] = end[l] * sq(rb[l + 1]);
             }
         }
         Lattice::Fcc | Lattice::Bcc | Lattice::B1 | Lattice::B2 | Lattice::SimpleCubic => {}
     }
+}
 
-    if p.nn2[ab] {
-        let aab = p.triplet(a, a, b);
-        let shell = lattice.second_shell(p.c_min[aab], p.c_max[aab], p.sin_half_angle[ab]);
-        let rr = shell.distance_ratio * r;
-        let rho0a_nn = element_atomic_densities(p, a, rr)[0];
-        let rho0b_nn = element_atomic_densities(p, b, rr)[0];
-        if lattice == Lattice::L12 {
-            // a-a second neighbours are screened by two a and two b atoms, b-b ones by four a.
-            let (s11, s22) = l12_second_neighbor_screening(p, a, b);
-            out.rho0[0] += 6.0 * s11 * rho0a_nn;
-            out.rho0[1] += 6.0 * s22 * rho0b_nn;
-        } else {
-            // The second neighbours are of the atom's own element; the screening of b-b bonds
-            // may differ from that of a-a bonds.
-            out.rho0[0] += shell.count as f64 * shell.screening * rho0a_nn;
-            let bba = p.triplet(b, b, a);
-            let shell_b = lattice.second_shell(p.c_min[bba], p.c_max[bba], p.sin_half_angle[ab]);
-            out.rho0[1] += shell_b.count as f64 * shell_b.screening * rho0b_nn;
-        }
+/// Adds the second-neighbour shell to the first-shell densities `rho0` of the reference
+/// structure of (a, b) at first-neighbour distance `r` [A] (nn2 = 1).
+fn add_second_neighbor_rho0(p: &MeamParams, r: f64, a: usize, b: usize, rho0: &mut [f64; 2]) {
+    let ab = p.pair(a, b);
+    let lattice = p.lattice[ab];
+    let aab = p.triplet(a, a, b);
+    let shell = lattice.second_shell(p.c_min[aab], p.c_max[aab], p.sin_half_angle[ab]);
+    let rr = shell.distance_ratio * r;
+    let rho0a_nn = element_atomic_densities(p, a, rr)[0];
+    let rho0b_nn = element_atomic_densities(p, b, rr)[0];
+    if lattice == Lattice::L12 {
+        // a-a second neighbours are screened by two a and two b atoms, b-b ones by four a.
+        let (s11, s22) = l12_second_neighbor_screening(p, a, b);
+        rho0[0] += 6.0 * s11 * rho0a_nn;
+        rho0[1] += 6.0 * s22 * rho0b_nn;
+    } else {
+        // The second neighbours are of the atom's own element; the screening of b-b bonds
+        // may differ from that of a-a bonds.
+        rho0[0] += shell.count as f64 * shell.screening * rho0a_nn;
+        let bba = p.triplet(b, b, a);
+        let shell_b = lattice.second_shell(p.c_min[bba], p.c_max[bba], p.sin_half_angle[ab]);
+        rho0[1] += shell_b.count as f64 * shell_b.screening * rho0b_nn;
     }
-    out
 }
 
 /// Screening of the a-a and b-b second-neighbour bonds of L1_2 A3B: each triplet at C = 1,
@@ -214,102 +237,111 @@ fn reference_t_weights(p: &MeamParams, r: f64, a: usize, b: usize) -> [[f64; 3];
     }
 }
 
-/// phi_ref(r) of the pair (a, b) at first-neighbour distance `r` [A] [eV]: the pair function
-/// from the reference structure's energy balance, before the second-neighbour series of the pair
-/// itself (`phi_meam`). `rho_ref` holds each element's reference background density.
-pub fn reference_pair_energy(p: &MeamParams, rho_ref: &[f64], r: f64, a: usize, b: usize) -> f64 {
-    let ab = p.pair(a, b);
-    let lattice = p.lattice[ab];
+/// Background densities of the two atoms of the C11 reference structure of (a, b) (a-b-a
+/// layers), from their partial densities `dens`.
+fn c11_backgrounds(p: &MeamParams, a: usize, b: usize, dens: &ReferenceDensities) -> (f64, f64) {
+    let (aa, ab) = (p.pair(a, a), p.pair(a, b));
+    let z12 = p.lattice[ab].first_neighbors();
+    let [rho01, rho02] = dens.rho0;
+    let (ea, eb) = (&p.elements[a], &p.elements[b]);
+    let (t1, t2) = if p.t_averaging == TAveraging::OwnElement {
+        ([ea.t[1], ea.t[2], ea.t[3]], [eb.t[1], eb.t[2], eb.t[3]])
+    } else {
+        let w = 1.0 / (rho01 + rho02);
+        let mix = [1, 2, 3].map(|l| w * (ea.t[l] * rho01 + eb.t[l] * rho02));
+        (mix, mix)
+    };
+    let [r1a, r2a, r3a] = dens.angular[0];
+    let [r1b, r2b, r3b] = dens.angular[1];
+    let half_z = (z12 / 2) as f64;
+    let sq = |x: f64| x * x;
+    if p.lattice[aa] == Lattice::Diamond {
+        let rb1 = (sq(half_z * (rho02 + rho01))
+            + t1[0] * sq(r1b - r1a)
+            + t1[1] / 6.0 * sq(r2b + r2a)
+            + 121.0 / 40.0 * t1[2] * sq(r3b - r3a))
+        .sqrt();
+        let rb2 = (sq(z12 as f64 * rho01) + 2.0 / 3.0 * t1[1] * sq(r2a)).sqrt();
+        (rb1, rb2)
+    } else {
+        let rb2 = (sq(half_z * (rho01 + rho02))
+            + t2[0] * sq(r1a - r1b)
+            + t2[1] / 6.0 * sq(r2a + r2b)
+            + 121.0 / 40.0 * t2[2] * sq(r3a - r3b))
+        .sqrt();
+        let rb1 = (sq(z12 as f64 * rho02) + 2.0 / 3.0 * t2[1] * sq(r2b)).sqrt();
+        (rb1, rb2)
+    }
+}
+
+/// Background densities of the two atoms of the reference structure of (a, b) (any lattice but
+/// C11) at first-neighbour distance `r` [A], from their partial densities `dens`.
+fn reference_backgrounds(
+    p: &MeamParams,
+    rho_ref: &[f64],
+    r: f64,
+    a: usize,
+    b: usize,
+    dens: &ReferenceDensities,
+) -> (f64, f64) {
     let (aa, bb) = (p.pair(a, a), p.pair(b, b));
     let z1 = p.lattice[aa].first_neighbors() as f64;
     let z2 = p.lattice[bb].first_neighbors() as f64;
-    let z12 = lattice.first_neighbors();
-    let dens = reference_densities(p, r, a, b);
     let [rho01, rho02] = dens.rho0;
-    if rho01 <= 1e-14 && rho02 <= 1e-14 {
-        return 0.0;
-    }
     let (ea, eb) = (&p.elements[a], &p.elements[b]);
-
-    let (rhobar1, rhobar2) = if lattice == Lattice::C11 {
-        let (t1, t2) = if p.t_averaging == TAveraging::OwnElement {
-            ([ea.t[1], ea.t[2], ea.t[3]], [eb.t[1], eb.t[2], eb.t[3]])
-        } else {
-            let w = 1.0 / (rho01 + rho02);
-            let mix = [1, 2, 3].map(|l| w * (ea.t[l] * rho01 + eb.t[l] * rho02));
-            (mix, mix)
+    let [t1, t2] = reference_t_weights(p, r, a, b);
+    let mut bkgd_mix = [0.0; 2];
+    if p.mixture_ref_t {
+        let g_of = |e: usize, t: &[f64; 3], z: f64| -> f64 {
+            let el = &p.elements[e];
+            if el.ibar <= 0 {
+                1.0
+            } else {
+                let ee = p.pair(e, e);
+                let s = p.lattice[ee].shape_factors(p.sin_half_angle[ee], p.cos_half_angle[ee]);
+                let gam = (s[0] * t[0] + s[1] * t[1] + s[2] * t[2]) / (z * z);
+                gamma_function(gam, el.ibar, p.gsmooth_factor).0
+            }
         };
-        let [r1a, r2a, r3a] = dens.angular[0];
-        let [r1b, r2b, r3b] = dens.angular[1];
-        let half_z = (z12 / 2) as f64;
-        let sq = |x: f64| x * x;
-        if p.lattice[aa] == Lattice::Diamond {
-            let rb1 = (sq(half_z * (rho02 + rho01))
-                + t1[0] * sq(r1b - r1a)
-                + t1[1] / 6.0 * sq(r2b + r2a)
-                + 121.0 / 40.0 * t1[2] * sq(r3b - r3a))
-            .sqrt();
-            let rb2 = (sq(z12 as f64 * rho01) + 2.0 / 3.0 * t1[1] * sq(r2a)).sqrt();
-            (rb1, rb2)
-        } else {
-            let rb2 = (sq(half_z * (rho01 + rho02))
-                + t2[0] * sq(r1a - r1b)
-                + t2[1] / 6.0 * sq(r2a + r2b)
-                + 121.0 / 40.0 * t2[2] * sq(r3a - r3b))
-            .sqrt();
-            let rb1 = (sq(z12 as f64 * rho02) + 2.0 / 3.0 * t2[1] * sq(r2b)).sqrt();
-            (rb1, rb2)
-        }
-    } else {
-        let [t1, t2] = reference_t_weights(p, r, a, b);
-        let mut bkgd_mix = [0.0; 2];
-        if p.mixture_ref_t {
-            let g_of = |e: usize, t: &[f64; 3], z: f64| -> f64 {
-                let el = &p.elements[e];
-                if el.ibar <= 0 {
-                    1.0
-                } else {
-                    let ee = p.pair(e, e);
-                    let s = p.lattice[ee].shape_factors(p.sin_half_angle[ee], p.cos_half_angle[ee]);
-                    let gam = (s[0] * t[0] + s[1] * t[1] + s[2] * t[2]) / (z * z);
-                    gamma_function(gam, el.ibar, p.gsmooth_factor).0
-                }
-            };
-            bkgd_mix = [
-                ea.density_scale * z1 * g_of(a, &t1, z1),
-                eb.density_scale * z2 * g_of(b, &t2, z2),
-            ];
-        }
-        let gam = |t: &[f64; 3], ang: &[f64; 3], rho0: f64| -> f64 {
-            let g = t[0] * ang[0] + t[1] * ang[1] + t[2] * ang[2];
-            if rho0 < 1e-14 { 0.0 } else { g / (rho0 * rho0) }
-        };
-        let g1 = gamma_function(gam(&t1, &dens.angular[0], rho01), ea.ibar, p.gsmooth_factor).0;
-        let g2 = gamma_function(gam(&t2, &dens.angular[1], rho02), eb.ibar, p.gsmooth_factor).0;
-        let (bkgd1, bkgd2) = if p.mixture_ref_t {
-            (bkgd_mix[0], bkgd_mix[1])
-        } else if p.background_dynamo {
-            (ea.density_scale * z1, eb.density_scale * z2)
-        } else {
-            (rho_ref[a], rho_ref[b])
-        };
-        (rho01 / bkgd1 * g1, rho02 / bkgd2 * g2)
+        bkgd_mix = [
+            ea.density_scale * z1 * g_of(a, &t1, z1),
+            eb.density_scale * z2 * g_of(b, &t2, z2),
+        ];
+    }
+    let gam = |t: &[f64; 3], ang: &[f64; 3], rho0: f64| -> f64 {
+        let g = t[0] * ang[0] + t[1] * ang[1] + t[2] * ang[2];
+        if rho0 < 1e-14 { 0.0 } else { g / (rho0 * rho0) }
     };
+    let g1 = gamma_function(gam(&t1, &dens.angular[0], rho01), ea.ibar, p.gsmooth_factor).0;
+    let g2 = gamma_function(gam(&t2, &dens.angular[1], rho02), eb.ibar, p.gsmooth_factor).0;
+    let (bkgd1, bkgd2) = if p.mixture_ref_t {
+        (bkgd_mix[0], bkgd_mix[1])
+    } else if p.background_dynamo {
+        (ea.density_scale * z1, eb.density_scale * z2)
+    } else {
+        (rho_ref[a], rho_ref[b])
+    };
+    (rho01 / bkgd1 * g1, rho02 / bkgd2 * g2)
+}
 
-    let lin = p.embedding_linear_negative;
-    let f1 = embedding_energy(ea.embedding_scale, p.ec[aa], rhobar1, lin).0;
-    let f2 = embedding_energy(eb.embedding_scale, p.ec[bb], rhobar2, lin).0;
-    let eu = rose_energy(
-        r,
-        p.re[ab],
-        p.alpha[ab],
-        p.ec[ab],
-        p.repuls[ab],
-        p.attrac[ab],
-        p.rose_form,
-    );
+/// The pair energy that closes the energy balance of the reference structure of (a, b) at
+/// first-neighbour distance `r` [A] [eV], given its energy per atom E_u and the embedding
+/// energies F_a, F_b of its two atoms (`[eu, f1, f2]`, eV): phi = (2 E_u - F_a - F_b) / Z12 for
+/// the simple lattices, with the terms of the lattices that mix shells or atoms.
+fn energy_balance(
+    p: &MeamParams,
+    rho_ref: &[f64],
+    r: f64,
+    a: usize,
+    b: usize,
+    [eu, f1, f2]: [f64; 3],
+) -> f64 {
+    let ab = p.pair(a, b);
+    let lattice = p.lattice[ab];
+    let aa = p.pair(a, a);
+    let z12 = lattice.first_neighbors();
     let z12f = z12 as f64;
-    let phi = match lattice {
+    match lattice {
         Lattice::C11 => {
             if p.lattice[aa] == Lattice::Diamond {
                 let phiaa = reference_pair_energy(p, rho_ref, r, a, a);
@@ -348,7 +380,41 @@ pub fn reference_pair_energy(p: &MeamParams, rho_ref: &[f64], r: f64, a: usize, 
         }
         Lattice::Trimer => (3.0 * eu - 2.0 * f1 - f2) / z12f,
         _ => (2.0 * eu - f1 - f2) / z12f,
+    }
+}
+
+/// phi_ref(r) of the pair (a, b) at first-neighbour distance `r` [A] [eV]: the pair function
+/// from the reference structure's energy balance, before the second-neighbour series of the pair
+/// itself (`phi_meam`). `rho_ref` holds each element's reference background density.
+pub fn reference_pair_energy(p: &MeamParams, rho_ref: &[f64], r: f64, a: usize, b: usize) -> f64 {
+    let ab = p.pair(a, b);
+    let lattice = p.lattice[ab];
+    let (aa, bb) = (p.pair(a, a), p.pair(b, b));
+    let dens = reference_densities(p, r, a, b);
+    let [rho01, rho02] = dens.rho0;
+    if rho01 <= 1e-14 && rho02 <= 1e-14 {
+        return 0.0;
+    }
+    let (ea, eb) = (&p.elements[a], &p.elements[b]);
+    let (rhobar1, rhobar2) = if lattice == Lattice::C11 {
+        c11_backgrounds(p, a, b, &dens)
+    } else {
+        reference_backgrounds(p, rho_ref, r, a, b, &dens)
     };
+
+    let lin = p.embedding_linear_negative;
+    let f1 = embedding_energy(ea.embedding_scale, p.ec[aa], rhobar1, lin).0;
+    let f2 = embedding_energy(eb.embedding_scale, p.ec[bb], rhobar2, lin).0;
+    let eu = rose_energy(
+        r,
+        p.re[ab],
+        p.alpha[ab],
+        p.ec[ab],
+        p.repuls[ab],
+        p.attrac[ab],
+        p.rose_form,
+    );
+    let phi = energy_balance(p, rho_ref, r, a, b, [eu, f1, f2]);
     if is_zero(r) { 0.0 } else { phi }
 }
 

@@ -327,6 +327,11 @@ pub fn screen_pairs(
 
 /// The screening pass for the atoms of block `b`: their owned pairs (`out`, the block's pairs)
 /// and their partially screening triplets (`trip`).
+///
+/// Long by design: the hot loop of the screening pass, where each pair's screening product and
+/// its candidate triplets are found in one sweep over the pair's neighbours; split, the sweep
+/// would run twice or pass its partial products between functions, at a cost in speed, and the
+/// product's order (which fixes its rounding) must not change.
 #[inline(never)]
 fn screen_block(
     model: &MeamModel,

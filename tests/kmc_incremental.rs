@@ -7,12 +7,12 @@ mod kmc_support;
 
 use kmc_support::{A_PD, relaxed_random_mesh};
 use nalgebra::Matrix3;
-use sintermd::kmc::KmcEngine;
 use sintermd::kmc::lattice::FccLattice;
 use sintermd::kmc::mesh::{MeshNeighbors, mesh_sites};
 use sintermd::kmc::model::{ModelSpec, RateMode};
 use sintermd::kmc::pair::{Contact, PairSpec, SecondParticle, SiteSource, Tilt, build_pair};
 use sintermd::kmc::shapes::ShapeSpec;
+use sintermd::kmc::{Engine, KmcEngine};
 use sintermd::system::Vec3;
 
 fn lattice() -> SiteSource {

@@ -23,6 +23,7 @@
 use rand::SeedableRng;
 
 use super::classes::{NO_CLASS, flat_select, flat_total};
+use super::engine::Engine;
 use super::events::{KmcClock, KmcRng, Selection, below, uniform, uniform_open};
 use super::grid::{FCC_NEIGHBOR_VECTORS, FccGrid};
 use super::lattice::SiteSet;
@@ -230,59 +231,15 @@ impl GridEngine {
         Ok(engine)
     }
 
-    /// The site set of the grid (every grid site; those not in use have no neighbours).
-    pub fn sites(&self) -> &SiteSet {
-        &self.sites
-    }
-
     /// The grid.
     pub fn grid(&self) -> &FccGrid {
         &self.grid
-    }
-
-    /// The model.
-    pub fn model(&self) -> &BondCountingModel {
-        &self.model
-    }
-
-    /// Clock and counters.
-    pub fn clock(&self) -> &KmcClock {
-        &self.clock
-    }
-
-    /// The generator.
-    pub fn rng(&self) -> &KmcRng {
-        &self.rng
-    }
-
-    /// Occupancy of every grid site (0 empty, 1 occupied).
-    pub fn occupancy(&self) -> Vec<u8> {
-        self.state
-            .iter()
-            .map(|&b| u8::from(b & OCCUPIED != 0))
-            .collect()
-    }
-
-    /// Occupied-neighbour count of every grid site (cached).
-    pub fn coordination(&self) -> Vec<u8> {
-        self.state.iter().map(|&b| b & COORDINATION).collect()
     }
 
     /// Members of coordination class `class`, in list order.
     pub fn members(&self, class: usize) -> &[u32] {
         let start = class * self.capacity;
         &self.lists[start..start + self.lens[class] as usize]
-    }
-
-    /// Number of atoms.
-    pub fn atoms(&self) -> usize {
-        self.state.iter().filter(|&&b| b & OCCUPIED != 0).count()
-    }
-
-    /// Total rate R [1/s].
-    #[inline]
-    pub fn total_rate(&self) -> f64 {
-        flat_total(&self.weights)
     }
 
     /// Rate class of site `i` with state byte `b`, or [`NO_CLASS`].
@@ -375,55 +332,6 @@ impl GridEngine {
         })
     }
 
-    /// Executes one event: selection, waiting time, hop. Returns the event, or None (and
-    /// leaves everything unchanged) when no atom can move.
-    #[inline]
-    pub fn step(&mut self) -> Option<Selection> {
-        let total = self.total_rate();
-        if !(total > 0.0) {
-            return None;
-        }
-        let (site, dir) = self.select_with_total(total);
-        self.clock.time += -uniform_open(&mut self.rng).ln() / total;
-        self.clock.events += 1;
-        let destination = match dir {
-            Some(k) => {
-                let to = (site as isize + self.offsets[k]) as usize;
-                self.hop(site, to, k);
-                Some(to as u32)
-            }
-            None => {
-                self.clock.null_events += 1;
-                None
-            }
-        };
-        Some(Selection {
-            site: site as u32,
-            destination,
-        })
-    }
-
-    /// Runs up to `n` events; returns how many ran (fewer when nothing can move).
-    pub fn run(&mut self, n: u64) -> u64 {
-        for k in 0..n {
-            if self.step().is_none() {
-                return k;
-            }
-        }
-        n
-    }
-
-    /// Runs events until `events` have run in total or the time reaches `time_limit` [s].
-    /// Returns false when nothing can move.
-    pub fn run_until(&mut self, events: u64, time_limit: f64) -> bool {
-        while self.clock.events < events && self.clock.time < time_limit {
-            if self.step().is_none() {
-                return false;
-            }
-        }
-        true
-    }
-
     /// Moves the atom on `from` to its empty neighbour `to` = from + offsets[`dir`], and updates
     /// coordinations and class lists in the order the table engine does: the old site leaves
     /// its class, the new site joins one, then the old site's exclusive neighbours and the new
@@ -480,10 +388,88 @@ impl GridEngine {
             self.reclass(j, old, new);
         }
     }
+}
+
+impl Engine for GridEngine {
+    fn kind(&self) -> &'static str {
+        "fcc-grid"
+    }
+
+    /// The site set of the grid (every grid site; those not in use have no neighbours).
+    fn sites(&self) -> &SiteSet {
+        &self.sites
+    }
+
+    /// The model.
+    fn model(&self) -> &BondCountingModel {
+        &self.model
+    }
+
+    /// Occupancy of every grid site (0 empty, 1 occupied).
+    fn occupancy(&self) -> Vec<u8> {
+        self.state
+            .iter()
+            .map(|&b| u8::from(b & OCCUPIED != 0))
+            .collect()
+    }
+
+    /// Occupied-neighbour count of every grid site (cached).
+    fn coordination(&self) -> Vec<u8> {
+        self.state.iter().map(|&b| b & COORDINATION).collect()
+    }
+
+    /// Clock and counters.
+    fn clock(&self) -> &KmcClock {
+        &self.clock
+    }
+
+    /// The generator.
+    fn rng(&self) -> &KmcRng {
+        &self.rng
+    }
+
+    /// Total rate R [1/s].
+    #[inline]
+    fn total_rate(&self) -> f64 {
+        flat_total(&self.weights)
+    }
+
+    /// Number of atoms.
+    fn atoms(&self) -> usize {
+        self.state.iter().filter(|&&b| b & OCCUPIED != 0).count()
+    }
+
+    /// Executes one event: selection, waiting time, hop. Returns the event, or None (and
+    /// leaves everything unchanged) when no atom can move.
+    #[inline]
+    fn step(&mut self) -> Option<Selection> {
+        let total = self.total_rate();
+        if !(total > 0.0) {
+            return None;
+        }
+        let (site, dir) = self.select_with_total(total);
+        self.clock.time += -uniform_open(&mut self.rng).ln() / total;
+        self.clock.events += 1;
+        let destination = match dir {
+            Some(k) => {
+                let to = (site as isize + self.offsets[k]) as usize;
+                self.hop(site, to, k);
+                Some(to as u32)
+            }
+            None => {
+                self.clock.null_events += 1;
+                None
+            }
+        };
+        Some(Selection {
+            site: site as u32,
+            destination,
+        })
+    }
 
     /// Checks every cached quantity against a recomputation from the occupancy: coordinations,
     /// class lists and slots, and the total rate against a brute-force sum over atoms.
-    pub fn check_consistency(&self) -> std::result::Result<(), String> {
+    fn check_consistency(&self) -> std::result::Result<(), String> {
         let occupied: Vec<bool> = self.state.iter().map(|&b| b & OCCUPIED != 0).collect();
         let mut expected_total = 0.0;
         let mut listed = vec![NO_CLASS; self.state.len()];

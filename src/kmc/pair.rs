@@ -57,6 +57,13 @@ pub struct SecondParticle {
     pub twist_degrees: f64,
 }
 
+impl SecondParticle {
+    /// Whether particle 2 shares particle 1's lattice orientation (no tilt, no twist).
+    pub fn is_untilted(&self) -> bool {
+        self.tilt.as_ref().is_none_or(|t| t.degrees == 0.0) && self.twist_degrees == 0.0
+    }
+}
+
 /// Two particles as written in an input file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

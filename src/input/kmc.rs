@@ -1,4 +1,6 @@
-//! The RON input of `sintermd kmc` (unknown fields rejected).
+//! The KMC parts of the input schema (unknown fields rejected): the RON input of `sintermd kmc`
+//! ([`KmcInput`]) and the `Kmc` and `WriteMesh` stages of `sintermd run` ([`KmcStage`],
+//! [`WriteMeshStage`]; their runners are in `crate::run::stages`).
 //!
 //! ```ron
 //! (
@@ -17,13 +19,13 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::engine::EngineChoice;
-use super::lattice::{FccLattice, orientation_matrix};
-use super::mesh::MeshNeighbors;
-use super::model::ModelSpec;
-use super::pair::PairSpec;
 use crate::error::{Error, Result};
-use crate::input::read_ron;
+use crate::io::ron::read_ron;
+use crate::kmc::engine::EngineChoice;
+use crate::kmc::lattice::{FccLattice, orientation_matrix};
+use crate::kmc::mesh::MeshNeighbors;
+use crate::kmc::model::ModelSpec;
+use crate::kmc::pair::PairSpec;
 use crate::structure::Component;
 use crate::system::Vec3;
 
@@ -67,7 +69,7 @@ pub enum SiteSpec {
         #[serde(default)]
         orientation: Orientation,
     },
-    /// A mesh of sites from a site file (see [`super::mesh`]).
+    /// A mesh of sites from a site file (see [`crate::kmc::mesh`]).
     Mesh {
         /// Path of the site file, relative to the input file.
         path: String,
@@ -240,6 +242,134 @@ impl SiteSpec {
                 origin: Vec3::zeros(),
             })),
             SiteSpec::Mesh { .. } => Ok(None),
+        }
+    }
+}
+
+/// A `Kmc` stage as written in an input file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KmcStage {
+    /// Name used in logs and file names.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Groups holding the atoms of the two particles. Default ("particle1", "particle2").
+    #[serde(default = "default_particles")]
+    pub particles: (String, String),
+    /// Mapping tolerance in nearest-neighbour spacings of particle 1's fitted lattice: an atom
+    /// closer than this to its site counts as on the lattice. Default 0.25; in (0, 0.5).
+    #[serde(default = "default_tolerance")]
+    pub tolerance: f64,
+    /// Empty sites kept beyond the outermost atoms, in nearest-neighbour spacings. Default 3.
+    #[serde(default = "default_margin")]
+    pub margin: f64,
+    /// The bond-counting model (defaults: 400 K, E0 = 0.1 eV, nu = kT/h).
+    #[serde(default)]
+    pub model: ModelSpec,
+    /// Seed of the KMC generator.
+    #[serde(default)]
+    pub seed: u64,
+    /// When to stop (events and/or simulated time [s]).
+    pub run: RunLimits,
+    /// Neck samples, snapshots and fit window.
+    #[serde(default)]
+    pub output: KmcOutputSpec,
+}
+
+fn default_particles() -> (String, String) {
+    ("particle1".into(), "particle2".into())
+}
+
+fn default_tolerance() -> f64 {
+    0.25
+}
+
+fn default_margin() -> f64 {
+    3.0
+}
+
+impl KmcStage {
+    /// Checks values serde cannot.
+    pub fn check(&self) -> Result<()> {
+        if !(self.tolerance > 0.0 && self.tolerance < 0.5) {
+            return Err(Error::invalid(format!(
+                "Kmc: tolerance {} must lie in (0, 0.5) nearest-neighbour spacings",
+                self.tolerance
+            )));
+        }
+        if !(self.margin >= 1.0 && self.margin.is_finite()) {
+            return Err(Error::invalid(format!(
+                "Kmc: margin {} must be at least 1 nearest-neighbour spacing",
+                self.margin
+            )));
+        }
+        if self.run.events == 0 && self.run.time.is_none() {
+            return Err(Error::invalid("Kmc: run: events must be at least 1"));
+        }
+        if let Some(t) = self.run.time
+            && !(t > 0.0)
+        {
+            return Err(Error::invalid(format!(
+                "Kmc: run: time {t} s must be positive"
+            )));
+        }
+        if self.output.samples_per_decade == 0 || !(self.output.log_every_s > 0.0) {
+            return Err(Error::invalid(
+                "Kmc: output: samples_per_decade must be at least 1 and log_every_s positive",
+            ));
+        }
+        // Species-dependent energies are checked once the species are known.
+        if self.model.bond_energies.is_none() {
+            self.model
+                .build(1)
+                .map_err(|e| Error::invalid(format!("Kmc: {e}")))?;
+        }
+        Ok(())
+    }
+}
+
+/// A `WriteMesh` stage as written in an input file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WriteMeshStage {
+    /// Name used in logs and file names.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Site file name, in the output folder. Default `sites.mesh`.
+    #[serde(default = "default_file")]
+    pub file: String,
+    /// How neighbours are found: `FirstMinimum` of g(r) (default) or `Cutoff(r)` [A].
+    #[serde(default)]
+    pub neighbors: MeshNeighbors,
+    /// Write the Neighbors section (and the cutoff) into the file. Default true.
+    #[serde(default = "yes")]
+    pub write_neighbors: bool,
+}
+
+fn default_file() -> String {
+    "sites.mesh".into()
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl WriteMeshStage {
+    /// Checks values serde cannot.
+    pub fn check(&self) -> Result<()> {
+        match self.neighbors {
+            MeshNeighbors::FromFile => Err(Error::invalid(
+                "WriteMesh: neighbors must be FirstMinimum or Cutoff(r): the mesh is being made, not read",
+            )),
+            MeshNeighbors::Cutoff(c) if !(c > 0.0 && c.is_finite()) => Err(Error::invalid(
+                format!("WriteMesh: neighbour cutoff {c} A must be positive"),
+            )),
+            _ => {
+                if self.file.is_empty() {
+                    return Err(Error::invalid("WriteMesh: file name is empty"));
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -7,9 +7,10 @@ mod kmc_support;
 
 use kmc_support::{A_PD, relaxed_random_mesh};
 use nalgebra::Matrix3;
-use sintermd::kmc::lattice::{FccLattice, SiteSet, orientation_matrix};
+use sintermd::kmc::lattice::{FccLattice, SiteSet};
 use sintermd::kmc::mesh::{MeshNeighbors, mesh_sites};
 use sintermd::kmc::neck::NeckProbe;
+use sintermd::structure::orientation::orientation_matrix;
 use sintermd::system::{SimBox, Vec3};
 
 fn block(lattice: &FccLattice, half: f64) -> SiteSet {

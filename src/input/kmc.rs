@@ -22,11 +22,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::io::ron::read_ron;
 use crate::kmc::engine::EngineChoice;
-use crate::kmc::lattice::{FccLattice, orientation_matrix};
+use crate::kmc::lattice::FccLattice;
 use crate::kmc::mesh::MeshNeighbors;
 use crate::kmc::model::ModelSpec;
 use crate::kmc::pair::PairSpec;
 use crate::structure::Component;
+use crate::structure::orientation::LatticeAxes;
 use crate::system::Vec3;
 
 /// A whole KMC run.
@@ -67,7 +68,7 @@ pub enum SiteSpec {
         a: f64,
         /// Crystal directions along world x, y, z (default the cube axes).
         #[serde(default)]
-        orientation: Orientation,
+        orientation: LatticeAxes,
     },
     /// A mesh of sites from a site file (see [`crate::kmc::mesh`]).
     Mesh {
@@ -84,28 +85,6 @@ pub enum SiteSpec {
 
 fn single_copy() -> [usize; 3] {
     [1, 1, 1]
-}
-
-/// Crystal directions (Miller indices) along world x, y, z, as LAMMPS `lattice ... orient`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Orientation {
-    /// Direction along world x.
-    pub x: [i64; 3],
-    /// Direction along world y.
-    pub y: [i64; 3],
-    /// Direction along world z.
-    pub z: [i64; 3],
-}
-
-impl Default for Orientation {
-    fn default() -> Self {
-        Orientation {
-            x: [1, 0, 0],
-            y: [0, 1, 0],
-            z: [0, 0, 1],
-        }
-    }
 }
 
 /// When a run stops: after `events` events, or at `time` [s], whichever comes first (`events: 0`
@@ -238,7 +217,7 @@ impl SiteSpec {
         match self {
             SiteSpec::Fcc { a, orientation } => Ok(Some(FccLattice {
                 a: *a,
-                rotation: orientation_matrix(orientation.x, orientation.y, orientation.z)?,
+                rotation: orientation.matrix()?,
                 origin: Vec3::zeros(),
             })),
             SiteSpec::Mesh { .. } => Ok(None),

@@ -34,6 +34,7 @@ use super::grid::FCC_NEIGHBOR_VECTORS;
 use super::lattice::{FccLattice, SiteSet, sort_spatially};
 use crate::error::{Error, Result};
 use crate::neighbor::NeighborList;
+use crate::structure::lattice::gcd;
 use crate::system::{SimBox, Vec3};
 
 /// Ratio of the interior-atom cutoff to the nearest-neighbour distance: between the first fcc
@@ -307,10 +308,6 @@ pub fn low_index_direction(c: &Vec3) -> LowIndexDirection {
         indices: best.0.map(|x| x / g),
         off_degrees: best.1.to_degrees(),
     }
-}
-
-fn gcd(a: i64, b: i64) -> i64 {
-    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 /// Fits an fcc lattice to the atoms at `positions` (one particle, unwrapped) with mapping
@@ -748,7 +745,7 @@ pub fn map_two_particles(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kmc::lattice::{axis_rotation, orientation_matrix};
+    use crate::structure::orientation::{axis_rotation, orientation_matrix};
 
     #[test]
     fn nearest_fcc_points_have_even_sums() {

@@ -20,9 +20,10 @@
 use nalgebra::Matrix3;
 use serde::{Deserialize, Serialize};
 
-use super::lattice::{FccLattice, SiteSet, axis_rotation, bicrystal_sites, sort_spatially};
+use super::lattice::{FccLattice, SiteSet, bicrystal_sites, sort_spatially};
 use super::shapes::{ParticleShape, ShapeSpec};
 use crate::error::{Error, Result};
+use crate::structure::orientation::axis_rotation;
 use crate::system::{SimBox, Vec3};
 
 /// How the two particles meet.

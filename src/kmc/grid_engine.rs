@@ -148,56 +148,10 @@ impl GridEngine {
         let member_rate: Vec<f64> = (0..CLASSES)
             .map(|c| model.hop_rate(0, &[c as u8]))
             .collect();
-        let min_destination = model.min_neighbours_after_hop as u32 + 1;
-        let mut key_table = [KEY_NONE; 256];
-        let mut destination_table = [0u8; 256];
-        for w in 0..256usize {
-            let b = w as u8;
-            let coordination = (b & COORDINATION) as u32;
-            if b & OCCUPIED != 0 && b & NOT_IN_USE == 0 {
-                key_table[w] = if b & EDGE != 0 {
-                    KEY_EDGE
-                } else if coordination < 12 {
-                    coordination as u8
-                } else {
-                    KEY_NONE
-                };
-            }
-            destination_table[w] =
-                u8::from(b & (OCCUPIED | NOT_IN_USE) == 0 && coordination >= min_destination);
-        }
+        let (key_table, destination_table) = lookup_tables(model.min_neighbours_after_hop);
         let offsets = grid.offsets;
         let (exclusive_from, exclusive_to) = exclusive_offsets(&offsets);
-        let mut state = vec![0u8; n];
-        let mut in_use_neighbors = vec![0u8; n];
-        for i in 0..n {
-            let mut b = 0u8;
-            if !in_use[i] {
-                b |= NOT_IN_USE;
-            } else {
-                let c = sites.neighbor_count(i);
-                in_use_neighbors[i] = c;
-                if c < 12 {
-                    b |= EDGE;
-                }
-            }
-            if occupied[i] {
-                b |= OCCUPIED;
-            }
-            state[i] = b;
-        }
-        // Coordination of every grid site (sites not in use too: hops update them like the
-        // others). Near the grid's edge an offset could wrap around, so neighbours are found by
-        // their crystal coordinates here.
-        for (i, b) in state.iter_mut().enumerate() {
-            let c = grid.coords(i);
-            let count = FCC_NEIGHBOR_VECTORS
-                .iter()
-                .filter_map(|v| grid.index([c[0] + v[0], c[1] + v[1], c[2] + v[2]]))
-                .filter(|&j| occupied[j])
-                .count();
-            *b |= count as u8;
-        }
+        let (state, in_use_neighbors) = initial_state(&grid, &sites, in_use, occupied);
         let mut engine = GridEngine {
             sites,
             grid,
@@ -388,6 +342,74 @@ impl GridEngine {
             self.reclass(j, old, new);
         }
     }
+}
+
+/// The tables of a site's state byte: its class key (coordination, `KEY_EDGE`, or `KEY_NONE` for
+/// an empty, unused or fully coordinated site) and whether it is a destination (empty, in use,
+/// and with at least `min_neighbours_after_hop` + 1 occupied neighbours, the hopping atom
+/// included).
+fn lookup_tables(min_neighbours_after_hop: u8) -> ([u8; 256], [u8; 256]) {
+    let min_destination = min_neighbours_after_hop as u32 + 1;
+    let mut key_table = [KEY_NONE; 256];
+    let mut destination_table = [0u8; 256];
+    for w in 0..256usize {
+        let b = w as u8;
+        let coordination = (b & COORDINATION) as u32;
+        if b & OCCUPIED != 0 && b & NOT_IN_USE == 0 {
+            key_table[w] = if b & EDGE != 0 {
+                KEY_EDGE
+            } else if coordination < 12 {
+                coordination as u8
+            } else {
+                KEY_NONE
+            };
+        }
+        destination_table[w] =
+            u8::from(b & (OCCUPIED | NOT_IN_USE) == 0 && coordination >= min_destination);
+    }
+    (key_table, destination_table)
+}
+
+/// The state byte of every grid site (in use, edge, occupied, coordination) and the number of
+/// in-use neighbours of each site in use.
+fn initial_state(
+    grid: &FccGrid,
+    sites: &SiteSet,
+    in_use: &[bool],
+    occupied: &[bool],
+) -> (Vec<u8>, Vec<u8>) {
+    let n = grid.len();
+    let mut state = vec![0u8; n];
+    let mut in_use_neighbors = vec![0u8; n];
+    for i in 0..n {
+        let mut b = 0u8;
+        if !in_use[i] {
+            b |= NOT_IN_USE;
+        } else {
+            let c = sites.neighbor_count(i);
+            in_use_neighbors[i] = c;
+            if c < 12 {
+                b |= EDGE;
+            }
+        }
+        if occupied[i] {
+            b |= OCCUPIED;
+        }
+        state[i] = b;
+    }
+    // Coordination of every grid site (sites not in use too: hops update them like the
+    // others). Near the grid's edge an offset could wrap around, so neighbours are found by
+    // their crystal coordinates here.
+    for (i, b) in state.iter_mut().enumerate() {
+        let c = grid.coords(i);
+        let count = FCC_NEIGHBOR_VECTORS
+            .iter()
+            .filter_map(|v| grid.index([c[0] + v[0], c[1] + v[1], c[2] + v[2]]))
+            .filter(|&j| occupied[j])
+            .count();
+        *b |= count as u8;
+    }
+    (state, in_use_neighbors)
 }
 
 impl Engine for GridEngine {

@@ -207,75 +207,16 @@ pub fn build_pair(spec: &PairSpec, source: &SiteSource) -> Result<PairConfigurat
         )?;
     }
 
-    // Candidate separations, increasing.
-    let lo = (2.0 * extent - 2.0 * cutoff).max(0.0);
-    let hi = 2.0 * extent + 3.0 * cutoff;
-    let step = match (source, &second_rotation) {
-        (SiteSource::Fcc(l), None) => l.repeat_length(&axis).ok_or_else(|| {
-            Error::invalid(format!(
-                "pair: axis {:?} is not a lattice direction of particle 1, so the second particle cannot share its lattice (tilt or twist it, or pick a low-index axis)",
-                spec.axis
-            ))
-        })?,
-        _ => spacing / 8.0,
-    };
-    let separations: Vec<f64> = match spec.contact {
-        Contact::Gap(g) => {
-            if !(g >= 0.0) {
-                return Err(Error::invalid(format!("pair: gap {g} A must be >= 0")));
-            }
-            vec![((2.0 * extent + g) / step).round() * step]
-        }
-        _ => {
-            let first = (lo / step).floor() as i64;
-            let last = (hi / step).ceil() as i64;
-            (first..=last).map(|k| k as f64 * step).collect()
-        }
-    };
-
+    let separations = candidate_separations(
+        spec,
+        source,
+        [extent, cutoff, spacing],
+        &axis,
+        second_rotation.is_none(),
+    )?;
     let assemble = |l: f64| assemble(source, shape.as_ref(), &axis, l, margin, &second_rotation);
-    let (candidate, joining_site, separation) = match spec.contact {
-        Contact::Gap(g) => {
-            let l = separations[0];
-            let c = assemble(l)?;
-            if c.bonds_between() > 0 {
-                return Err(Error::invalid(format!(
-                    "pair: a gap of {g} A leaves the particles bonded; use a larger gap or Touching"
-                )));
-            }
-            (c, None, l)
-        }
-        Contact::Touching => {
-            let mut found = None;
-            for &l in separations.iter().rev() {
-                let c = assemble(l)?;
-                if c.bonds_between() > 0 {
-                    found = Some((c, None, l));
-                    break;
-                }
-            }
-            found.ok_or_else(|| {
-                Error::invalid("pair: found no separation at which the particles touch")
-            })?
-        }
-        Contact::SingleAtom => {
-            let mut found = None;
-            for &l in &separations {
-                let c = assemble(l)?;
-                if c.bonds_between() > 0 {
-                    continue;
-                }
-                let mid = 0.5 * (c.centers[0] + c.centers[1]);
-                if let Some(b) = c.bridge_site(&mid) {
-                    found = Some((c, Some(b), l));
-                    break;
-                }
-            }
-            found.ok_or_else(|| {
-                Error::invalid("pair: found no separation at which one atom can join the particles")
-            })?
-        }
-    };
+    let (candidate, joining_site, separation) =
+        make_contact(&spec.contact, &separations, assemble)?;
 
     let mut occupied: Vec<bool> = candidate.member.iter().map(|&m| m != 0).collect();
     if let Some(b) = joining_site {
@@ -296,6 +237,98 @@ pub fn build_pair(spec: &PairSpec, source: &SiteSource) -> Result<PairConfigurat
         bonds_between,
         lattice: candidate.lattice,
     })
+}
+
+/// Separations [A] of the particle centres to try, increasing: with a `Gap`, the one separation
+/// of that gap; otherwise those from overlapping by two cutoffs to three cutoffs apart, in steps
+/// of the lattice's repeat length along `axis` when particle 2 `shares_lattice` with particle 1
+/// (so that it stays on the same lattice), else of an eighth of the spacing. `sizes` are the
+/// particle's extent along the axis, the neighbour cutoff and the site spacing [A].
+fn candidate_separations(
+    spec: &PairSpec,
+    source: &SiteSource,
+    sizes: [f64; 3],
+    axis: &Vec3,
+    shares_lattice: bool,
+) -> Result<Vec<f64>> {
+    let [extent, cutoff, spacing] = sizes;
+    let lo = (2.0 * extent - 2.0 * cutoff).max(0.0);
+    let hi = 2.0 * extent + 3.0 * cutoff;
+    let step = match (source, shares_lattice) {
+        (SiteSource::Fcc(l), true) => l.repeat_length(axis).ok_or_else(|| {
+            Error::invalid(format!(
+                "pair: axis {:?} is not a lattice direction of particle 1, so the second particle cannot share its lattice (tilt or twist it, or pick a low-index axis)",
+                spec.axis
+            ))
+        })?,
+        _ => spacing / 8.0,
+    };
+    Ok(match spec.contact {
+        Contact::Gap(g) => {
+            if !(g >= 0.0) {
+                return Err(Error::invalid(format!("pair: gap {g} A must be >= 0")));
+            }
+            vec![((2.0 * extent + g) / step).round() * step]
+        }
+        _ => {
+            let first = (lo / step).floor() as i64;
+            let last = (hi / step).ceil() as i64;
+            (first..=last).map(|k| k as f64 * step).collect()
+        }
+    })
+}
+
+/// The configuration of `contact`, trying `separations` with `assemble`: a `Gap`'s one (refused
+/// when still bonded), the largest at which the particles touch, or the smallest at which they do
+/// not and one atom can join them. Returns the configuration, the joining site and the
+/// separation [A].
+fn make_contact(
+    contact: &Contact,
+    separations: &[f64],
+    assemble: impl Fn(f64) -> Result<Candidate>,
+) -> Result<(Candidate, Option<u32>, f64)> {
+    match contact {
+        Contact::Gap(g) => {
+            let l = separations[0];
+            let c = assemble(l)?;
+            if c.bonds_between() > 0 {
+                return Err(Error::invalid(format!(
+                    "pair: a gap of {g} A leaves the particles bonded; use a larger gap or Touching"
+                )));
+            }
+            Ok((c, None, l))
+        }
+        Contact::Touching => {
+            let mut found = None;
+            for &l in separations.iter().rev() {
+                let c = assemble(l)?;
+                if c.bonds_between() > 0 {
+                    found = Some((c, None, l));
+                    break;
+                }
+            }
+            found.ok_or_else(|| {
+                Error::invalid("pair: found no separation at which the particles touch")
+            })
+        }
+        Contact::SingleAtom => {
+            let mut found = None;
+            for &l in separations {
+                let c = assemble(l)?;
+                if c.bonds_between() > 0 {
+                    continue;
+                }
+                let mid = 0.5 * (c.centers[0] + c.centers[1]);
+                if let Some(b) = c.bridge_site(&mid) {
+                    found = Some((c, Some(b), l));
+                    break;
+                }
+            }
+            found.ok_or_else(|| {
+                Error::invalid("pair: found no separation at which one atom can join the particles")
+            })
+        }
+    }
 }
 
 fn second_rotation(second: &SecondParticle, axis: &Vec3) -> Result<Option<Matrix3<f64>>> {

@@ -596,51 +596,9 @@ impl<'a> Runner<'a> {
     fn new(start: Start<'a>, force: bool) -> Result<Self> {
         let (input, base, out_dir) = (start.input, start.base, start.out_dir);
         let system = initial_system(input, base)?;
-        let particles = match input.pair() {
-            Some(pair) => {
-                let (mut a, mut b) = pair.particles(base)?;
-                set_masses(input, base, &mut a.system.species)?;
-                set_masses(input, base, &mut b.system.species)?;
-                Some([a, b])
-            }
-            None => None,
-        };
+        let particles = pair_particles(input, base)?;
         check_stage_names(input)?;
-        // Every MD stage's integrator is built and its observers' groups are looked up before
-        // the first step, so that a bad group or parameter in a late stage is reported at once
-        // and before the output folder is touched.
-        let check_observers = |md: &MdStage, system: &System| {
-            md.observers.iter().try_for_each(|o| o.check_groups(system))
-        };
-        input
-            .stages
-            .iter()
-            .enumerate()
-            .map(|(k, stage)| {
-                let label = || stage_label(k, stage);
-                match stage {
-                    StageSpec::Md(md) => md
-                        .integrator(&system)
-                        .and_then(|i| check_observers(md, &system).map(|()| Some(i)))
-                        .map_err(|e| in_stage(&label(), e)),
-                    StageSpec::EquilibrateParticles(md) => match &particles {
-                        Some([first, _]) => md
-                            .integrator(&first.system)
-                            .and_then(|_| check_observers(md, &first.system))
-                            .map(|()| None)
-                            .map_err(|e| in_stage(&label(), e)),
-                        None => Err(in_stage(
-                            &label(),
-                            Error::invalid("EquilibrateParticles needs a pair of particles"),
-                        )),
-                    },
-                    StageSpec::Minimize(_)
-                    | StageSpec::Assemble(_)
-                    | StageSpec::WriteMesh(_)
-                    | StageSpec::Kmc(_) => Ok(None),
-                }
-            })
-            .collect::<Result<Vec<_>>>()?;
+        check_stages(input, &system, particles.as_ref())?;
         let (main_steps, particle_steps) = step_counts(input);
         let natoms = system.len();
         input.output.check_size(natoms, main_steps)?;
@@ -659,24 +617,7 @@ impl<'a> Runner<'a> {
         let mut main = Track::new(system, potential, input, Vec::new(), main_steps)?;
 
         let folder = OutputFolder::prepare(out_dir, force)?;
-        let mut observers: Vec<Box<dyn Observer>> = vec![Box::new(ThermoCsv::create(
-            out_dir,
-            "",
-            thermo_trigger(input),
-        )?)];
-        if input.output.trajectory_every > 0 {
-            let record = start.provenance.record(start.input_text);
-            for &format in &input.output.trajectory_formats {
-                observers.push(Box::new(Trajectory::create(
-                    out_dir,
-                    format,
-                    &main.state.system,
-                    &record,
-                    Trigger::Every(input.output.trajectory_every),
-                )?));
-            }
-        }
-        main.set_observers(observers);
+        main.set_observers(run_observers(&start, &main.state.system)?);
         eprintln!(
             "sintermd: {natoms} atoms, {main_steps} steps in {} stage(s){}, {} threads",
             input.stages.len(),
@@ -947,6 +888,80 @@ impl<'a> Runner<'a> {
         let mut summary = self.summary(status, error);
         self.store_summary(&mut summary)
     }
+}
+
+/// The two particles of the input's `Build(Pair(...))` structure, with the input's masses, if it
+/// builds a pair.
+fn pair_particles(input: &Input, base: &Path) -> Result<Option<[Particle; 2]>> {
+    match input.pair() {
+        Some(pair) => {
+            let (mut a, mut b) = pair.particles(base)?;
+            set_masses(input, base, &mut a.system.species)?;
+            set_masses(input, base, &mut b.system.species)?;
+            Ok(Some([a, b]))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Builds every MD stage's integrator and looks up its observers' groups (on `system`, or on
+/// the first of the `particles` for `EquilibrateParticles`) before the first step, so that a bad
+/// group or parameter in a late stage is reported at once and before the output folder is
+/// touched.
+fn check_stages(input: &Input, system: &System, particles: Option<&[Particle; 2]>) -> Result<()> {
+    let check_observers = |md: &MdStage, system: &System| {
+        md.observers.iter().try_for_each(|o| o.check_groups(system))
+    };
+    for (k, stage) in input.stages.iter().enumerate() {
+        let label = || stage_label(k, stage);
+        match stage {
+            StageSpec::Md(md) => md
+                .integrator(system)
+                .and_then(|_| check_observers(md, system))
+                .map_err(|e| in_stage(&label(), e))?,
+            StageSpec::EquilibrateParticles(md) => match particles {
+                Some([first, _]) => md
+                    .integrator(&first.system)
+                    .and_then(|_| check_observers(md, &first.system))
+                    .map_err(|e| in_stage(&label(), e))?,
+                None => {
+                    return Err(in_stage(
+                        &label(),
+                        Error::invalid("EquilibrateParticles needs a pair of particles"),
+                    ));
+                }
+            },
+            StageSpec::Minimize(_)
+            | StageSpec::Assemble(_)
+            | StageSpec::WriteMesh(_)
+            | StageSpec::Kmc(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// The run-wide observers of `start`'s input: `thermo.csv` and the trajectory files, in the
+/// output folder (prepared), of the main `system`.
+fn run_observers(start: &Start<'_>, system: &System) -> Result<Vec<Box<dyn Observer>>> {
+    let (input, out_dir) = (start.input, start.out_dir);
+    let mut observers: Vec<Box<dyn Observer>> = vec![Box::new(ThermoCsv::create(
+        out_dir,
+        "",
+        thermo_trigger(input),
+    )?)];
+    if input.output.trajectory_every > 0 {
+        let record = start.provenance.record(start.input_text);
+        for &format in &input.output.trajectory_formats {
+            observers.push(Box::new(Trajectory::create(
+                out_dir,
+                format,
+                system,
+                &record,
+                Trigger::Every(input.output.trajectory_every),
+            )?));
+        }
+    }
+    Ok(observers)
 }
 
 /// MD steps of the main system, and of the particles of `EquilibrateParticles` stages.

@@ -3,9 +3,10 @@
 //! Particle 1 is centred at `c1`, particle 2 at `c2 = c1 + L axis`. On a crystal, particle 1 sits
 //! on an fcc lattice centred on a lattice site. Without tilt or twist, particle 2 is cut from the
 //! same lattice and `L` is a whole number of lattice repeats along the axis, so the two particles
-//! are translated copies and a neck between them grows as one crystal. With a tilt (about any
-//! axis) or a twist (about the contact axis), particle 2 has its own lattice, rotated about its
-//! centre: the sites of lattice 1 fill the half space on particle 1's side of the bisecting plane,
+//! are translated copies and a neck between them grows as one crystal. With a twist (about the
+//! contact axis) or a tilt (about any axis, after the twist), the words of an MD pair's geometry,
+//! particle 2 has its own lattice, rotated about its centre: the sites of lattice 1 fill the half
+//! space on particle 1's side of the bisecting plane,
 //! those of lattice 2 the other half, and a lattice-2 site closer than 0.75 nearest-neighbour
 //! spacings to a lattice-1 site is dropped; the neck then holds a grain boundary. On a mesh both
 //! particles are cut from the mesh sites and `L` is continuous.
@@ -38,30 +39,34 @@ pub enum Contact {
     Gap(f64),
 }
 
-/// A rotation of the second particle about an axis through its centre.
+/// Orientation of the second particle relative to the first, in the words of an MD pair's
+/// geometry ([`crate::structure::PairGeometry`]): twisted about the contact axis, then tilted,
+/// both about its centre [degrees, right-hand rule].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Tilt {
-    /// Rotation axis (world frame).
-    pub axis: [f64; 3],
-    /// Angle [degrees], right-hand rule.
-    pub degrees: f64,
-}
-
-/// Orientation of the second particle relative to the first.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SecondParticle {
-    /// Tilt about an axis through its centre.
-    pub tilt: Option<Tilt>,
-    /// Twist about the contact axis [degrees].
-    pub twist_degrees: f64,
+    /// Rotation about the contact axis [degrees].
+    pub twist: f64,
+    /// Rotation about `tilt_axis`, after the twist [degrees].
+    pub tilt: f64,
+    /// Axis of the tilt (world frame). Default z, (0, 0, 1), as for an MD pair.
+    pub tilt_axis: [f64; 3],
+}
+
+impl Default for SecondParticle {
+    fn default() -> Self {
+        SecondParticle {
+            twist: 0.0,
+            tilt: 0.0,
+            tilt_axis: [0.0, 0.0, 1.0],
+        }
+    }
 }
 
 impl SecondParticle {
     /// Whether particle 2 shares particle 1's lattice orientation (no tilt, no twist).
     pub fn is_untilted(&self) -> bool {
-        self.tilt.as_ref().is_none_or(|t| t.degrees == 0.0) && self.twist_degrees == 0.0
+        self.tilt == 0.0 && self.twist == 0.0
     }
 }
 
@@ -331,26 +336,26 @@ fn make_contact(
     }
 }
 
+/// The rotation of particle 2 (the twist about the contact `axis`, then the tilt), or None
+/// without either.
 fn second_rotation(second: &SecondParticle, axis: &Vec3) -> Result<Option<Matrix3<f64>>> {
     let mut rot = Matrix3::identity();
     let mut rotated = false;
-    if let Some(t) = &second.tilt {
-        let ax = Vec3::from(t.axis);
-        if !(ax.norm() > 0.0) || !t.degrees.is_finite() {
-            return Err(Error::invalid(
-                "pair: tilt needs a non-zero axis and a finite angle",
-            ));
-        }
-        if t.degrees != 0.0 {
-            rot = axis_rotation(&ax, t.degrees) * rot;
-            rotated = true;
-        }
-    }
-    if !second.twist_degrees.is_finite() {
+    if !second.twist.is_finite() {
         return Err(Error::invalid("pair: twist angle must be finite"));
     }
-    if second.twist_degrees != 0.0 {
-        rot = axis_rotation(axis, second.twist_degrees) * rot;
+    if second.twist != 0.0 {
+        rot = axis_rotation(axis, second.twist) * rot;
+        rotated = true;
+    }
+    let tilt_axis = Vec3::from(second.tilt_axis);
+    if !second.tilt.is_finite() || (second.tilt != 0.0 && !(tilt_axis.norm() > 0.0)) {
+        return Err(Error::invalid(
+            "pair: tilt needs a finite angle and a non-zero tilt_axis",
+        ));
+    }
+    if second.tilt != 0.0 {
+        rot = axis_rotation(&tilt_axis, second.tilt) * rot;
         rotated = true;
     }
     Ok(rotated.then_some(rot))
@@ -556,7 +561,7 @@ mod tests {
     #[test]
     fn twisted_second_particle_has_its_own_lattice() {
         let mut s = spec(Contact::Touching);
-        s.second.twist_degrees = 30.0;
+        s.second.twist = 30.0;
         let p = build_pair(&s, &SiteSource::Fcc(lattice())).unwrap();
         assert!(p.bonds_between > 0);
         // No two sites closer than 0.75 nearest-neighbour spacings.

@@ -17,7 +17,8 @@
 //! - [`engine`]: the interface both engines implement, with the loops over events;
 //! - [`shapes`]: particle shapes (spheres; Wulff shapes plug in here);
 //! - [`pair`]: two particles touching, with a gap, or joined by one atom, optionally tilted;
-//! - [`neck`]: neck radius from the occupied sites of the contact plane;
+//! - [`neck`]: the slab neck: its radius from the occupied sites of the contact plane (MD's bond
+//!   neck is [`crate::analysis::neck`]);
 //! - [`fit`]: the fit of r^n = K t;
 //! - [`handoff`]: MD to KMC: fcc lattices fitted to particles, atoms mapped onto their sites.
 

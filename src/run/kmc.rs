@@ -23,7 +23,7 @@ use crate::kmc::grid::FccGrid;
 use crate::kmc::grid_engine::GridEngine;
 use crate::kmc::mesh::{MeshReport, mesh_sites, read_mesh};
 use crate::kmc::model::{BondCountingModel, RateMode};
-use crate::kmc::neck::{NeckProbe, NeckSample};
+use crate::kmc::neck::{SlabNeckProbe, SlabNeckSample};
 use crate::kmc::pair::{PairConfiguration, SiteSource, build_pair};
 use crate::md::SimRng;
 use crate::output::OutputFolder;
@@ -35,7 +35,7 @@ pub struct KmcSetup {
     /// The engine, at time 0.
     pub engine: Box<dyn Engine>,
     /// The neck probe.
-    pub probe: NeckProbe,
+    pub probe: SlabNeckProbe,
     /// The species.
     pub species: SpeciesTable,
     /// What the pair construction found.
@@ -98,7 +98,7 @@ pub struct KmcSummary {
     /// Total rate at the end [1/s].
     pub final_total_rate: f64,
     /// Last neck sample.
-    pub final_neck: NeckSample,
+    pub final_neck: SlabNeckSample,
     /// Atoms on sites with fewer neighbours than the stride at the end (on a crystal: the edge of
     /// the site region; should stay 0).
     pub atoms_on_edge_sites: usize,
@@ -230,16 +230,19 @@ fn build_engine(
 
 /// The neck probe on the engine's `sites`: the lattice plane of a crystal pair, the slab of a
 /// mesh pair.
-fn neck_probe(sites: &crate::kmc::lattice::SiteSet, pair: &PairConfiguration) -> Result<NeckProbe> {
+fn neck_probe(
+    sites: &crate::kmc::lattice::SiteSet,
+    pair: &PairConfiguration,
+) -> Result<SlabNeckProbe> {
     match &pair.lattice {
-        Some(l) => NeckProbe::crystal(
+        Some(l) => SlabNeckProbe::crystal(
             sites,
             l,
             pair.contact_point,
             pair.axis,
             pair.particle_radius,
         ),
-        None => NeckProbe::mesh(sites, pair.contact_point, pair.axis, pair.particle_radius),
+        None => SlabNeckProbe::mesh(sites, pair.contact_point, pair.axis, pair.particle_radius),
     }
 }
 

@@ -14,7 +14,7 @@ use crate::input::kmc::{FitWindow, KmcOutputSpec, RunLimits};
 use crate::io::xyz::write_xyz_frame;
 use crate::kmc::engine::{Engine, occupied_system};
 use crate::kmc::fit::{PowerLawFit, fit_power_law};
-use crate::kmc::neck::{NeckProbe, NeckSample};
+use crate::kmc::neck::{SlabNeckProbe, SlabNeckSample};
 use crate::output::Trigger;
 use crate::output::append::AppendFile;
 use crate::report::plot::{Plot, Series};
@@ -43,7 +43,7 @@ pub fn thread_cpu_seconds() -> Option<f64> {
 /// What [`run_event_loop`] measured.
 pub struct EventLoop {
     /// Neck samples at log-spaced times (the first at t = 0, the last at the end).
-    pub samples: Vec<NeckSample>,
+    pub samples: Vec<SlabNeckSample>,
     /// The fit over the window of the output settings, or why there is none.
     pub fit: Result<PowerLawFit>,
     /// Wall-clock time of the events [s] (output excluded).
@@ -57,7 +57,7 @@ pub struct EventLoop {
 /// What an event loop works with besides its engine: the neck probe, the species, the limits,
 /// the output settings, and where its files go (`out_dir`, names starting with `prefix`).
 pub struct LoopSetup<'a> {
-    pub probe: &'a NeckProbe,
+    pub probe: &'a SlabNeckProbe,
     pub species: &'a SpeciesTable,
     pub limits: &'a RunLimits,
     pub output: &'a KmcOutputSpec,
@@ -100,7 +100,7 @@ impl LoopSetup<'_> {
 /// the snapshot file, the time spent. Saved whole in checkpoints of `Kmc` stages.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct LoopState {
-    samples: Vec<NeckSample>,
+    samples: Vec<SlabNeckSample>,
     next_sample: f64,
     next_snapshot: f64,
     snapshots: AppendFile,
@@ -255,7 +255,7 @@ pub fn run_event_loop(engine: &mut dyn Engine, setup: &LoopSetup<'_>) -> Result<
 }
 
 /// Fits the samples over the window of `w`.
-pub fn fit_samples(samples: &[NeckSample], w: &FitWindow) -> Result<PowerLawFit> {
+pub fn fit_samples(samples: &[SlabNeckSample], w: &FitWindow) -> Result<PowerLawFit> {
     let t_min = match w.t_min {
         Some(t) => t,
         None => samples
@@ -281,7 +281,7 @@ pub fn fit_samples(samples: &[NeckSample], w: &FitWindow) -> Result<PowerLawFit>
     fit_power_law(&times, &radii, t_min, t_max)
 }
 
-fn write_neck_csv(path: &Path, samples: &[NeckSample]) -> Result<()> {
+fn write_neck_csv(path: &Path, samples: &[SlabNeckSample]) -> Result<()> {
     let mut s =
         String::from("time_s,events,neck_sites,neck_area_A2,neck_radius_A,neck_radius_over_R\n");
     for x in samples {
@@ -301,7 +301,7 @@ pub fn plot_neck_growth(
     dir: &Path,
     stem: &str,
     title: &str,
-    samples: &[NeckSample],
+    samples: &[SlabNeckSample],
     fit: Option<&PowerLawFit>,
 ) -> Result<bool> {
     let (t, r): (Vec<f64>, Vec<f64>) = samples
@@ -341,8 +341,8 @@ pub fn plot_neck_growth(
 mod tests {
     use super::*;
 
-    fn sample(time: f64, neck_sites: usize, radius: f64, r_over_r: f64) -> NeckSample {
-        NeckSample {
+    fn sample(time: f64, neck_sites: usize, radius: f64, r_over_r: f64) -> SlabNeckSample {
+        SlabNeckSample {
             time,
             events: 0,
             neck_sites,

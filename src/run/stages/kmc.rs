@@ -18,6 +18,10 @@
 //! Kmc(name: "kmc", model: (temperature: 600.0), run: (events: 1000000), tolerance: 0.25)
 //! ```
 //!
+//! The neck is KMC's slab neck (occupied sites of the contact plane, [`crate::kmc::neck`]);
+//! `kmc.json` also gives the bond neck MD analyses measure ([`crate::analysis::neck`]) of the
+//! atoms before and after KMC, as the two definitions differ on the same atoms.
+//!
 //! Files (prefix `<name>_`): `mapping.json` ([`MappingReport`]), `kmc.json`
 //! ([`KmcStageSummary`]), `neck.csv`, `neck_fit.png`/`.svg`, `snapshots.xyz`, `final.data`.
 
@@ -26,6 +30,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::neck::{NeckGeometry, measure_neck};
 use crate::error::{Error, Result};
 use crate::input::{KmcStage, in_stage};
 use crate::io::write_lammps_data;
@@ -34,7 +39,7 @@ use crate::kmc::events::{KmcClock, KmcEngine, KmcEngineState, NO_LABEL};
 use crate::kmc::fit::PowerLawFit;
 use crate::kmc::handoff::{Mapping, MappingReport, low_index_direction, map_two_particles};
 use crate::kmc::lattice::SiteSet;
-use crate::kmc::neck::{NeckProbe, NeckSample};
+use crate::kmc::neck::{SlabNeckProbe, SlabNeckSample};
 use crate::report::{Figure, Section};
 use crate::run::kmc_loop::{EventLoop, LoopSetup, LoopState};
 use crate::run::{Position, Runner};
@@ -128,9 +133,16 @@ pub struct KmcStageSummary {
     /// How the neck was measured: "lattice plane [h k l]" or "slab".
     pub neck_plane: String,
     /// First and last neck samples.
-    pub first_neck: NeckSample,
+    pub first_neck: SlabNeckSample,
     /// Last neck sample.
-    pub final_neck: NeckSample,
+    pub final_neck: SlabNeckSample,
+    /// The bond neck radius [A] of the atoms before KMC: the neck as MD analyses measure it
+    /// (bonds crossing the narrowest plane, [`crate::analysis::neck`]), where the slab neck
+    /// above counts occupied sites of the contact plane; None where it cannot be measured.
+    pub bond_neck_before: Option<f64>,
+    /// The bond neck radius [A] of the atoms after KMC, on their sites (same bond geometry as
+    /// before).
+    pub bond_neck_after: Option<f64>,
     /// The fit of r^n = K t, or why there is none.
     pub fit: std::result::Result<PowerLawFit, String>,
     /// Whether the run stopped because no atom could move.
@@ -192,6 +204,7 @@ impl KmcStage {
         checkpoints: &mut dyn KmcCheckpoints,
     ) -> Result<KmcStageOutcome> {
         let mapping = self.map_atoms(system)?;
+        let bond_geometry = NeckGeometry::from_structure(system).ok();
         let (occupancy, labels) = occupancy_of(system, &mapping)?;
         let model = self
             .model
@@ -234,7 +247,11 @@ impl KmcStage {
                 table.clock().time
             ),
         )?;
-        let summary = stage_summary(report, &table, event_loop, atoms_moved, neck_plane);
+        let mut summary = stage_summary(report, &table, event_loop, atoms_moved, neck_plane);
+        if let Some(geometry) = &bond_geometry {
+            summary.bond_neck_before = self.bond_neck_radius(system, geometry);
+            summary.bond_neck_after = self.bond_neck_radius(&back, geometry);
+        }
         write_json(
             &out_dir.join(format!("{name}_mapping.json")),
             &summary.mapping,
@@ -267,6 +284,16 @@ impl KmcStage {
             .map(|(x, im)| system.simbox.unwrap(x, im))
             .collect();
         map_two_particles(&positions, [g1, g2], self.tolerance, self.margin)
+    }
+
+    /// The bond neck radius [A] between the two particles' groups of `system` (see
+    /// [`crate::analysis::neck`]), or None where it cannot be measured.
+    fn bond_neck_radius(&self, system: &System, geometry: &NeckGeometry) -> Option<f64> {
+        let p1 = system.groups.get(&self.particles.0)?;
+        let p2 = system.groups.get(&self.particles.1)?;
+        measure_neck(system, p1, p2, geometry)
+            .ok()
+            .map(|n| n.neck_radius)
     }
 
     /// Lines for the run report: the lattices, the mapping, the events, the neck, the fit.
@@ -347,7 +374,7 @@ fn occupancy_of(system: &System, mapping: &Mapping) -> Result<(Vec<u8>, Vec<u32>
 /// The neck plane and how it was chosen: the lattice plane of particle 1 across the contact
 /// axis when the axis is (within [`LATTICE_AXIS_DEGREES`]) a low-index direction, else a slab
 /// one spacing thick.
-fn neck_probe(mapping: &Mapping) -> Result<(NeckProbe, String)> {
+fn neck_probe(mapping: &Mapping) -> Result<(SlabNeckProbe, String)> {
     let (sites, report): (&SiteSet, &MappingReport) = (&mapping.sites, &mapping.report);
     let l1 = report.particles[0].lattice();
     let axis = Vec3::from(report.axis);
@@ -363,12 +390,12 @@ fn neck_probe(mapping: &Mapping) -> Result<(NeckProbe, String)> {
     let low_index = dir.indices.iter().all(|&k| k.abs() <= 1);
     Ok(if low_index && dir.off_degrees <= LATTICE_AXIS_DEGREES {
         (
-            NeckProbe::crystal(sites, &l1, contact, lattice_axis, mapping.particle_radius)?,
+            SlabNeckProbe::crystal(sites, &l1, contact, lattice_axis, mapping.particle_radius)?,
             format!("lattice plane {:?} of particle 1", dir.indices),
         )
     } else {
         (
-            NeckProbe::slab(
+            SlabNeckProbe::slab(
                 sites,
                 contact,
                 axis,
@@ -468,6 +495,8 @@ fn stage_summary(
         final_neck: *samples.last().expect("samples"),
         fit: fit.map_err(|e| e.to_string()),
         frozen,
+        bond_neck_before: None,
+        bond_neck_after: None,
     }
 }
 

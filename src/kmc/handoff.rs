@@ -319,34 +319,7 @@ pub fn fit_fcc_lattice(positions: &[Vec3], tolerance: f64) -> Result<FittedLatti
             positions.len()
         )));
     }
-    let (d0, rows) = shells(positions)?;
-    let interior: Vec<usize> = (0..positions.len())
-        .filter(|&i| rows[i].len() == 12)
-        .collect();
-    if interior.is_empty() {
-        return Err(Error::invalid(
-            "lattice fit: no atom has 12 nearest neighbours: is this an fcc particle?",
-        ));
-    }
-    let centroid = positions.iter().sum::<Vec3>() / positions.len() as f64;
-    let seed = *interior
-        .iter()
-        .min_by(|&&i, &&j| {
-            (positions[i] - centroid)
-                .norm_squared()
-                .total_cmp(&(positions[j] - centroid).norm_squared())
-        })
-        // Invariant: `interior` is not empty (an error above otherwise).
-        .expect("interior atoms");
-    let bonds: Vec<Vec3> = rows[seed]
-        .iter()
-        .map(|&j| (positions[j as usize] - positions[seed]).normalize())
-        .collect();
-    let mut lattice = FccLattice {
-        a: d0 * 2f64.sqrt(),
-        rotation: orientation_from_bonds(&bonds)?,
-        origin: positions[seed],
-    };
+    let (mut lattice, interior) = seed_lattice(positions)?;
     let mut assignment: Vec<[i64; 3]> = Vec::new();
     let mut iterations = 0;
     let mut fitted = Vec::new();
@@ -413,6 +386,41 @@ pub fn fit_fcc_lattice(positions: &[Vec3], tolerance: f64) -> Result<FittedLatti
         rms_residual: rms,
         iterations,
     })
+}
+
+/// The starting lattice of a fit and the interior atoms (those with 12 nearest neighbours): the
+/// lattice of the interior atom nearest the centroid, oriented by its bonds, with the nearest-
+/// neighbour distance of the atoms.
+fn seed_lattice(positions: &[Vec3]) -> Result<(FccLattice, Vec<usize>)> {
+    let (d0, rows) = shells(positions)?;
+    let interior: Vec<usize> = (0..positions.len())
+        .filter(|&i| rows[i].len() == 12)
+        .collect();
+    if interior.is_empty() {
+        return Err(Error::invalid(
+            "lattice fit: no atom has 12 nearest neighbours: is this an fcc particle?",
+        ));
+    }
+    let centroid = positions.iter().sum::<Vec3>() / positions.len() as f64;
+    let seed = *interior
+        .iter()
+        .min_by(|&&i, &&j| {
+            (positions[i] - centroid)
+                .norm_squared()
+                .total_cmp(&(positions[j] - centroid).norm_squared())
+        })
+        // Invariant: `interior` is not empty (an error above otherwise).
+        .expect("interior atoms");
+    let bonds: Vec<Vec3> = rows[seed]
+        .iter()
+        .map(|&j| (positions[j as usize] - positions[seed]).normalize())
+        .collect();
+    let lattice = FccLattice {
+        a: d0 * 2f64.sqrt(),
+        rotation: orientation_from_bonds(&bonds)?,
+        origin: positions[seed],
+    };
+    Ok((lattice, interior))
 }
 
 /// Site lookup by position: a hash of cubic cells.
@@ -595,7 +603,6 @@ pub fn map_two_particles(
         nn,
         &frame,
         fits,
-        [&l1, &l2],
         sites.len(),
     )?;
     let density = l1.density();
@@ -788,8 +795,8 @@ fn place_atoms(positions: &[Vec3], sites: &SiteSet, nn: f64) -> Result<Placed> {
 }
 
 /// The report of a mapping: distances to the sites against the tolerance `tol` [A] (in bins of
-/// 0.05 `nn`), where the atoms beyond it are, collisions, the fitted lattices.
-#[allow(clippy::too_many_arguments)]
+/// 0.05 `nn`), where the atoms beyond it are, collisions, the fitted lattices `fits` and their
+/// misorientation, the number of `sites`.
 fn mapping_report(
     positions: &[Vec3],
     placed: &Placed,
@@ -797,7 +804,6 @@ fn mapping_report(
     nn: f64,
     frame: &PairFrame,
     fits: Vec<FittedLattice>,
-    lattices: [&FccLattice; 2],
     sites: usize,
 ) -> Result<MappingReport> {
     let nearest = &placed.nearest;
@@ -836,8 +842,8 @@ fn mapping_report(
         rms_distance: (nearest.iter().map(|x| x.1 * x.1).sum::<f64>() / n).sqrt(),
         max_resolved_displacement: placed.max_resolved,
         misorientation_degrees: misorientation_degrees(
-            &lattices[0].rotation,
-            &lattices[1].rotation,
+            &fits[0].lattice().rotation,
+            &fits[1].lattice().rotation,
         ),
         particles: fits,
         sites,

@@ -49,8 +49,7 @@ impl Runner<'_> {
         let start = Instant::now();
         for (p, particle) in particles.iter().enumerate().skip(done.relaxed.len()) {
             let label = format!("particle{}", p + 1);
-            let (mut track, mut run) =
-                self.open_particle(k, name, md, p, particle, temperature, &mut done)?;
+            let (mut track, mut run) = self.open_particle(k, name, md, p, particle, &mut done)?;
             self.drive_particle(k, name, &label, &mut track, &mut run, &mut done)?;
             self.record_particle(name, md, p, particle, track, run, &mut done)?;
         }
@@ -81,9 +80,8 @@ impl Runner<'_> {
     }
 
     /// The track of particle `p` and its MD stage: resumed from the checkpoint's current
-    /// particle in `done`, or started from the built atoms with velocities at `temperature` [K]
-    /// (seed: the run's seed + 1 + p).
-    #[allow(clippy::too_many_arguments)]
+    /// particle in `done`, or started from the built atoms with velocities at the stage's start
+    /// temperature (seed: the run's seed + 1 + p).
     fn open_particle(
         &self,
         k: usize,
@@ -91,7 +89,6 @@ impl Runner<'_> {
         md: &MdStage,
         p: usize,
         particle: &Particle,
-        temperature: f64,
         done: &mut ParticlesProgress,
     ) -> Result<(Track, MdRun)> {
         let label = format!("particle{}", p + 1);
@@ -116,7 +113,7 @@ impl Runner<'_> {
                 let mut system = particle.system.clone();
                 maxwell_boltzmann(
                     &mut system,
-                    temperature,
+                    self.start_temperature(md),
                     &mut SimRng::seed_from_u64(self.input.seed.wrapping_add(1 + p as u64)),
                 );
                 let observers: Vec<Box<dyn Observer>> = vec![Box::new(ThermoCsv::create(

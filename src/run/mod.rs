@@ -8,6 +8,9 @@
 //! A sintering study is one input: `structure: Build(Pair(...))` builds the two particles;
 //! `EquilibrateParticles(...)` runs each on its own; `Assemble(...)` places the equilibrated
 //! particles with the gap, their momenta removed; `Md(...)` sinters.
+//!
+//! The runner of each stage is in [`stages`] (one file per stage); `sintermd kmc` is [`kmc`], its
+//! event loop, shared with the `Kmc` stage, [`kmc_loop`]; `sintermd eval` is [`eval`].
 
 pub mod checkpoint;
 pub mod eval;

@@ -51,7 +51,9 @@ impl Runner<'_> {
             let label = format!("particle{}", p + 1);
             let (mut track, mut run) = self.open_particle(k, name, md, p, particle, &mut done)?;
             self.drive_particle(k, name, &label, &mut track, &mut run, &mut done)?;
-            self.record_particle(name, md, p, particle, track, run, &mut done)?;
+            self.record_particle(name, md, p, &mut track, run, &mut done)?;
+            done.relaxed
+                .push(particle.with_relaxed_atoms(&track.state.system)?);
         }
         self.tally.wall += start.elapsed().as_secs_f64();
         let atoms = done.relaxed.iter().map(|p| p.system.len()).sum();
@@ -168,16 +170,14 @@ impl Runner<'_> {
         }
     }
 
-    /// Ends particle `p`'s MD: its report lines and figures, `<stage>_particle<p+1>_final.data`,
-    /// and the relaxed particle in `done`.
-    #[allow(clippy::too_many_arguments)]
+    /// Ends particle `p`'s MD: its report lines and figures in `done`,
+    /// `<stage>_particle<p+1>_final.data`.
     fn record_particle(
         &mut self,
         name: &str,
         md: &MdStage,
         p: usize,
-        particle: &Particle,
-        mut track: Track,
+        track: &mut Track,
         run: MdRun,
         done: &mut ParticlesProgress,
     ) -> Result<()> {
@@ -209,8 +209,6 @@ impl Runner<'_> {
             &format!("sintermd {name}: {label} after {} steps", md.steps),
         )?;
         self.tally.atom_steps += track.state.system.len() as f64 * md.steps as f64;
-        done.relaxed
-            .push(particle.with_relaxed_atoms(&track.state.system)?);
         Ok(())
     }
 }

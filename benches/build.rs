@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sintermd::input::{parse_ron, read_ron};
+use sintermd::io::ron::{parse_ron, read_ron};
 use sintermd::structure::{BuildSpec, ParticleSpec};
 
 fn builds(c: &mut Criterion) {

@@ -11,12 +11,14 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use sintermd::kmc::run::{setup, thread_cpu_seconds};
-use sintermd::kmc::{Engine, EngineChoice, KmcInput};
+use sintermd::input::KmcInput;
+use sintermd::kmc::{Engine, EngineChoice};
+use sintermd::run::kmc::setup;
+use sintermd::run::kmc_loop::thread_cpu_seconds;
 
 const EVENTS_PER_ITER: u64 = 1 << 20;
 
-fn engine(choice: EngineChoice) -> Engine {
+fn engine(choice: EngineChoice) -> Box<dyn Engine> {
     let path = Path::new("inputs/kmc_crystal_pair.ron");
     let mut input = KmcInput::read(path).expect("crystal pair input");
     input.engine = choice;

@@ -12,8 +12,8 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand::SeedableRng;
-use sintermd::input::read_ron;
 use sintermd::io::dump::format_dump_frame;
+use sintermd::io::ron::read_ron;
 use sintermd::io::xyz::{format_xyz_frame, step_info};
 use sintermd::md::SimRng;
 use sintermd::md::velocity::maxwell_boltzmann;

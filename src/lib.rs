@@ -3,18 +3,24 @@
 //!
 //! Units are LAMMPS "metal" everywhere (see [`units`]): A, eV, ps, g/mol, K, bar.
 //!
-//! The crate reads like its architecture:
-//! - [`system`]: atoms (struct of arrays), species, the box, groups;
+//! The crate reads like its architecture, in layers from the bottom up (a module imports only
+//! modules listed before it):
+//! - [`error`], [`units`], [`system`]: errors, units, atoms (struct of arrays), species, the
+//!   box, groups;
+//! - [`io`]: LAMMPS data files, extended XYZ, LAMMPS dump, H5MD, RON input files;
 //! - [`neighbor`]: cell lists and Verlet lists;
-//! - [`potential`]: the potential interface and its styles (Lennard-Jones, ...);
+//! - [`potential`]: the potential interface and its styles (Lennard-Jones, EAM, MEAM);
 //! - [`md`]: force engine, integrators, thermostats, momentum removal, velocities,
 //!   thermodynamics, the serialisable state;
-//! - [`structure`]: lattices and structure sources;
-//! - [`kmc`]: kinetic Monte Carlo of coalescence (bond counting on lattices and meshes);
-//! - [`io`]: LAMMPS data files, extended XYZ;
-//! - [`input`]: the RON input schema;
+//! - [`analysis`], [`structure`]: analyses of configurations (g(r), CNA, neck, ...); lattices,
+//!   orientations and structure sources;
+//! - [`kmc`]: kinetic Monte Carlo of coalescence as an engine library (bond counting on lattices
+//!   and meshes, the MD hand-off);
+//! - [`report`]: plots, figures and `report.html`;
 //! - [`output`]: observers and the files they write;
-//! - [`run`]: the `run` and `eval` drivers;
+//! - [`input`]: the RON input schema;
+//! - [`run`]: the `run`, `kmc` and `eval` drivers and the stages of a run;
+//! - [`sweep`]: sweeps of runs;
 //! - [`cli`]: the command line.
 
 // `!(x > 0.0)` is how this crate rejects NaN along with out-of-range values; keep it readable.

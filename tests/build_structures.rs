@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use nalgebra::{Matrix3, Rotation3, Unit};
-use sintermd::input::parse_ron;
+use sintermd::io::ron::parse_ron;
 use sintermd::io::write_lammps_data;
 use sintermd::neighbor::NeighborList;
 use sintermd::structure::build::{BuildSpec, Built, format_built};
@@ -22,7 +22,7 @@ fn build(text: &str) -> Built {
 }
 
 fn build_file(path: &str) -> Built {
-    let spec: BuildSpec = sintermd::input::read_ron(Path::new(path)).unwrap();
+    let spec: BuildSpec = sintermd::io::ron::read_ron(Path::new(path)).unwrap();
     spec.build(Path::new(path).parent().unwrap()).unwrap()
 }
 

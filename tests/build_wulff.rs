@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use serde::Deserialize;
-use sintermd::input::parse_ron;
+use sintermd::io::ron::parse_ron;
 use sintermd::structure::ParticleSpec;
 
 #[derive(Deserialize)]

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use common::cli::{error_line, sintermd};
 use sintermd::Error;
-use sintermd::input::{Input, base_dir};
+use sintermd::input::Input;
+use sintermd::io::ron::base_dir;
 use sintermd::run::{RunOptions, RunSummary, StopFlag, run_input_opts};
 
 const INPUT: &str = "tests/inputs/checkpoint.ron";

@@ -43,7 +43,7 @@ fn lattice_energy(symbol: &str, lattice: CubicLattice, file: &str) -> f64 {
     for (i, x) in sites.into_iter().enumerate() {
         sys.push(i as u64 + 1, 0, x, Vec3::zeros());
     }
-    let spec: PotentialSpec = sintermd::input::parse_ron(
+    let spec: PotentialSpec = sintermd::io::ron::parse_ron(
         &format!("Eam(Alloy(file: \"{file}\"))"),
         Path::new("spec.ron"),
     )

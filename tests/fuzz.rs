@@ -310,13 +310,15 @@ fn sweep_reader_and_field_paths() {
 fn kmc_and_build_input_readers() {
     let seed = text_of("inputs/kmc_crystal_pair.ron");
     fuzz("RON KMC input", 12, &seed, &|t| {
-        let input: sintermd::kmc::input::KmcInput =
-            sintermd::input::parse_ron(t, Path::new("x.ron")).map_err(|e| e.to_string())?;
+        let input: sintermd::input::KmcInput =
+            sintermd::io::ron::parse_ron(t, Path::new("x.ron")).map_err(|e| e.to_string())?;
         message(input.check())
     });
     let seed = text_of("inputs/build/ptfe_pair_small.ron");
     fuzz("RON build input", 13, &seed, &|t| {
-        message(sintermd::input::parse_ron::<sintermd::structure::BuildSpec>(t, Path::new("x.ron")))
+        message(
+            sintermd::io::ron::parse_ron::<sintermd::structure::BuildSpec>(t, Path::new("x.ron")),
+        )
     });
 }
 

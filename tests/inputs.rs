@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use sintermd::input::{Input, base_dir, read_ron};
-use sintermd::kmc::input::KmcInput;
+use sintermd::input::Input;
+use sintermd::input::KmcInput;
+use sintermd::io::ron::{base_dir, read_ron};
 use sintermd::potential::build_potential;
 use sintermd::structure::BuildSpec;
 

@@ -8,9 +8,9 @@ mod kmc_support;
 
 use kmc_support::{A_PD, chi_square_p_value, fcc_slab, site_near};
 use nalgebra::Matrix3;
-use sintermd::kmc::KmcEngine;
-use sintermd::kmc::lattice::orientation_matrix;
 use sintermd::kmc::model::{ModelSpec, arrhenius_rate, thermal_attempt_frequency, thermal_energy};
+use sintermd::kmc::{Engine, KmcEngine};
+use sintermd::structure::orientation::orientation_matrix;
 use sintermd::system::Vec3;
 
 struct AdatomRun {

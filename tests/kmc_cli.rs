@@ -89,6 +89,6 @@ fn bad_inputs_fail_with_one_line_naming_the_file() {
 fn shipped_kmc_inputs_parse() {
     for name in ["kmc_crystal_pair.ron", "kmc_glass_pair.ron"] {
         let path = Path::new("inputs").join(name);
-        sintermd::kmc::KmcInput::read(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        sintermd::input::KmcInput::read(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }

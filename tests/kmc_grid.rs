@@ -6,13 +6,14 @@ mod kmc_support;
 
 use kmc_support::A_PD;
 use nalgebra::Matrix3;
-use sintermd::kmc::KmcEngine;
 use sintermd::kmc::grid::FccGrid;
 use sintermd::kmc::grid_engine::GridEngine;
-use sintermd::kmc::lattice::{FccLattice, orientation_matrix};
+use sintermd::kmc::lattice::FccLattice;
 use sintermd::kmc::model::ModelSpec;
 use sintermd::kmc::pair::{Contact, PairSpec, SecondParticle, SiteSource, build_pair};
 use sintermd::kmc::shapes::ShapeSpec;
+use sintermd::kmc::{Engine, KmcEngine};
+use sintermd::structure::orientation::orientation_matrix;
 use sintermd::system::Vec3;
 
 /// Both engines on the grid of a small pair of spheres of `diameter` [A] meeting along x with

@@ -6,8 +6,9 @@
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 use sintermd::kmc::handoff::{fit_fcc_lattice, map_two_particles, misorientation_degrees};
-use sintermd::kmc::lattice::{FccLattice, axis_rotation, orientation_matrix};
+use sintermd::kmc::lattice::FccLattice;
 use sintermd::md::SimRng;
+use sintermd::structure::orientation::{axis_rotation, orientation_matrix};
 use sintermd::system::Vec3;
 
 /// Sites of `lattice` inside a sphere of `radius` around `centre`.

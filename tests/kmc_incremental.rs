@@ -7,12 +7,12 @@ mod kmc_support;
 
 use kmc_support::{A_PD, relaxed_random_mesh};
 use nalgebra::Matrix3;
-use sintermd::kmc::KmcEngine;
 use sintermd::kmc::lattice::FccLattice;
 use sintermd::kmc::mesh::{MeshNeighbors, mesh_sites};
 use sintermd::kmc::model::{ModelSpec, RateMode};
-use sintermd::kmc::pair::{Contact, PairSpec, SecondParticle, SiteSource, Tilt, build_pair};
+use sintermd::kmc::pair::{Contact, PairSpec, SecondParticle, SiteSource, build_pair};
 use sintermd::kmc::shapes::ShapeSpec;
+use sintermd::kmc::{Engine, KmcEngine};
 use sintermd::system::Vec3;
 
 fn lattice() -> SiteSource {
@@ -144,11 +144,9 @@ fn two_species_per_hop() {
 #[test]
 fn tilted_pair_with_a_grain_boundary() {
     let second = SecondParticle {
-        tilt: Some(Tilt {
-            axis: [0.0, 0.0, 1.0],
-            degrees: 20.0,
-        }),
-        twist_degrees: 10.0,
+        twist: 10.0,
+        tilt: 20.0,
+        tilt_axis: [0.0, 0.0, 1.0],
     };
     let e = engine_on(
         &lattice(),

@@ -6,9 +6,10 @@
 mod kmc_support;
 
 use kmc_support::relaxed_random_mesh;
+use sintermd::input::WriteMeshStage;
 use sintermd::kmc::lattice::FccLattice;
 use sintermd::kmc::mesh::{MeshNeighbors, read_mesh};
-use sintermd::kmc::mesh_stage::{WriteMeshStage, crystalline_fraction};
+use sintermd::run::stages::write_mesh::crystalline_fraction;
 use sintermd::system::{SimBox, SpeciesTable, System, Vec3};
 
 fn stage() -> WriteMeshStage {

@@ -7,9 +7,10 @@ mod kmc_support;
 
 use kmc_support::{A_PD, relaxed_random_mesh};
 use nalgebra::Matrix3;
-use sintermd::kmc::lattice::{FccLattice, SiteSet, orientation_matrix};
+use sintermd::kmc::lattice::{FccLattice, SiteSet};
 use sintermd::kmc::mesh::{MeshNeighbors, mesh_sites};
-use sintermd::kmc::neck::NeckProbe;
+use sintermd::kmc::neck::SlabNeckProbe;
+use sintermd::structure::orientation::orientation_matrix;
 use sintermd::system::{SimBox, Vec3};
 
 fn block(lattice: &FccLattice, half: f64) -> SiteSet {
@@ -42,7 +43,7 @@ fn crystal_necks(rotation: Matrix3<f64>, plane_spacing: f64, label: &str) {
     let sites = block(&lattice, 40.0);
     // The contact point lies between lattice planes: the probe must pick the plane through x = 0.
     let contact = Vec3::new(0.3 * plane_spacing, 0.0, 0.0);
-    let probe = NeckProbe::crystal(&sites, &lattice, contact, Vec3::x(), 37.5).unwrap();
+    let probe = SlabNeckProbe::crystal(&sites, &lattice, contact, Vec3::x(), 37.5).unwrap();
     assert!(
         (probe.thickness - plane_spacing).abs() < 1e-12,
         "{label}: plane spacing"
@@ -111,7 +112,7 @@ fn neck_on_a_mesh() {
     let positions = 10;
     for k in 0..positions {
         let contact = centre + Vec3::new((k as f64 / positions as f64 - 0.5) * 0.8 * l.x, 0.0, 0.0);
-        let probe = NeckProbe::mesh(&sites, contact, Vec3::x(), 20.0).unwrap();
+        let probe = SlabNeckProbe::mesh(&sites, contact, Vec3::x(), 20.0).unwrap();
         let s = probe.measure(&occupancy, 0.0, 0);
         assert!(
             (s.radius / r0 - 1.0).abs() < 0.12,

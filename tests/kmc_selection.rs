@@ -9,9 +9,9 @@ use std::collections::HashMap;
 
 use kmc_support::{A_PD, chi_square_p_value};
 use nalgebra::Matrix3;
-use sintermd::kmc::KmcEngine;
 use sintermd::kmc::lattice::{FccLattice, SiteSet};
 use sintermd::kmc::model::{ModelSpec, RateMode};
+use sintermd::kmc::{Engine, KmcEngine};
 use sintermd::system::{SimBox, Vec3};
 
 /// A cluster of about 20 atoms (a sphere of radius 4.6 A around a site, plus two adatoms) on a

@@ -11,8 +11,9 @@ use std::sync::Mutex;
 
 use common::cli::sintermd;
 use common::lammps_fixture::{fixture, load_reference, position_deviation};
-use sintermd::input::{Input, TrajectoryFormatSpec};
+use sintermd::input::Input;
 use sintermd::io::{Snapshot, read_frames, read_lammps_data};
+use sintermd::output::TrajectoryFormatSpec;
 use sintermd::run::run_input;
 
 /// The tests of this file run one at a time: the HDF5 library opens files without close-on-exec,

@@ -1,4 +1,7 @@
-//! The neck between two particles.
+//! The bond neck between two particles: MD's neck measurement.
+//!
+//! (KMC measures the slab neck instead, the occupied sites of the contact plane,
+//! [`crate::kmc::neck`]; the `Kmc` stage of a run reports both at the hand-off.)
 //!
 //! Geometry: the particle axis runs from the centre of mass of particle 1 (c1) to that of
 //! particle 2 (c2); the axial coordinate of an atom is s = (x - c1) . u, u = (c2 - c1)/|c2 - c1|.

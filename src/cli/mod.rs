@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Result};
-use crate::input::{base_dir, read_ron};
 use crate::io::read_structure;
-use crate::kmc::run_kmc_file;
+use crate::io::ron::{base_dir, read_ron};
 use crate::potential::{PotentialSpec, build_potential};
 use crate::run::eval::evaluate;
+use crate::run::kmc::run_kmc_file;
 use crate::run::{RunOptions, StopFlag, run_file_opts};
 use crate::structure::BuildSpec;
 use crate::structure::build::write_built;

@@ -24,25 +24,26 @@
 //! Options may be written bare (`velocities: (...)`, no `Some`), and enum variants holding a
 //! struct take its fields directly (`Md(steps: 10, ...)`).
 
+pub mod kmc;
+
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::io::read_text;
-use crate::kmc::mesh_stage::WriteMeshStage;
-use crate::kmc::stage::KmcStage;
+use crate::io::ron::{base_dir, parse_ron};
 use crate::md::minimize::FireSettings;
 use crate::md::momentum::MomentumSpec;
 use crate::md::thermostat::ThermostatSpec;
 use crate::md::{SafetySettings, StageIntegrator};
 use crate::neighbor::NeighborSettings;
-use crate::output::ObserverSpec;
+use crate::output::{ObserverSpec, TrajectoryFormatSpec};
 use crate::potential::PotentialSpec;
 use crate::structure::StructureSpec;
 use crate::structure::build::{BuildSpec, PairSpec};
 use crate::system::{GroupSpec, System};
+pub use kmc::{KmcInput, KmcStage, WriteMeshStage};
 
 /// A whole run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -126,10 +127,10 @@ pub enum StageSpec {
     Assemble(AssembleStage),
     /// Writes the atoms of the current system as the sites of a KMC mesh (`sintermd-mesh 1`,
     /// see [`crate::kmc::mesh`]) into the output folder, with g(r), neighbour counts and the
-    /// adaptive CNA of the sites (see [`crate::kmc::mesh_stage`]). The system is unchanged.
+    /// adaptive CNA of the sites (see [`crate::run::stages::write_mesh`]). The system is unchanged.
     WriteMesh(WriteMeshStage),
     /// Maps the two particles onto fcc lattices fitted to them, runs bond-counting KMC on those
-    /// sites and puts the atoms back where KMC left them (see [`crate::kmc::stage`]): MD, then
+    /// sites and puts the atoms back where KMC left them (see [`crate::run::stages::kmc`]): MD, then
     /// KMC, in one input.
     Kmc(KmcStage),
 }
@@ -271,38 +272,6 @@ impl OutputSpec {
     }
 }
 
-/// A trajectory file format of `output`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TrajectoryFormatSpec {
-    /// Extended XYZ, `trajectory.xyz`.
-    Xyz,
-    /// LAMMPS dump, `trajectory.lammpstrj`.
-    Dump,
-    /// H5MD, `trajectory.h5md`.
-    H5md,
-}
-
-impl TrajectoryFormatSpec {
-    /// Bytes one atom takes in a frame, roughly (measured on the 30,804-atom study system,
-    /// benches/trajectory_write.rs: XYZ 172, dump 117, H5MD 26 compressed).
-    pub fn bytes_per_atom(self) -> f64 {
-        match self {
-            TrajectoryFormatSpec::Xyz => 175.0,
-            TrajectoryFormatSpec::Dump => 120.0,
-            TrajectoryFormatSpec::H5md => 60.0,
-        }
-    }
-
-    /// The file the format is written to, in the output folder.
-    pub fn file_name(self) -> &'static str {
-        match self {
-            TrajectoryFormatSpec::Xyz => "trajectory.xyz",
-            TrajectoryFormatSpec::Dump => "trajectory.lammpstrj",
-            TrajectoryFormatSpec::H5md => "trajectory.h5md",
-        }
-    }
-}
-
 impl Default for OutputSpec {
     fn default() -> Self {
         OutputSpec {
@@ -314,23 +283,6 @@ impl Default for OutputSpec {
             checkpoint_minutes: 15.0,
         }
     }
-}
-
-/// Parses RON text with sintermd's extensions (implicit `Some`, unwrapped variant structs).
-pub fn parse_ron<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T> {
-    let options = ron::Options::default().with_default_extension(
-        ron::extensions::Extensions::IMPLICIT_SOME
-            | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
-    );
-    options.from_str(text).map_err(|e| {
-        let line = e.span.start.line;
-        Error::parse(path, line, e.code.to_string())
-    })
-}
-
-/// Reads a RON file.
-pub fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<T> {
-    parse_ron(&read_text(path)?, path)
 }
 
 impl Input {
@@ -444,11 +396,6 @@ impl Input {
             _ => None,
         }
     }
-}
-
-/// The directory relative paths in `input` are resolved against.
-pub fn base_dir(input: &Path) -> PathBuf {
-    input.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 impl StageSpec {

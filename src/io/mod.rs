@@ -1,10 +1,11 @@
 //! Reading and writing structures, trajectories and results: LAMMPS data files, extended XYZ,
-//! LAMMPS dump, H5MD (with the `hdf5` feature), CSV and JSON.
+//! LAMMPS dump, H5MD (with the `hdf5` feature), CSV and JSON; RON input files ([`ron`]).
 
 pub mod dump;
 #[cfg(feature = "hdf5")]
 pub mod h5md;
 pub mod lammps_data;
+pub mod ron;
 pub mod xyz;
 
 use std::path::Path;

@@ -1,14 +1,15 @@
-//! The engine a run uses: the general table engine ([`KmcEngine`]: any site set, species,
-//! per-hop mode) or the fcc-grid engine ([`GridEngine`]: one species, per-atom rates, one fcc
-//! lattice), behind one interface. Both run the same model; on the same grid they give the same
-//! trajectory.
+//! The interface of a KMC engine: the general table engine ([`super::events::KmcEngine`]: any
+//! site set, species, per-hop mode) and the fcc-grid engine ([`super::grid_engine::GridEngine`]:
+//! one species, per-atom rates, one fcc lattice) implement [`Engine`]; the event loops
+//! ([`Engine::run`], [`Engine::run_until`]) are written once, here. Both engines run the same
+//! model; on the same grid they give the same trajectory.
 
 use serde::{Deserialize, Serialize};
 
-use super::events::{KmcClock, KmcEngine, KmcRng, Selection};
-use super::grid_engine::GridEngine;
+use super::events::{KmcClock, KmcRng, Selection};
 use super::lattice::SiteSet;
 use super::model::BondCountingModel;
+use crate::system::{SpeciesTable, System, Vec3};
 
 /// Which engine an input asks for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,91 +22,75 @@ pub enum EngineChoice {
     Table,
 }
 
-/// A KMC engine of either kind.
-#[derive(Clone, Debug)]
-pub enum Engine {
-    /// The general engine with a neighbour table.
-    Table(Box<KmcEngine>),
-    /// The engine specialised to one fcc lattice.
-    FccGrid(Box<GridEngine>),
-}
-
-macro_rules! dispatch {
-    ($self:expr, $e:ident => $body:expr) => {
-        match $self {
-            Engine::Table($e) => $body,
-            Engine::FccGrid($e) => $body,
-        }
-    };
-}
-
-impl Engine {
+/// A rejection-free KMC engine of the bond-counting model: its state, its clock, and one event
+/// at a time ([`Engine::step`]); the loops over events are provided.
+pub trait Engine {
     /// "table" or "fcc-grid".
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Engine::Table(_) => "table",
-            Engine::FccGrid(_) => "fcc-grid",
-        }
-    }
+    fn kind(&self) -> &'static str;
 
-    /// Executes one event (None when no atom can move).
-    pub fn step(&mut self) -> Option<Selection> {
-        dispatch!(self, e => e.step())
-    }
-
-    /// Runs up to `n` events; returns how many ran.
-    pub fn run(&mut self, n: u64) -> u64 {
-        dispatch!(self, e => e.run(n))
-    }
-
-    /// Runs until `events` events in total or the time `time_limit` [s]; false when nothing can
-    /// move.
-    pub fn run_until(&mut self, events: u64, time_limit: f64) -> bool {
-        dispatch!(self, e => e.run_until(events, time_limit))
-    }
+    /// Executes one event: selection, waiting time, hop. Returns the event, or None (and leaves
+    /// everything unchanged) when no atom can move.
+    fn step(&mut self) -> Option<Selection>;
 
     /// Clock and counters.
-    pub fn clock(&self) -> &KmcClock {
-        dispatch!(self, e => e.clock())
-    }
+    fn clock(&self) -> &KmcClock;
 
     /// The generator.
-    pub fn rng(&self) -> &KmcRng {
-        dispatch!(self, e => e.rng())
-    }
+    fn rng(&self) -> &KmcRng;
 
     /// Occupancy of every site (0 empty, s + 1 for species s).
-    pub fn occupancy(&self) -> Vec<u8> {
-        dispatch!(self, e => e.occupancy())
-    }
+    fn occupancy(&self) -> Vec<u8>;
 
     /// Occupied-neighbour count of every site.
-    pub fn coordination(&self) -> Vec<u8> {
-        dispatch!(self, e => e.coordination())
-    }
+    fn coordination(&self) -> Vec<u8>;
 
     /// The sites.
-    pub fn sites(&self) -> &SiteSet {
-        dispatch!(self, e => e.sites())
-    }
+    fn sites(&self) -> &SiteSet;
 
     /// The model.
-    pub fn model(&self) -> &BondCountingModel {
-        dispatch!(self, e => e.model())
-    }
+    fn model(&self) -> &BondCountingModel;
 
-    /// Total rate [1/s].
-    pub fn total_rate(&self) -> f64 {
-        dispatch!(self, e => e.total_rate())
-    }
+    /// Total rate R [1/s].
+    fn total_rate(&self) -> f64;
 
     /// Number of atoms.
-    pub fn atoms(&self) -> usize {
-        dispatch!(self, e => e.atoms())
-    }
+    fn atoms(&self) -> usize;
 
     /// Checks every cached quantity against a recomputation.
-    pub fn check_consistency(&self) -> std::result::Result<(), String> {
-        dispatch!(self, e => e.check_consistency())
+    fn check_consistency(&self) -> std::result::Result<(), String>;
+
+    /// Runs up to `n` events; returns how many ran (fewer when nothing can move).
+    fn run(&mut self, n: u64) -> u64 {
+        for k in 0..n {
+            if self.step().is_none() {
+                return k;
+            }
+        }
+        n
     }
+
+    /// Runs events until `events` have run in total or the time reaches `time_limit` [s].
+    /// Returns false when nothing can move.
+    fn run_until(&mut self, events: u64, time_limit: f64) -> bool {
+        while self.clock().events < events && self.clock().time < time_limit {
+            if self.step().is_none() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The occupied sites as an atomic structure (ids 1.., zero velocities) in the sites' box.
+pub fn occupied_system(engine: &dyn Engine, species: &SpeciesTable) -> System {
+    let sites = engine.sites();
+    let mut system = System::new(sites.simbox.clone(), species.clone());
+    let mut id = 0;
+    for (i, &s) in engine.occupancy().iter().enumerate() {
+        if s != 0 {
+            id += 1;
+            system.push(id, s as u32 - 1, sites.positions[i], Vec3::zeros());
+        }
+    }
+    system
 }

@@ -27,6 +27,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use super::classes::{NO_CLASS, RateClasses};
+use super::engine::Engine;
 use super::lattice::SiteSet;
 use super::model::{BondCountingModel, RateMode};
 use crate::error::{Error, Result};
@@ -269,11 +270,6 @@ impl KmcEngine {
         Ok(engine)
     }
 
-    /// The sites.
-    pub fn sites(&self) -> &SiteSet {
-        &self.sites
-    }
-
     /// Gives every atom a label (e.g. its index in an MD system) that moves with it: `labels[i]`
     /// for the atom on site i, [`NO_LABEL`] on empty sites. Errors when the labels do not match
     /// the occupancy.
@@ -301,38 +297,15 @@ impl KmcEngine {
         self.labels.as_deref()
     }
 
-    /// The model.
-    pub fn model(&self) -> &BondCountingModel {
-        &self.model
-    }
-
-    /// Occupancy of every site (0 empty, s + 1 for species s).
-    pub fn occupancy(&self) -> Vec<u8> {
-        self.state.iter().map(|&w| occupant(w) as u8).collect()
-    }
-
     /// Occupant of site `i` (0 empty, s + 1 for species s).
     #[inline]
     pub fn occupant(&self, i: usize) -> u8 {
         occupant(self.state[i]) as u8
     }
 
-    /// Occupied-neighbour count of every site (cached).
-    pub fn coordination(&self) -> Vec<u8> {
-        self.state
-            .iter()
-            .map(|&w| coordination_of(w) as u8)
-            .collect()
-    }
-
     /// The rate classes.
     pub fn classes(&self) -> &RateClasses {
         &self.classes
-    }
-
-    /// Clock and counters.
-    pub fn clock(&self) -> &KmcClock {
-        &self.clock
     }
 
     /// What events have changed, for a checkpoint.
@@ -369,21 +342,6 @@ impl KmcEngine {
         self.labels = saved.labels;
         self.check_consistency()
             .map_err(|e| Error::invalid(format!("the checkpoint's KMC state is inconsistent: {e}")))
-    }
-
-    /// The generator (for checkpoints).
-    pub fn rng(&self) -> &KmcRng {
-        &self.rng
-    }
-
-    /// Total rate R [1/s].
-    pub fn total_rate(&self) -> f64 {
-        self.classes.total_rate()
-    }
-
-    /// Number of atoms.
-    pub fn atoms(&self) -> usize {
-        self.state.iter().filter(|&&w| occupant(w) != 0).count()
     }
 
     /// Coordination of every site and, with several species, per species, from the occupancy.
@@ -507,42 +465,6 @@ impl KmcEngine {
             Some(row[mask.trailing_zeros() as usize])
         };
         Some(Selection { site, destination })
-    }
-
-    /// Executes one event: selection, waiting time, hop. Returns the event, or None (and leaves
-    /// everything unchanged) when no atom can move.
-    #[inline]
-    pub fn step(&mut self) -> Option<Selection> {
-        let total = self.classes.total_rate();
-        let sel = self.select_with_total(total)?;
-        self.clock.time += -uniform_open(&mut self.rng).ln() / total;
-        self.clock.events += 1;
-        match sel.destination {
-            Some(to) => self.hop(sel.site as usize, to as usize),
-            None => self.clock.null_events += 1,
-        }
-        Some(sel)
-    }
-
-    /// Runs up to `n` events; returns how many ran (fewer when nothing can move).
-    pub fn run(&mut self, n: u64) -> u64 {
-        for k in 0..n {
-            if self.step().is_none() {
-                return k;
-            }
-        }
-        n
-    }
-
-    /// Runs events until `events` have run in total or the time reaches `time_limit` [s].
-    /// Returns false when nothing can move.
-    pub fn run_until(&mut self, events: u64, time_limit: f64) -> bool {
-        while self.clock.events < events && self.clock.time < time_limit {
-            if self.step().is_none() {
-                return false;
-            }
-        }
-        true
     }
 
     /// Moves the atom on `from` to the empty site `to` and updates coordinations and classes.
@@ -685,10 +607,74 @@ impl KmcEngine {
         }
         out
     }
+}
+
+impl Engine for KmcEngine {
+    fn kind(&self) -> &'static str {
+        "table"
+    }
+
+    /// The sites.
+    fn sites(&self) -> &SiteSet {
+        &self.sites
+    }
+
+    /// The model.
+    fn model(&self) -> &BondCountingModel {
+        &self.model
+    }
+
+    /// Occupancy of every site (0 empty, s + 1 for species s).
+    fn occupancy(&self) -> Vec<u8> {
+        self.state.iter().map(|&w| occupant(w) as u8).collect()
+    }
+
+    /// Occupied-neighbour count of every site (cached).
+    fn coordination(&self) -> Vec<u8> {
+        self.state
+            .iter()
+            .map(|&w| coordination_of(w) as u8)
+            .collect()
+    }
+
+    /// Clock and counters.
+    fn clock(&self) -> &KmcClock {
+        &self.clock
+    }
+
+    /// The generator (for checkpoints).
+    fn rng(&self) -> &KmcRng {
+        &self.rng
+    }
+
+    /// Total rate R [1/s].
+    fn total_rate(&self) -> f64 {
+        self.classes.total_rate()
+    }
+
+    /// Number of atoms.
+    fn atoms(&self) -> usize {
+        self.state.iter().filter(|&&w| occupant(w) != 0).count()
+    }
+
+    /// Executes one event: selection, waiting time, hop. Returns the event, or None (and leaves
+    /// everything unchanged) when no atom can move.
+    #[inline]
+    fn step(&mut self) -> Option<Selection> {
+        let total = self.classes.total_rate();
+        let sel = self.select_with_total(total)?;
+        self.clock.time += -uniform_open(&mut self.rng).ln() / total;
+        self.clock.events += 1;
+        match sel.destination {
+            Some(to) => self.hop(sel.site as usize, to as usize),
+            None => self.clock.null_events += 1,
+        }
+        Some(sel)
+    }
 
     /// Checks every cached quantity against a recomputation from the occupancy: coordinations,
     /// each site's class, the class lists and the partial-sum tree (bit for bit).
-    pub fn check_consistency(&self) -> std::result::Result<(), String> {
+    fn check_consistency(&self) -> std::result::Result<(), String> {
         let (total, by_species) = self.fresh_coordination();
         let cached = self.coordination();
         if let Some(i) = (0..total.len()).find(|&i| total[i] != cached[i]) {

@@ -261,8 +261,12 @@ mod tests {
     fn lattice() -> FccLattice {
         FccLattice {
             a: 3.89,
-            rotation: super::super::lattice::orientation_matrix([1, 1, 0], [-1, 1, 0], [0, 0, 1])
-                .unwrap(),
+            rotation: crate::structure::orientation::orientation_matrix(
+                [1, 1, 0],
+                [-1, 1, 0],
+                [0, 0, 1],
+            )
+            .unwrap(),
             origin: Vec3::new(0.3, -1.0, 2.0),
         }
     }

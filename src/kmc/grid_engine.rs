@@ -23,6 +23,7 @@
 use rand::SeedableRng;
 
 use super::classes::{NO_CLASS, flat_select, flat_total};
+use super::engine::Engine;
 use super::events::{KmcClock, KmcRng, Selection, below, uniform, uniform_open};
 use super::grid::{FCC_NEIGHBOR_VECTORS, FccGrid};
 use super::lattice::SiteSet;
@@ -147,56 +148,10 @@ impl GridEngine {
         let member_rate: Vec<f64> = (0..CLASSES)
             .map(|c| model.hop_rate(0, &[c as u8]))
             .collect();
-        let min_destination = model.min_neighbours_after_hop as u32 + 1;
-        let mut key_table = [KEY_NONE; 256];
-        let mut destination_table = [0u8; 256];
-        for w in 0..256usize {
-            let b = w as u8;
-            let coordination = (b & COORDINATION) as u32;
-            if b & OCCUPIED != 0 && b & NOT_IN_USE == 0 {
-                key_table[w] = if b & EDGE != 0 {
-                    KEY_EDGE
-                } else if coordination < 12 {
-                    coordination as u8
-                } else {
-                    KEY_NONE
-                };
-            }
-            destination_table[w] =
-                u8::from(b & (OCCUPIED | NOT_IN_USE) == 0 && coordination >= min_destination);
-        }
+        let (key_table, destination_table) = lookup_tables(model.min_neighbours_after_hop);
         let offsets = grid.offsets;
         let (exclusive_from, exclusive_to) = exclusive_offsets(&offsets);
-        let mut state = vec![0u8; n];
-        let mut in_use_neighbors = vec![0u8; n];
-        for i in 0..n {
-            let mut b = 0u8;
-            if !in_use[i] {
-                b |= NOT_IN_USE;
-            } else {
-                let c = sites.neighbor_count(i);
-                in_use_neighbors[i] = c;
-                if c < 12 {
-                    b |= EDGE;
-                }
-            }
-            if occupied[i] {
-                b |= OCCUPIED;
-            }
-            state[i] = b;
-        }
-        // Coordination of every grid site (sites not in use too: hops update them like the
-        // others). Near the grid's edge an offset could wrap around, so neighbours are found by
-        // their crystal coordinates here.
-        for (i, b) in state.iter_mut().enumerate() {
-            let c = grid.coords(i);
-            let count = FCC_NEIGHBOR_VECTORS
-                .iter()
-                .filter_map(|v| grid.index([c[0] + v[0], c[1] + v[1], c[2] + v[2]]))
-                .filter(|&j| occupied[j])
-                .count();
-            *b |= count as u8;
-        }
+        let (state, in_use_neighbors) = initial_state(&grid, &sites, in_use, occupied);
         let mut engine = GridEngine {
             sites,
             grid,
@@ -230,59 +185,15 @@ impl GridEngine {
         Ok(engine)
     }
 
-    /// The site set of the grid (every grid site; those not in use have no neighbours).
-    pub fn sites(&self) -> &SiteSet {
-        &self.sites
-    }
-
     /// The grid.
     pub fn grid(&self) -> &FccGrid {
         &self.grid
-    }
-
-    /// The model.
-    pub fn model(&self) -> &BondCountingModel {
-        &self.model
-    }
-
-    /// Clock and counters.
-    pub fn clock(&self) -> &KmcClock {
-        &self.clock
-    }
-
-    /// The generator.
-    pub fn rng(&self) -> &KmcRng {
-        &self.rng
-    }
-
-    /// Occupancy of every grid site (0 empty, 1 occupied).
-    pub fn occupancy(&self) -> Vec<u8> {
-        self.state
-            .iter()
-            .map(|&b| u8::from(b & OCCUPIED != 0))
-            .collect()
-    }
-
-    /// Occupied-neighbour count of every grid site (cached).
-    pub fn coordination(&self) -> Vec<u8> {
-        self.state.iter().map(|&b| b & COORDINATION).collect()
     }
 
     /// Members of coordination class `class`, in list order.
     pub fn members(&self, class: usize) -> &[u32] {
         let start = class * self.capacity;
         &self.lists[start..start + self.lens[class] as usize]
-    }
-
-    /// Number of atoms.
-    pub fn atoms(&self) -> usize {
-        self.state.iter().filter(|&&b| b & OCCUPIED != 0).count()
-    }
-
-    /// Total rate R [1/s].
-    #[inline]
-    pub fn total_rate(&self) -> f64 {
-        flat_total(&self.weights)
     }
 
     /// Rate class of site `i` with state byte `b`, or [`NO_CLASS`].
@@ -375,55 +286,6 @@ impl GridEngine {
         })
     }
 
-    /// Executes one event: selection, waiting time, hop. Returns the event, or None (and
-    /// leaves everything unchanged) when no atom can move.
-    #[inline]
-    pub fn step(&mut self) -> Option<Selection> {
-        let total = self.total_rate();
-        if !(total > 0.0) {
-            return None;
-        }
-        let (site, dir) = self.select_with_total(total);
-        self.clock.time += -uniform_open(&mut self.rng).ln() / total;
-        self.clock.events += 1;
-        let destination = match dir {
-            Some(k) => {
-                let to = (site as isize + self.offsets[k]) as usize;
-                self.hop(site, to, k);
-                Some(to as u32)
-            }
-            None => {
-                self.clock.null_events += 1;
-                None
-            }
-        };
-        Some(Selection {
-            site: site as u32,
-            destination,
-        })
-    }
-
-    /// Runs up to `n` events; returns how many ran (fewer when nothing can move).
-    pub fn run(&mut self, n: u64) -> u64 {
-        for k in 0..n {
-            if self.step().is_none() {
-                return k;
-            }
-        }
-        n
-    }
-
-    /// Runs events until `events` have run in total or the time reaches `time_limit` [s].
-    /// Returns false when nothing can move.
-    pub fn run_until(&mut self, events: u64, time_limit: f64) -> bool {
-        while self.clock.events < events && self.clock.time < time_limit {
-            if self.step().is_none() {
-                return false;
-            }
-        }
-        true
-    }
-
     /// Moves the atom on `from` to its empty neighbour `to` = from + offsets[`dir`], and updates
     /// coordinations and class lists in the order the table engine does: the old site leaves
     /// its class, the new site joins one, then the old site's exclusive neighbours and the new
@@ -480,10 +342,156 @@ impl GridEngine {
             self.reclass(j, old, new);
         }
     }
+}
+
+/// The tables of a site's state byte: its class key (coordination, `KEY_EDGE`, or `KEY_NONE` for
+/// an empty, unused or fully coordinated site) and whether it is a destination (empty, in use,
+/// and with at least `min_neighbours_after_hop` + 1 occupied neighbours, the hopping atom
+/// included).
+fn lookup_tables(min_neighbours_after_hop: u8) -> ([u8; 256], [u8; 256]) {
+    let min_destination = min_neighbours_after_hop as u32 + 1;
+    let mut key_table = [KEY_NONE; 256];
+    let mut destination_table = [0u8; 256];
+    for w in 0..256usize {
+        let b = w as u8;
+        let coordination = (b & COORDINATION) as u32;
+        if b & OCCUPIED != 0 && b & NOT_IN_USE == 0 {
+            key_table[w] = if b & EDGE != 0 {
+                KEY_EDGE
+            } else if coordination < 12 {
+                coordination as u8
+            } else {
+                KEY_NONE
+            };
+        }
+        destination_table[w] =
+            u8::from(b & (OCCUPIED | NOT_IN_USE) == 0 && coordination >= min_destination);
+    }
+    (key_table, destination_table)
+}
+
+/// The state byte of every grid site (in use, edge, occupied, coordination) and the number of
+/// in-use neighbours of each site in use.
+fn initial_state(
+    grid: &FccGrid,
+    sites: &SiteSet,
+    in_use: &[bool],
+    occupied: &[bool],
+) -> (Vec<u8>, Vec<u8>) {
+    let n = grid.len();
+    let mut state = vec![0u8; n];
+    let mut in_use_neighbors = vec![0u8; n];
+    for i in 0..n {
+        let mut b = 0u8;
+        if !in_use[i] {
+            b |= NOT_IN_USE;
+        } else {
+            let c = sites.neighbor_count(i);
+            in_use_neighbors[i] = c;
+            if c < 12 {
+                b |= EDGE;
+            }
+        }
+        if occupied[i] {
+            b |= OCCUPIED;
+        }
+        state[i] = b;
+    }
+    // Coordination of every grid site (sites not in use too: hops update them like the
+    // others). Near the grid's edge an offset could wrap around, so neighbours are found by
+    // their crystal coordinates here.
+    for (i, b) in state.iter_mut().enumerate() {
+        let c = grid.coords(i);
+        let count = FCC_NEIGHBOR_VECTORS
+            .iter()
+            .filter_map(|v| grid.index([c[0] + v[0], c[1] + v[1], c[2] + v[2]]))
+            .filter(|&j| occupied[j])
+            .count();
+        *b |= count as u8;
+    }
+    (state, in_use_neighbors)
+}
+
+impl Engine for GridEngine {
+    fn kind(&self) -> &'static str {
+        "fcc-grid"
+    }
+
+    /// The site set of the grid (every grid site; those not in use have no neighbours).
+    fn sites(&self) -> &SiteSet {
+        &self.sites
+    }
+
+    /// The model.
+    fn model(&self) -> &BondCountingModel {
+        &self.model
+    }
+
+    /// Occupancy of every grid site (0 empty, 1 occupied).
+    fn occupancy(&self) -> Vec<u8> {
+        self.state
+            .iter()
+            .map(|&b| u8::from(b & OCCUPIED != 0))
+            .collect()
+    }
+
+    /// Occupied-neighbour count of every grid site (cached).
+    fn coordination(&self) -> Vec<u8> {
+        self.state.iter().map(|&b| b & COORDINATION).collect()
+    }
+
+    /// Clock and counters.
+    fn clock(&self) -> &KmcClock {
+        &self.clock
+    }
+
+    /// The generator.
+    fn rng(&self) -> &KmcRng {
+        &self.rng
+    }
+
+    /// Total rate R [1/s].
+    #[inline]
+    fn total_rate(&self) -> f64 {
+        flat_total(&self.weights)
+    }
+
+    /// Number of atoms.
+    fn atoms(&self) -> usize {
+        self.state.iter().filter(|&&b| b & OCCUPIED != 0).count()
+    }
+
+    /// Executes one event: selection, waiting time, hop. Returns the event, or None (and
+    /// leaves everything unchanged) when no atom can move.
+    #[inline]
+    fn step(&mut self) -> Option<Selection> {
+        let total = self.total_rate();
+        if !(total > 0.0) {
+            return None;
+        }
+        let (site, dir) = self.select_with_total(total);
+        self.clock.time += -uniform_open(&mut self.rng).ln() / total;
+        self.clock.events += 1;
+        let destination = match dir {
+            Some(k) => {
+                let to = (site as isize + self.offsets[k]) as usize;
+                self.hop(site, to, k);
+                Some(to as u32)
+            }
+            None => {
+                self.clock.null_events += 1;
+                None
+            }
+        };
+        Some(Selection {
+            site: site as u32,
+            destination,
+        })
+    }
 
     /// Checks every cached quantity against a recomputation from the occupancy: coordinations,
     /// class lists and slots, and the total rate against a brute-force sum over atoms.
-    pub fn check_consistency(&self) -> std::result::Result<(), String> {
+    fn check_consistency(&self) -> std::result::Result<(), String> {
         let occupied: Vec<bool> = self.state.iter().map(|&b| b & OCCUPIED != 0).collect();
         let mut expected_total = 0.0;
         let mut listed = vec![NO_CLASS; self.state.len()];

@@ -34,6 +34,7 @@ use super::grid::FCC_NEIGHBOR_VECTORS;
 use super::lattice::{FccLattice, SiteSet, sort_spatially};
 use crate::error::{Error, Result};
 use crate::neighbor::NeighborList;
+use crate::structure::lattice::gcd;
 use crate::system::{SimBox, Vec3};
 
 /// Ratio of the interior-atom cutoff to the nearest-neighbour distance: between the first fcc
@@ -309,10 +310,6 @@ pub fn low_index_direction(c: &Vec3) -> LowIndexDirection {
     }
 }
 
-fn gcd(a: i64, b: i64) -> i64 {
-    if b == 0 { a } else { gcd(b, a % b) }
-}
-
 /// Fits an fcc lattice to the atoms at `positions` (one particle, unwrapped) with mapping
 /// tolerance `tolerance` in nearest-neighbour spacings.
 pub fn fit_fcc_lattice(positions: &[Vec3], tolerance: f64) -> Result<FittedLattice> {
@@ -322,34 +319,7 @@ pub fn fit_fcc_lattice(positions: &[Vec3], tolerance: f64) -> Result<FittedLatti
             positions.len()
         )));
     }
-    let (d0, rows) = shells(positions)?;
-    let interior: Vec<usize> = (0..positions.len())
-        .filter(|&i| rows[i].len() == 12)
-        .collect();
-    if interior.is_empty() {
-        return Err(Error::invalid(
-            "lattice fit: no atom has 12 nearest neighbours: is this an fcc particle?",
-        ));
-    }
-    let centroid = positions.iter().sum::<Vec3>() / positions.len() as f64;
-    let seed = *interior
-        .iter()
-        .min_by(|&&i, &&j| {
-            (positions[i] - centroid)
-                .norm_squared()
-                .total_cmp(&(positions[j] - centroid).norm_squared())
-        })
-        // Invariant: `interior` is not empty (an error above otherwise).
-        .expect("interior atoms");
-    let bonds: Vec<Vec3> = rows[seed]
-        .iter()
-        .map(|&j| (positions[j as usize] - positions[seed]).normalize())
-        .collect();
-    let mut lattice = FccLattice {
-        a: d0 * 2f64.sqrt(),
-        rotation: orientation_from_bonds(&bonds)?,
-        origin: positions[seed],
-    };
+    let (mut lattice, interior) = seed_lattice(positions)?;
     let mut assignment: Vec<[i64; 3]> = Vec::new();
     let mut iterations = 0;
     let mut fitted = Vec::new();
@@ -416,6 +386,41 @@ pub fn fit_fcc_lattice(positions: &[Vec3], tolerance: f64) -> Result<FittedLatti
         rms_residual: rms,
         iterations,
     })
+}
+
+/// The starting lattice of a fit and the interior atoms (those with 12 nearest neighbours): the
+/// lattice of the interior atom nearest the centroid, oriented by its bonds, with the nearest-
+/// neighbour distance of the atoms.
+fn seed_lattice(positions: &[Vec3]) -> Result<(FccLattice, Vec<usize>)> {
+    let (d0, rows) = shells(positions)?;
+    let interior: Vec<usize> = (0..positions.len())
+        .filter(|&i| rows[i].len() == 12)
+        .collect();
+    if interior.is_empty() {
+        return Err(Error::invalid(
+            "lattice fit: no atom has 12 nearest neighbours: is this an fcc particle?",
+        ));
+    }
+    let centroid = positions.iter().sum::<Vec3>() / positions.len() as f64;
+    let seed = *interior
+        .iter()
+        .min_by(|&&i, &&j| {
+            (positions[i] - centroid)
+                .norm_squared()
+                .total_cmp(&(positions[j] - centroid).norm_squared())
+        })
+        // Invariant: `interior` is not empty (an error above otherwise).
+        .expect("interior atoms");
+    let bonds: Vec<Vec3> = rows[seed]
+        .iter()
+        .map(|&j| (positions[j as usize] - positions[seed]).normalize())
+        .collect();
+    let lattice = FccLattice {
+        a: d0 * 2f64.sqrt(),
+        rotation: orientation_from_bonds(&bonds)?,
+        origin: positions[seed],
+    };
+    Ok((lattice, interior))
 }
 
 /// Site lookup by position: a hash of cubic cells.
@@ -577,6 +582,57 @@ pub fn map_two_particles(
             "site margin {margin} must be at least 1 nearest-neighbour spacing"
         )));
     }
+    let (fits, centers) = fit_particles(positions, particles, tolerance)?;
+    let (l1, l2) = (fits[0].lattice(), fits[1].lattice());
+    let axis = (centers[1] - centers[0])
+        .try_normalize(1e-12)
+        .ok_or_else(|| Error::invalid("the two particles have the same centre"))?;
+    let nn = l1.nearest_neighbor_distance();
+    let contact_point = centers[0] + contact_offset(positions, particles, centers[0], axis) * axis;
+    let frame = PairFrame {
+        centers,
+        axis,
+        contact_point,
+    };
+    let sites = bicrystal_around(positions, particles, [&l1, &l2], &frame, margin * nn)?;
+    let placed = place_atoms(positions, &sites, nn)?;
+    let report = mapping_report(
+        positions,
+        &placed,
+        tolerance * nn,
+        nn,
+        &frame,
+        fits,
+        sites.len(),
+    )?;
+    let density = l1.density();
+    let mean_atoms = 0.5 * (particles[0].len() + particles[1].len()) as f64;
+    Ok(Mapping {
+        sites,
+        site_of_atom: placed.site_of_atom,
+        centers,
+        particle_radius: (3.0 * mean_atoms / (4.0 * std::f64::consts::PI * density)).cbrt(),
+        report,
+    })
+}
+
+/// The centres of the two particles and the line between them, and the contact point on it.
+struct PairFrame {
+    /// Centroids of particle 1 and 2 [A].
+    centers: [Vec3; 2],
+    /// Unit vector from centre 1 to centre 2.
+    axis: Vec3,
+    /// Where the contact plane crosses the axis [A].
+    contact_point: Vec3,
+}
+
+/// The lattice fitted to each particle (atom indices `particles` into `positions`) and the
+/// particles' centroids [A].
+fn fit_particles(
+    positions: &[Vec3],
+    particles: [&[u32]; 2],
+    tolerance: f64,
+) -> Result<(Vec<FittedLattice>, [Vec3; 2])> {
     let mut fits = Vec::new();
     let mut centers = [Vec3::zeros(); 2];
     for (k, atoms) in particles.iter().enumerate() {
@@ -586,13 +642,13 @@ pub fn map_two_particles(
         centers[k] = x.iter().sum::<Vec3>() / x.len().max(1) as f64;
         fits.push(fit);
     }
-    let (l1, l2) = (fits[0].lattice(), fits[1].lattice());
-    let axis = (centers[1] - centers[0])
-        .try_normalize(1e-12)
-        .ok_or_else(|| Error::invalid("the two particles have the same centre"))?;
-    let nn = l1.nearest_neighbor_distance();
-    // The contact plane: as many atoms of particle 1 beyond it as of particle 2 before it.
-    let proj = |i: u32| (positions[i as usize] - centers[0]).dot(&axis);
+    Ok((fits, centers))
+}
+
+/// Distance along `axis` from `center` (particle 1's) to the contact plane [A]: the plane with as
+/// many atoms of particle 1 beyond it as of particle 2 before it (found by bisection).
+fn contact_offset(positions: &[Vec3], particles: [&[u32]; 2], center: Vec3, axis: Vec3) -> f64 {
+    let proj = |i: u32| (positions[i as usize] - center).dot(&axis);
     let mut s1: Vec<f64> = particles[0].iter().map(|&i| proj(i)).collect();
     let mut s2: Vec<f64> = particles[1].iter().map(|&i| proj(i)).collect();
     s1.sort_by(f64::total_cmp);
@@ -620,7 +676,27 @@ pub fn map_two_particles(
             hi_s = mid;
         }
     }
-    let contact_point = centers[0] + 0.5 * (lo_s + hi_s) * axis;
+    0.5 * (lo_s + hi_s)
+}
+
+/// The sites of the bicrystal of `lattices` around the atoms: every site within `margin` [A] of
+/// the farthest atom from the segment between the centres, each from the lattice of the particle
+/// of its nearest atom (far from every atom, the side of the contact plane decides), sorted
+/// along a space-filling curve.
+fn bicrystal_around(
+    positions: &[Vec3],
+    particles: [&[u32]; 2],
+    lattices: [&FccLattice; 2],
+    frame: &PairFrame,
+    margin: f64,
+) -> Result<SiteSet> {
+    let [l1, l2] = lattices;
+    let PairFrame {
+        centers,
+        axis,
+        contact_point,
+    } = *frame;
+    let nn = l1.nearest_neighbor_distance();
     let length = (centers[1] - centers[0]).norm();
     let distance_to_segment = |x: &Vec3| {
         let s = (x - centers[0]).dot(&axis).clamp(0.0, length);
@@ -630,7 +706,7 @@ pub fn map_two_particles(
         .iter()
         .map(distance_to_segment)
         .fold(0.0, f64::max)
-        + margin * nn;
+        + margin;
     let inside = |x: &Vec3| distance_to_segment(x) <= reach;
     let lo = centers[0].inf(&centers[1]) - Vec3::repeat(reach);
     let hi = centers[0].sup(&centers[1]) + Vec3::repeat(reach);
@@ -649,17 +725,32 @@ pub fn map_two_particles(
         Some((i, _)) => owner[i as usize] == 2,
         None => (x - contact_point).dot(&axis) > 0.0,
     };
-    let mut site_positions = bicrystal_sites_by(&l1, &l2, lo, hi, &inside, &in_second);
+    let mut site_positions = bicrystal_sites_by(l1, l2, lo, hi, &inside, &in_second);
     sort_spatially(&mut site_positions, l1.a);
     let simbox = free_box(&site_positions, l1.neighbor_cutoff())?;
-    let sites = SiteSet::with_cutoff(
+    SiteSet::with_cutoff(
         site_positions,
         simbox,
         l1.neighbor_cutoff().max(l2.neighbor_cutoff()),
         nn,
-    )?;
+    )
+}
 
-    // Nearest sites, then placement closest first.
+/// Atoms placed on sites: each atom's nearest site and its distance [A], and the site it got.
+struct Placed {
+    nearest: Vec<(u32, f64)>,
+    site_of_atom: Vec<u32>,
+    /// Atoms whose nearest site was taken.
+    collisions: usize,
+    /// Of those, atoms placed on a free site nearby.
+    resolved: usize,
+    /// Largest distance of such an atom to its site [A].
+    max_resolved: f64,
+}
+
+/// Places every atom on a site, closest first: on its nearest site, or when that is taken on the
+/// nearest free one (searching up to 4 cells of `nn` away).
+fn place_atoms(positions: &[Vec3], sites: &SiteSet, nn: f64) -> Result<Placed> {
     let cells = SiteCells::new(&sites.positions, nn);
     let nearest: Vec<(u32, f64)> = positions
         .iter()
@@ -669,7 +760,6 @@ pub fn map_two_particles(
                 .ok_or_else(|| Error::invalid("an atom lies outside the sites"))
         })
         .collect::<Result<_>>()?;
-    let tol = tolerance * nn;
     let mut order: Vec<usize> = (0..positions.len()).collect();
     order.sort_by(|&i, &j| nearest[i].1.total_cmp(&nearest[j].1).then(i.cmp(&j)));
     let mut taken = vec![false; sites.len()];
@@ -695,12 +785,35 @@ pub fn map_two_particles(
         taken[s as usize] = true;
         site_of_atom[i] = s;
     }
+    Ok(Placed {
+        nearest,
+        site_of_atom,
+        collisions,
+        resolved,
+        max_resolved,
+    })
+}
+
+/// The report of a mapping: distances to the sites against the tolerance `tol` [A] (in bins of
+/// 0.05 `nn`), where the atoms beyond it are, collisions, the fitted lattices `fits` and their
+/// misorientation, the number of `sites`.
+fn mapping_report(
+    positions: &[Vec3],
+    placed: &Placed,
+    tol: f64,
+    nn: f64,
+    frame: &PairFrame,
+    fits: Vec<FittedLattice>,
+    sites: usize,
+) -> Result<MappingReport> {
+    let nearest = &placed.nearest;
+    let (axis, contact_point) = (frame.axis, frame.contact_point);
     let within = nearest.iter().filter(|n| n.1 <= tol).count();
     let n = positions.len().max(1) as f64;
     // Distances in nearest-neighbour spacings, in bins of 0.05, and where the atoms beyond the
     // tolerance are.
     let mut distance_histogram = vec![0usize; 15];
-    for &(_, d) in &nearest {
+    for &(_, d) in nearest {
         let k = ((d / nn) / 0.05).floor() as usize;
         distance_histogram[k.min(14)] += 1;
     }
@@ -714,9 +827,7 @@ pub fn map_two_particles(
     let beyond_adatoms_or_surface = (0..positions.len())
         .filter(|&i| nearest[i].1 > tol && surface[i])
         .count();
-    let density = l1.density();
-    let mean_atoms = 0.5 * (particles[0].len() + particles[1].len()) as f64;
-    let report = MappingReport {
+    Ok(MappingReport {
         atoms: positions.len(),
         tolerance: tol,
         within_tolerance: within,
@@ -725,30 +836,26 @@ pub fn map_two_particles(
         beyond_near_contact,
         beyond_at_surface: beyond_adatoms_or_surface,
         distance_histogram,
-        collisions,
-        resolved,
+        collisions: placed.collisions,
+        resolved: placed.resolved,
         max_distance: nearest.iter().map(|x| x.1).fold(0.0, f64::max),
         rms_distance: (nearest.iter().map(|x| x.1 * x.1).sum::<f64>() / n).sqrt(),
-        max_resolved_displacement: max_resolved,
-        misorientation_degrees: misorientation_degrees(&l1.rotation, &l2.rotation),
+        max_resolved_displacement: placed.max_resolved,
+        misorientation_degrees: misorientation_degrees(
+            &fits[0].lattice().rotation,
+            &fits[1].lattice().rotation,
+        ),
         particles: fits,
-        sites: sites.len(),
+        sites,
         contact_point: contact_point.into(),
         axis: axis.into(),
-    };
-    Ok(Mapping {
-        sites,
-        site_of_atom,
-        centers,
-        particle_radius: (3.0 * mean_atoms / (4.0 * std::f64::consts::PI * density)).cbrt(),
-        report,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kmc::lattice::{axis_rotation, orientation_matrix};
+    use crate::structure::orientation::{axis_rotation, orientation_matrix};
 
     #[test]
     fn nearest_fcc_points_have_even_sums() {

@@ -14,6 +14,7 @@ use nalgebra::Matrix3;
 
 use crate::error::{Error, Result};
 use crate::neighbor::NeighborList;
+use crate::structure::lattice::gcd;
 use crate::system::{SimBox, Vec3};
 
 /// Largest number of neighbours a site may have (the event code keeps candidate destinations in
@@ -266,6 +267,7 @@ impl FccLattice {
             let r = v.map(f64::round);
             if (v - r).amax() < 1e-6 {
                 let mut m = [r.x as i64, r.y as i64, r.z as i64];
+                // m is not zero, and when m[0] = m[1] = 0 it is (0, 0, +-1) (scale 1), so g >= 1.
                 let g = gcd(gcd(m[0].abs(), m[1].abs()), m[2].abs());
                 for x in &mut m {
                     *x /= g;
@@ -358,50 +360,10 @@ pub fn sort_spatially(positions: &mut [Vec3], cell: f64) {
     positions.sort_by_cached_key(key);
 }
 
-fn gcd(a: i64, b: i64) -> i64 {
-    if b == 0 { a.max(1) } else { gcd(b, a % b) }
-}
-
-/// Rotation matrix (crystal to world) whose rows are the crystal directions along world x, y, z,
-/// as LAMMPS `lattice ... orient x ... orient y ... orient z ...`. The directions must be
-/// mutually orthogonal and right-handed.
-pub fn orientation_matrix(x: [i64; 3], y: [i64; 3], z: [i64; 3]) -> Result<Matrix3<f64>> {
-    let v = |m: [i64; 3]| Vec3::new(m[0] as f64, m[1] as f64, m[2] as f64);
-    let (vx, vy, vz) = (v(x), v(y), v(z));
-    if vx.norm() == 0.0 || vy.norm() == 0.0 || vz.norm() == 0.0 {
-        return Err(Error::invalid("orientation: directions must be non-zero"));
-    }
-    if vx.dot(&vy) != 0.0 || vx.dot(&vz) != 0.0 || vy.dot(&vz) != 0.0 {
-        return Err(Error::invalid(format!(
-            "orientation: directions {x:?}, {y:?}, {z:?} are not mutually orthogonal"
-        )));
-    }
-    if vx.cross(&vy).dot(&vz) < 0.0 {
-        return Err(Error::invalid(format!(
-            "orientation: directions {x:?}, {y:?}, {z:?} are left-handed"
-        )));
-    }
-    // Rows are the unit crystal directions along the world axes: R^T maps world to crystal.
-    let rows = Matrix3::from_rows(&[
-        vx.normalize().transpose(),
-        vy.normalize().transpose(),
-        vz.normalize().transpose(),
-    ]);
-    Ok(rows)
-}
-
-/// Rotation by `degrees` about the unit `axis` (right-hand rule), Rodrigues' formula.
-pub fn axis_rotation(axis: &Vec3, degrees: f64) -> Matrix3<f64> {
-    let rot = nalgebra::Rotation3::from_axis_angle(
-        &nalgebra::Unit::new_normalize(*axis),
-        degrees.to_radians(),
-    );
-    *rot.matrix()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::structure::orientation::orientation_matrix;
 
     fn cube(a: f64) -> FccLattice {
         FccLattice {

@@ -61,13 +61,61 @@ pub fn parse_mesh(text: &str, path: &Path) -> Result<MeshFile> {
         .enumerate()
         .map(|(k, l)| (k + 1, l.split('#').next().unwrap_or("").trim()))
         .filter(|(_, l)| !l.is_empty());
-    let err = |line: usize, m: String| Error::parse(path, line, m);
-    let num = |line: usize, w: &str| -> Result<f64> {
-        w.parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| err(line, format!("\"{w}\" is not a number")))
+    let header = read_mesh_header(&mut lines, path)?;
+    let n = header.sites;
+    // At most one site per line: a corrupt count cannot make a huge allocation.
+    let positions = read_sites(&mut lines, path, n, &header.simbox, n.min(text.len() / 8))?;
+    let neighbors = match lines.next() {
+        None => None,
+        Some((_, "Neighbors")) => {
+            let rows = read_neighbors(&mut lines, path, n)?;
+            if let Some((l, line)) = lines.next() {
+                return Err(Error::parse(
+                    path,
+                    l,
+                    format!("unexpected line after the Neighbors section: \"{line}\""),
+                ));
+            }
+            Some(rows)
+        }
+        Some((l, line)) => {
+            return Err(Error::parse(
+                path,
+                l,
+                format!("expected Neighbors or the end of the file, found \"{line}\""),
+            ));
+        }
     };
+    Ok(MeshFile {
+        simbox: header.simbox,
+        positions,
+        cutoff: header.cutoff,
+        neighbors,
+    })
+}
+
+/// The lines of a site file without comments and blank ones: (line number, text).
+type MeshLines<'a> = dyn Iterator<Item = (usize, &'a str)> + 'a;
+
+/// What the header of a site file says.
+struct MeshHeader {
+    simbox: SimBox,
+    sites: usize,
+    cutoff: Option<f64>,
+}
+
+/// A finite number on line `line` of the site file at `path`.
+fn mesh_number(path: &Path, line: usize, w: &str) -> Result<f64> {
+    w.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| Error::parse(path, line, format!("\"{w}\" is not a number")))
+}
+
+/// Reads the header of a site file, through the `Sites` line: the format line, `box`,
+/// `periodic`, `sites` and `cutoff`.
+fn read_mesh_header(lines: &mut MeshLines<'_>, path: &Path) -> Result<MeshHeader> {
+    let err = |line: usize, m: String| Error::parse(path, line, m);
     match lines.next() {
         Some((_, "sintermd-mesh 1")) => {}
         Some((l, other)) => {
@@ -92,7 +140,7 @@ pub fn parse_mesh(text: &str, path: &Path) -> Result<MeshFile> {
             "box" if words.len() == 7 => {
                 let mut b = [0.0; 6];
                 for k in 0..6 {
-                    b[k] = num(l, words[k + 1])?;
+                    b[k] = mesh_number(path, l, words[k + 1])?;
                 }
                 bounds = Some(b);
             }
@@ -107,7 +155,7 @@ pub fn parse_mesh(text: &str, path: &Path) -> Result<MeshFile> {
                         .map_err(|_| err(l, format!("\"{}\" is not a site count", words[1])))?,
                 );
             }
-            "cutoff" if words.len() == 2 => cutoff = Some(num(l, words[1])?),
+            "cutoff" if words.len() == 2 => cutoff = Some(mesh_number(path, l, words[1])?),
             "Sites" if words.len() == 1 => {
                 section_line = l;
                 break;
@@ -124,92 +172,96 @@ pub fn parse_mesh(text: &str, path: &Path) -> Result<MeshFile> {
     let n = count.ok_or_else(|| err(section_line, "no sites line before Sites".into()))?;
     let simbox = SimBox::new([b[0], b[2], b[4]], [b[1], b[3], b[5]], periodic)
         .map_err(|e| err(section_line, e.to_string()))?;
-    // At most one site per line: a corrupt count cannot make a huge allocation.
-    let mut positions = Vec::with_capacity(n.min(text.len() / 8));
+    Ok(MeshHeader {
+        simbox,
+        sites: n,
+        cutoff,
+    })
+}
+
+/// Reads the `n` lines of the Sites section (`k x y z`, k = 1..n), wrapped into `simbox` [A];
+/// `capacity` positions are reserved.
+fn read_sites(
+    lines: &mut MeshLines<'_>,
+    path: &Path,
+    n: usize,
+    simbox: &SimBox,
+    capacity: usize,
+) -> Result<Vec<Vec3>> {
+    let mut positions = Vec::with_capacity(capacity);
     for k in 0..n {
         let (l, line) = lines.next().ok_or_else(|| {
             Error::file(path, format!("Sites section ends after {k} of {n} sites"))
         })?;
         let w: Vec<&str> = line.split_whitespace().collect();
         if w.len() != 4 || w[0] != (k + 1).to_string() {
-            return Err(err(
+            return Err(Error::parse(
+                path,
                 l,
                 format!("expected \"{} x y z\", found \"{line}\"", k + 1),
             ));
         }
-        let mut x = Vec3::new(num(l, w[1])?, num(l, w[2])?, num(l, w[3])?);
+        let mut x = Vec3::new(
+            mesh_number(path, l, w[1])?,
+            mesh_number(path, l, w[2])?,
+            mesh_number(path, l, w[3])?,
+        );
         let mut image = [0; 3];
         simbox.wrap(&mut x, &mut image);
         positions.push(x);
     }
-    let neighbors = match lines.next() {
-        None => None,
-        Some((_, "Neighbors")) => {
-            let mut rows = Vec::with_capacity(n);
-            for k in 0..n {
-                let (l, line) = lines.next().ok_or_else(|| {
-                    Error::file(
-                        path,
-                        format!("Neighbors section ends after {k} of {n} sites"),
-                    )
-                })?;
-                let w: Vec<&str> = line.split_whitespace().collect();
-                let bad = || {
-                    err(
-                        l,
-                        format!(
-                            "expected \"{} count neighbours...\", found \"{line}\"",
-                            k + 1
-                        ),
-                    )
-                };
-                if w.len() < 2 || w[0] != (k + 1).to_string() {
-                    return Err(bad());
-                }
-                let c: usize = w[1].parse().map_err(|_| bad())?;
-                if w.len() != 2 + c {
-                    return Err(err(
-                        l,
-                        format!(
-                            "site {} says {c} neighbours but lists {}",
-                            k + 1,
-                            w.len() - 2
-                        ),
-                    ));
-                }
-                let row = w[2..]
-                    .iter()
-                    .map(|s| match s.parse::<usize>() {
-                        Ok(j) if (1..=n).contains(&j) => Ok(j as u32 - 1),
-                        _ => Err(err(
-                            l,
-                            format!("neighbour \"{s}\" is not a site number 1..{n}"),
-                        )),
-                    })
-                    .collect::<Result<Vec<u32>>>()?;
-                rows.push(row);
-            }
-            if let Some((l, line)) = lines.next() {
-                return Err(err(
-                    l,
-                    format!("unexpected line after the Neighbors section: \"{line}\""),
-                ));
-            }
-            Some(rows)
+    Ok(positions)
+}
+
+/// Reads the `n` lines of the Neighbors section (`k count j1 ... jcount`, sites numbered 1..n)
+/// as 0-based neighbour rows.
+fn read_neighbors(lines: &mut MeshLines<'_>, path: &Path, n: usize) -> Result<Vec<Vec<u32>>> {
+    let err = |line: usize, m: String| Error::parse(path, line, m);
+    let mut rows = Vec::with_capacity(n);
+    for k in 0..n {
+        let (l, line) = lines.next().ok_or_else(|| {
+            Error::file(
+                path,
+                format!("Neighbors section ends after {k} of {n} sites"),
+            )
+        })?;
+        let w: Vec<&str> = line.split_whitespace().collect();
+        let bad = || {
+            err(
+                l,
+                format!(
+                    "expected \"{} count neighbours...\", found \"{line}\"",
+                    k + 1
+                ),
+            )
+        };
+        if w.len() < 2 || w[0] != (k + 1).to_string() {
+            return Err(bad());
         }
-        Some((l, line)) => {
+        let c: usize = w[1].parse().map_err(|_| bad())?;
+        if w.len() != 2 + c {
             return Err(err(
                 l,
-                format!("expected Neighbors or the end of the file, found \"{line}\""),
+                format!(
+                    "site {} says {c} neighbours but lists {}",
+                    k + 1,
+                    w.len() - 2
+                ),
             ));
         }
-    };
-    Ok(MeshFile {
-        simbox,
-        positions,
-        cutoff,
-        neighbors,
-    })
+        let row = w[2..]
+            .iter()
+            .map(|s| match s.parse::<usize>() {
+                Ok(j) if (1..=n).contains(&j) => Ok(j as u32 - 1),
+                _ => Err(err(
+                    l,
+                    format!("neighbour \"{s}\" is not a site number 1..{n}"),
+                )),
+            })
+            .collect::<Result<Vec<u32>>>()?;
+        rows.push(row);
+    }
+    Ok(rows)
 }
 
 /// Formats a site file.

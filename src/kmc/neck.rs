@@ -1,6 +1,9 @@
-//! Neck measurement between two particles.
+//! The slab neck of two particles on sites: KMC's neck measurement.
 //!
-//! The neck is the set of occupied sites in the contact plane. On a crystal that plane is the
+//! The slab neck is the set of occupied sites in the contact plane. (MD analyses measure the
+//! bond neck instead, the cross-section of bonds through the narrowest plane,
+//! [`crate::analysis::neck`]; the two differ on the same atoms, so the `Kmc` stage of a run
+//! reports both at the hand-off.) On a crystal that plane is the
 //! lattice plane (of particle 1's lattice) perpendicular to the contact axis nearest to the
 //! contact point; the slab of one plane spacing d around it holds exactly that plane. On a mesh it
 //! is a slab one site spacing thick centred on the contact point. Each occupied site in the slab
@@ -25,7 +28,7 @@ pub fn neck_radius(area: f64) -> f64 {
 
 /// The sites of the contact slab and what one occupied site there stands for.
 #[derive(Clone, Debug)]
-pub struct NeckProbe {
+pub struct SlabNeckProbe {
     slab_sites: Vec<u32>,
     /// Areal density sigma of sites in the slab [1/A^2].
     pub areal_density: f64,
@@ -41,7 +44,7 @@ pub struct NeckProbe {
 
 /// One neck measurement.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct NeckSample {
+pub struct SlabNeckSample {
     /// Simulated time [s].
     pub time: f64,
     /// Events executed so far.
@@ -56,7 +59,7 @@ pub struct NeckSample {
     pub radius_over_particle: f64,
 }
 
-impl NeckProbe {
+impl SlabNeckProbe {
     /// A probe of the slab of `thickness` [A] centred on `plane_point` with unit normal `axis`,
     /// for sites of number density `density` [1/A^3], between particles of radius
     /// `particle_radius` [A].
@@ -84,7 +87,7 @@ impl NeckProbe {
             })
             .map(|i| i as u32)
             .collect();
-        Ok(NeckProbe {
+        Ok(SlabNeckProbe {
             slab_sites,
             areal_density: density * thickness,
             thickness,
@@ -139,7 +142,7 @@ impl NeckProbe {
     }
 
     /// Measures the neck for `occupancy` (non-zero = occupied) at `time` [s] after `events`.
-    pub fn measure(&self, occupancy: &[u8], time: f64, events: u64) -> NeckSample {
+    pub fn measure(&self, occupancy: &[u8], time: f64, events: u64) -> SlabNeckSample {
         let neck_sites = self
             .slab_sites
             .iter()
@@ -147,7 +150,7 @@ impl NeckProbe {
             .count();
         let area = neck_sites as f64 / self.areal_density;
         let radius = neck_radius(area);
-        NeckSample {
+        SlabNeckSample {
             time,
             events,
             neck_sites,

@@ -3,9 +3,10 @@
 //! Particle 1 is centred at `c1`, particle 2 at `c2 = c1 + L axis`. On a crystal, particle 1 sits
 //! on an fcc lattice centred on a lattice site. Without tilt or twist, particle 2 is cut from the
 //! same lattice and `L` is a whole number of lattice repeats along the axis, so the two particles
-//! are translated copies and a neck between them grows as one crystal. With a tilt (about any
-//! axis) or a twist (about the contact axis), particle 2 has its own lattice, rotated about its
-//! centre: the sites of lattice 1 fill the half space on particle 1's side of the bisecting plane,
+//! are translated copies and a neck between them grows as one crystal. With a twist (about the
+//! contact axis) or a tilt (about any axis, after the twist), the words of an MD pair's geometry,
+//! particle 2 has its own lattice, rotated about its centre: the sites of lattice 1 fill the half
+//! space on particle 1's side of the bisecting plane,
 //! those of lattice 2 the other half, and a lattice-2 site closer than 0.75 nearest-neighbour
 //! spacings to a lattice-1 site is dropped; the neck then holds a grain boundary. On a mesh both
 //! particles are cut from the mesh sites and `L` is continuous.
@@ -20,9 +21,10 @@
 use nalgebra::Matrix3;
 use serde::{Deserialize, Serialize};
 
-use super::lattice::{FccLattice, SiteSet, axis_rotation, bicrystal_sites, sort_spatially};
+use super::lattice::{FccLattice, SiteSet, bicrystal_sites, sort_spatially};
 use super::shapes::{ParticleShape, ShapeSpec};
 use crate::error::{Error, Result};
+use crate::structure::orientation::axis_rotation;
 use crate::system::{SimBox, Vec3};
 
 /// How the two particles meet.
@@ -37,24 +39,35 @@ pub enum Contact {
     Gap(f64),
 }
 
-/// A rotation of the second particle about an axis through its centre.
+/// Orientation of the second particle relative to the first, in the words of an MD pair's
+/// geometry ([`crate::structure::PairGeometry`]): twisted about the contact axis, then tilted,
+/// both about its centre [degrees, right-hand rule].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Tilt {
-    /// Rotation axis (world frame).
-    pub axis: [f64; 3],
-    /// Angle [degrees], right-hand rule.
-    pub degrees: f64,
-}
-
-/// Orientation of the second particle relative to the first.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SecondParticle {
-    /// Tilt about an axis through its centre.
-    pub tilt: Option<Tilt>,
-    /// Twist about the contact axis [degrees].
-    pub twist_degrees: f64,
+    /// Rotation about the contact axis [degrees].
+    pub twist: f64,
+    /// Rotation about `tilt_axis`, after the twist [degrees].
+    pub tilt: f64,
+    /// Axis of the tilt (world frame). Default z, (0, 0, 1), as for an MD pair.
+    pub tilt_axis: [f64; 3],
+}
+
+impl Default for SecondParticle {
+    fn default() -> Self {
+        SecondParticle {
+            twist: 0.0,
+            tilt: 0.0,
+            tilt_axis: [0.0, 0.0, 1.0],
+        }
+    }
+}
+
+impl SecondParticle {
+    /// Whether particle 2 shares particle 1's lattice orientation (no tilt, no twist).
+    pub fn is_untilted(&self) -> bool {
+        self.tilt == 0.0 && self.twist == 0.0
+    }
 }
 
 /// Two particles as written in an input file.
@@ -199,75 +212,16 @@ pub fn build_pair(spec: &PairSpec, source: &SiteSource) -> Result<PairConfigurat
         )?;
     }
 
-    // Candidate separations, increasing.
-    let lo = (2.0 * extent - 2.0 * cutoff).max(0.0);
-    let hi = 2.0 * extent + 3.0 * cutoff;
-    let step = match (source, &second_rotation) {
-        (SiteSource::Fcc(l), None) => l.repeat_length(&axis).ok_or_else(|| {
-            Error::invalid(format!(
-                "pair: axis {:?} is not a lattice direction of particle 1, so the second particle cannot share its lattice (tilt or twist it, or pick a low-index axis)",
-                spec.axis
-            ))
-        })?,
-        _ => spacing / 8.0,
-    };
-    let separations: Vec<f64> = match spec.contact {
-        Contact::Gap(g) => {
-            if !(g >= 0.0) {
-                return Err(Error::invalid(format!("pair: gap {g} A must be >= 0")));
-            }
-            vec![((2.0 * extent + g) / step).round() * step]
-        }
-        _ => {
-            let first = (lo / step).floor() as i64;
-            let last = (hi / step).ceil() as i64;
-            (first..=last).map(|k| k as f64 * step).collect()
-        }
-    };
-
+    let separations = candidate_separations(
+        spec,
+        source,
+        [extent, cutoff, spacing],
+        &axis,
+        second_rotation.is_none(),
+    )?;
     let assemble = |l: f64| assemble(source, shape.as_ref(), &axis, l, margin, &second_rotation);
-    let (candidate, joining_site, separation) = match spec.contact {
-        Contact::Gap(g) => {
-            let l = separations[0];
-            let c = assemble(l)?;
-            if c.bonds_between() > 0 {
-                return Err(Error::invalid(format!(
-                    "pair: a gap of {g} A leaves the particles bonded; use a larger gap or Touching"
-                )));
-            }
-            (c, None, l)
-        }
-        Contact::Touching => {
-            let mut found = None;
-            for &l in separations.iter().rev() {
-                let c = assemble(l)?;
-                if c.bonds_between() > 0 {
-                    found = Some((c, None, l));
-                    break;
-                }
-            }
-            found.ok_or_else(|| {
-                Error::invalid("pair: found no separation at which the particles touch")
-            })?
-        }
-        Contact::SingleAtom => {
-            let mut found = None;
-            for &l in &separations {
-                let c = assemble(l)?;
-                if c.bonds_between() > 0 {
-                    continue;
-                }
-                let mid = 0.5 * (c.centers[0] + c.centers[1]);
-                if let Some(b) = c.bridge_site(&mid) {
-                    found = Some((c, Some(b), l));
-                    break;
-                }
-            }
-            found.ok_or_else(|| {
-                Error::invalid("pair: found no separation at which one atom can join the particles")
-            })?
-        }
-    };
+    let (candidate, joining_site, separation) =
+        make_contact(&spec.contact, &separations, assemble)?;
 
     let mut occupied: Vec<bool> = candidate.member.iter().map(|&m| m != 0).collect();
     if let Some(b) = joining_site {
@@ -290,26 +244,118 @@ pub fn build_pair(spec: &PairSpec, source: &SiteSource) -> Result<PairConfigurat
     })
 }
 
+/// Separations [A] of the particle centres to try, increasing: with a `Gap`, the one separation
+/// of that gap; otherwise those from overlapping by two cutoffs to three cutoffs apart, in steps
+/// of the lattice's repeat length along `axis` when particle 2 `shares_lattice` with particle 1
+/// (so that it stays on the same lattice), else of an eighth of the spacing. `sizes` are the
+/// particle's extent along the axis, the neighbour cutoff and the site spacing [A].
+fn candidate_separations(
+    spec: &PairSpec,
+    source: &SiteSource,
+    sizes: [f64; 3],
+    axis: &Vec3,
+    shares_lattice: bool,
+) -> Result<Vec<f64>> {
+    let [extent, cutoff, spacing] = sizes;
+    let lo = (2.0 * extent - 2.0 * cutoff).max(0.0);
+    let hi = 2.0 * extent + 3.0 * cutoff;
+    let step = match (source, shares_lattice) {
+        (SiteSource::Fcc(l), true) => l.repeat_length(axis).ok_or_else(|| {
+            Error::invalid(format!(
+                "pair: axis {:?} is not a lattice direction of particle 1, so the second particle cannot share its lattice (tilt or twist it, or pick a low-index axis)",
+                spec.axis
+            ))
+        })?,
+        _ => spacing / 8.0,
+    };
+    Ok(match spec.contact {
+        Contact::Gap(g) => {
+            if !(g >= 0.0) {
+                return Err(Error::invalid(format!("pair: gap {g} A must be >= 0")));
+            }
+            vec![((2.0 * extent + g) / step).round() * step]
+        }
+        _ => {
+            let first = (lo / step).floor() as i64;
+            let last = (hi / step).ceil() as i64;
+            (first..=last).map(|k| k as f64 * step).collect()
+        }
+    })
+}
+
+/// The configuration of `contact`, trying `separations` with `assemble`: a `Gap`'s one (refused
+/// when still bonded), the largest at which the particles touch, or the smallest at which they do
+/// not and one atom can join them. Returns the configuration, the joining site and the
+/// separation [A].
+fn make_contact(
+    contact: &Contact,
+    separations: &[f64],
+    assemble: impl Fn(f64) -> Result<Candidate>,
+) -> Result<(Candidate, Option<u32>, f64)> {
+    match contact {
+        Contact::Gap(g) => {
+            let l = separations[0];
+            let c = assemble(l)?;
+            if c.bonds_between() > 0 {
+                return Err(Error::invalid(format!(
+                    "pair: a gap of {g} A leaves the particles bonded; use a larger gap or Touching"
+                )));
+            }
+            Ok((c, None, l))
+        }
+        Contact::Touching => {
+            let mut found = None;
+            for &l in separations.iter().rev() {
+                let c = assemble(l)?;
+                if c.bonds_between() > 0 {
+                    found = Some((c, None, l));
+                    break;
+                }
+            }
+            found.ok_or_else(|| {
+                Error::invalid("pair: found no separation at which the particles touch")
+            })
+        }
+        Contact::SingleAtom => {
+            let mut found = None;
+            for &l in separations {
+                let c = assemble(l)?;
+                if c.bonds_between() > 0 {
+                    continue;
+                }
+                let mid = 0.5 * (c.centers[0] + c.centers[1]);
+                if let Some(b) = c.bridge_site(&mid) {
+                    found = Some((c, Some(b), l));
+                    break;
+                }
+            }
+            found.ok_or_else(|| {
+                Error::invalid("pair: found no separation at which one atom can join the particles")
+            })
+        }
+    }
+}
+
+/// The rotation of particle 2 (the twist about the contact `axis`, then the tilt), or None
+/// without either.
 fn second_rotation(second: &SecondParticle, axis: &Vec3) -> Result<Option<Matrix3<f64>>> {
     let mut rot = Matrix3::identity();
     let mut rotated = false;
-    if let Some(t) = &second.tilt {
-        let ax = Vec3::from(t.axis);
-        if !(ax.norm() > 0.0) || !t.degrees.is_finite() {
-            return Err(Error::invalid(
-                "pair: tilt needs a non-zero axis and a finite angle",
-            ));
-        }
-        if t.degrees != 0.0 {
-            rot = axis_rotation(&ax, t.degrees) * rot;
-            rotated = true;
-        }
-    }
-    if !second.twist_degrees.is_finite() {
+    if !second.twist.is_finite() {
         return Err(Error::invalid("pair: twist angle must be finite"));
     }
-    if second.twist_degrees != 0.0 {
-        rot = axis_rotation(axis, second.twist_degrees) * rot;
+    if second.twist != 0.0 {
+        rot = axis_rotation(axis, second.twist) * rot;
+        rotated = true;
+    }
+    let tilt_axis = Vec3::from(second.tilt_axis);
+    if !second.tilt.is_finite() || (second.tilt != 0.0 && !(tilt_axis.norm() > 0.0)) {
+        return Err(Error::invalid(
+            "pair: tilt needs a finite angle and a non-zero tilt_axis",
+        ));
+    }
+    if second.tilt != 0.0 {
+        rot = axis_rotation(&tilt_axis, second.tilt) * rot;
         rotated = true;
     }
     Ok(rotated.then_some(rot))
@@ -515,7 +561,7 @@ mod tests {
     #[test]
     fn twisted_second_particle_has_its_own_lattice() {
         let mut s = spec(Contact::Touching);
-        s.second.twist_degrees = 30.0;
+        s.second.twist = 30.0;
         let p = build_pair(&s, &SiteSource::Fcc(lattice())).unwrap();
         assert!(p.bonds_between > 0);
         // No two sites closer than 0.75 nearest-neighbour spacings.

@@ -12,8 +12,6 @@ mod saved;
 mod thermo_csv;
 mod trajectory;
 
-use std::path::PathBuf;
-
 use serde::{Deserialize, Serialize};
 
 pub use analysis::ObserverSpec;
@@ -21,11 +19,12 @@ pub use csv::CsvFile;
 pub use folder::OutputFolder;
 pub use saved::{ObserverKind, Reopen, SavedObserver};
 pub use thermo_csv::{ThermoCsv, pressure_is_defined};
-pub use trajectory::{RunRecord, Trajectory};
+pub use trajectory::{RunRecord, Trajectory, TrajectoryFormatSpec};
 
 use crate::error::Result;
 use crate::md::{SimulationState, ThermoSample};
 use crate::potential::ForceOutput;
+use crate::report::Figure;
 
 /// What an observer sees at one step.
 pub struct Frame<'a> {
@@ -72,15 +71,38 @@ impl Trigger {
             Trigger::Never => false,
         }
     }
-}
 
-/// A figure an observer wrote, for the report.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Figure {
-    /// The PNG file (an SVG with the same stem sits beside it).
-    pub png: PathBuf,
-    /// One-line caption.
-    pub caption: String,
+    /// For observers of a continuous time (KMC): the first time [s] strictly after `t` [s] at
+    /// which the trigger fires. `LogSpaced` fires on the same grid as for steps, the times
+    /// 10^(k / per_decade) (after t = 0: the smallest positive number); `Every(n)` at the
+    /// multiples of n; the others only where the observer ends, which is not a time known in
+    /// advance (infinity).
+    pub fn next_time(&self, t: f64) -> f64 {
+        match *self {
+            Trigger::LogSpaced { per_decade } => {
+                if !(t > 0.0) {
+                    return f64::MIN_POSITIVE;
+                }
+                let pd = per_decade as f64;
+                let mut k = (t.log10() * pd).floor() + 1.0;
+                let mut next = 10f64.powf(k / pd);
+                while next <= t {
+                    k += 1.0;
+                    next = 10f64.powf(k / pd);
+                }
+                next
+            }
+            Trigger::Every(n) if n > 0 => {
+                let n = n as f64;
+                let mut next = ((t / n).floor() + 1.0) * n;
+                while next <= t {
+                    next += n;
+                }
+                next
+            }
+            Trigger::Every(_) | Trigger::Ends | Trigger::End | Trigger::Never => f64::INFINITY,
+        }
+    }
 }
 
 /// Something that observes the run.
@@ -110,4 +132,22 @@ pub struct Note {
     pub value: Option<f64>,
     /// A sentence for the report.
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Trigger;
+
+    #[test]
+    fn log_spaced_times_step_past_the_current_time() {
+        let log = |per_decade| Trigger::LogSpaced { per_decade };
+        assert_eq!(log(10).next_time(0.0), f64::MIN_POSITIVE);
+        let t = log(10).next_time(1.0);
+        assert!((t - 10f64.powf(0.1)).abs() < 1e-12);
+        let t = log(1).next_time(3.0e-7);
+        assert!((t - 1e-6).abs() < 1e-18);
+        assert!(log(1).next_time(1e-6) > 1e-6);
+        assert_eq!(Trigger::Every(5).next_time(5.0), 10.0);
+        assert_eq!(Trigger::Ends.next_time(1.0), f64::INFINITY);
+    }
 }

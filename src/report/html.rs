@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use super::Figure;
 use crate::error::Result;
 use crate::io::write_text;
-use crate::output::Figure;
 
 /// One section of the report (a stage, or the whole run).
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]

@@ -5,3 +5,16 @@ pub mod plot;
 
 pub use html::{Section, write_report};
 pub use plot::{Plot, Series};
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// A figure a run wrote (an observer or a stage), for the report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    /// The PNG file (an SVG with the same stem sits beside it).
+    pub png: PathBuf,
+    /// One-line caption.
+    pub caption: String,
+}

@@ -8,11 +8,17 @@
 //! A sintering study is one input: `structure: Build(Pair(...))` builds the two particles;
 //! `EquilibrateParticles(...)` runs each on its own; `Assemble(...)` places the equilibrated
 //! particles with the gap, their momenta removed; `Md(...)` sinters.
+//!
+//! The runner of each stage is in [`stages`] (one file per stage); `sintermd kmc` is [`kmc`], its
+//! event loop, shared with the `Kmc` stage, [`kmc_loop`]; `sintermd eval` is [`eval`].
 
 pub mod checkpoint;
 pub mod eval;
+pub mod kmc;
+pub mod kmc_loop;
 mod progress;
 pub mod provenance;
+pub mod stages;
 pub mod stop;
 mod track;
 
@@ -23,25 +29,19 @@ use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::input::{
-    AssembleStage, Input, MdStage, MinimizeStage, StageSpec, in_stage, stage_label,
-};
+use crate::input::{Input, MdStage, StageSpec, in_stage, stage_label};
 use crate::io::{read_text, write_lammps_data};
-use crate::kmc::mesh_stage::WriteMeshStage;
-use crate::kmc::stage::{KmcCheckpoints, KmcProgress, KmcStage};
-use crate::md::minimize::fire_minimize;
 use crate::md::velocity::maxwell_boltzmann;
 use crate::md::{SimRng, ThermoSample};
 use crate::output::folder::check_name_part;
-use crate::output::{
-    Figure, Observer, OutputFolder, ThermoCsv, Trajectory, Trigger, pressure_is_defined,
-};
+use crate::output::{Observer, OutputFolder, ThermoCsv, Trajectory, Trigger, pressure_is_defined};
 use crate::potential::build_potential;
-use crate::report::{Section, write_report};
-use crate::structure::{Particle, assemble};
+use crate::report::{Figure, Section, write_report};
+use crate::structure::Particle;
 use crate::system::{SpeciesTable, System, define_groups};
 use progress::Progress;
 pub use provenance::Provenance;
+use stages::kmc::KmcProgress;
 use std::collections::{BTreeMap, BTreeSet};
 pub use stop::StopFlag;
 use track::{SavedMdRun, SavedTrack, Track};
@@ -599,51 +599,9 @@ impl<'a> Runner<'a> {
     fn new(start: Start<'a>, force: bool) -> Result<Self> {
         let (input, base, out_dir) = (start.input, start.base, start.out_dir);
         let system = initial_system(input, base)?;
-        let particles = match input.pair() {
-            Some(pair) => {
-                let (mut a, mut b) = pair.particles(base)?;
-                set_masses(input, base, &mut a.system.species)?;
-                set_masses(input, base, &mut b.system.species)?;
-                Some([a, b])
-            }
-            None => None,
-        };
+        let particles = pair_particles(input, base)?;
         check_stage_names(input)?;
-        // Every MD stage's integrator is built and its observers' groups are looked up before
-        // the first step, so that a bad group or parameter in a late stage is reported at once
-        // and before the output folder is touched.
-        let check_observers = |md: &MdStage, system: &System| {
-            md.observers.iter().try_for_each(|o| o.check_groups(system))
-        };
-        input
-            .stages
-            .iter()
-            .enumerate()
-            .map(|(k, stage)| {
-                let label = || stage_label(k, stage);
-                match stage {
-                    StageSpec::Md(md) => md
-                        .integrator(&system)
-                        .and_then(|i| check_observers(md, &system).map(|()| Some(i)))
-                        .map_err(|e| in_stage(&label(), e)),
-                    StageSpec::EquilibrateParticles(md) => match &particles {
-                        Some([first, _]) => md
-                            .integrator(&first.system)
-                            .and_then(|_| check_observers(md, &first.system))
-                            .map(|()| None)
-                            .map_err(|e| in_stage(&label(), e)),
-                        None => Err(in_stage(
-                            &label(),
-                            Error::invalid("EquilibrateParticles needs a pair of particles"),
-                        )),
-                    },
-                    StageSpec::Minimize(_)
-                    | StageSpec::Assemble(_)
-                    | StageSpec::WriteMesh(_)
-                    | StageSpec::Kmc(_) => Ok(None),
-                }
-            })
-            .collect::<Result<Vec<_>>>()?;
+        check_stages(input, &system, particles.as_ref())?;
         let (main_steps, particle_steps) = step_counts(input);
         let natoms = system.len();
         input.output.check_size(natoms, main_steps)?;
@@ -651,7 +609,7 @@ impl<'a> Runner<'a> {
             && input
                 .output
                 .trajectory_formats
-                .contains(&crate::input::TrajectoryFormatSpec::H5md)
+                .contains(&crate::output::TrajectoryFormatSpec::H5md)
             && input.output.trajectory_every > 0
         {
             return Err(crate::io::h5md_unavailable(
@@ -662,24 +620,7 @@ impl<'a> Runner<'a> {
         let mut main = Track::new(system, potential, input, Vec::new(), main_steps)?;
 
         let folder = OutputFolder::prepare(out_dir, force)?;
-        let mut observers: Vec<Box<dyn Observer>> = vec![Box::new(ThermoCsv::create(
-            out_dir,
-            "",
-            thermo_trigger(input),
-        )?)];
-        if input.output.trajectory_every > 0 {
-            let record = start.provenance.record(start.input_text);
-            for &format in &input.output.trajectory_formats {
-                observers.push(Box::new(Trajectory::create(
-                    out_dir,
-                    format,
-                    &main.state.system,
-                    &record,
-                    Trigger::Every(input.output.trajectory_every),
-                )?));
-            }
-        }
-        main.set_observers(observers);
+        main.set_observers(run_observers(&start, &main.state.system)?);
         eprintln!(
             "sintermd: {natoms} atoms, {main_steps} steps in {} stage(s){}, {} threads",
             input.stages.len(),
@@ -770,31 +711,7 @@ impl<'a> Runner<'a> {
             | Position::Kmc { stage, .. } => (stage, Some(position)),
         };
         for (k, stage) in input.stages.iter().enumerate().skip(first) {
-            let name = stage.name(k);
-            self.stage_clock = Instant::now();
-            if inside.is_none() {
-                self.tally.stage_wall_start = self.tally.wall;
-            }
-            match (stage, inside.take()) {
-                (StageSpec::Md(md), Some(Position::Md { run, .. })) => {
-                    self.md_stage(k, &name, md, Some(run))?
-                }
-                (StageSpec::Md(md), _) => self.md_stage(k, &name, md, None)?,
-                (StageSpec::Minimize(m), _) => self.minimize_stage(k, &name, m)?,
-                (
-                    StageSpec::EquilibrateParticles(md),
-                    Some(Position::Particles { progress, .. }),
-                ) => self.equilibrate_particles(k, &name, md, Some(*progress))?,
-                (StageSpec::EquilibrateParticles(md), _) => {
-                    self.equilibrate_particles(k, &name, md, None)?
-                }
-                (StageSpec::Assemble(a), _) => self.assemble_stage(k, &name, a)?,
-                (StageSpec::WriteMesh(w), _) => self.write_mesh_stage(k, &name, w)?,
-                (StageSpec::Kmc(kmc), Some(Position::Kmc { progress, .. })) => {
-                    self.kmc_stage(k, &name, kmc, Some(*progress))?
-                }
-                (StageSpec::Kmc(kmc), _) => self.kmc_stage(k, &name, kmc, None)?,
-            }
+            self.run_stage(k, stage, inside.take())?;
             self.stage_clock = Instant::now();
             self.checkpoint(Position::Between { next: k + 1 })?;
         }
@@ -844,372 +761,6 @@ impl<'a> Runner<'a> {
                 self.out_dir.display()
             )));
         }
-        Ok(())
-    }
-
-    fn md_stage(
-        &mut self,
-        k: usize,
-        name: &str,
-        md: &MdStage,
-        saved: Option<SavedMdRun>,
-    ) -> Result<()> {
-        let start = Instant::now();
-        let label = || stage_label(k, &self.input.stages[k]);
-        let integrator = md
-            .integrator(&self.main.state.system)
-            .map_err(|e| in_stage(&label(), e))?;
-        let mut run = match saved {
-            Some(saved) => self
-                .main
-                .resume_md(k, md, integrator, &saved, &self.out_dir)?,
-            None => self
-                .main
-                .start_md(k, md, integrator, &self.out_dir, &format!("{name}_"))?,
-        };
-        loop {
-            let (progress, done, policy) =
-                (&mut self.progress, &mut self.tally.steps_done, &self.policy);
-            let finished = self.main.advance_md(
-                &mut run,
-                &self.out_dir,
-                &mut |t: &Track| {
-                    *done += 1;
-                    // Only when the line is printed: the kinetic energy is a reduction over all
-                    // atoms.
-                    progress.update(*done, || {
-                        // Energies are computed only on observed steps: the temperature is
-                        // current, the total energy is that of the last thermo sample (with its
-                        // step).
-                        let last = &t.thermo;
-                        format!(
-                            "{name}: t = {:.3} ps, T = {:.1} K, E = {:.6} eV at step {}",
-                            t.state.time,
-                            t.measure().temperature,
-                            last.total,
-                            last.step
-                        )
-                    });
-                },
-                &mut |t: &Track| policy.due(t.state.step),
-            )?;
-            if finished {
-                break;
-            }
-            let run = run.save()?;
-            self.checkpoint(Position::Md { stage: k, run })?;
-        }
-        let outcome = self.main.finish_md(run)?;
-        self.tally.wall += start.elapsed().as_secs_f64();
-        let atoms = self.main.state.system.len();
-        self.tally.atom_steps += atoms as f64 * md.steps as f64;
-        self.tally.stage_done(name, atoms, md.steps);
-        if self.tally.neck_formed.is_none() {
-            self.tally.neck_formed = outcome.neck_formed;
-        }
-        for (key, value) in &outcome.values {
-            self.tally.outcomes.insert(key.to_string(), *value);
-        }
-        self.tally.sections.push(Section {
-            title: format!("Stage {}: {name}", k + 1),
-            facts: std::iter::once(format!(
-                "molecular dynamics, {} steps of {} ps ({} ps){}",
-                md.steps,
-                md.timestep,
-                md.steps as f64 * md.timestep,
-                self.tally
-                    .stage_rates
-                    .last()
-                    .map(|r| format!(
-                        "; {:.2} s wall time, {:.3e} atom-steps/s",
-                        r.wall_time_s, r.atom_steps_per_second
-                    ))
-                    .unwrap_or_default()
-            ))
-            .chain(outcome.ensemble)
-            .chain(outcome.notes)
-            .collect(),
-            figures: outcome.figures,
-        });
-        Ok(())
-    }
-
-    fn minimize_stage(&mut self, k: usize, name: &str, stage: &MinimizeStage) -> Result<()> {
-        let track = &mut self.main;
-        track.state.stage = k;
-        track.state.stage_step = 0;
-        track.drop_integrator();
-        track.observe_start()?;
-        let start = Instant::now();
-        let report = fire_minimize(&mut track.state.system, &mut track.engine, &stage.fire)?;
-        self.tally.wall += start.elapsed().as_secs_f64();
-        eprintln!(
-            "{name}: FIRE minimisation, {} iterations, E {:.6} -> {:.6} eV, |F| = {:.3e} eV/A (stopped by {})",
-            report.iterations,
-            report.initial_energy,
-            report.final_energy,
-            report.final_force_norm,
-            report.stopped_by
-        );
-        self.tally.sections.push(Section {
-            title: format!("Stage {}: {name}", k + 1),
-            facts: vec![
-                format!("FIRE minimisation: {} iterations, stopped by the {} criterion", report.iterations, report.stopped_by),
-                format!(
-                    "energy {:.6} eV -> {:.6} eV; final |F| = {:.3e} eV/A, largest component {:.3e} eV/A",
-                    report.initial_energy, report.final_energy, report.final_force_norm, report.final_max_force
-                ),
-            ],
-            figures: Vec::new(),
-        });
-        Ok(())
-    }
-
-    /// Runs `md` on each particle alone and keeps the equilibrated particles; continues from
-    /// `saved` when resuming inside the stage.
-    fn equilibrate_particles(
-        &mut self,
-        k: usize,
-        name: &str,
-        md: &MdStage,
-        saved: Option<ParticlesProgress>,
-    ) -> Result<()> {
-        let particles = self
-            .tally
-            .particles
-            .clone()
-            .ok_or_else(|| Error::invalid("EquilibrateParticles needs a pair of particles"))?;
-        let temperature = md
-            .thermostat
-            .as_ref()
-            .map(|t| t.ramp().start)
-            .or(self.input.velocities.as_ref().map(|v| v.temperature))
-            .unwrap_or(0.0);
-        let mut done = saved.unwrap_or_else(|| ParticlesProgress {
-            facts: vec![format!(
-                "each particle on its own: molecular dynamics, {} steps of {} ps ({} ps); initial velocities at {temperature} K",
-                md.steps,
-                md.timestep,
-                md.steps as f64 * md.timestep
-            )],
-            figures: Vec::new(),
-            relaxed: Vec::new(),
-            current: None,
-        });
-        let start = Instant::now();
-        for (p, particle) in particles.iter().enumerate().skip(done.relaxed.len()) {
-            let label = format!("particle{}", p + 1);
-            let prefix = format!("{name}_{label}_");
-            let in_particle = |e| in_stage(&format!("stage {} (\"{name}\"), {label}", k + 1), e);
-            let potential =
-                build_potential(&self.input.potential, &particle.system.species, &self.base)?;
-            let (mut track, mut run) = match done.current.take() {
-                Some((saved_track, saved_run)) => {
-                    let mut track = Track::restore(
-                        saved_track,
-                        potential,
-                        self.input,
-                        &|_, system: &System| md.integrator(system).map(Some),
-                        &self.out_dir,
-                    )?;
-                    let integrator = md.integrator(&track.state.system).map_err(in_particle)?;
-                    let run = track.resume_md(k, md, integrator, &saved_run, &self.out_dir)?;
-                    (track, run)
-                }
-                None => {
-                    let mut system = particle.system.clone();
-                    maxwell_boltzmann(
-                        &mut system,
-                        temperature,
-                        &mut SimRng::seed_from_u64(self.input.seed.wrapping_add(1 + p as u64)),
-                    );
-                    let observers: Vec<Box<dyn Observer>> = vec![Box::new(ThermoCsv::create(
-                        &self.out_dir,
-                        &prefix,
-                        thermo_trigger(self.input),
-                    )?)];
-                    let mut track = Track::new(system, potential, self.input, observers, md.steps)?;
-                    let integrator = md.integrator(&track.state.system).map_err(in_particle)?;
-                    let run = track.start_md(k, md, integrator, &self.out_dir, &prefix)?;
-                    (track, run)
-                }
-            };
-            loop {
-                let (progress, steps, policy) =
-                    (&mut self.progress, &mut self.tally.steps_done, &self.policy);
-                let finished = track.advance_md(
-                    &mut run,
-                    &self.out_dir,
-                    &mut |t: &Track| {
-                        *steps += 1;
-                        progress.update(*steps, || {
-                            format!(
-                                "{name} {label}: t = {:.3} ps, T = {:.1} K",
-                                t.state.time,
-                                t.measure().temperature
-                            )
-                        });
-                    },
-                    &mut |t: &Track| policy.due(t.state.step),
-                )?;
-                if finished {
-                    break;
-                }
-                done.current = Some((track.save()?, run.save()?));
-                let progress = Box::new(done.clone());
-                done.current = None;
-                self.checkpoint(Position::Particles { stage: k, progress })?;
-            }
-            let outcome = track.finish_md(run)?;
-            if p == 0 {
-                done.facts.extend(outcome.ensemble);
-            }
-            let final_thermo = track.measure();
-            done.facts.push(format!(
-                "{label}: {} atoms; final T = {:.2} K, potential energy {:.6} eV ({:.6} eV/atom)",
-                track.state.system.len(),
-                final_thermo.temperature,
-                final_thermo.potential,
-                final_thermo.potential / track.state.system.len() as f64
-            ));
-            let labelled = |f: Figure| Figure {
-                caption: format!("{label}: {}", f.caption),
-                ..f
-            };
-            done.figures
-                .extend(track.finish_observers()?.into_iter().map(labelled));
-            done.figures
-                .extend(outcome.figures.into_iter().map(labelled));
-            write_lammps_data(
-                &self.out_dir.join(format!("{prefix}final.data")),
-                &track.state.system,
-                &format!("sintermd {name}: {label} after {} steps", md.steps),
-            )?;
-            self.tally.atom_steps += track.state.system.len() as f64 * md.steps as f64;
-            done.relaxed
-                .push(particle.with_relaxed_atoms(&track.state.system)?);
-        }
-        self.tally.wall += start.elapsed().as_secs_f64();
-        let atoms = done.relaxed.iter().map(|p| p.system.len()).sum();
-        self.tally.stage_done(name, atoms, md.steps);
-        let [first, second]: [Particle; 2] = done
-            .relaxed
-            .try_into()
-            .map_err(|_| Error::invalid("EquilibrateParticles: two particles expected"))?;
-        self.tally.particles = Some([first, second]);
-        self.tally.sections.push(Section {
-            title: format!("Stage {}: {name}", k + 1),
-            facts: done.facts,
-            figures: done.figures,
-        });
-        Ok(())
-    }
-
-    /// Places the particles with the pair geometry; the result becomes the main system.
-    fn assemble_stage(&mut self, k: usize, name: &str, stage: &AssembleStage) -> Result<()> {
-        let (Some(pair), Some([first, second])) =
-            (self.input.pair(), self.tally.particles.as_ref())
-        else {
-            return Err(in_stage(
-                &format!("stage {} (\"{name}\")", k + 1),
-                Error::invalid("Assemble needs a pair of particles"),
-            ));
-        };
-        let mut geometry = pair.geometry.clone();
-        if let Some(gap) = stage.gap {
-            geometry.gap = gap;
-        }
-        let assembly = assemble(first, second, &geometry)
-            .map_err(|e| in_stage(&format!("stage {} (\"{name}\")", k + 1), e))?;
-        let mut system = assembly.system;
-        define_groups(&mut system, &self.input.groups)?;
-        let natoms = system.len();
-        self.main.replace_system(system)?;
-        let closest = assembly
-            .closest_approach
-            .map(|d| format!("; closest atoms of the two particles {d:.3} A apart"))
-            .unwrap_or_default();
-        self.tally.sections.push(Section {
-            title: format!("Stage {}: {name}", k + 1),
-            facts: vec![
-                format!("{natoms} atoms: the two particles placed with their facets {:?} and {:?} facing", geometry.facets.0, geometry.facets.1),
-                format!("gap {:.4} A ({:?}), facets at {:.4} degrees{closest}", assembly.gap, geometry.gap_between, assembly.angle),
-                format!(
-                    "each particle's linear and angular momentum {}",
-                    if geometry.remove_momentum { "removed" } else { "kept" }
-                ),
-            ],
-            figures: Vec::new(),
-        });
-        eprintln!(
-            "{name}: {natoms} atoms assembled, gap {:.4} A",
-            assembly.gap
-        );
-        Ok(())
-    }
-
-    /// Writes the current atoms as a KMC mesh.
-    fn write_mesh_stage(&mut self, k: usize, name: &str, stage: &WriteMeshStage) -> Result<()> {
-        let start = Instant::now();
-        let outcome = stage
-            .run(&self.main.state.system, &self.out_dir, name)
-            .map_err(|e| in_stage(&format!("stage {} (\"{name}\")", k + 1), e))?;
-        self.tally.wall += start.elapsed().as_secs_f64();
-        for line in &outcome.facts {
-            eprintln!("{name}: {line}");
-        }
-        self.tally.sections.push(Section {
-            title: format!("Stage {}: {name}", k + 1),
-            facts: outcome.facts,
-            figures: outcome.figures,
-        });
-        Ok(())
-    }
-
-    /// Maps the particles onto lattices, runs KMC and makes the result the system; continues
-    /// from `saved` when resuming inside the stage.
-    fn kmc_stage(
-        &mut self,
-        k: usize,
-        name: &str,
-        stage: &KmcStage,
-        saved: Option<KmcProgress>,
-    ) -> Result<()> {
-        let start = Instant::now();
-        let label = format!("stage {} (\"{name}\")", k + 1);
-        let system = self.main.state.system.clone();
-        let out_dir = self.out_dir.clone();
-        let outcome = stage
-            .run(
-                &system,
-                &out_dir,
-                name,
-                saved,
-                &mut KmcStageCheckpoints {
-                    runner: self,
-                    stage: k,
-                },
-            )
-            .map_err(|e| in_stage(&label, e))?;
-        self.tally.wall += start.elapsed().as_secs_f64();
-        for line in &outcome.facts {
-            eprintln!("{name}: {line}");
-        }
-        let s = &outcome.summary;
-        let outcomes = &mut self.tally.outcomes;
-        outcomes.insert("kmc_final_neck_radius_A".into(), s.final_neck.radius);
-        outcomes.insert("kmc_time_s".into(), s.clock.time);
-        if let Ok(fit) = &s.fit {
-            outcomes.insert("kmc_exponent".into(), fit.exponent);
-        }
-        self.main
-            .replace_system(outcome.system)
-            .map_err(|e| in_stage(&label, e))?;
-        self.tally.sections.push(Section {
-            title: format!("Stage {}: {name}", k + 1),
-            facts: outcome.facts,
-            figures: outcome.figures,
-        });
         Ok(())
     }
 
@@ -1342,23 +893,78 @@ impl<'a> Runner<'a> {
     }
 }
 
-/// Writes the checkpoints of a `Kmc` stage of a run.
-struct KmcStageCheckpoints<'r, 'a> {
-    runner: &'r mut Runner<'a>,
-    stage: usize,
+/// The two particles of the input's `Build(Pair(...))` structure, with the input's masses, if it
+/// builds a pair.
+fn pair_particles(input: &Input, base: &Path) -> Result<Option<[Particle; 2]>> {
+    match input.pair() {
+        Some(pair) => {
+            let (mut a, mut b) = pair.particles(base)?;
+            set_masses(input, base, &mut a.system.species)?;
+            set_masses(input, base, &mut b.system.species)?;
+            Ok(Some([a, b]))
+        }
+        None => Ok(None),
+    }
 }
 
-impl KmcCheckpoints for KmcStageCheckpoints<'_, '_> {
-    fn due(&self) -> bool {
-        self.runner.policy.due_by_time()
+/// Builds every MD stage's integrator and looks up its observers' groups (on `system`, or on
+/// the first of the `particles` for `EquilibrateParticles`) before the first step, so that a bad
+/// group or parameter in a late stage is reported at once and before the output folder is
+/// touched.
+fn check_stages(input: &Input, system: &System, particles: Option<&[Particle; 2]>) -> Result<()> {
+    let check_observers = |md: &MdStage, system: &System| {
+        md.observers.iter().try_for_each(|o| o.check_groups(system))
+    };
+    for (k, stage) in input.stages.iter().enumerate() {
+        let label = || stage_label(k, stage);
+        match stage {
+            StageSpec::Md(md) => md
+                .integrator(system)
+                .and_then(|_| check_observers(md, system))
+                .map_err(|e| in_stage(&label(), e))?,
+            StageSpec::EquilibrateParticles(md) => match particles {
+                Some([first, _]) => md
+                    .integrator(&first.system)
+                    .and_then(|_| check_observers(md, &first.system))
+                    .map_err(|e| in_stage(&label(), e))?,
+                None => {
+                    return Err(in_stage(
+                        &label(),
+                        Error::invalid("EquilibrateParticles needs a pair of particles"),
+                    ));
+                }
+            },
+            StageSpec::Minimize(_)
+            | StageSpec::Assemble(_)
+            | StageSpec::WriteMesh(_)
+            | StageSpec::Kmc(_) => {}
+        }
     }
+    Ok(())
+}
 
-    fn save(&mut self, progress: KmcProgress) -> Result<()> {
-        self.runner.checkpoint(Position::Kmc {
-            stage: self.stage,
-            progress: Box::new(progress),
-        })
+/// The run-wide observers of `start`'s input: `thermo.csv` and the trajectory files, in the
+/// output folder (prepared), of the main `system`.
+fn run_observers(start: &Start<'_>, system: &System) -> Result<Vec<Box<dyn Observer>>> {
+    let (input, out_dir) = (start.input, start.out_dir);
+    let mut observers: Vec<Box<dyn Observer>> = vec![Box::new(ThermoCsv::create(
+        out_dir,
+        "",
+        thermo_trigger(input),
+    )?)];
+    if input.output.trajectory_every > 0 {
+        let record = start.provenance.record(start.input_text);
+        for &format in &input.output.trajectory_formats {
+            observers.push(Box::new(Trajectory::create(
+                out_dir,
+                format,
+                system,
+                &record,
+                Trigger::Every(input.output.trajectory_every),
+            )?));
+        }
     }
+    Ok(observers)
 }
 
 /// MD steps of the main system, and of the particles of `EquilibrateParticles` stages.

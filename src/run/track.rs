@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::md::{
     BlowUpGuard, EngineRecord, ForceEngine, SimulationState, StageIntegrator, ThermoSample,
 };
-use crate::output::{Figure, Frame, Observer, SavedObserver};
+use crate::output::{Frame, Observer, SavedObserver};
 use crate::potential::Potential;
+use crate::report::Figure;
 use crate::system::System;
 
 /// A system being simulated.

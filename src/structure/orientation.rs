@@ -1,4 +1,6 @@
-//! Crystal orientation: which crystal directions lie along the x, y and z axes of the output.
+//! Crystal orientation: which crystal directions lie along the x, y and z axes of the output, and
+//! the rotations MD structures and KMC lattices are turned by ([`orientation_matrix`],
+//! [`axis_rotation`]).
 
 use nalgebra::{Matrix3, Rotation3, Unit};
 use serde::{Deserialize, Serialize};
@@ -66,10 +68,9 @@ impl Orientation {
                         "orientation: rotation needs a non-zero axis and a finite angle",
                     ));
                 }
-                Ok(Rotation3::from_axis_angle(
-                    &Unit::new_normalize(v),
-                    degrees.to_radians(),
-                ))
+                Ok(Rotation3::from_matrix_unchecked(axis_rotation(
+                    &v, *degrees,
+                )))
             }
         }
     }
@@ -84,6 +85,70 @@ impl Orientation {
             )),
         }
     }
+}
+
+/// Crystal directions (Miller indices of the cubic cell) along world x, y, z, as LAMMPS `lattice ...
+/// orient` (the orientation of a KMC fcc lattice).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatticeAxes {
+    /// Direction along world x.
+    pub x: [i64; 3],
+    /// Direction along world y.
+    pub y: [i64; 3],
+    /// Direction along world z.
+    pub z: [i64; 3],
+}
+
+impl Default for LatticeAxes {
+    fn default() -> Self {
+        LatticeAxes {
+            x: [1, 0, 0],
+            y: [0, 1, 0],
+            z: [0, 0, 1],
+        }
+    }
+}
+
+impl LatticeAxes {
+    /// The rotation matrix of these axes (see [`orientation_matrix`]).
+    pub fn matrix(&self) -> Result<Matrix3<f64>> {
+        orientation_matrix(self.x, self.y, self.z)
+    }
+}
+
+/// Rotation matrix (crystal to world) whose rows are the crystal directions along world x, y, z,
+/// as LAMMPS `lattice ... orient x ... orient y ... orient z ...`. The directions must be
+/// mutually orthogonal and right-handed.
+pub fn orientation_matrix(x: [i64; 3], y: [i64; 3], z: [i64; 3]) -> Result<Matrix3<f64>> {
+    let v = |m: [i64; 3]| Vec3::new(m[0] as f64, m[1] as f64, m[2] as f64);
+    let (vx, vy, vz) = (v(x), v(y), v(z));
+    if vx.norm() == 0.0 || vy.norm() == 0.0 || vz.norm() == 0.0 {
+        return Err(Error::invalid("orientation: directions must be non-zero"));
+    }
+    if vx.dot(&vy) != 0.0 || vx.dot(&vz) != 0.0 || vy.dot(&vz) != 0.0 {
+        return Err(Error::invalid(format!(
+            "orientation: directions {x:?}, {y:?}, {z:?} are not mutually orthogonal"
+        )));
+    }
+    if vx.cross(&vy).dot(&vz) < 0.0 {
+        return Err(Error::invalid(format!(
+            "orientation: directions {x:?}, {y:?}, {z:?} are left-handed"
+        )));
+    }
+    // Rows are the unit crystal directions along the world axes: R^T maps world to crystal.
+    let rows = Matrix3::from_rows(&[
+        vx.normalize().transpose(),
+        vy.normalize().transpose(),
+        vz.normalize().transpose(),
+    ]);
+    Ok(rows)
+}
+
+/// Rotation by `degrees` about the unit `axis` (right-hand rule), Rodrigues' formula.
+pub fn axis_rotation(axis: &Vec3, degrees: f64) -> Matrix3<f64> {
+    let rot = Rotation3::from_axis_angle(&Unit::new_normalize(*axis), degrees.to_radians());
+    *rot.matrix()
 }
 
 #[cfg(test)]

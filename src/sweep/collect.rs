@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::status::{PointState, point_state};
 use super::{Plan, csv_cell, point_folder, read_manifest, read_plan};
 use crate::error::Result;
-use crate::output::Figure;
+use crate::report::Figure;
 use crate::report::{Plot, Section, Series, write_report};
 use crate::run::RunSummary;
 

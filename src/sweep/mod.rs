@@ -29,8 +29,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::input::{Input, base_dir, parse_ron};
+use crate::input::Input;
 use crate::io::read_text;
+use crate::io::ron::{base_dir, parse_ron};
 pub use slurm::SlurmSpec;
 
 /// A sweep file.

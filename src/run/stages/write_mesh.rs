@@ -1,7 +1,7 @@
 //! The `WriteMesh` stage of `sintermd run`: the atoms of the current system become the sites of
-//! a KMC mesh, written as a `sintermd-mesh 1` file (see [`super::mesh`]) with its analysis: g(r)
-//! and the neighbour cutoff at its first minimum, the distribution of neighbour counts, and the
-//! adaptive common-neighbour analysis that tells an amorphous mesh from a crystal.
+//! a KMC mesh, written as a `sintermd-mesh 1` file (see [`crate::kmc::mesh`]) with its analysis:
+//! g(r) and the neighbour cutoff at its first minimum, the distribution of neighbour counts, and
+//! the adaptive common-neighbour analysis that tells an amorphous mesh from a crystal.
 //!
 //! Typical use, after an MD melt and quench (`inputs/glass_mesh_quench.ron`):
 //! ```ron
@@ -10,39 +10,40 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
+use std::time::Instant;
 
-use serde::{Deserialize, Serialize};
-
-use super::mesh::{MeshFile, MeshNeighbors, MeshReport, analyse_mesh, mesh_file_of, write_mesh};
 use crate::error::{Error, Result};
-use crate::output::Figure;
-use crate::report::{Plot, Series};
+use crate::input::{WriteMeshStage, in_stage};
+use crate::kmc::mesh::{
+    MeshAnalysis, MeshFile, MeshReport, analyse_mesh, mesh_file_of, write_mesh,
+};
+use crate::report::{Figure, Plot, Section, Series};
+use crate::run::Runner;
 use crate::system::System;
 
-/// A `WriteMesh` stage as written in an input file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WriteMeshStage {
-    /// Name used in logs and file names.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Site file name, in the output folder. Default `sites.mesh`.
-    #[serde(default = "default_file")]
-    pub file: String,
-    /// How neighbours are found: `FirstMinimum` of g(r) (default) or `Cutoff(r)` [A].
-    #[serde(default)]
-    pub neighbors: MeshNeighbors,
-    /// Write the Neighbors section (and the cutoff) into the file. Default true.
-    #[serde(default = "yes")]
-    pub write_neighbors: bool,
-}
-
-fn default_file() -> String {
-    "sites.mesh".into()
-}
-
-fn yes() -> bool {
-    true
+impl Runner<'_> {
+    /// Writes the current atoms as a KMC mesh.
+    pub(in crate::run) fn write_mesh_stage(
+        &mut self,
+        k: usize,
+        name: &str,
+        stage: &WriteMeshStage,
+    ) -> Result<()> {
+        let start = Instant::now();
+        let outcome = stage
+            .run(&self.main.state.system, &self.out_dir, name)
+            .map_err(|e| in_stage(&format!("stage {} (\"{name}\")", k + 1), e))?;
+        self.tally.wall += start.elapsed().as_secs_f64();
+        for line in &outcome.facts {
+            eprintln!("{name}: {line}");
+        }
+        self.tally.sections.push(Section {
+            title: format!("Stage {}: {name}", k + 1),
+            facts: outcome.facts,
+            figures: outcome.figures,
+        });
+        Ok(())
+    }
 }
 
 /// Largest fraction of sites in a crystalline environment (fcc, hcp or bcc each) for a mesh to
@@ -61,24 +62,6 @@ pub struct MeshStageOutcome {
 }
 
 impl WriteMeshStage {
-    /// Checks values serde cannot.
-    pub fn check(&self) -> Result<()> {
-        match self.neighbors {
-            MeshNeighbors::FromFile => Err(Error::invalid(
-                "WriteMesh: neighbors must be FirstMinimum or Cutoff(r): the mesh is being made, not read",
-            )),
-            MeshNeighbors::Cutoff(c) if !(c > 0.0 && c.is_finite()) => Err(Error::invalid(
-                format!("WriteMesh: neighbour cutoff {c} A must be positive"),
-            )),
-            _ => {
-                if self.file.is_empty() {
-                    return Err(Error::invalid("WriteMesh: file name is empty"));
-                }
-                Ok(())
-            }
-        }
-    }
-
     /// Writes the sites of `system` into `out_dir` (files `self.file`, `<name>_mesh.json`,
     /// `<name>_gr.csv` and figures).
     pub fn run(&self, system: &System, out_dir: &Path, name: &str) -> Result<MeshStageOutcome> {
@@ -96,56 +79,20 @@ impl WriteMeshStage {
         let analysis = analyse_mesh(&mesh, &self.neighbors, [1, 1, 1])?;
         let path = out_dir.join(&self.file);
         write_mesh(&path, &mesh_file_of(&analysis.sites, self.write_neighbors))?;
-        let report = analysis.report;
-        let json =
-            serde_json::to_string_pretty(&report).map_err(|e| Error::invalid(e.to_string()))?;
+        let json = serde_json::to_string_pretty(&analysis.report)
+            .map_err(|e| Error::invalid(e.to_string()))?;
         crate::io::write_text(&out_dir.join(format!("{name}_mesh.json")), &json)?;
+        let figures = mesh_figures(&analysis, out_dir, name)?;
+        let facts = self.facts(system, &analysis.report);
+        Ok(MeshStageOutcome {
+            report: analysis.report,
+            facts,
+            figures,
+        })
+    }
 
-        let mut figures = Vec::new();
-        if let Some(g) = &analysis.rdf {
-            let mut csv = String::from("r[A],g\n");
-            for (r, v) in g.r.iter().zip(&g.g) {
-                let _ = writeln!(csv, "{r},{v}");
-            }
-            crate::io::write_text(&out_dir.join(format!("{name}_gr.csv")), &csv)?;
-            let top = g.g.iter().copied().fold(0.0, f64::max);
-            let stem = out_dir.join(format!("{name}_gr"));
-            Plot::new("Mesh sites: radial distribution function", "r [A]", "g(r)")
-                .with(Series::line("g(r)", g.r.clone(), g.g.clone()))
-                .with(Series::line(
-                    "neighbour cutoff",
-                    vec![report.cutoff, report.cutoff],
-                    vec![0.0, top],
-                ))
-                .write(&stem)?;
-            figures.push(Figure {
-                png: stem.with_extension("png"),
-                caption: format!(
-                    "g(r) of the {} mesh sites; neighbours are closer than {:.3} A",
-                    report.sites, report.cutoff
-                ),
-            });
-        }
-        let hist = &report.neighbor_counts.histogram;
-        let stem = out_dir.join(format!("{name}_neighbor_counts"));
-        Plot::new(
-            "Mesh sites: neighbour counts",
-            "neighbours",
-            "fraction of sites",
-        )
-        .with(Series::points(
-            "sites",
-            hist.keys().map(|&c| c as f64).collect(),
-            hist.values()
-                .map(|&n| n as f64 / report.sites.max(1) as f64)
-                .collect(),
-        ))
-        .write(&stem)?;
-        figures.push(Figure {
-            png: stem.with_extension("png"),
-            caption: "distribution of neighbour counts over the mesh sites".into(),
-        });
-
+    /// Lines for the run report: the file, g(r) and the cutoff, neighbour counts, the CNA.
+    fn facts(&self, system: &System, report: &MeshReport) -> Vec<String> {
         let mut facts = vec![
             format!(
                 "{} sites written to {} ({} box {:.3} x {:.3} x {:.3} A, {:.5} sites/A^3){}",
@@ -179,7 +126,7 @@ impl WriteMeshStage {
                 .iter()
                 .map(|(k, v)| format!("{k} {:.2} %", 100.0 * v))
                 .collect();
-            let crystalline = crystalline_fraction(&report);
+            let crystalline = crystalline_fraction(report);
             facts.push(format!(
                 "adaptive CNA: {}; {}",
                 parts.join(", "),
@@ -197,12 +144,59 @@ impl WriteMeshStage {
                 }
             ));
         }
-        Ok(MeshStageOutcome {
-            report,
-            facts,
-            figures,
-        })
+        facts
     }
+}
+
+/// Writes `<name>_gr.csv` and the figures: g(r) with the cutoff (when there is a g(r)), the
+/// neighbour-count histogram.
+fn mesh_figures(analysis: &MeshAnalysis, out_dir: &Path, name: &str) -> Result<Vec<Figure>> {
+    let report = &analysis.report;
+    let mut figures = Vec::new();
+    if let Some(g) = &analysis.rdf {
+        let mut csv = String::from("r[A],g\n");
+        for (r, v) in g.r.iter().zip(&g.g) {
+            let _ = writeln!(csv, "{r},{v}");
+        }
+        crate::io::write_text(&out_dir.join(format!("{name}_gr.csv")), &csv)?;
+        let top = g.g.iter().copied().fold(0.0, f64::max);
+        let stem = out_dir.join(format!("{name}_gr"));
+        Plot::new("Mesh sites: radial distribution function", "r [A]", "g(r)")
+            .with(Series::line("g(r)", g.r.clone(), g.g.clone()))
+            .with(Series::line(
+                "neighbour cutoff",
+                vec![report.cutoff, report.cutoff],
+                vec![0.0, top],
+            ))
+            .write(&stem)?;
+        figures.push(Figure {
+            png: stem.with_extension("png"),
+            caption: format!(
+                "g(r) of the {} mesh sites; neighbours are closer than {:.3} A",
+                report.sites, report.cutoff
+            ),
+        });
+    }
+    let hist = &report.neighbor_counts.histogram;
+    let stem = out_dir.join(format!("{name}_neighbor_counts"));
+    Plot::new(
+        "Mesh sites: neighbour counts",
+        "neighbours",
+        "fraction of sites",
+    )
+    .with(Series::points(
+        "sites",
+        hist.keys().map(|&c| c as f64).collect(),
+        hist.values()
+            .map(|&n| n as f64 / report.sites.max(1) as f64)
+            .collect(),
+    ))
+    .write(&stem)?;
+    figures.push(Figure {
+        png: stem.with_extension("png"),
+        caption: "distribution of neighbour counts over the mesh sites".into(),
+    });
+    Ok(figures)
 }
 
 /// The largest of the fcc, hcp and bcc fractions of a mesh report (0 without CNA).

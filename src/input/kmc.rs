@@ -1,4 +1,6 @@
-//! The RON input of `sintermd kmc` (unknown fields rejected).
+//! The KMC parts of the input schema (unknown fields rejected): the RON input of `sintermd kmc`
+//! ([`KmcInput`]) and the `Kmc` and `WriteMesh` stages of `sintermd run` ([`KmcStage`],
+//! [`WriteMeshStage`]; their runners are in `crate::run::stages`).
 //!
 //! ```ron
 //! (
@@ -17,14 +19,15 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::engine::EngineChoice;
-use super::lattice::{FccLattice, orientation_matrix};
-use super::mesh::MeshNeighbors;
-use super::model::ModelSpec;
-use super::pair::PairSpec;
 use crate::error::{Error, Result};
-use crate::input::read_ron;
+use crate::io::ron::read_ron;
+use crate::kmc::engine::EngineChoice;
+use crate::kmc::lattice::FccLattice;
+use crate::kmc::mesh::MeshNeighbors;
+use crate::kmc::model::ModelSpec;
+use crate::kmc::pair::PairSpec;
 use crate::structure::Component;
+use crate::structure::orientation::LatticeAxes;
 use crate::system::Vec3;
 
 /// A whole KMC run.
@@ -65,9 +68,9 @@ pub enum SiteSpec {
         a: f64,
         /// Crystal directions along world x, y, z (default the cube axes).
         #[serde(default)]
-        orientation: Orientation,
+        orientation: LatticeAxes,
     },
-    /// A mesh of sites from a site file (see [`super::mesh`]).
+    /// A mesh of sites from a site file (see [`crate::kmc::mesh`]).
     Mesh {
         /// Path of the site file, relative to the input file.
         path: String,
@@ -82,28 +85,6 @@ pub enum SiteSpec {
 
 fn single_copy() -> [usize; 3] {
     [1, 1, 1]
-}
-
-/// Crystal directions (Miller indices) along world x, y, z, as LAMMPS `lattice ... orient`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Orientation {
-    /// Direction along world x.
-    pub x: [i64; 3],
-    /// Direction along world y.
-    pub y: [i64; 3],
-    /// Direction along world z.
-    pub z: [i64; 3],
-}
-
-impl Default for Orientation {
-    fn default() -> Self {
-        Orientation {
-            x: [1, 0, 0],
-            y: [0, 1, 0],
-            z: [0, 0, 1],
-        }
-    }
 }
 
 /// When a run stops: after `events` events, or at `time` [s], whichever comes first (`events: 0`
@@ -236,10 +217,138 @@ impl SiteSpec {
         match self {
             SiteSpec::Fcc { a, orientation } => Ok(Some(FccLattice {
                 a: *a,
-                rotation: orientation_matrix(orientation.x, orientation.y, orientation.z)?,
+                rotation: orientation.matrix()?,
                 origin: Vec3::zeros(),
             })),
             SiteSpec::Mesh { .. } => Ok(None),
+        }
+    }
+}
+
+/// A `Kmc` stage as written in an input file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KmcStage {
+    /// Name used in logs and file names.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Groups holding the atoms of the two particles. Default ("particle1", "particle2").
+    #[serde(default = "default_particles")]
+    pub particles: (String, String),
+    /// Mapping tolerance in nearest-neighbour spacings of particle 1's fitted lattice: an atom
+    /// closer than this to its site counts as on the lattice. Default 0.25; in (0, 0.5).
+    #[serde(default = "default_tolerance")]
+    pub tolerance: f64,
+    /// Empty sites kept beyond the outermost atoms, in nearest-neighbour spacings. Default 3.
+    #[serde(default = "default_margin")]
+    pub margin: f64,
+    /// The bond-counting model (defaults: 400 K, E0 = 0.1 eV, nu = kT/h).
+    #[serde(default)]
+    pub model: ModelSpec,
+    /// Seed of the KMC generator.
+    #[serde(default)]
+    pub seed: u64,
+    /// When to stop (events and/or simulated time [s]).
+    pub run: RunLimits,
+    /// Neck samples, snapshots and fit window.
+    #[serde(default)]
+    pub output: KmcOutputSpec,
+}
+
+fn default_particles() -> (String, String) {
+    ("particle1".into(), "particle2".into())
+}
+
+fn default_tolerance() -> f64 {
+    0.25
+}
+
+fn default_margin() -> f64 {
+    3.0
+}
+
+impl KmcStage {
+    /// Checks values serde cannot.
+    pub fn check(&self) -> Result<()> {
+        if !(self.tolerance > 0.0 && self.tolerance < 0.5) {
+            return Err(Error::invalid(format!(
+                "Kmc: tolerance {} must lie in (0, 0.5) nearest-neighbour spacings",
+                self.tolerance
+            )));
+        }
+        if !(self.margin >= 1.0 && self.margin.is_finite()) {
+            return Err(Error::invalid(format!(
+                "Kmc: margin {} must be at least 1 nearest-neighbour spacing",
+                self.margin
+            )));
+        }
+        if self.run.events == 0 && self.run.time.is_none() {
+            return Err(Error::invalid("Kmc: run: events must be at least 1"));
+        }
+        if let Some(t) = self.run.time
+            && !(t > 0.0)
+        {
+            return Err(Error::invalid(format!(
+                "Kmc: run: time {t} s must be positive"
+            )));
+        }
+        if self.output.samples_per_decade == 0 || !(self.output.log_every_s > 0.0) {
+            return Err(Error::invalid(
+                "Kmc: output: samples_per_decade must be at least 1 and log_every_s positive",
+            ));
+        }
+        // Species-dependent energies are checked once the species are known.
+        if self.model.bond_energies.is_none() {
+            self.model
+                .build(1)
+                .map_err(|e| Error::invalid(format!("Kmc: {e}")))?;
+        }
+        Ok(())
+    }
+}
+
+/// A `WriteMesh` stage as written in an input file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WriteMeshStage {
+    /// Name used in logs and file names.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Site file name, in the output folder. Default `sites.mesh`.
+    #[serde(default = "default_file")]
+    pub file: String,
+    /// How neighbours are found: `FirstMinimum` of g(r) (default) or `Cutoff(r)` [A].
+    #[serde(default)]
+    pub neighbors: MeshNeighbors,
+    /// Write the Neighbors section (and the cutoff) into the file. Default true.
+    #[serde(default = "yes")]
+    pub write_neighbors: bool,
+}
+
+fn default_file() -> String {
+    "sites.mesh".into()
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl WriteMeshStage {
+    /// Checks values serde cannot.
+    pub fn check(&self) -> Result<()> {
+        match self.neighbors {
+            MeshNeighbors::FromFile => Err(Error::invalid(
+                "WriteMesh: neighbors must be FirstMinimum or Cutoff(r): the mesh is being made, not read",
+            )),
+            MeshNeighbors::Cutoff(c) if !(c > 0.0 && c.is_finite()) => Err(Error::invalid(
+                format!("WriteMesh: neighbour cutoff {c} A must be positive"),
+            )),
+            _ => {
+                if self.file.is_empty() {
+                    return Err(Error::invalid("WriteMesh: file name is empty"));
+                }
+                Ok(())
+            }
         }
     }
 }

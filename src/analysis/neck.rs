@@ -106,50 +106,12 @@ pub fn measure_neck(
     p2.iter().for_each(|&i| membership[i as usize] = 2);
 
     let bonds = bonds_of(system, &x, geometry.bond_cutoff)?;
-    // Crossing counts on planes 0.1 A apart from c1 to c2, with a difference array.
     let step = 0.1;
-    let planes = (distance / step).ceil() as usize + 1;
-    let mut diff = vec![0i64; planes + 1];
-    let mut bridge = vec![[false; 2]; system.len()];
-    for &(i, j) in &bonds {
-        let (a, b) = if s[i] <= s[j] {
-            (s[i], s[j])
-        } else {
-            (s[j], s[i])
-        };
-        // Planes k with a < k*step < b.
-        let first = ((a / step).floor() + 1.0).max(0.0);
-        let last = ((b / step).ceil() - 1.0).min((planes - 1) as f64);
-        if first <= last {
-            diff[first as usize] += 1;
-            diff[last as usize + 1] -= 1;
-        }
-        for (p, q) in [(i, j), (j, i)] {
-            match membership[q] {
-                1 => bridge[p][0] = true,
-                2 => bridge[p][1] = true,
-                _ => {}
-            }
-        }
-    }
-    let mut crossings = Vec::with_capacity(planes);
-    let mut running = 0i64;
-    for d in diff.iter().take(planes) {
-        running += d;
-        crossings.push(running as usize);
-    }
-    // The narrowest plane; ties resolved towards the midpoint. `crossings` holds `planes` >= 1
-    // values (diff has planes + 1), so the minimum exists.
+    let profile = crossing_profile(&bonds, &s, &membership, distance, step);
     let mid = 0.5 * distance;
-    let (best, &crossing_bonds) = crossings
-        .iter()
-        .enumerate()
-        .min_by(|(ka, a), (kb, b)| {
-            a.cmp(b).then(
-                ((*ka as f64 * step - mid).abs()).total_cmp(&((*kb as f64 * step - mid).abs())),
-            )
-        })
-        .unwrap();
+    let (best, crossing_bonds) = narrowest_plane(&profile.crossings, step, mid);
+    let crossings = profile.crossings;
+    let bridge = profile.bridge;
     let plane = best as f64 * step;
 
     // Area per crossing bond, from the body of particle 1 at its centre plane.
@@ -177,6 +139,72 @@ pub fn measure_neck(
         min_gap: min_distance(&x, &s, p1, p2),
         bridging_atoms,
     })
+}
+
+/// Bonds crossing each plane along the axis, and which particles each atom is bonded to.
+struct CrossingProfile {
+    /// Bonds crossing the plane at axial position k * step from centre 1, for k = 0, 1, ...
+    crossings: Vec<usize>,
+    /// Per atom: bonded to an atom of particle 1, of particle 2.
+    bridge: Vec<[bool; 2]>,
+}
+
+/// Crossing counts on planes `step` [A] apart from centre 1 (s = 0) to centre 2 (s =
+/// `distance`), by a difference array over the bonds, with each atom's bonds to particles 1
+/// and 2 (`membership`: 0 none, 1 or 2). `s` is each atom's axial coordinate [A].
+fn crossing_profile(
+    bonds: &[(usize, usize)],
+    s: &[f64],
+    membership: &[u8],
+    distance: f64,
+    step: f64,
+) -> CrossingProfile {
+    let planes = (distance / step).ceil() as usize + 1;
+    let mut diff = vec![0i64; planes + 1];
+    let mut bridge = vec![[false; 2]; s.len()];
+    for &(i, j) in bonds {
+        let (a, b) = if s[i] <= s[j] {
+            (s[i], s[j])
+        } else {
+            (s[j], s[i])
+        };
+        // Planes k with a < k*step < b.
+        let first = ((a / step).floor() + 1.0).max(0.0);
+        let last = ((b / step).ceil() - 1.0).min((planes - 1) as f64);
+        if first <= last {
+            diff[first as usize] += 1;
+            diff[last as usize + 1] -= 1;
+        }
+        for (p, q) in [(i, j), (j, i)] {
+            match membership[q] {
+                1 => bridge[p][0] = true,
+                2 => bridge[p][1] = true,
+                _ => {}
+            }
+        }
+    }
+    let mut crossings = Vec::with_capacity(planes);
+    let mut running = 0i64;
+    for d in diff.iter().take(planes) {
+        running += d;
+        crossings.push(running as usize);
+    }
+    CrossingProfile { crossings, bridge }
+}
+
+/// The narrowest plane (index, crossing bonds): fewest crossings, ties resolved towards the
+/// midpoint `mid` [A]. `crossings` holds at least one value (planes >= 1).
+fn narrowest_plane(crossings: &[usize], step: f64, mid: f64) -> (usize, usize) {
+    let (best, &count) = crossings
+        .iter()
+        .enumerate()
+        .min_by(|(ka, a), (kb, b)| {
+            a.cmp(b).then(
+                ((*ka as f64 * step - mid).abs()).total_cmp(&((*kb as f64 * step - mid).abs())),
+            )
+        })
+        .unwrap();
+    (best, count)
 }
 
 /// Bonded pairs (i < j) closer than `cutoff` [A], over unwrapped positions `x`.

@@ -9,12 +9,12 @@ use std::path::Path;
 use kmc_support::{A_PD, relaxed_random_mesh};
 use nalgebra::Matrix3;
 use sintermd::kmc::KmcRng;
-use sintermd::kmc::events::uniform_open;
 use sintermd::kmc::lattice::FccLattice;
 use sintermd::kmc::mesh::{
     MeshFile, MeshNeighbors, RadialDistribution, format_mesh, mesh_sites, neighbor_rows,
     parse_mesh, read_mesh,
 };
+use sintermd::kmc::random::uniform_open;
 use sintermd::system::{SimBox, Vec3};
 
 #[test]

@@ -6,10 +6,31 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::events::{KmcClock, KmcRng, Selection};
 use super::lattice::SiteSet;
 use super::model::BondCountingModel;
+use super::random::KmcRng;
 use crate::system::{SpeciesTable, System, Vec3};
+
+/// The event chosen at one step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selection {
+    /// Site of the atom that moves.
+    pub site: u32,
+    /// Its destination, or None for a null event.
+    pub destination: Option<u32>,
+}
+
+/// Counters and clock of a run, serialisable with the generator for restarts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KmcClock {
+    /// Simulated time [s].
+    pub time: f64,
+    /// Events executed (hops and null events).
+    pub events: u64,
+    /// Null events (the chosen atom had no qualifying destination).
+    pub null_events: u64,
+}
 
 /// Which engine an input asks for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -22,48 +22,17 @@
 //! Random numbers come from a xoshiro256++ generator seeded explicitly and drawn in a fixed order
 //! (class, member, destination, waiting time), so a run is reproducible from its seed.
 
-use rand::{Rng, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
-use serde::{Deserialize, Serialize};
+use rand::SeedableRng;
 
 use super::classes::{NO_CLASS, RateClasses};
-use super::engine::Engine;
+use super::engine::{Engine, KmcClock, Selection};
 use super::lattice::SiteSet;
 use super::model::{BondCountingModel, RateMode};
+use super::random::{KmcRng, below, uniform, uniform_open};
 use crate::error::{Error, Result};
-
-/// Random-number generator of KMC runs (fast, non-cryptographic, serialisable).
-pub type KmcRng = Xoshiro256PlusPlus;
 
 /// Largest number of rate classes (species x coordination states x destination counts).
 const MAX_CLASSES: usize = 1 << 22;
-
-/// A uniform number in (0, 1): never 0, so its logarithm is finite.
-#[inline]
-pub fn uniform_open(rng: &mut KmcRng) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
-}
-
-/// A uniform number in [0, 1).
-#[inline]
-pub fn uniform(rng: &mut KmcRng) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-/// A uniform integer in [0, n) by multiply-shift (bias below n / 2^64).
-#[inline]
-pub fn below(rng: &mut KmcRng, n: usize) -> usize {
-    ((rng.next_u64() as u128 * n as u128) >> 64) as usize
-}
-
-/// The event chosen at one step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Selection {
-    /// Site of the atom that moves.
-    pub site: u32,
-    /// Its destination, or None for a null event.
-    pub destination: Option<u32>,
-}
 
 /// One event of the catalogue, computed from scratch (for checks).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -74,18 +43,6 @@ pub struct CatalogueEntry {
     pub destination: Option<u32>,
     /// Rate [1/s].
     pub rate: f64,
-}
-
-/// Counters and clock of a run, serialisable with the generator for restarts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KmcClock {
-    /// Simulated time [s].
-    pub time: f64,
-    /// Events executed (hops and null events).
-    pub events: u64,
-    /// Null events (the chosen atom had no qualifying destination).
-    pub null_events: u64,
 }
 
 /// How class keys are laid out.

@@ -23,11 +23,11 @@
 use rand::SeedableRng;
 
 use super::classes::{NO_CLASS, flat_select, flat_total};
-use super::engine::Engine;
-use super::events::{KmcClock, KmcRng, Selection, below, uniform, uniform_open};
+use super::engine::{Engine, KmcClock, Selection};
 use super::grid::{FCC_NEIGHBOR_VECTORS, FccGrid};
 use super::lattice::SiteSet;
 use super::model::{BondCountingModel, RateMode};
+use super::random::{KmcRng, below, uniform, uniform_open};
 use crate::error::{Error, Result};
 
 const COORDINATION: u8 = 0x0f;

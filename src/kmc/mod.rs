@@ -14,7 +14,9 @@
 //! - [`events`]: the rejection-free engine (selection, hop, incremental updates, checks);
 //! - [`grid`], [`grid_engine`]: one fcc lattice as a dense grid with arithmetic neighbours, and
 //!   the engine specialised to it (same trajectories, smaller working set);
-//! - [`engine`]: the interface both engines implement, with the loops over events;
+//! - [`engine`]: the interface both engines implement, with the loops over events, the clock
+//!   and the chosen event;
+//! - [`random`]: the generator of KMC runs and its uniform draws;
 //! - [`shapes`]: particle shapes (spheres; Wulff shapes plug in here);
 //! - [`pair`]: two particles touching, with a gap, or joined by one atom, optionally tilted;
 //! - [`neck`]: the slab neck: its radius from the occupied sites of the contact plane (MD's bond
@@ -34,7 +36,9 @@ pub mod mesh;
 pub mod model;
 pub mod neck;
 pub mod pair;
+pub mod random;
 pub mod shapes;
 
 pub use engine::{Engine, EngineChoice};
-pub use events::{KmcEngine, KmcRng};
+pub use events::KmcEngine;
+pub use random::KmcRng;

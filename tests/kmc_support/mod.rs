@@ -158,7 +158,7 @@ pub fn relaxed_random_mesh(
 ) -> (sintermd::kmc::mesh::MeshFile, f64) {
     use rand::SeedableRng;
     use sintermd::kmc::KmcRng;
-    use sintermd::kmc::events::uniform;
+    use sintermd::kmc::random::uniform;
     use sintermd::neighbor::NeighborList;
     let l = (n as f64 / density).cbrt();
     let d0 = (6.0 * 0.6 / (std::f64::consts::PI * density)).cbrt();

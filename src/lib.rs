@@ -7,13 +7,15 @@
 //! modules listed before it):
 //! - [`error`], [`units`], [`system`]: errors, units, atoms (struct of arrays), species, the
 //!   box, groups;
-//! - [`io`]: LAMMPS data files, extended XYZ, LAMMPS dump, H5MD, RON input files;
 //! - [`neighbor`]: cell lists and Verlet lists;
-//! - [`potential`]: the potential interface and its styles (Lennard-Jones, EAM, MEAM);
+//! - [`analysis`]: pure functions of a configuration (g(r), CNA, centres of mass, neck, ...);
+//! - [`io`]: LAMMPS data files, extended XYZ, LAMMPS dump, H5MD (whose observables use
+//!   [`analysis`]), RON input files;
+//! - [`potential`]: the potential interface, the style registry and the styles (Lennard-Jones,
+//!   Morse, EAM, MEAM);
 //! - [`md`]: force engine, integrators, thermostats, momentum removal, velocities,
 //!   thermodynamics, the serialisable state;
-//! - [`analysis`], [`structure`]: analyses of configurations (g(r), CNA, neck, ...); lattices,
-//!   orientations and structure sources;
+//! - [`structure`]: lattices, orientations and structure sources (particles, pairs, blocks);
 //! - [`kmc`]: kinetic Monte Carlo of coalescence as an engine library (bond counting on lattices
 //!   and meshes, the MD hand-off);
 //! - [`report`]: plots, figures and `report.html`;

@@ -259,11 +259,16 @@ fn measure_pair(text: &str, n2: Vec3) -> (f64, f64, usize) {
 #[test]
 fn gap_and_facet_angle_measured_from_the_file() {
     let small = std::fs::read_to_string("inputs/build/ptfe_pair_small.ron").unwrap();
+    // A tilt axis with an x component turns the facet by less than the tilt.
+    let tilted_110 = Rotation3::from_axis_angle(
+        &Unit::new_normalize(Vec3::new(1.0, 1.0, 0.0)),
+        20f64.to_radians(),
+    ) * -Vec3::x();
     let cases: Vec<(String, String, f64, Vec3, f64)> = vec![
         ("paper, small".into(), small.clone(), 5.5, -Vec3::x(), 0.0),
         (
             "twist 30".into(),
-            small.replace("gap: 5.5,", "gap: 7.25, twist: 30.0,"),
+            small.replace("gap: 5.5,", "gap: 7.25, second: (twist: 30.0),"),
             7.25,
             -Vec3::x(),
             0.0,
@@ -275,7 +280,7 @@ fn gap_and_facet_angle_measured_from_the_file() {
                                adatoms: [(facet: (1, 1, 1), fraction: 0.2)]),
                         second: (lattice: Fcc, a: 3.9, {PTFE}, shape: Wulff({{(1, 0, 0): 1.0, (1, 1, 0): 1.05, (1, 1, 1): 1.2}}),
                                  size: Atoms(2500), seed: 2, orientation: Rotation(axis: (1.0, 2.0, 3.0), degrees: 20.0)),
-                        geometry: (facets: ((1, 1, 1), (1, 1, 0)), gap: 5.0, twist: 17.0))"#
+                        geometry: (facets: ((1, 1, 1), (1, 1, 0)), gap: 5.0, second: (twist: 17.0)))"#
             ),
             5.0,
             -Vec3::x(),
@@ -283,10 +288,33 @@ fn gap_and_facet_angle_measured_from_the_file() {
         ),
         (
             "tilt 10".into(),
-            small.replace("gap: 5.5,", "gap: 6.0, tilt: 10.0,"),
+            small.replace("gap: 5.5,", "gap: 6.0, second: (tilt: 10.0),"),
             6.0,
             Rotation3::from_axis_angle(&Vec3::z_axis(), 10f64.to_radians()) * -Vec3::x(),
             10.0,
+        ),
+        (
+            "twist 30, tilt 10 about (0, 1, 1)".into(),
+            small.replace(
+                "gap: 5.5,",
+                "gap: 6.0, second: (twist: 30, tilt: 10, tilt_axis: (0, 1, 1)),",
+            ),
+            6.0,
+            Rotation3::from_axis_angle(
+                &Unit::new_normalize(Vec3::new(0.0, 1.0, 1.0)),
+                10f64.to_radians(),
+            ) * -Vec3::x(),
+            10.0,
+        ),
+        (
+            "tilt 20 about (1, 1, 0)".into(),
+            small.replace(
+                "gap: 5.5,",
+                "gap: 6.0, second: (tilt: 20.0, tilt_axis: (1.0, 1.0, 0.0)),",
+            ),
+            6.0,
+            tilted_110,
+            (-tilted_110.x).acos().to_degrees(),
         ),
     ];
     for (name, text, gap, n2, angle) in cases {
@@ -436,19 +464,22 @@ fn no_two_atoms_closer_than_0_8_nearest_neighbour_distances() {
         // overlapping_pairs_are_refused).
         (
             "pair, twist 45",
-            small.replace("gap: 5.5,", "gap: 7.5, twist: 45.0,"),
+            small.replace("gap: 5.5,", "gap: 7.5, second: (twist: 45.0),"),
         ),
         (
             "pair, twist 30, offset",
-            small.replace("gap: 5.5,", "gap: 7.5, twist: 30.0, offset: (3.0, -1.0),"),
+            small.replace(
+                "gap: 5.5,",
+                "gap: 7.5, second: (twist: 30.0), offset: (3.0, -1.0),",
+            ),
         ),
         (
             "pair, tilt 20",
-            small.replace("gap: 5.5,", "gap: 7.5, tilt: 20.0,"),
+            small.replace("gap: 5.5,", "gap: 7.5, second: (tilt: 20.0),"),
         ),
         (
             "pair, twist and tilt",
-            small.replace("gap: 5.5,", "gap: 7.5, twist: 10.0, tilt: -12.0,"),
+            small.replace("gap: 5.5,", "gap: 7.5, second: (twist: 10.0, tilt: -12.0),"),
         ),
         (
             "pair, outermost atoms",
@@ -514,7 +545,7 @@ fn overlapping_pairs_are_refused() {
     let small = std::fs::read_to_string("inputs/build/ptfe_pair_small.ron").unwrap();
     // At 5.5 A between the facets the adatom layers are 1.62 A apart: twisted, some adatoms of
     // the two particles meet.
-    let e = parse_build(&small.replace("gap: 5.5,", "gap: 5.5, twist: 45.0,"))
+    let e = parse_build(&small.replace("gap: 5.5,", "gap: 5.5, second: (twist: 45.0),"))
         .build(Path::new("."))
         .unwrap_err()
         .to_string();

@@ -10,9 +10,10 @@ use sintermd::kmc::grid::FccGrid;
 use sintermd::kmc::grid_engine::GridEngine;
 use sintermd::kmc::lattice::FccLattice;
 use sintermd::kmc::model::ModelSpec;
-use sintermd::kmc::pair::{Contact, PairSpec, SecondParticle, SiteSource, build_pair};
+use sintermd::kmc::pair::{Contact, PairSpec, SiteSource, build_pair};
 use sintermd::kmc::shapes::ShapeSpec;
 use sintermd::kmc::{Engine, KmcEngine};
+use sintermd::structure::Turn;
 use sintermd::structure::orientation::orientation_matrix;
 use sintermd::system::Vec3;
 
@@ -34,7 +35,7 @@ fn engines(
         shape: ShapeSpec::Sphere { diameter },
         contact,
         axis: [1.0, 0.0, 0.0],
-        second: SecondParticle::default(),
+        second: Turn::default(),
         margin: None,
     };
     let pair = build_pair(&spec, &SiteSource::Fcc(lattice.clone())).unwrap();

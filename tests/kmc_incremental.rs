@@ -10,9 +10,10 @@ use nalgebra::Matrix3;
 use sintermd::kmc::lattice::FccLattice;
 use sintermd::kmc::mesh::{MeshNeighbors, mesh_sites};
 use sintermd::kmc::model::{ModelSpec, RateMode};
-use sintermd::kmc::pair::{Contact, PairSpec, SecondParticle, SiteSource, build_pair};
+use sintermd::kmc::pair::{Contact, PairSpec, SiteSource, build_pair};
 use sintermd::kmc::shapes::ShapeSpec;
 use sintermd::kmc::{Engine, KmcEngine};
+use sintermd::structure::Turn;
 use sintermd::system::Vec3;
 
 fn lattice() -> SiteSource {
@@ -23,7 +24,7 @@ fn lattice() -> SiteSource {
     })
 }
 
-fn pair_spec(diameter: f64, second: SecondParticle) -> PairSpec {
+fn pair_spec(diameter: f64, second: Turn) -> PairSpec {
     PairSpec {
         shape: ShapeSpec::Sphere { diameter },
         contact: Contact::SingleAtom,
@@ -85,7 +86,7 @@ fn hot(mode: RateMode) -> ModelSpec {
 fn per_atom_one_species() {
     let e = engine_on(
         &lattice(),
-        &pair_spec(16.0, SecondParticle::default()),
+        &pair_spec(16.0, Turn::default()),
         hot(RateMode::PerAtom),
         1,
         1,
@@ -97,7 +98,7 @@ fn per_atom_one_species() {
 fn per_hop_one_species() {
     let e = engine_on(
         &lattice(),
-        &pair_spec(16.0, SecondParticle::default()),
+        &pair_spec(16.0, Turn::default()),
         hot(RateMode::PerHop),
         1,
         2,
@@ -113,13 +114,7 @@ fn two_species_with_detachment() {
         min_neighbours_after_hop: 0,
         ..Default::default()
     };
-    let e = engine_on(
-        &lattice(),
-        &pair_spec(16.0, SecondParticle::default()),
-        spec,
-        2,
-        3,
-    );
+    let e = engine_on(&lattice(), &pair_spec(16.0, Turn::default()), spec, 2, 3);
     run_and_check(e, 100_000, "two species, min 0");
 }
 
@@ -131,19 +126,13 @@ fn two_species_per_hop() {
         mode: RateMode::PerHop,
         ..Default::default()
     };
-    let e = engine_on(
-        &lattice(),
-        &pair_spec(14.0, SecondParticle::default()),
-        spec,
-        2,
-        4,
-    );
+    let e = engine_on(&lattice(), &pair_spec(14.0, Turn::default()), spec, 2, 4);
     run_and_check(e, 100_000, "two species, per-hop");
 }
 
 #[test]
 fn tilted_pair_with_a_grain_boundary() {
-    let second = SecondParticle {
+    let second = Turn {
         twist: 10.0,
         tilt: 20.0,
         tilt_axis: [0.0, 0.0, 1.0],
@@ -165,7 +154,7 @@ fn mesh_pair() {
     println!("mesh: {}", report.neighbor_counts.line());
     let e = engine_on(
         &SiteSource::Mesh(sites),
-        &pair_spec(14.0, SecondParticle::default()),
+        &pair_spec(14.0, Turn::default()),
         hot(RateMode::PerAtom),
         1,
         6,
@@ -178,7 +167,7 @@ fn runs_are_reproducible_from_the_seed() {
     let make = |seed| {
         engine_on(
             &lattice(),
-            &pair_spec(12.0, SecondParticle::default()),
+            &pair_spec(12.0, Turn::default()),
             hot(RateMode::PerAtom),
             1,
             seed,

@@ -3,8 +3,8 @@
 //! Particle 1 is centred at `c1`, particle 2 at `c2 = c1 + L axis`. On a crystal, particle 1 sits
 //! on an fcc lattice centred on a lattice site. Without tilt or twist, particle 2 is cut from the
 //! same lattice and `L` is a whole number of lattice repeats along the axis, so the two particles
-//! are translated copies and a neck between them grows as one crystal. With a twist (about the
-//! contact axis) or a tilt (about any axis, after the twist), the words of an MD pair's geometry,
+//! are translated copies and a neck between them grows as one crystal. With a [`Turn`] (a twist
+//! about the contact axis, then a tilt; the type an MD pair's geometry uses too),
 //! particle 2 has its own lattice, rotated about its centre: the sites of lattice 1 fill the half
 //! space on particle 1's side of the bisecting plane,
 //! those of lattice 2 the other half, and a lattice-2 site closer than 0.75 nearest-neighbour
@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use super::lattice::{FccLattice, SiteSet, bicrystal_sites, sort_spatially};
 use super::shapes::{ParticleShape, ShapeSpec};
 use crate::error::{Error, Result};
-use crate::structure::orientation::axis_rotation;
+use crate::structure::orientation::Turn;
 use crate::system::{SimBox, Vec3};
 
 /// How the two particles meet.
@@ -39,37 +39,6 @@ pub enum Contact {
     Gap(f64),
 }
 
-/// Orientation of the second particle relative to the first, in the words of an MD pair's
-/// geometry ([`crate::structure::PairGeometry`]): twisted about the contact axis, then tilted,
-/// both about its centre [degrees, right-hand rule].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SecondParticle {
-    /// Rotation about the contact axis [degrees].
-    pub twist: f64,
-    /// Rotation about `tilt_axis`, after the twist [degrees].
-    pub tilt: f64,
-    /// Axis of the tilt (world frame). Default z, (0, 0, 1), as for an MD pair.
-    pub tilt_axis: [f64; 3],
-}
-
-impl Default for SecondParticle {
-    fn default() -> Self {
-        SecondParticle {
-            twist: 0.0,
-            tilt: 0.0,
-            tilt_axis: [0.0, 0.0, 1.0],
-        }
-    }
-}
-
-impl SecondParticle {
-    /// Whether particle 2 shares particle 1's lattice orientation (no tilt, no twist).
-    pub fn is_untilted(&self) -> bool {
-        self.tilt == 0.0 && self.twist == 0.0
-    }
-}
-
 /// Two particles as written in an input file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -82,9 +51,10 @@ pub struct PairSpec {
     /// Direction from particle 1 to particle 2 (world frame). Default [1, 0, 0].
     #[serde(default = "x_axis")]
     pub axis: [f64; 3],
-    /// Orientation of particle 2. Default: same as particle 1.
+    /// Turn of particle 2 about its centre (twist about `axis`, then tilt), in the words of an
+    /// MD pair's geometry. Default: none, the same orientation as particle 1.
     #[serde(default)]
-    pub second: SecondParticle,
+    pub second: Turn,
     /// Room around the particles in which sites are made [A]. Default 4 nearest-neighbour
     /// spacings.
     #[serde(default)]
@@ -336,29 +306,10 @@ fn make_contact(
     }
 }
 
-/// The rotation of particle 2 (the twist about the contact `axis`, then the tilt), or None
-/// without either.
-fn second_rotation(second: &SecondParticle, axis: &Vec3) -> Result<Option<Matrix3<f64>>> {
-    let mut rot = Matrix3::identity();
-    let mut rotated = false;
-    if !second.twist.is_finite() {
-        return Err(Error::invalid("pair: twist angle must be finite"));
-    }
-    if second.twist != 0.0 {
-        rot = axis_rotation(axis, second.twist) * rot;
-        rotated = true;
-    }
-    let tilt_axis = Vec3::from(second.tilt_axis);
-    if !second.tilt.is_finite() || (second.tilt != 0.0 && !(tilt_axis.norm() > 0.0)) {
-        return Err(Error::invalid(
-            "pair: tilt needs a finite angle and a non-zero tilt_axis",
-        ));
-    }
-    if second.tilt != 0.0 {
-        rot = axis_rotation(&tilt_axis, second.tilt) * rot;
-        rotated = true;
-    }
-    Ok(rotated.then_some(rot))
+/// The rotation of particle 2 (its [`Turn`] about the contact `axis`), or None without one.
+fn second_rotation(second: &Turn, axis: &Vec3) -> Result<Option<Matrix3<f64>>> {
+    let rot = second.matrix(axis)?;
+    Ok((!second.is_identity()).then_some(rot))
 }
 
 /// Sites and particle membership (0 none, 1, 2) for centre distance `l`.
@@ -524,7 +475,7 @@ mod tests {
             shape: ShapeSpec::Sphere { diameter: 20.0 },
             contact,
             axis: [1.0, 0.0, 0.0],
-            second: SecondParticle::default(),
+            second: Turn::default(),
             margin: None,
         }
     }

@@ -202,7 +202,7 @@ fn build_engine(
     occupancy: Vec<u8>,
     model: BondCountingModel,
 ) -> Result<Box<dyn Engine>> {
-    let single_lattice = input.particles.second.is_untilted();
+    let single_lattice = input.particles.second.is_identity();
     let use_grid = input.engine == EngineChoice::Auto
         && single_lattice
         && model.n_species == 1

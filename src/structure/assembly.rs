@@ -3,9 +3,12 @@
 //! Frame: the joining axis is x. Particle 1 is turned so that its chosen facet's outward normal
 //! points along +x; particle 2 so that its chosen facet's normal points along -x (it is first
 //! turned like particle 1, then by 180 degrees about z, so that two copies of one particle face
-//! each other through a two-fold axis), then twisted about x by `twist` and tilted about z by
-//! `tilt`. Both turn about the centroids of their non-adatom atoms, which lie on the x axis
-//! (particle 2's is moved sideways by `offset` in y and z). The gap's midplane is x = 0.
+//! each other through a two-fold axis), then turned by `second`, a [`Turn`] about the contact axis
+//! x: twisted about x by `twist`, then tilted by `tilt` about `tilt_axis` (default z). Both turn
+//! about the centroids of their non-adatom atoms, which lie on the x axis (particle 2's is moved
+//! sideways by `offset` in y and z). The gap's midplane is x = 0. Any tilt axis works: the gap
+//! is measured on the turned atoms, and a tilt between -90 and 90 degrees (see [`Turn`]) keeps
+//! particle 2's facing facet facing -x, whatever the axis.
 //!
 //! **Gap.** With `gap_between: Facets` (the default) the gap is the distance along x between the
 //! outermost atomic planes of the two facing facets, adatoms not counted: particle 1's plane
@@ -20,9 +23,10 @@
 //! The assembly is refused when two atoms of different particles would be closer than 0.8 times
 //! the nearest-neighbour distance.
 
-use nalgebra::{Rotation3, Vector3};
+use nalgebra::{Matrix3, Rotation3, Vector3};
 use serde::{Deserialize, Serialize};
 
+use super::orientation::Turn;
 use super::particle::{Particle, bounding_box};
 use crate::error::{Error, Result};
 use crate::md::momentum::{remove_angular_momentum, remove_linear_momentum};
@@ -54,12 +58,10 @@ pub struct PairGeometry {
     /// What the gap is measured between.
     #[serde(default)]
     pub gap_between: GapReference,
-    /// Rotation of particle 2 about the joining axis [degrees].
+    /// Turn of particle 2 about its centroid: twist about the joining axis x, then tilt about
+    /// `tilt_axis` (default z), e.g. `second: (twist: 30, tilt: 5)`. Default: none.
     #[serde(default)]
-    pub twist: f64,
-    /// Rotation of particle 2 about the z axis through its centroid, after the twist [degrees].
-    #[serde(default)]
-    pub tilt: f64,
+    pub second: Turn,
     /// Sideways shift of particle 2 along y and z [A].
     #[serde(default)]
     pub offset: [f64; 2],
@@ -127,7 +129,8 @@ pub fn assemble(first: &Particle, second: &Particle, geometry: &PairGeometry) ->
     let fb = second
         .facet(g.facets.1)
         .map_err(|e| Error::invalid(format!("particle 2: {e}")))?;
-    let placed = place(first, second, fa, fb, g);
+    let turn = g.second.matrix(&Vec3::x())?;
+    let placed = place(first, second, fa, fb, g, turn);
     let (xa, xb) = (&placed.xa, &placed.xb);
 
     // Each particle's own velocities, without its linear and angular momentum if asked.
@@ -192,8 +195,8 @@ pub fn assemble(first: &Particle, second: &Particle, geometry: &PairGeometry) ->
     })
 }
 
-/// Checks the geometry's numbers (gap positive, vacuum not negative, twist finite, tilt within
-/// ±90°, offset finite) and reads its boundary: whether each axis is periodic.
+/// Checks the geometry's numbers (gap positive, vacuum not negative, the turn of particle 2 as
+/// [`Turn::validate`] asks, offset finite) and reads its boundary: whether each axis is periodic.
 fn check_geometry(g: &PairGeometry) -> Result<[bool; 3]> {
     if !(g.gap > 0.0) || !g.gap.is_finite() {
         return Err(Error::invalid(format!(
@@ -207,11 +210,7 @@ fn check_geometry(g: &PairGeometry) -> Result<[bool; 3]> {
             g.vacuum
         )));
     }
-    if !g.twist.is_finite() || !(g.tilt.abs() < 90.0) {
-        return Err(Error::invalid(
-            "pair: twist must be finite and tilt between -90 and 90 degrees",
-        ));
-    }
+    g.second.validate()?;
     if !g.offset.iter().all(|v| v.is_finite()) {
         return Err(Error::invalid("pair: offset must be finite"));
     }
@@ -236,23 +235,23 @@ struct Placement {
 
 /// Turns each particle about its core centroid so that facet `fa` of `first` faces +x and
 /// facet `fb` of `second` faces -x (then twist and tilt), and shifts them along x so that the
-/// gap is `g.gap` (particle 2 also sideways by `g.offset`).
+/// gap is `g.gap` (particle 2 also sideways by `g.offset`); `turn` is the matrix of `g.second`
+/// about x.
 fn place(
     first: &Particle,
     second: &Particle,
     fa: &super::particle::Facet,
     fb: &super::particle::Facet,
     g: &PairGeometry,
+    turn: Matrix3<f64>,
 ) -> Placement {
     let core_a = first.core_atoms();
     let core_b = second.core_atoms();
     let ca = centroid(&first.system.positions, &core_a);
     let cb = centroid(&second.system.positions, &core_b);
-    let z = Vector3::z_axis();
     let rot_a = align_to_x(&fa.normal);
-    let rot_b = Rotation3::from_axis_angle(&z, g.tilt.to_radians())
-        * Rotation3::from_axis_angle(&Vector3::x_axis(), g.twist.to_radians())
-        * Rotation3::from_axis_angle(&z, std::f64::consts::PI)
+    let rot_b = Rotation3::from_matrix_unchecked(turn)
+        * Rotation3::from_axis_angle(&Vector3::z_axis(), std::f64::consts::PI)
         * align_to_x(&fb.normal);
 
     let mut xa: Vec<Vec3> = first

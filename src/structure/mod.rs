@@ -2,7 +2,7 @@
 //! random and ordered alloys, facet adatoms and two-particle assemblies.
 //!
 //! - [`lattice`]: cells, bases, sublattices, point groups, lattice planes;
-//! - [`orientation`]: crystal axes along x, y, z, or a rotation;
+//! - [`orientation`]: crystal axes along x, y, z, or a rotation; the turn of a pair's second particle;
 //! - [`alloy`]: species on sites (exact random compositions, sublattice order);
 //! - [`wulff`]: the Wulff polyhedron from surface energies;
 //! - [`particle`]: particles cut from a lattice, with their facets;
@@ -28,7 +28,7 @@ pub use alloy::{Component, Placement};
 pub use assembly::{Assembly, GapReference, PairGeometry, assemble};
 pub use build::{BuildSpec, Built};
 pub use lattice::{CubicLattice, Lattice, LatticeKind, block_sites, lattice_block_sites};
-pub use orientation::Orientation;
+pub use orientation::{Orientation, Turn};
 pub use particle::{Facet, Particle, ParticleSpec, Shape, Size};
 pub use wulff::WulffPolyhedron;
 

@@ -1,6 +1,6 @@
 //! Crystal orientation: which crystal directions lie along the x, y and z axes of the output, and
 //! the rotations MD structures and KMC lattices are turned by ([`orientation_matrix`],
-//! [`axis_rotation`]).
+//! [`axis_rotation`]), including the [`Turn`] of the second particle of a pair (MD and KMC alike).
 
 use nalgebra::{Matrix3, Rotation3, Unit};
 use serde::{Deserialize, Serialize};
@@ -145,6 +145,80 @@ pub fn orientation_matrix(x: [i64; 3], y: [i64; 3], z: [i64; 3]) -> Result<Matri
     Ok(rows)
 }
 
+/// How the second particle of a pair is turned relative to its untwisted, untilted placement, in
+/// one vocabulary for an MD pair ([`crate::structure::PairGeometry`], contact axis x) and a KMC
+/// pair ([`crate::kmc::pair::PairSpec`], contact axis `axis`): twisted by `twist` about the
+/// contact axis, then tilted by `tilt` about `tilt_axis`, both through the particle's centre
+/// [degrees, right-hand rule]. RON: `second: (twist: 30, tilt: 5)`, every field optional.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Turn {
+    /// Rotation about the contact axis [degrees].
+    pub twist: f64,
+    /// Rotation about `tilt_axis`, after the twist [degrees]; between -90 and 90, so that the
+    /// particle's contact side still faces the first particle.
+    pub tilt: f64,
+    /// Axis of the tilt (world frame; any length but zero). Default z, (0, 0, 1).
+    pub tilt_axis: [f64; 3],
+}
+
+impl Default for Turn {
+    fn default() -> Self {
+        Turn {
+            twist: 0.0,
+            tilt: 0.0,
+            tilt_axis: [0.0, 0.0, 1.0],
+        }
+    }
+}
+
+impl Turn {
+    /// Whether the turn leaves the particle as it is (no twist, no tilt).
+    pub fn is_identity(&self) -> bool {
+        self.twist == 0.0 && self.tilt == 0.0
+    }
+
+    /// Checks the numbers: twist finite, tilt strictly between -90 and 90 degrees, tilt axis
+    /// finite and non-zero.
+    pub fn validate(&self) -> Result<()> {
+        if !self.twist.is_finite() {
+            return Err(Error::invalid(format!(
+                "pair: twist {} must be finite",
+                self.twist
+            )));
+        }
+        if !(self.tilt.abs() < 90.0) {
+            return Err(Error::invalid(format!(
+                "pair: tilt {} must be between -90 and 90 degrees",
+                self.tilt
+            )));
+        }
+        let axis = Vec3::from(self.tilt_axis);
+        if !axis.iter().all(|c| c.is_finite()) || !(axis.norm() > 0.0) {
+            return Err(Error::invalid(format!(
+                "pair: tilt_axis {:?} must be finite and non-zero",
+                self.tilt_axis
+            )));
+        }
+        Ok(())
+    }
+
+    /// The rotation matrix of the turn about `contact_axis` (any length but zero): the twist
+    /// about it, then the tilt about `tilt_axis`. A zero angle contributes an exact identity, so
+    /// an untwisted, untilted turn is exactly the identity. Validates the turn first.
+    pub fn matrix(&self, contact_axis: &Vec3) -> Result<Matrix3<f64>> {
+        self.validate()?;
+        let mut rot = Matrix3::identity();
+        if self.twist != 0.0 {
+            rot = axis_rotation(contact_axis, self.twist) * rot;
+        }
+        if self.tilt != 0.0 {
+            rot = axis_rotation(&Vec3::from(self.tilt_axis), self.tilt) * rot;
+        }
+        Ok(rot)
+    }
+}
+
 /// Rotation by `degrees` about the unit `axis` (right-hand rule), Rodrigues' formula.
 pub fn axis_rotation(axis: &Vec3, degrees: f64) -> Matrix3<f64> {
     let rot = Rotation3::from_axis_angle(&Unit::new_normalize(*axis), degrees.to_radians());
@@ -155,6 +229,60 @@ pub fn axis_rotation(axis: &Vec3, degrees: f64) -> Matrix3<f64> {
 mod tests {
     use super::*;
     use crate::structure::lattice::LatticeKind;
+
+    #[test]
+    fn turn_twists_about_the_contact_axis_then_tilts() {
+        let t: Turn =
+            crate::io::ron::parse_ron("(twist: 30, tilt: 5)", std::path::Path::new("t.ron"))
+                .unwrap();
+        assert_eq!(t.tilt_axis, [0.0, 0.0, 1.0]);
+        assert_eq!((t.twist, t.tilt), (30.0, 5.0));
+        let x = Vec3::x();
+        let m = t.matrix(&x).unwrap();
+        let expected = axis_rotation(&Vec3::z(), 5.0) * axis_rotation(&x, 30.0);
+        assert_eq!(m, expected);
+        // The twist leaves the contact axis alone; the tilt then turns it about z.
+        assert!((m * x - axis_rotation(&Vec3::z(), 5.0) * x).norm() < 1e-15);
+        // No angle: the exact identity; one angle: exactly that rotation.
+        assert_eq!(Turn::default().matrix(&x).unwrap(), Matrix3::identity());
+        assert!(Turn::default().is_identity());
+        let twist = Turn {
+            twist: 17.0,
+            ..Turn::default()
+        };
+        assert_eq!(twist.matrix(&x).unwrap(), axis_rotation(&x, 17.0));
+        assert!(
+            crate::io::ron::parse_ron::<Turn>("(twist: 1, spin: 2)", std::path::Path::new("t.ron"))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn turn_validation_names_the_bad_number() {
+        let bad = |t: Turn| t.matrix(&Vec3::x()).unwrap_err().to_string();
+        let d = Turn::default;
+        assert!(
+            bad(Turn {
+                twist: f64::NAN,
+                ..d()
+            })
+            .contains("twist")
+        );
+        assert!(bad(Turn { tilt: 90.0, ..d() }).contains("between -90 and 90"));
+        assert!(
+            bad(Turn {
+                tilt: f64::INFINITY,
+                ..d()
+            })
+            .contains("tilt")
+        );
+        let zero_axis = Turn {
+            tilt: 5.0,
+            tilt_axis: [0.0; 3],
+            ..d()
+        };
+        assert!(bad(zero_axis).contains("tilt_axis"));
+    }
 
     #[test]
     fn axes_map_directions_onto_x_y_z() {

@@ -65,7 +65,7 @@ run $steps
 LAMMPS
   local best_s=0 best_opt=0 best_omp=0 r
   for k in $(seq "$REPEATS"); do
-    "$SINTERMD" run "$input" --threads "$THREADS" --out "$dir/sintermd" 2>/dev/null
+    "$SINTERMD" run "$input" --threads "$THREADS" --out "$dir/sintermd" --force >/dev/null
     r=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['atom_steps_per_second'])" "$dir/sintermd/summary.json")
     echo "  $name run $k: sintermd ($THREADS threads)     $r atom-steps/s"
     best_s=$(python3 -c "print(max($best_s, $r))")

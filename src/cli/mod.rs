@@ -340,8 +340,7 @@ fn build(args: &BuildArgs) -> Result<()> {
         eprintln!("gap {gap:.4} A, facing facets at {angle:.4} degrees");
     }
     if let Some(path) = &args.report {
-        let text = serde_json::to_string_pretty(r).map_err(|e| Error::invalid(e.to_string()))?;
-        crate::io::write_text(path, &text)?;
+        crate::io::write_json(path, r)?;
     }
     Ok(())
 }

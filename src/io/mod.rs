@@ -21,6 +21,12 @@ pub fn read_text(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
 }
 
+/// Writes `value` as pretty-printed JSON, atomically (see [`write_atomic`]).
+pub fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::invalid(e.to_string()))?;
+    write_text(path, &text)
+}
+
 /// Writes a whole text file atomically (see [`write_atomic`]), naming it in the error.
 pub fn write_text(path: &Path, text: &str) -> Result<()> {
     write_atomic(path, text.as_bytes())

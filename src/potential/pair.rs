@@ -324,10 +324,19 @@ pub fn read_pair_coeffs<P: PairCoeffs>(
         let (ilo, ihi) = type_range(c[0], ntypes)?;
         let (jlo, jhi) = type_range(c[1], ntypes)?;
         let params = parse(&c[2..])?;
+        let mut count = 0;
         for i in ilo..=ihi {
             for j in jlo.max(i)..=jhi {
                 table.set(i - 1, j - 1, params);
+                count += 1;
             }
+        }
+        if count == 0 {
+            // LAMMPS: "Incorrect args for pair coefficients" (I > J sets no pair).
+            return Err(Error::invalid(format!(
+                "pair_coeff \"{}\": the type range sets no pair (write the lower type first, I <= J)",
+                c.join(" ")
+            )));
         }
     }
     Ok(table)
@@ -459,6 +468,9 @@ mod tests {
         assert!(read(&["1 1 1.0 2.0 3.0"]).is_err());
         assert!(read(&["1 4 1.0"]).is_err());
         assert!(read(&["1 1 x"]).is_err());
+        let err = read(&["2 1 1.0"]).unwrap_err();
+        assert!(err.to_string().contains("I <= J"), "{err}");
+        assert!(read(&["2*3 1*2 1.0"]).is_ok(), "sets 2-2");
     }
 
     #[test]

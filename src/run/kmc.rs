@@ -16,6 +16,7 @@ use super::kmc_loop::{EventLoop, LoopSetup, run_event_loop};
 use crate::error::{Error, Result};
 use crate::input::kmc::{KmcInput, SiteSpec};
 use crate::io::ron::base_dir;
+use crate::io::write_json;
 use crate::kmc::engine::KmcClock;
 use crate::kmc::engine::{Engine, EngineChoice, occupied_system};
 use crate::kmc::events::KmcEngine;
@@ -315,12 +316,6 @@ pub fn run_kmc_with(
             }
         }
     }
-}
-
-/// Writes `value` as pretty JSON, atomically.
-fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::invalid(e.to_string()))?;
-    crate::io::write_text(path, &text)
 }
 
 /// The run after its output folder was prepared: the event loop, the final structure; the

@@ -880,9 +880,7 @@ impl<'a> Runner<'a> {
     /// Writes `summary.json`, listing the files the run wrote (itself included).
     fn store_summary(&self, summary: &mut RunSummary) -> Result<()> {
         summary.files = self.folder.files_with_summary();
-        let text =
-            serde_json::to_string_pretty(summary).map_err(|e| Error::invalid(e.to_string()))?;
-        crate::io::write_text(&self.out_dir.join("summary.json"), &text)
+        crate::io::write_json(&self.out_dir.join("summary.json"), summary)
     }
 
     /// Writes `summary.json` of a run that stopped with `status` and `error`.

@@ -157,9 +157,33 @@ pub struct Turn {
     pub twist: f64,
     /// Rotation about `tilt_axis`, after the twist [degrees]; between -90 and 90, so that the
     /// particle's contact side still faces the first particle.
+    #[serde(deserialize_with = "tilt_degrees")]
     pub tilt: f64,
     /// Axis of the tilt (world frame; any length but zero). Default z, (0, 0, 1).
     pub tilt_axis: [f64; 3],
+}
+
+/// Reads `tilt` as a number of degrees; the form of sintermd before 2026-12,
+/// `tilt: (axis: ..., degrees: ...)`, is refused with the new spelling.
+fn tilt_degrees<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Tilt {
+        Degrees(f64),
+        Old {
+            #[allow(dead_code)]
+            axis: [f64; 3],
+            #[allow(dead_code)]
+            degrees: f64,
+        },
+    }
+    match Tilt::deserialize(d)? {
+        Tilt::Degrees(t) => Ok(t),
+        Tilt::Old { .. } => Err(serde::de::Error::custom(
+            "`tilt: (axis: A, degrees: D)` is now written `tilt: D, tilt_axis: A` \
+             (and `twist_degrees: T` is `twist: T`)",
+        )),
+    }
 }
 
 impl Default for Turn {
@@ -219,7 +243,7 @@ impl Turn {
     }
 }
 
-/// Rotation by `degrees` about the unit `axis` (right-hand rule), Rodrigues' formula.
+/// Rotation by `degrees` about `axis` (any non-zero vector, normalised here; right-hand rule).
 pub fn axis_rotation(axis: &Vec3, degrees: f64) -> Matrix3<f64> {
     let rot = Rotation3::from_axis_angle(&Unit::new_normalize(*axis), degrees.to_radians());
     *rot.matrix()
@@ -255,6 +279,12 @@ mod tests {
             crate::io::ron::parse_ron::<Turn>("(twist: 1, spin: 2)", std::path::Path::new("t.ron"))
                 .is_err()
         );
+        let old = crate::io::ron::parse_ron::<Turn>(
+            "(tilt: (axis: (0, 0, 1), degrees: 10))",
+            std::path::Path::new("t.ron"),
+        )
+        .unwrap_err();
+        assert!(old.to_string().contains("tilt_axis"), "{old}");
     }
 
     #[test]

@@ -467,9 +467,7 @@ impl Sweep {
         crate::io::write_text(&out.join(MANIFEST_FILE), &manifest)?;
         let sbatch = slurm::submit_script(&self.spec.slurm, &absolute(out)?, points.len())?;
         crate::io::write_text(&out.join(SUBMIT_FILE), &sbatch)?;
-        let json =
-            serde_json::to_string_pretty(&plan).map_err(|e| Error::invalid(e.to_string()))?;
-        crate::io::write_text(&plan_path, &json)?;
+        crate::io::write_json(&plan_path, &plan)?;
         Ok(points)
     }
 }

@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::neck::{NeckGeometry, measure_neck};
 use crate::error::{Error, Result};
 use crate::input::{KmcStage, in_stage};
-use crate::io::write_lammps_data;
+use crate::io::{write_json, write_lammps_data};
 use crate::kmc::engine::Engine;
 use crate::kmc::engine::KmcClock;
 use crate::kmc::events::{KmcEngine, KmcEngineState, NO_LABEL};
@@ -519,10 +519,4 @@ fn neck_figures(out_dir: &Path, name: &str, summary: &KmcStageSummary) -> Vec<Fi
     } else {
         Vec::new()
     }
-}
-
-/// Writes `value` as pretty JSON at `path`.
-fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::invalid(e.to_string()))?;
-    crate::io::write_text(path, &text)
 }

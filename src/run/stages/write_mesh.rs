@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::input::{WriteMeshStage, in_stage};
 use crate::kmc::mesh::{
     MeshAnalysis, MeshFile, MeshReport, analyse_mesh, mesh_file_of, write_mesh,
@@ -79,9 +79,7 @@ impl WriteMeshStage {
         let analysis = analyse_mesh(&mesh, &self.neighbors, [1, 1, 1])?;
         let path = out_dir.join(&self.file);
         write_mesh(&path, &mesh_file_of(&analysis.sites, self.write_neighbors))?;
-        let json = serde_json::to_string_pretty(&analysis.report)
-            .map_err(|e| Error::invalid(e.to_string()))?;
-        crate::io::write_text(&out_dir.join(format!("{name}_mesh.json")), &json)?;
+        crate::io::write_json(&out_dir.join(format!("{name}_mesh.json")), &analysis.report)?;
         let figures = mesh_figures(&analysis, out_dir, name)?;
         let facts = self.facts(system, &analysis.report);
         Ok(MeshStageOutcome {

@@ -12,8 +12,12 @@
 # `sintermd prepare`) and LAMMPS runs that very state with the same potential file, timestep,
 # neighbour settings and number of steps, in its two best 2-core configurations: `-sf opt` on
 # 2 MPI ranks and `-sf omp -pk omp 2`. Timings are the stepping loop only (LAMMPS "Loop time",
-# sintermd summary.json). The last lines are
+# sintermd summary.json). Peak memory is the maximum resident set size (GNU time's %M) of each
+# run, the smallest of the repeats: for sintermd and LAMMPS omp that of the one process; for
+# LAMMPS on N MPI ranks N times that of the largest rank. The last lines are
 #   RESULT <name> sintermd=<atom-steps/s> lammps=<best LAMMPS atom-steps/s> ratio=<x>
+#          threads_1_to_<THREADS>=<sintermd's speed-up over its 1-thread run>
+#          rss_sintermd=<MB> rss_lammps_opt=<MB> rss_lammps_omp=<MB>
 #
 # Each benchmark is one function `bench_<name>` that calls `compare`; add one in the same form.
 set -euo pipefail
@@ -29,6 +33,10 @@ if ! command -v "$LMP" >/dev/null 2>&1; then
   echo "compare_lammps.sh: LMP=$LMP is not an executable command" >&2
   exit 2
 fi
+if [ ! -x /usr/bin/time ]; then
+  echo "compare_lammps.sh: GNU time (/usr/bin/time) is needed for the memory column: apt-get install time" >&2
+  exit 2
+fi
 cargo build --release --quiet
 SINTERMD=$ROOT/target/release/sintermd
 TMP=$(mktemp -d)
@@ -38,6 +46,11 @@ RESULTS=()
 # atom-steps/s of one LAMMPS run: $1 = log file.
 lammps_rate() {
   awk '/^Loop time of/ { print $9 * $12 / $4 }' "$1"
+}
+
+# Peak memory [MB] from GNU time's %M (kB) in file $1, times $2 processes.
+rss_mb() {
+  python3 -c "import sys; print(f'{int(open(sys.argv[1]).read().split()[-1]) * int(sys.argv[2]) / 1024:.1f}')" "$1" "$2"
 }
 
 # compare NAME INPUT BOUNDARY PAIR_STYLE PAIR_COEFF TIMESTEP STEPS SKIN
@@ -63,27 +76,45 @@ thermo 50
 fix 1 all nve
 run $steps
 LAMMPS
-  local best_s=0 best_opt=0 best_omp=0 r
+  local best_s=0 best_1=0 best_opt=0 best_omp=0 r m
+  local mem_s=1e18 mem_opt=1e18 mem_omp=1e18
   for k in $(seq "$REPEATS"); do
-    "$SINTERMD" run "$input" --threads "$THREADS" --out "$dir/sintermd" --force >/dev/null
+    if [ "$THREADS" -gt 1 ]; then
+      "$SINTERMD" run "$input" --threads 1 --out "$dir/sintermd1" --force >/dev/null
+      r=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['atom_steps_per_second'])" "$dir/sintermd1/summary.json")
+      echo "  $name run $k: sintermd (1 thread)      $r atom-steps/s"
+      best_1=$(python3 -c "print(max($best_1, $r))")
+    fi
+    /usr/bin/time -f %M -o "$dir/rss" \
+      "$SINTERMD" run "$input" --threads "$THREADS" --out "$dir/sintermd" --force >/dev/null
     r=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['atom_steps_per_second'])" "$dir/sintermd/summary.json")
-    echo "  $name run $k: sintermd ($THREADS threads)     $r atom-steps/s"
+    m=$(rss_mb "$dir/rss" 1)
+    echo "  $name run $k: sintermd ($THREADS threads)     $r atom-steps/s, $m MB"
     best_s=$(python3 -c "print(max($best_s, $r))")
-    (cd "$dir" && "$LMP" --np "$THREADS" -sf opt -in in.lmp -log opt.log -screen none)
+    mem_s=$(python3 -c "print(min($mem_s, $m))")
+    (cd "$dir" && /usr/bin/time -f %M -o rss \
+      "$LMP" --np "$THREADS" -sf opt -in in.lmp -log opt.log -screen none)
     r=$(lammps_rate "$dir/opt.log")
-    echo "  $name run $k: LAMMPS -sf opt, $THREADS MPI ranks $r atom-steps/s"
+    m=$(rss_mb "$dir/rss" "$THREADS")
+    echo "  $name run $k: LAMMPS -sf opt, $THREADS MPI ranks $r atom-steps/s, $m MB"
     best_opt=$(python3 -c "print(max($best_opt, $r))")
-    (cd "$dir" && OMP_NUM_THREADS=$THREADS "$LMP" -sf omp -pk omp "$THREADS" -in in.lmp -log omp.log -screen none)
+    mem_opt=$(python3 -c "print(min($mem_opt, $m))")
+    (cd "$dir" && OMP_NUM_THREADS=$THREADS /usr/bin/time -f %M -o rss \
+      "$LMP" -sf omp -pk omp "$THREADS" -in in.lmp -log omp.log -screen none)
     r=$(lammps_rate "$dir/omp.log")
-    echo "  $name run $k: LAMMPS -sf omp, $THREADS threads   $r atom-steps/s"
+    m=$(rss_mb "$dir/rss" 1)
+    echo "  $name run $k: LAMMPS -sf omp, $THREADS threads   $r atom-steps/s, $m MB"
     best_omp=$(python3 -c "print(max($best_omp, $r))")
+    mem_omp=$(python3 -c "print(min($mem_omp, $m))")
   done
-  local lammps ratio
+  local lammps ratio scaling
   lammps=$(python3 -c "print(max($best_opt, $best_omp))")
   ratio=$(python3 -c "print(f'{$best_s / $lammps:.2f}')")
-  printf '%s: sintermd %.4g, LAMMPS opt %.4g, LAMMPS omp %.4g atom-steps/s (best of %s)\n' \
-    "$name" "$best_s" "$best_opt" "$best_omp" "$REPEATS"
-  RESULTS+=("$(printf 'RESULT %s sintermd=%.4g lammps=%.4g ratio=%s' "$name" "$best_s" "$lammps" "$ratio")")
+  scaling=$(python3 -c "print(f'{$best_s / $best_1:.2f}' if $best_1 > 0 else '-')")
+  printf '%s: sintermd %.4g (1 thread %.4g), LAMMPS opt %.4g, LAMMPS omp %.4g atom-steps/s (best of %s); peak memory sintermd %.0f, LAMMPS opt %.0f, LAMMPS omp %.0f MB\n' \
+    "$name" "$best_s" "$best_1" "$best_opt" "$best_omp" "$REPEATS" "$mem_s" "$mem_opt" "$mem_omp"
+  RESULTS+=("$(printf 'RESULT %s sintermd=%.4g lammps=%.4g ratio=%s threads_1_to_%s=%s rss_sintermd=%.0f rss_lammps_opt=%.0f rss_lammps_omp=%.0f' \
+    "$name" "$best_s" "$lammps" "$ratio" "$THREADS" "$scaling" "$mem_s" "$mem_opt" "$mem_omp")")
 }
 
 # LAMMPS bench/in.eam with the Zhou 2004 Cu potential: 32,000 atoms, 100 steps.
@@ -107,7 +138,21 @@ bench_meam_ptfe_np() {
     0.002 200 1.0
 }
 
-ALL=(eam_cu32k eam_ptfe_np meam_ptfe_np)
+# bench/in.eam 8 times larger: 256,000 atoms, 50 steps (where memory per atom is compared).
+bench_eam_cu256k() {
+  compare eam_cu256k inputs/bench/eam_cu256k.ron "p p p" eam/alloy \
+    "* * $ROOT/potentials/Cu_Zhou04.eam.alloy Cu" 0.005 50 1.0
+}
+
+# The study's pair (inputs/ptfe_neck_paper_1473K.ron as built, 30,804 atoms) with the 2NN MEAM,
+# 100 steps; LAMMPS as in meam_ptfe_np.
+bench_meam_ptfe_pair30k() {
+  compare meam_ptfe_pair30k inputs/bench/meam_ptfe_pair30k.ron "f f f" meam \
+    "* * $ROOT/potentials/FePt_Kim2006.library.meam Pt Fe $ROOT/potentials/FePt_Kim2006.meam Pt Fe" \
+    0.002 100 1.0
+}
+
+ALL=(eam_cu32k eam_ptfe_np meam_ptfe_np eam_cu256k meam_ptfe_pair30k)
 NAMES=("$@")
 [ ${#NAMES[@]} -gt 0 ] || NAMES=("${ALL[@]}")
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"

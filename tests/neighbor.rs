@@ -47,7 +47,9 @@ fn check_half(simbox: &SimBox, positions: &[Vec3], cutoff: f64, skin: f64) {
     assert_eq!(list.kind(), ListKind::Half);
     let mut pairs = Vec::new();
     for i in 0..list.len() {
-        assert_eq!(list.owned_range(i), list.row_range(i));
+        let (owned, owned_images) = list.owned_row(i);
+        assert_eq!(owned, list.neighbors_of(i));
+        assert_eq!(owned_images, list.images_of(i));
         for (&j, &im) in list.neighbors_of(i).iter().zip(list.images_of(i)) {
             let j = j as usize;
             assert!(list.owns(i, j, im), "entry ({i},{j},{im}) not owned");

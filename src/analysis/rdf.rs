@@ -253,8 +253,14 @@ pub fn fills_periodic_box(system: &System, view: &PairView) -> Result<bool> {
             "no atom has a neighbour within the cutoff, so the material's density is unknown",
         )
     })?;
+    Ok(fills_box_at_spacing(system, d))
+}
+
+/// Whether the atoms of `system`, close-packed at nearest-neighbour distance `d` [A], fill at
+/// least half of its box.
+pub fn fills_box_at_spacing(system: &System, d: f64) -> bool {
     let material_volume = system.len() as f64 * d.powi(3) / 2f64.sqrt();
-    Ok(material_volume >= 0.5 * system.simbox.volume())
+    material_volume >= 0.5 * system.simbox.volume()
 }
 
 fn unweighted_gyration(system: &System) -> f64 {

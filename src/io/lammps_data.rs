@@ -2,10 +2,9 @@
 //! image flags) and `Velocities` sections. Species names come from comments in `Masses`
 //! (`1 195.08 # Pt`), as LAMMPS's `write_data` and ASE write them.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{read_text, write_text};
+use super::read_text;
 use crate::error::{Error, Result};
 use crate::system::{SimBox, SpeciesTable, System, Vec3, element_mass};
 
@@ -528,13 +527,24 @@ fn apply_velocities(system: &mut System, velocities: Vec<(u64, Vec3, usize)>) ->
 /// comments), Atoms with image flags, and Velocities. Numbers are written in shortest round-trip
 /// form, so reading the file back gives the same values bit for bit.
 pub fn format_lammps_data(system: &System, title: &str) -> String {
-    let mut s = String::new();
+    let mut bytes = Vec::new();
+    // Writing to memory cannot fail, and every piece written is UTF-8.
+    let _ = write_lammps_data_to(&mut bytes, system, title);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Writes `system` to `s` in the format of [`format_lammps_data`], line by line.
+pub fn write_lammps_data_to(
+    s: &mut impl std::io::Write,
+    system: &System,
+    title: &str,
+) -> std::io::Result<()> {
     let b = &system.simbox;
-    let _ = writeln!(s, "{title}");
-    let _ = writeln!(s);
-    let _ = writeln!(s, "{} atoms", system.len());
-    let _ = writeln!(s, "{} atom types", system.species.len());
-    let _ = writeln!(s);
+    writeln!(s, "{title}")?;
+    writeln!(s)?;
+    writeln!(s, "{} atoms", system.len())?;
+    writeln!(s, "{} atom types", system.species.len())?;
+    writeln!(s)?;
     for (k, axis) in ["x", "y", "z"].iter().enumerate() {
         // Along a free axis atoms may have left the box; the file's box encloses them, so that
         // the file is valid for LAMMPS (and for sintermd, which refuses atoms outside a
@@ -548,9 +558,9 @@ pub fn format_lammps_data(system: &System, title: &str) -> String {
                 }
             }
         }
-        let _ = writeln!(s, "{lo:?} {hi:?} {axis}lo {axis}hi");
+        writeln!(s, "{lo:?} {hi:?} {axis}lo {axis}hi")?;
     }
-    let _ = writeln!(s, "\nMasses\n");
+    writeln!(s, "\nMasses\n")?;
     for (t, (name, m)) in system
         .species
         .names
@@ -558,13 +568,13 @@ pub fn format_lammps_data(system: &System, title: &str) -> String {
         .zip(&system.species.masses)
         .enumerate()
     {
-        let _ = writeln!(s, "{} {:?} # {}", t + 1, m, name);
+        writeln!(s, "{} {:?} # {}", t + 1, m, name)?;
     }
-    let _ = writeln!(s, "\nAtoms # atomic\n");
+    writeln!(s, "\nAtoms # atomic\n")?;
     for i in 0..system.len() {
         let x = system.positions[i];
         let img = system.images[i];
-        let _ = writeln!(
+        writeln!(
             s,
             "{} {} {:?} {:?} {:?} {} {} {}",
             system.ids[i],
@@ -575,19 +585,27 @@ pub fn format_lammps_data(system: &System, title: &str) -> String {
             img[0],
             img[1],
             img[2]
-        );
+        )?;
     }
-    let _ = writeln!(s, "\nVelocities\n");
+    writeln!(s, "\nVelocities\n")?;
     for i in 0..system.len() {
         let v = system.velocities[i];
-        let _ = writeln!(s, "{} {:?} {:?} {:?}", system.ids[i], v.x, v.y, v.z);
+        writeln!(s, "{} {:?} {:?} {:?}", system.ids[i], v.x, v.y, v.z)?;
     }
-    s
+    Ok(())
 }
 
 /// Writes `system` to `path` as a LAMMPS data file.
+/// Streamed through a buffer (atomically, see [`crate::io::write_atomic_with`]): no copy of the
+/// file in memory.
 pub fn write_lammps_data(path: &Path, system: &System, title: &str) -> Result<()> {
-    write_text(path, &format_lammps_data(system, title))
+    crate::io::write_atomic_with(path, |tmp| {
+        let file = std::fs::File::create(tmp).map_err(|e| Error::io(path, e))?;
+        let mut out = std::io::BufWriter::new(file);
+        write_lammps_data_to(&mut out, system, title)
+            .and_then(|()| std::io::Write::flush(&mut out))
+            .map_err(|e| Error::io(path, e))
+    })
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod verlet;
 use serde::{Deserialize, Serialize};
 
 pub use brute::all_neighbors;
+pub(crate) use cell::CellGrid;
 pub use schedule::HalfListSchedule;
 pub use verlet::{ListKind, Neighbor, NeighborList};
 

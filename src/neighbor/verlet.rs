@@ -27,7 +27,9 @@ pub enum ListKind {
     Half,
 }
 
-/// A neighbour list in compressed-row form.
+/// A neighbour list in compressed-row form, stored in blocks of [`BUILD_CHUNK`] consecutive atoms
+/// (each block its own arrays, refilled in place at every build: a rebuild needs no second copy
+/// of the list).
 ///
 /// Row `i` holds the neighbours `j` of atom `i` within `cutoff + skin`, each with the periodic
 /// image it is seen through: its separation is `positions[j] + shift(image) - positions[i]`. An
@@ -38,7 +40,7 @@ pub enum ListKind {
 /// A full list ([`ListKind::Full`], the default) holds each pair twice, once from each side,
 /// rows sorted by `(j, image)`; [`NeighborList::owns`] picks one of the two entries for
 /// potentials that want each pair once, and the owned entries of a row are its tail
-/// ([`NeighborList::owned_range`]). A half list ([`ListKind::Half`]) holds only the owned
+/// ([`NeighborList::owned_row`]). A half list ([`ListKind::Half`]) holds only the owned
 /// entries. Either way [`NeighborList::schedule`] gives an order in which loops over owned
 /// entries may write to both atoms in parallel, deterministically.
 #[derive(Clone, Debug, Default)]
@@ -46,15 +48,16 @@ pub struct NeighborList {
     cutoff: f64,
     skin: f64,
     kind: ListKind,
-    offsets: Vec<usize>,
-    neighbors: Vec<u32>,
-    images: Vec<u16>,
+    /// Rows of atoms `b * BUILD_CHUNK..`, block `b`.
+    blocks: Vec<RowBlock>,
+    /// Atoms and entries of the last build; whether there was one.
+    atoms: usize,
+    entries: usize,
+    built: bool,
     shifts: Vec<Vec3>,
     zero_image: u16,
     reference: Vec<Vec3>,
     builds: u64,
-    /// Index of the first owned entry of each row.
-    owned_start: Vec<usize>,
     schedule: HalfListSchedule,
     /// Half lists: the cell of each atom at the build and the grid's cell counts (ownership is
     /// decided by cell offsets, see [`NeighborList::owns`]).
@@ -133,7 +136,7 @@ impl NeighborList {
 
     /// Number of atoms the list was built for.
     pub fn len(&self) -> usize {
-        self.offsets.len().saturating_sub(1)
+        self.atoms
     }
 
     /// True before the first build.
@@ -144,7 +147,7 @@ impl NeighborList {
     /// Total number of entries (twice the number of pairs in a full list, the number of pairs
     /// in a half list).
     pub fn entries(&self) -> usize {
-        self.neighbors.len()
+        self.entries
     }
 
     /// Builds the list for `positions` [A], which must lie inside the box along periodic axes
@@ -184,33 +187,35 @@ impl NeighborList {
         self.zero_image = (total_shifts / 2) as u16;
 
         let half = self.kind == ListKind::Half;
+        // The blocks of the last build are refilled (their arrays keep their capacity).
+        self.blocks
+            .resize_with(n.div_ceil(BUILD_CHUNK), RowBlock::default);
         // The half-list schedule (serial) is built while the other threads find rows.
-        let (rows, schedule) = rayon::join(
+        let blocks = &mut self.blocks;
+        let shifts = &self.shifts;
+        let ((), schedule) = rayon::join(
             || {
                 find_rows(
                     &grid,
                     positions,
-                    &self.shifts,
+                    shifts,
                     range,
-                    counts,
-                    max_shift,
+                    (counts, max_shift),
                     half,
+                    blocks,
                 )
             },
             || HalfListSchedule::build(simbox, positions, range),
         );
-        self.store_rows(rows, n);
+        self.atoms = n;
+        self.entries = self.blocks.iter().map(|b| b.neighbors.len()).sum();
+        self.built = true;
         if half {
-            // Every entry is owned.
-            self.owned_start.clear();
-            self.owned_start.extend_from_slice(&self.offsets[..n]);
             self.build_cells.clear();
             self.build_cells
                 .extend((0..n).map(|i| grid.cell_of(i) as u32));
             self.cell_counts = grid.counts();
             self.shift_counts = counts;
-        } else {
-            self.find_owned_tails(n);
         }
         self.schedule = schedule;
         self.reference.clear();
@@ -219,71 +224,10 @@ impl NeighborList {
         Ok(())
     }
 
-    /// Concatenates the rows found by blocks of atoms into the compressed arrays (blocks copied
-    /// in parallel).
-    fn store_rows(&mut self, blocks: Vec<RowBlock>, n: usize) {
-        self.offsets.clear();
-        self.offsets.reserve(n + 1);
-        self.offsets.push(0);
-        for b in &blocks {
-            for &l in &b.lengths {
-                // Invariant: `offsets` holds the 0 pushed above.
-                let last = *self.offsets.last().unwrap();
-                self.offsets.push(last + l as usize);
-            }
-        }
-        // Invariant: as above, `offsets` is not empty.
-        let total = *self.offsets.last().unwrap();
-        // Every element is overwritten below.
-        self.neighbors.resize(total, 0);
-        self.images.resize(total, 0);
-        let mut nb_parts = Vec::with_capacity(blocks.len());
-        let mut im_parts = Vec::with_capacity(blocks.len());
-        let (mut nb_rest, mut im_rest) = (&mut self.neighbors[..], &mut self.images[..]);
-        for b in &blocks {
-            let (a, rest) = nb_rest.split_at_mut(b.neighbors.len());
-            nb_parts.push(a);
-            nb_rest = rest;
-            let (a, rest) = im_rest.split_at_mut(b.images.len());
-            im_parts.push(a);
-            im_rest = rest;
-        }
-        blocks
-            .par_iter()
-            .zip(nb_parts)
-            .zip(im_parts)
-            .for_each(|((b, nb), im)| {
-                nb.copy_from_slice(&b.neighbors);
-                im.copy_from_slice(&b.images);
-            });
-    }
-
-    /// Full lists: rows are sorted by (j, image), and an entry is owned when j > i, or j == i
-    /// with an image above the zero image: the owned entries are the tail of each row.
-    fn find_owned_tails(&mut self, n: usize) {
-        let zero = self.zero_image;
-        let (offsets, neighbors, images) = (&self.offsets, &self.neighbors, &self.images);
-        self.owned_start.clear();
-        self.owned_start.resize(n, 0);
-        self.owned_start
-            .par_iter_mut()
-            .enumerate()
-            .with_min_len(BUILD_CHUNK)
-            .for_each(|(i, start)| {
-                let range = offsets[i]..offsets[i + 1];
-                let tail = neighbors[range.clone()]
-                    .iter()
-                    .zip(&images[range.clone()])
-                    .position(|(&j, &im)| j as usize > i || (j as usize == i && im > zero))
-                    .unwrap_or(range.len());
-                *start = range.start + tail;
-            });
-    }
-
     /// True when the list must be rebuilt: never built, a different atom count, or some atom has
     /// moved more than half the skin since the last build.
     pub fn needs_rebuild(&self, positions: &[Vec3]) -> bool {
-        if self.reference.len() != positions.len() || self.offsets.is_empty() {
+        if self.reference.len() != positions.len() || !self.built {
             return true;
         }
         let limit = 0.25 * self.skin * self.skin;
@@ -295,34 +239,38 @@ impl NeighborList {
     }
 
     /// Atom indices of row `i`.
+    #[inline]
     pub fn neighbors_of(&self, i: usize) -> &[u32] {
-        &self.neighbors[self.offsets[i]..self.offsets[i + 1]]
+        let (block, row) = self.locate(i);
+        &block.neighbors[row]
     }
 
     /// Image codes of row `i`.
+    #[inline]
     pub fn images_of(&self, i: usize) -> &[u16] {
-        &self.images[self.offsets[i]..self.offsets[i + 1]]
+        let (block, row) = self.locate(i);
+        &block.images[row]
     }
 
-    /// Index range of row `i` in the flat entry arrays.
-    pub fn row_range(&self, i: usize) -> std::ops::Range<usize> {
-        self.offsets[i]..self.offsets[i + 1]
+    /// The entries of row `i` that `i` owns ([`NeighborList::owns`], the tail of the row; the
+    /// whole row of a half list): neighbour indices and image codes.
+    #[inline]
+    pub fn owned_row(&self, i: usize) -> (&[u32], &[u16]) {
+        let block = &self.blocks[i / BUILD_CHUNK];
+        let l = i % BUILD_CHUNK;
+        let owned = block.owned[l] as usize..block.starts[l + 1] as usize;
+        (&block.neighbors[owned.clone()], &block.images[owned])
     }
 
-    /// Index range (in the flat entry arrays) of the entries of row `i` that `i` owns
-    /// ([`NeighborList::owns`]): the tail of the row.
-    pub fn owned_range(&self, i: usize) -> std::ops::Range<usize> {
-        self.owned_start[i]..self.offsets[i + 1]
-    }
-
-    /// Flat array of neighbour indices of all rows (row `i` is [`NeighborList::row_range`]).
-    pub fn all_neighbors(&self) -> &[u32] {
-        &self.neighbors
-    }
-
-    /// Flat array of image codes of all rows.
-    pub fn all_images(&self) -> &[u16] {
-        &self.images
+    /// The block holding row `i`, and the row's entries in it.
+    #[inline]
+    fn locate(&self, i: usize) -> (&RowBlock, std::ops::Range<usize>) {
+        let block = &self.blocks[i / BUILD_CHUNK];
+        let l = i % BUILD_CHUNK;
+        (
+            block,
+            block.starts[l] as usize..block.starts[l + 1] as usize,
+        )
     }
 
     /// Translations [A] of all image codes, indexed by code.
@@ -405,16 +353,21 @@ impl NeighborList {
     }
 }
 
-/// Rows found for one block of consecutive atoms.
+/// The rows of [`BUILD_CHUNK`] consecutive atoms (fewer in the last block).
+#[derive(Clone, Debug, Default)]
 struct RowBlock {
-    lengths: Vec<u32>,
+    /// Row `l` (atom `first + l`) is `starts[l]..starts[l + 1]` of the entry arrays.
+    starts: Vec<u32>,
+    /// First owned entry of each row.
+    owned: Vec<u32>,
     neighbors: Vec<u32>,
     images: Vec<u16>,
 }
 
-/// The rows of every atom (in blocks of [`BUILD_CHUNK`] atoms, built in parallel): the atoms
-/// within `range` [A] found through the full stencil of `grid` (rows then sorted by
-/// `(j, image)`), or with `half` through the half stencil (each pair once, in the order found).
+/// Fills `blocks` (one per [`BUILD_CHUNK`] atoms, built in parallel) with the rows of every
+/// atom: the atoms within `range` [A] found through the full stencil of `grid` (rows then sorted
+/// by `(j, image)`, owned entries the tail), or with `half` through the half stencil (each pair
+/// once, in the order found, all owned). `shape` is the image-shift counts and maximum shifts.
 ///
 /// The search over one block stays one closure on purpose: it is the hot kernel of the list
 /// build (a vectorised distance pass, then a branch-free compaction into a reused row buffer),
@@ -425,10 +378,10 @@ fn find_rows(
     positions: &[Vec3],
     shifts: &[Vec3],
     range: f64,
-    counts: [usize; 3],
-    max_shift: [i64; 3],
+    (counts, max_shift): ([usize; 3], [i64; 3]),
     half: bool,
-) -> Vec<RowBlock> {
+    blocks: &mut [RowBlock],
+) {
     let n = positions.len();
     let range2 = range * range;
     let zero_code = shifts.len() / 2;
@@ -440,72 +393,85 @@ fn find_rows(
         zs,
     } = CellOrder::new(grid, positions);
     let (stencil_start, stencil) = stencil_runs(grid, half, counts, max_shift);
-    (0..n)
-        .collect::<Vec<_>>()
-        .par_chunks(BUILD_CHUNK)
-        .map(|block| {
-            let mut lengths = Vec::with_capacity(block.len());
-            let mut neighbors = Vec::new();
-            let mut images = Vec::new();
-            let mut row: Vec<u64> = Vec::new();
-            let mut r2 = [0.0f64; RUN];
-            for &i in block {
-                let xi = positions[i];
-                let cell = grid.cell_of(i);
-                let runs = &stencil[stencil_start[cell]..stencil_start[cell + 1]];
-                let candidates: usize = runs.iter().map(|&(a, b, _, _)| (b - a) as usize).sum();
-                // Every slot up to `len` is written before it is read: grow, never clear.
-                if row.len() < candidates {
-                    row.resize(candidates, 0);
-                }
-                let mut len = 0;
-                for &(first, end, code, home) in runs {
-                    let shift = shifts[code as usize];
-                    let (cx, cy, cz) = (xi.x - shift.x, xi.y - shift.y, xi.z - shift.z);
-                    // A half list takes from the home cell only the atoms after this one; a full
-                    // list skips the atom's own slot in its own cell, unshifted.
-                    let first = if home { slot_of[i] + 1 } else { first as usize };
-                    let own = if !half && code as usize == zero_code {
-                        slot_of[i]
-                    } else {
-                        usize::MAX
-                    };
-                    let tag = u64::from(code);
-                    let mut start = first;
-                    while start < end as usize {
-                        let stop = (start + RUN).min(end as usize);
-                        // Distances first (a loop the compiler vectorises), then the close
-                        // candidates compacted without branches.
-                        for ((d, x), (y, z)) in r2
-                            .iter_mut()
-                            .zip(&xs[start..stop])
-                            .zip(ys[start..stop].iter().zip(&zs[start..stop]))
-                        {
-                            let (dx, dy, dz) = (x - cx, y - cy, z - cz);
-                            *d = dx * dx + dy * dy + dz * dz;
-                        }
-                        for k in start..stop {
-                            row[len] = (u64::from(order[k]) << 16) | tag;
-                            len += usize::from(r2[k - start] < range2 && k != own);
-                        }
-                        start = stop;
+    blocks.par_iter_mut().enumerate().for_each(|(b, block)| {
+        let RowBlock {
+            starts,
+            owned,
+            neighbors,
+            images,
+        } = block;
+        starts.clear();
+        starts.push(0);
+        owned.clear();
+        neighbors.clear();
+        images.clear();
+        let mut row: Vec<u64> = Vec::new();
+        // The block's entries as (j << 16 | image), copied into the block's arrays at the
+        // end: their capacity then grows to the block's size at once, without the slack of
+        // growing row by row.
+        let mut keys: Vec<u64> = Vec::new();
+        let mut r2 = [0.0f64; RUN];
+        for i in b * BUILD_CHUNK..((b + 1) * BUILD_CHUNK).min(n) {
+            let xi = positions[i];
+            let cell = grid.cell_of(i);
+            let runs = &stencil[stencil_start[cell]..stencil_start[cell + 1]];
+            let candidates: usize = runs.iter().map(|&(a, b, _, _)| (b - a) as usize).sum();
+            // Every slot up to `len` is written before it is read: grow, never clear.
+            if row.len() < candidates {
+                row.resize(candidates, 0);
+            }
+            let mut len = 0;
+            for &(first, end, code, home) in runs {
+                let shift = shifts[code as usize];
+                let (cx, cy, cz) = (xi.x - shift.x, xi.y - shift.y, xi.z - shift.z);
+                // A half list takes from the home cell only the atoms after this one; a full
+                // list skips the atom's own slot in its own cell, unshifted.
+                let first = if home { slot_of[i] + 1 } else { first as usize };
+                let own = if !half && code as usize == zero_code {
+                    slot_of[i]
+                } else {
+                    usize::MAX
+                };
+                let tag = u64::from(code);
+                let mut start = first;
+                while start < end as usize {
+                    let stop = (start + RUN).min(end as usize);
+                    // Distances first (a loop the compiler vectorises), then the close
+                    // candidates compacted without branches.
+                    for ((d, x), (y, z)) in r2
+                        .iter_mut()
+                        .zip(&xs[start..stop])
+                        .zip(ys[start..stop].iter().zip(&zs[start..stop]))
+                    {
+                        let (dx, dy, dz) = (x - cx, y - cy, z - cz);
+                        *d = dx * dx + dy * dy + dz * dz;
                     }
+                    for k in start..stop {
+                        row[len] = (u64::from(order[k]) << 16) | tag;
+                        len += usize::from(r2[k - start] < range2 && k != own);
+                    }
+                    start = stop;
                 }
-                let found = &mut row[..len];
-                if !half {
-                    found.sort_unstable();
-                }
-                lengths.push(len as u32);
-                neighbors.extend(found.iter().map(|&k| (k >> 16) as u32));
-                images.extend(found.iter().map(|&k| (k & 0xffff) as u16));
             }
-            RowBlock {
-                lengths,
-                neighbors,
-                images,
-            }
-        })
-        .collect()
+            let found = &mut row[..len];
+            // Entries owned by i: all of a half row; the tail of a sorted full row, from
+            // the first entry with j > i, or j == i and an image above the zero image.
+            let first_owned = if half {
+                0
+            } else {
+                found.sort_unstable();
+                let own_key = ((i as u64) << 16) | zero_code as u64;
+                found.partition_point(|&k| k <= own_key)
+            };
+            owned.push((keys.len() + first_owned) as u32);
+            keys.extend_from_slice(found);
+            starts.push(keys.len() as u32);
+        }
+        neighbors.reserve_exact(keys.len());
+        images.reserve_exact(keys.len());
+        neighbors.extend(keys.iter().map(|&k| (k >> 16) as u32));
+        images.extend(keys.iter().map(|&k| (k & 0xffff) as u16));
+    });
 }
 
 /// The atoms in cell order, so that each stencil cell is a contiguous run: the order, each

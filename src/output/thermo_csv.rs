@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::csv::CsvFile;
 use super::{Figure, Frame, Observer, ObserverKind, Reopen, SavedObserver, Trigger};
-use crate::analysis::PairView;
-use crate::analysis::rdf::fills_periodic_box;
+use crate::analysis::coordination::sampled_nearest_neighbor_distance;
+use crate::analysis::rdf::fills_box_at_spacing;
 use crate::error::Result;
 use crate::report::plot::write_panels;
 use crate::report::{Plot, Series};
@@ -22,14 +22,21 @@ pub const THERMO_HEADER: &str =
 /// whether the atoms fill the box (nearest neighbours of metals and LJ argon lie well within it).
 const PRESSURE_CHECK_RADIUS: f64 = 6.0;
 
+/// Atoms whose neighbours measure that density: the median of so many is within a fraction of
+/// a percent of the whole system's.
+const PRESSURE_CHECK_SAMPLES: usize = 4096;
+
 /// Whether the box's pressure means anything: every axis periodic and the atoms, at their
-/// material's density, filling at least half the box ([`fills_periodic_box`]). Two particles in
+/// material's density, filling at least half the box ([`fills_box_at_spacing`]). Two particles in
 /// a periodic box of vacuum have a virial "pressure" that only measures the box size.
+///
+/// The density is measured on an evenly spaced sample of [`PRESSURE_CHECK_SAMPLES`] atoms
+/// (every atom in smaller systems) without a neighbour list, so the check costs little memory at
+/// any size.
 pub fn pressure_is_defined(system: &System) -> bool {
     system.simbox.fully_periodic()
-        && PairView::new(system, PRESSURE_CHECK_RADIUS)
-            .and_then(|view| fills_periodic_box(system, &view))
-            .unwrap_or(false)
+        && sampled_nearest_neighbor_distance(system, PRESSURE_CHECK_RADIUS, PRESSURE_CHECK_SAMPLES)
+            .is_some_and(|d| fills_box_at_spacing(system, d))
 }
 
 /// Writes `thermo.csv` and, at the end, `thermo_temperature` and `thermo_energy` plots.
@@ -44,7 +51,7 @@ pub struct ThermoCsv {
     stages: Vec<usize>,
     atoms: usize,
     /// Whether the pressure means anything: decided at the first observation (see
-    /// [`fills_periodic_box`]).
+    /// [`pressure_is_defined`]).
     pressure_defined: Option<bool>,
 }
 

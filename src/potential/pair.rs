@@ -120,7 +120,7 @@ impl<T> SharedMut<T> {
 }
 
 /// Energies, forces and virial of a pair potential, each pair evaluated once: the owned entries
-/// of every row of `list` (half or full, [`NeighborList::owned_range`]), each pair's force,
+/// of every row of `list` (half or full, [`NeighborList::owned_row`]), each pair's force,
 /// half energy and half virial added to both atoms in the order of the list's schedule. The
 /// result is the same for any number of threads; it may differ from [`compute_pair`]'s in the
 /// last bits (other summation order).
@@ -142,7 +142,7 @@ pub fn compute_pair_half<K: PairKernel>(
     let forces = SharedMut(out.forces.as_mut_ptr());
     let energy = SharedMut(out.per_atom_energy.as_mut_ptr());
     let virial = SharedMut(out.per_atom_virial.as_mut_ptr());
-    let (neighbors, images, shifts) = (list.all_neighbors(), list.all_images(), list.shifts());
+    let shifts = list.shifts();
     list.schedule().for_each_block(
         n >= PARALLEL_ATOMS,
         || (),
@@ -154,10 +154,11 @@ pub fn compute_pair_half<K: PairKernel>(
                 let mut fi = Vec3::zeros();
                 let mut ei = 0.0;
                 let mut wi = [0.0; 6];
-                for k in list.owned_range(i) {
-                    let j = neighbors[k] as usize;
+                let (neighbors, images) = list.owned_row(i);
+                for (&j, &image) in neighbors.iter().zip(images) {
+                    let j = j as usize;
                     let tj = config.types[j];
-                    let d = config.positions[j] + shifts[images[k] as usize] - xi;
+                    let d = config.positions[j] + shifts[image as usize] - xi;
                     let r2 = d.norm_squared();
                     if r2 >= kernel.cutoff_squared(ti, tj) {
                         continue;

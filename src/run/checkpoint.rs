@@ -18,12 +18,14 @@
 //! damaged; the version refuses a file of another format instead of misreading it.
 //!
 //! # Writing
-//! The run's appended files are synced to disk; the payload goes to `checkpoint.bin.tmp`, which is synced to disk; `checkpoint.bin`, if any,
+//! The run's appended files are synced to disk; the payload is streamed to `checkpoint.bin.tmp`
+//! (never held whole in memory; the header, with its length and checksum, is written last at
+//! the file's start), which is synced to disk; `checkpoint.bin`, if any,
 //! becomes `checkpoint.prev.bin`; the temporary file is renamed to `checkpoint.bin`; the folder is
 //! synced. A crash at any moment leaves at least one complete checkpoint.
 
 use std::fs::File;
-use std::io::Write;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -105,13 +107,8 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Result<T> {
 pub fn write<T: Serialize>(dir: &Path, value: &T) -> Result<Written> {
     let start = Instant::now();
     sync_files(dir)?;
-    let bytes = encode(value)?;
     let tmp = dir.join(TEMPORARY_FILE);
-    let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    file.write_all(&bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| Error::io(&tmp, e))?;
-    drop(file);
+    let bytes = stream_to(&tmp, value)?;
     let newest = dir.join(CHECKPOINT_FILE);
     if newest.exists() {
         let previous = dir.join(PREVIOUS_CHECKPOINT_FILE);
@@ -120,9 +117,75 @@ pub fn write<T: Serialize>(dir: &Path, value: &T) -> Result<Written> {
     std::fs::rename(&tmp, &newest).map_err(|e| Error::io(&newest, e))?;
     sync_dir(dir)?;
     Ok(Written {
-        bytes: bytes.len() as u64,
+        bytes,
         seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+/// Writes the checkpoint file of `value` at `path` and syncs it, streaming the payload through
+/// a buffer (memory does not grow with the system); returns the file's size [bytes]. The same
+/// bytes as [`encode`].
+fn stream_to<T: Serialize>(path: &Path, value: &T) -> Result<u64> {
+    let io = |e: std::io::Error| Error::io(path, e);
+    let mut out = BufWriter::new(File::create(path).map_err(io)?);
+    out.write_all(&[0u8; HEADER]).map_err(io)?;
+    let mut hashing = Hashing {
+        inner: out,
+        hasher: Sha256::new(),
+        len: 0,
+        failure: None,
+    };
+    if let Err(e) = postcard::to_io(value, &mut hashing) {
+        // Postcard reports a failed write as a full buffer: the writer kept the real error.
+        return Err(match hashing.failure.take() {
+            Some(failure) => io(failure),
+            None => Error::invalid(format!("cannot encode the checkpoint: {e}")),
+        });
+    }
+    let Hashing {
+        inner: mut out,
+        hasher,
+        len,
+        ..
+    } = hashing;
+    out.seek(SeekFrom::Start(0)).map_err(io)?;
+    out.write_all(MAGIC).map_err(io)?;
+    out.write_all(&FORMAT_VERSION.to_le_bytes()).map_err(io)?;
+    out.write_all(&len.to_le_bytes()).map_err(io)?;
+    out.write_all(&hasher.finalize()).map_err(io)?;
+    let file = out.into_inner().map_err(|e| io(e.into_error()))?;
+    file.sync_all().map_err(io)?;
+    Ok(HEADER as u64 + len)
+}
+
+/// A writer that passes bytes on, counting them and hashing them (SHA-256), and keeps the
+/// first write error.
+struct Hashing<W> {
+    inner: W,
+    hasher: Sha256,
+    len: u64,
+    failure: Option<std::io::Error>,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.inner.write(buf) {
+            Ok(n) => {
+                self.hasher.update(&buf[..n]);
+                self.len += n as u64;
+                Ok(n)
+            }
+            Err(e) => {
+                let kind = e.kind();
+                self.failure.get_or_insert(e);
+                Err(kind.into())
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Syncs every file in `dir` to disk first, so that a checkpoint on disk never records more
@@ -255,8 +318,11 @@ mod tests {
             "state".to_string(),
             7u64,
         );
-        write(dir.path(), &value).unwrap();
+        let written = write(dir.path(), &value).unwrap();
         let path = dir.path().join(CHECKPOINT_FILE);
+        // Streamed to the file: the same bytes as encoded in memory.
+        assert_eq!(std::fs::read(&path).unwrap(), encode(&value).unwrap());
+        assert_eq!(written.bytes, std::fs::metadata(&path).unwrap().len());
         let back: (Vec<f64>, String, u64) = decode(&std::fs::read(&path).unwrap(), &path).unwrap();
         assert_eq!(back, value);
 

@@ -366,7 +366,7 @@ struct ParticlesProgress {
     /// The particles equilibrated so far.
     relaxed: Vec<Particle>,
     /// The particle being equilibrated: its track and stage.
-    current: Option<(SavedTrack, SavedMdRun)>,
+    current: Option<(SavedTrack<'static>, SavedMdRun)>,
 }
 
 /// What a run has done so far, besides its main system.
@@ -431,10 +431,10 @@ impl Tally {
 
 /// A checkpoint: the whole run.
 #[derive(Serialize, Deserialize)]
-struct RunCheckpoint {
+struct RunCheckpoint<'a> {
     fingerprint: Fingerprint,
     position: Position,
-    main: SavedTrack,
+    main: SavedTrack<'a>,
     tally: Tally,
     folder_before: BTreeSet<String>,
     /// The run's provenance as JSON (it leaves out empty fields, which the checkpoint format
@@ -445,7 +445,7 @@ struct RunCheckpoint {
 /// The main system's step at the newest readable checkpoint in `dir`, if there is one.
 pub fn checkpoint_step(dir: &Path) -> Option<u64> {
     let mut warnings = Vec::new();
-    checkpoint::read_newest::<RunCheckpoint>(dir, &mut warnings)
+    checkpoint::read_newest::<RunCheckpoint<'static>>(dir, &mut warnings)
         .ok()
         .flatten()
         .map(|(record, _)| record.main.state.step)
@@ -456,7 +456,7 @@ enum Found {
     /// A finished run of the same input (its summary).
     Finished(Box<RunSummary>),
     /// A checkpoint to continue from, and its file.
-    Checkpoint(Box<RunCheckpoint>, PathBuf),
+    Checkpoint(Box<RunCheckpoint<'static>>, PathBuf),
     /// No checkpoint.
     Nothing,
 }
@@ -473,7 +473,7 @@ fn find_checkpoint(out_dir: &Path, fingerprint: &Fingerprint, input_sha256: &str
     // None: no summary; Some(None): one that cannot be read.
     let summary = summary_path.exists().then(|| RunSummary::read(out_dir));
     let mut warnings = Vec::new();
-    let found = checkpoint::read_newest::<RunCheckpoint>(out_dir, &mut warnings);
+    let found = checkpoint::read_newest::<RunCheckpoint<'static>>(out_dir, &mut warnings);
     for w in &warnings {
         eprintln!("warning: {w}");
     }
@@ -669,7 +669,7 @@ impl<'a> Runner<'a> {
 
     /// Continues the run of a checkpoint (`record`, already checked against the input): the
     /// main system and its files as they were then, the files cut back to that point.
-    fn resume(start: Start<'a>, record: RunCheckpoint) -> Result<(Self, Position)> {
+    fn resume(start: Start<'a>, record: RunCheckpoint<'static>) -> Result<(Self, Position)> {
         let (input, base, out_dir) = (start.input, start.base, start.out_dir);
         check_stage_names(input)?;
         let potential = build_potential(&input.potential, &record.main.state.system.species, base)?;

@@ -1,6 +1,7 @@
 //! One simulated system with its force engine, run-wide observers and current integrator: the
 //! main system of a run, or a particle equilibrated on its own.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -63,16 +64,32 @@ pub(super) struct SavedMdRun {
     ensemble: Vec<String>,
 }
 
-/// A checkpoint's record of a [`Track`].
+/// A checkpoint's record of a [`Track`]; written with the track's state borrowed (no copy of
+/// the system), read back owned (`SavedTrack<'static>`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub(super) struct SavedTrack {
-    pub state: SimulationState,
+pub(super) struct SavedTrack<'a> {
+    pub state: Cow<'a, SimulationState>,
     engine: EngineRecord,
     observers: Vec<SavedObserver>,
     integrator_stage: Option<usize>,
     thermo: ThermoSample,
     total_steps: u64,
     started: bool,
+}
+
+impl SavedTrack<'_> {
+    /// The record with its own copy of the state.
+    pub fn into_owned(self) -> SavedTrack<'static> {
+        SavedTrack {
+            state: Cow::Owned(self.state.into_owned()),
+            engine: self.engine,
+            observers: self.observers,
+            integrator_stage: self.integrator_stage,
+            thermo: self.thermo,
+            total_steps: self.total_steps,
+            started: self.started,
+        }
+    }
 }
 
 fn save_observers(observers: &[Box<dyn Observer>]) -> Result<Vec<SavedObserver>> {
@@ -313,10 +330,10 @@ impl Track {
         })
     }
 
-    /// The track's whole state for a checkpoint.
-    pub fn save(&self) -> Result<SavedTrack> {
+    /// The track's whole state for a checkpoint (the state borrowed).
+    pub fn save(&self) -> Result<SavedTrack<'_>> {
         Ok(SavedTrack {
-            state: self.state.clone(),
+            state: Cow::Borrowed(&self.state),
             engine: self.engine.record(),
             observers: save_observers(&self.observers)?,
             integrator_stage: self.integrator_stage,
@@ -330,7 +347,7 @@ impl Track {
     /// integrator of the stage it was in rebuilt by `integrator`; run-wide observers' files in
     /// `out_dir`.
     pub fn restore(
-        saved: SavedTrack,
+        saved: SavedTrack<'static>,
         potential: Box<dyn Potential>,
         input: &Input,
         integrator: &dyn Fn(usize, &System) -> Result<Option<StageIntegrator>>,
@@ -345,7 +362,7 @@ impl Track {
         };
         Ok(Track {
             observers: restore_observers(&saved.observers, out_dir)?,
-            state: saved.state,
+            state: saved.state.into_owned(),
             engine,
             integrator,
             integrator_stage: saved.integrator_stage,

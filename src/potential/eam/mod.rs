@@ -82,10 +82,8 @@ pub struct Eam {
     slope: Vec<f64>,
     /// Scratch: embedding energy of each atom.
     embedding_energy: Vec<f64>,
-    /// Scratch: force, pair energy and virial of each atom.
+    /// Scratch: force on each atom (its pair energy and virial go to the output directly).
     forces: Vec<Padded>,
-    pair_energy: Vec<f64>,
-    virial: Vec<[f64; 6]>,
 }
 
 impl Eam {
@@ -120,8 +118,6 @@ impl Eam {
             slope: Vec::new(),
             embedding_energy: Vec::new(),
             forces: Vec::new(),
-            pair_energy: Vec::new(),
-            virial: Vec::new(),
         })
     }
 
@@ -202,9 +198,10 @@ impl Eam {
             &mut self.slope,
         );
         out.resize(n);
+        // The pair energies and virials go straight into `out`'s per-atom arrays.
         let sums = energies.then_some(PairSums {
-            energy: &mut self.pair_energy,
-            virial: &mut self.virial,
+            energy: &mut out.per_atom_energy,
+            virial: &mut out.per_atom_virial,
         });
         force_pass(&input, &self.slope, &mut self.forces, sums);
         let forces = &self.forces;
@@ -216,19 +213,18 @@ impl Eam {
                 .for_each(|(f, p)| *f = Vec3::new(p.0[0], p.0[1], p.0[2]));
             return;
         }
-        let (pair_energy, virial) = (&self.pair_energy, &self.virial);
         let embedding_energy = &self.embedding_energy;
         out.forces
             .par_iter_mut()
             .zip(out.per_atom_energy.par_iter_mut())
-            .zip(out.per_atom_virial.par_iter_mut())
             .enumerate()
             .with_min_len(1024)
-            .for_each(|(i, ((f, e), w))| {
+            .for_each(|(i, (f, e))| {
                 let p = &forces[i].0;
                 *f = Vec3::new(p[0], p[1], p[2]);
-                *e = embedding_energy[i] + pair_energy[i];
-                *w = virial[i];
+                // The atom's pair energy plus its embedding energy (the sum is exact in either
+                // order: IEEE addition commutes).
+                *e += embedding_energy[i];
             });
         out.sum_per_atom();
     }

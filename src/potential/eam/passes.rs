@@ -365,12 +365,11 @@ unsafe fn density_of_atom<L: Lanes, T: PairTables>(
 ) {
     unsafe {
         let ti = if T::BY_SPECIES { input.types[i] } else { 0 };
-        let (neighbors, images) = (input.list.all_neighbors(), input.list.all_images());
+        let (neighbors, images) = input.list.owned_row(i);
         let mut own = L::splat(0.0);
-        let range = input.list.owned_range(i);
-        let mut start = range.start;
-        while start < range.end {
-            let stop = (start + GATHER).min(range.end);
+        let mut start = 0;
+        while start < neighbors.len() {
+            let stop = (start + GATHER).min(neighbors.len());
             let n = close_pairs::<L, false>(
                 &input.positions[i],
                 &neighbors[start..stop],
@@ -438,17 +437,16 @@ unsafe fn force_of_atom<L: Lanes, T: PairTables, const ENERGIES: bool>(
 ) {
     unsafe {
         let ti = if T::BY_SPECIES { input.types[i] } else { 0 };
-        let (neighbors, images) = (input.list.all_neighbors(), input.list.all_images());
+        let (neighbors, images) = input.list.owned_row(i);
         let inverse_dr = input.grid.inverse_dr;
         let zero = L::splat(0.0);
         let fp_i = L::splat(slope[i]);
         let mut own_force = [zero; 3];
         let mut own_energy = zero;
         let mut own_virial = [zero; 6];
-        let range = input.list.owned_range(i);
-        let mut start = range.start;
-        while start < range.end {
-            let stop = (start + GATHER).min(range.end);
+        let mut start = 0;
+        while start < neighbors.len() {
+            let stop = (start + GATHER).min(neighbors.len());
             let n = close_pairs::<L, true>(
                 &input.positions[i],
                 &neighbors[start..stop],

@@ -163,7 +163,7 @@ impl Runner<'_> {
             if finished {
                 return Ok(());
             }
-            done.current = Some((track.save()?, run.save()?));
+            done.current = Some((track.save()?.into_owned(), run.save()?));
             let progress = Box::new(done.clone());
             done.current = None;
             self.checkpoint(Position::Particles { stage: k, progress })?;

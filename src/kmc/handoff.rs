@@ -234,7 +234,7 @@ fn shells(positions: &[Vec3]) -> Result<(f64, Vec<Vec<u32>>)> {
     let mut list = NeighborList::new(rc, 0.0);
     list.build(&simbox, positions)?;
     let rows = (0..positions.len())
-        .map(|i| list.neighbors_of(i).to_vec())
+        .map(|i| list.row(i).neighbors().collect())
         .collect();
     Ok((d0, rows))
 }

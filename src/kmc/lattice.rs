@@ -69,7 +69,7 @@ impl SiteSet {
         let mut list = NeighborList::new(cutoff, 0.0);
         list.build(&simbox, &positions)?;
         let rows: Vec<Vec<u32>> = (0..positions.len())
-            .map(|i| list.neighbors_of(i).to_vec())
+            .map(|i| list.row(i).neighbors().collect())
             .collect();
         Self::from_rows(positions, simbox, cutoff, spacing, &rows)
     }

@@ -306,7 +306,7 @@ pub fn neighbor_rows(simbox: &SimBox, positions: &[Vec3], cutoff: f64) -> Result
     let mut list = NeighborList::new(cutoff, 0.0);
     list.build(simbox, positions)?;
     Ok((0..positions.len())
-        .map(|i| list.neighbors_of(i).to_vec())
+        .map(|i| list.row(i).neighbors().collect())
         .collect())
 }
 

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 pub use brute::all_neighbors;
 pub(crate) use cell::CellGrid;
 pub use schedule::HalfListSchedule;
-pub use verlet::{ListKind, Neighbor, NeighborList};
+pub use verlet::{ListKind, Neighbor, NeighborList, Row};
 
 /// How the neighbour list is maintained (LAMMPS `neighbor SKIN bin` + `neigh_modify every N check yes`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -29,7 +29,9 @@ pub enum ListKind {
 
 /// A neighbour list in compressed-row form, stored in blocks of [`BUILD_CHUNK`] consecutive atoms
 /// (each block its own arrays, refilled in place at every build: a rebuild needs no second copy
-/// of the list).
+/// of the list). Each entry is one `u32`: the neighbour's index shifted left by
+/// [`Row::image_bits`] bits, its image code in the low bits (none without periodic axes), so
+/// that an entry costs 4 bytes, as a LAMMPS list entry.
 ///
 /// Row `i` holds the neighbours `j` of atom `i` within `cutoff + skin`, each with the periodic
 /// image it is seen through: its separation is `positions[j] + shift(image) - positions[i]`. An
@@ -50,6 +52,8 @@ pub struct NeighborList {
     kind: ListKind,
     /// Rows of atoms `b * BUILD_CHUNK..`, block `b`.
     blocks: Vec<RowBlock>,
+    /// Bits of an entry that hold the image code.
+    image_bits: u32,
     /// Atoms and entries of the last build; whether there was one.
     atoms: usize,
     entries: usize,
@@ -185,6 +189,15 @@ impl NeighborList {
             })
             .collect();
         self.zero_image = (total_shifts / 2) as u16;
+        let image_bits = usize::BITS - (total_shifts - 1).leading_zeros();
+        if n > 1 && ((n - 1) as u64) >> (32 - image_bits) != 0 {
+            return Err(Error::invalid(format!(
+                "too many atoms for one neighbour list: {n} atoms with {total_shifts} periodic \
+                 images (at most {} atoms)",
+                1u64 << (32 - image_bits)
+            )));
+        }
+        self.image_bits = image_bits;
 
         let half = self.kind == ListKind::Half;
         // The blocks of the last build are refilled (their arrays keep their capacity).
@@ -201,14 +214,14 @@ impl NeighborList {
                     shifts,
                     range,
                     (counts, max_shift),
-                    half,
+                    (half, image_bits),
                     blocks,
                 )
             },
             || HalfListSchedule::build(simbox, positions, range),
         );
         self.atoms = n;
-        self.entries = self.blocks.iter().map(|b| b.neighbors.len()).sum();
+        self.entries = self.blocks.iter().map(|b| b.entries.len()).sum();
         self.built = true;
         if half {
             self.build_cells.clear();
@@ -238,39 +251,27 @@ impl NeighborList {
             .any(|(x, r)| (x - r).norm_squared() > limit)
     }
 
-    /// Atom indices of row `i`.
+    /// Row `i`: every entry.
     #[inline]
-    pub fn neighbors_of(&self, i: usize) -> &[u32] {
-        let (block, row) = self.locate(i);
-        &block.neighbors[row]
-    }
-
-    /// Image codes of row `i`.
-    #[inline]
-    pub fn images_of(&self, i: usize) -> &[u16] {
-        let (block, row) = self.locate(i);
-        &block.images[row]
+    pub fn row(&self, i: usize) -> Row<'_> {
+        let block = &self.blocks[i / BUILD_CHUNK];
+        let l = i % BUILD_CHUNK;
+        Row {
+            entries: &block.entries[block.starts[l] as usize..block.starts[l + 1] as usize],
+            image_bits: self.image_bits,
+        }
     }
 
     /// The entries of row `i` that `i` owns ([`NeighborList::owns`], the tail of the row; the
-    /// whole row of a half list): neighbour indices and image codes.
+    /// whole row of a half list).
     #[inline]
-    pub fn owned_row(&self, i: usize) -> (&[u32], &[u16]) {
+    pub fn owned_row(&self, i: usize) -> Row<'_> {
         let block = &self.blocks[i / BUILD_CHUNK];
         let l = i % BUILD_CHUNK;
-        let owned = block.owned[l] as usize..block.starts[l + 1] as usize;
-        (&block.neighbors[owned.clone()], &block.images[owned])
-    }
-
-    /// The block holding row `i`, and the row's entries in it.
-    #[inline]
-    fn locate(&self, i: usize) -> (&RowBlock, std::ops::Range<usize>) {
-        let block = &self.blocks[i / BUILD_CHUNK];
-        let l = i % BUILD_CHUNK;
-        (
-            block,
-            block.starts[l] as usize..block.starts[l + 1] as usize,
-        )
+        Row {
+            entries: &block.entries[block.owned[l] as usize..block.starts[l + 1] as usize],
+            image_bits: self.image_bits,
+        }
     }
 
     /// Translations [A] of all image codes, indexed by code.
@@ -290,18 +291,15 @@ impl NeighborList {
         positions: &'a [Vec3],
     ) -> impl Iterator<Item = Neighbor> + 'a {
         let xi = positions[i];
-        self.neighbors_of(i)
-            .iter()
-            .zip(self.images_of(i))
-            .map(move |(&j, &image)| {
-                let delta = positions[j as usize] + self.shifts[image as usize] - xi;
-                Neighbor {
-                    j: j as usize,
-                    image,
-                    delta,
-                    r2: delta.norm_squared(),
-                }
-            })
+        self.row(i).iter().map(move |(j, image)| {
+            let delta = positions[j as usize] + self.shifts[image as usize] - xi;
+            Neighbor {
+                j: j as usize,
+                image,
+                delta,
+                r2: delta.norm_squared(),
+            }
+        })
     }
 
     /// Translation [A] of periodic image `image`.
@@ -353,15 +351,64 @@ impl NeighborList {
     }
 }
 
+/// Entries of one row of a [`NeighborList`]: neighbour index and image code packed in a `u32`.
+#[derive(Clone, Copy, Debug)]
+pub struct Row<'a> {
+    entries: &'a [u32],
+    image_bits: u32,
+}
+
+impl<'a> Row<'a> {
+    /// Number of entries.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True for a row without entries.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entries as stored: `j << image_bits | image`.
+    #[inline]
+    pub fn packed(&self) -> &'a [u32] {
+        self.entries
+    }
+
+    /// Bits of an entry that hold the image code (0 without periodic axes).
+    #[inline]
+    pub fn image_bits(&self) -> u32 {
+        self.image_bits
+    }
+
+    /// The entries as (neighbour index, image code).
+    #[inline]
+    pub fn iter(&self) -> impl Iterator<Item = (u32, u16)> + use<'a> {
+        let (bits, mask) = (self.image_bits, (1u32 << self.image_bits) - 1);
+        self.entries
+            .iter()
+            .map(move |&e| (e >> bits, (e & mask) as u16))
+    }
+
+    /// The neighbour indices.
+    #[inline]
+    pub fn neighbors(&self) -> impl Iterator<Item = u32> + use<'a> {
+        let bits = self.image_bits;
+        self.entries.iter().map(move |&e| e >> bits)
+    }
+}
+
 /// The rows of [`BUILD_CHUNK`] consecutive atoms (fewer in the last block).
 #[derive(Clone, Debug, Default)]
 struct RowBlock {
-    /// Row `l` (atom `first + l`) is `starts[l]..starts[l + 1]` of the entry arrays.
+    /// Row `l` (atom `first + l`) is `starts[l]..starts[l + 1]` of `entries`.
     starts: Vec<u32>,
     /// First owned entry of each row.
     owned: Vec<u32>,
-    neighbors: Vec<u32>,
-    images: Vec<u16>,
+    /// Packed entries (see [`Row`]).
+    entries: Vec<u32>,
 }
 
 /// Fills `blocks` (one per [`BUILD_CHUNK`] atoms, built in parallel) with the rows of every
@@ -379,7 +426,7 @@ fn find_rows(
     shifts: &[Vec3],
     range: f64,
     (counts, max_shift): ([usize; 3], [i64; 3]),
-    half: bool,
+    (half, image_bits): (bool, u32),
     blocks: &mut [RowBlock],
 ) {
     let n = positions.len();
@@ -397,14 +444,12 @@ fn find_rows(
         let RowBlock {
             starts,
             owned,
-            neighbors,
-            images,
+            entries,
         } = block;
         starts.clear();
         starts.push(0);
         owned.clear();
-        neighbors.clear();
-        images.clear();
+        entries.clear();
         let mut row: Vec<u64> = Vec::new();
         // The block's entries as (j << 16 | image), copied into the block's arrays at the
         // end: their capacity then grows to the block's size at once, without the slack of
@@ -467,10 +512,11 @@ fn find_rows(
             keys.extend_from_slice(found);
             starts.push(keys.len() as u32);
         }
-        neighbors.reserve_exact(keys.len());
-        images.reserve_exact(keys.len());
-        neighbors.extend(keys.iter().map(|&k| (k >> 16) as u32));
-        images.extend(keys.iter().map(|&k| (k & 0xffff) as u16));
+        entries.reserve_exact(keys.len());
+        entries.extend(
+            keys.iter()
+                .map(|&k| (((k >> 16) as u32) << image_bits) | (k & 0xffff) as u32),
+        );
     });
 }
 

@@ -154,8 +154,7 @@ pub fn compute_pair_half<K: PairKernel>(
                 let mut fi = Vec3::zeros();
                 let mut ei = 0.0;
                 let mut wi = [0.0; 6];
-                let (neighbors, images) = list.owned_row(i);
-                for (&j, &image) in neighbors.iter().zip(images) {
+                for (j, image) in list.owned_row(i).iter() {
                     let j = j as usize;
                     let tj = config.types[j];
                     let d = config.positions[j] + shifts[image as usize] - xi;

@@ -383,7 +383,7 @@ fn closest_between(a: &[Vec3], b: &[Vec3], range: f64) -> Result<Option<(usize, 
     list.build(&simbox, &points)?;
     let mut best: Option<(usize, usize, f64)> = None;
     for (ka, &i) in near_a.iter().enumerate() {
-        for &k in list.neighbors_of(ka) {
+        for k in list.row(ka).neighbors() {
             let k = k as usize;
             if k < near_a.len() {
                 continue;

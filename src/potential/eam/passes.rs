@@ -159,9 +159,10 @@ impl CloseBatch {
     }
 }
 
-/// Fills `batch` with the entries (`neighbors`, `images`, at most [`GATHER`]) of the row of the
-/// atom at `xi` that lie within the cutoff, in row order, with their separations if
-/// `SEPARATIONS`; returns their number. Distances are computed four entries at a time.
+/// Fills `batch` with the entries (packed as in [`crate::neighbor::Row`], with `image_bits`
+/// bits of image code; at most [`GATHER`]) of the row of the atom at `xi` that lie within the
+/// cutoff, in row order, with their separations if `SEPARATIONS`; returns their number.
+/// Distances are computed four entries at a time.
 ///
 /// # Safety
 /// Every neighbour index must be below `positions.len()` and every image code below
@@ -169,8 +170,8 @@ impl CloseBatch {
 #[inline(always)]
 unsafe fn close_pairs<L: Lanes, const SEPARATIONS: bool>(
     xi: &Padded,
-    neighbors: &[u32],
-    images: &[u16],
+    entries: &[u32],
+    image_bits: u32,
     positions: &[Padded],
     shifts: &[Padded],
     cutoff_squared: f64,
@@ -181,8 +182,8 @@ unsafe fn close_pairs<L: Lanes, const SEPARATIONS: bool>(
         if shifts.len() == 1 {
             close_pairs_in::<L, SEPARATIONS, true>(
                 xi,
-                neighbors,
-                images,
+                entries,
+                image_bits,
                 positions,
                 shifts,
                 cutoff_squared,
@@ -191,8 +192,8 @@ unsafe fn close_pairs<L: Lanes, const SEPARATIONS: bool>(
         } else {
             close_pairs_in::<L, SEPARATIONS, false>(
                 xi,
-                neighbors,
-                images,
+                entries,
+                image_bits,
                 positions,
                 shifts,
                 cutoff_squared,
@@ -209,14 +210,14 @@ unsafe fn close_pairs<L: Lanes, const SEPARATIONS: bool>(
 #[inline(always)]
 unsafe fn close_pairs_in<L: Lanes, const SEPARATIONS: bool, const ONE_IMAGE: bool>(
     xi: &Padded,
-    neighbors: &[u32],
-    images: &[u16],
+    entries: &[u32],
+    image_bits: u32,
     positions: &[Padded],
     shifts: &[Padded],
     cutoff_squared: f64,
     batch: &mut CloseBatch,
 ) -> usize {
-    debug_assert!(neighbors.len() <= GATHER && images.len() == neighbors.len());
+    debug_assert!(entries.len() <= GATHER);
     debug_assert!(!ONE_IMAGE || shifts.len() == 1);
     unsafe {
         // The one shift (+0.0 by component), added as any other so that the sums are the same.
@@ -227,7 +228,8 @@ unsafe fn close_pairs_in<L: Lanes, const SEPARATIONS: bool, const ONE_IMAGE: boo
         };
         let (x0, y0, z0) = (L::splat(xi.0[0]), L::splat(xi.0[1]), L::splat(xi.0[2]));
         let cut = L::splat(cutoff_squared);
-        let len = neighbors.len();
+        let len = entries.len();
+        let mask = (1u32 << image_bits) - 1;
         let mut n = 0;
         let mut k = 0;
         while k < len {
@@ -239,7 +241,13 @@ unsafe fn close_pairs_in<L: Lanes, const SEPARATIONS: bool, const ONE_IMAGE: boo
                 k + 2 * usize::from(valid > 2),
                 k + 3 * usize::from(valid > 3),
             ];
-            let j = four(|l| *neighbors.get_unchecked(e[l]));
+            let packed = four(|l| *entries.get_unchecked(e[l]));
+            // One image: no image bits (the shift is known to be 0).
+            let j = if ONE_IMAGE {
+                packed
+            } else {
+                four(|l| packed[l] >> image_bits)
+            };
             // Written out (not `map`) so that the vector operations stay inlined.
             let at = |l: usize| -> L::V {
                 debug_assert!((j[l] as usize) < positions.len());
@@ -247,7 +255,7 @@ unsafe fn close_pairs_in<L: Lanes, const SEPARATIONS: bool, const ONE_IMAGE: boo
                 let s = if ONE_IMAGE {
                     only_shift
                 } else {
-                    let s = shifts.get_unchecked(*images.get_unchecked(e[l]) as usize);
+                    let s = shifts.get_unchecked((packed[l] & mask) as usize);
                     L::load(s.0.as_ptr())
                 };
                 L::add(x, s)
@@ -365,15 +373,16 @@ unsafe fn density_of_atom<L: Lanes, T: PairTables>(
 ) {
     unsafe {
         let ti = if T::BY_SPECIES { input.types[i] } else { 0 };
-        let (neighbors, images) = input.list.owned_row(i);
+        let row = input.list.owned_row(i);
+        let (entries, image_bits) = (row.packed(), row.image_bits());
         let mut own = L::splat(0.0);
         let mut start = 0;
-        while start < neighbors.len() {
-            let stop = (start + GATHER).min(neighbors.len());
+        while start < entries.len() {
+            let stop = (start + GATHER).min(entries.len());
             let n = close_pairs::<L, false>(
                 &input.positions[i],
-                &neighbors[start..stop],
-                &images[start..stop],
+                &entries[start..stop],
+                image_bits,
                 input.positions,
                 input.shifts,
                 input.grid.cutoff_squared,
@@ -437,7 +446,8 @@ unsafe fn force_of_atom<L: Lanes, T: PairTables, const ENERGIES: bool>(
 ) {
     unsafe {
         let ti = if T::BY_SPECIES { input.types[i] } else { 0 };
-        let (neighbors, images) = input.list.owned_row(i);
+        let row = input.list.owned_row(i);
+        let (entries, image_bits) = (row.packed(), row.image_bits());
         let inverse_dr = input.grid.inverse_dr;
         let zero = L::splat(0.0);
         let fp_i = L::splat(slope[i]);
@@ -445,12 +455,12 @@ unsafe fn force_of_atom<L: Lanes, T: PairTables, const ENERGIES: bool>(
         let mut own_energy = zero;
         let mut own_virial = [zero; 6];
         let mut start = 0;
-        while start < neighbors.len() {
-            let stop = (start + GATHER).min(neighbors.len());
+        while start < entries.len() {
+            let stop = (start + GATHER).min(entries.len());
             let n = close_pairs::<L, true>(
                 &input.positions[i],
-                &neighbors[start..stop],
-                &images[start..stop],
+                &entries[start..stop],
+                image_bits,
                 input.positions,
                 input.shifts,
                 input.grid.cutoff_squared,

@@ -107,7 +107,7 @@ impl BlockRows {
         keep2: f64,
         cut2: f64,
     ) {
-        let bound: usize = atoms.clone().map(|i| list.neighbors_of(i).len()).sum();
+        let bound: usize = atoms.clone().map(|i| list.row(i).len()).sum();
         self.reserve_slots(bound);
         let shifts = list.shifts();
         let entries = &mut self.entries[..bound];
@@ -124,7 +124,7 @@ impl BlockRows {
         for i in atoms {
             if element_of[i].is_some() {
                 let xi = positions[i];
-                for (&j, &image) in list.neighbors_of(i).iter().zip(list.images_of(i)) {
+                for (j, image) in list.row(i).iter() {
                     let Some(element) = element_of[j as usize] else {
                         continue;
                     };

@@ -176,6 +176,15 @@ impl NeighborList {
                 simbox.lengths().as_slice()
             )));
         }
+        // Checked before the list changes: a refused build leaves the last one as it was.
+        let image_bits = usize::BITS - (total_shifts - 1).leading_zeros();
+        if n > 1 && ((n - 1) as u64) >> (32 - image_bits) != 0 {
+            return Err(Error::invalid(format!(
+                "too many atoms for one neighbour list: {n} atoms with {total_shifts} periodic \
+                 images (at most {} atoms)",
+                1u64 << (32 - image_bits)
+            )));
+        }
         let lengths = simbox.lengths();
         let max_shift = grid.axes.map(|a| a.max_shift);
         self.shifts = (0..total_shifts)
@@ -189,14 +198,6 @@ impl NeighborList {
             })
             .collect();
         self.zero_image = (total_shifts / 2) as u16;
-        let image_bits = usize::BITS - (total_shifts - 1).leading_zeros();
-        if n > 1 && ((n - 1) as u64) >> (32 - image_bits) != 0 {
-            return Err(Error::invalid(format!(
-                "too many atoms for one neighbour list: {n} atoms with {total_shifts} periodic \
-                 images (at most {} atoms)",
-                1u64 << (32 - image_bits)
-            )));
-        }
         self.image_bits = image_bits;
 
         let half = self.kind == ListKind::Half;

@@ -175,16 +175,24 @@ impl<W: Write> Write for Hashing<W> {
                 self.len += n as u64;
                 Ok(n)
             }
-            Err(e) => {
-                let kind = e.kind();
-                self.failure.get_or_insert(e);
-                Err(kind.into())
-            }
+            Err(e) => Err(self.keep(e)),
         }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
+        self.inner.flush().map_err(|e| self.keep(e))
+    }
+}
+
+impl<W> Hashing<W> {
+    /// Keeps the first error that is not an interruption (writers retry those) and returns an
+    /// error of the same kind for the caller.
+    fn keep(&mut self, e: std::io::Error) -> std::io::Error {
+        let kind = e.kind();
+        if kind != std::io::ErrorKind::Interrupted {
+            self.failure.get_or_insert(e);
+        }
+        kind.into()
     }
 }
 
@@ -309,6 +317,32 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A device that takes bytes into a buffer and fails when they are flushed, as a full disk.
+    struct FullDisk(Vec<u8>);
+
+    impl Write for FullDisk {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::Error::other("no space left on device"))
+        }
+    }
+
+    #[test]
+    fn a_failed_flush_keeps_its_error() {
+        let mut hashing = Hashing {
+            inner: FullDisk(Vec::new()),
+            hasher: Sha256::new(),
+            len: 0,
+            failure: None,
+        };
+        assert!(postcard::to_io(&vec![1.0f64; 4], &mut hashing).is_err());
+        let kept = hashing.failure.expect("the flush error is kept");
+        assert!(kept.to_string().contains("no space"), "{kept}");
+    }
 
     #[test]
     fn a_checkpoint_reads_back_and_damage_is_detected() {

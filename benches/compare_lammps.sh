@@ -117,10 +117,13 @@ LAMMPS
     "$name" "$best_s" "$lammps" "$ratio" "$THREADS" "$scaling" "$mem_s" "$mem_opt" "$mem_omp")")
 }
 
+# The pair_coeff lines of the potentials the benchmarks use.
+CU_ZHOU="* * $ROOT/potentials/Cu_Zhou04.eam.alloy Cu"
+FEPT_MEAM="* * $ROOT/potentials/FePt_Kim2006.library.meam Pt Fe $ROOT/potentials/FePt_Kim2006.meam Pt Fe"
+
 # LAMMPS bench/in.eam with the Zhou 2004 Cu potential: 32,000 atoms, 100 steps.
 bench_eam_cu32k() {
-  compare eam_cu32k inputs/bench/eam_cu32k.ron "p p p" eam/alloy \
-    "* * $ROOT/potentials/Cu_Zhou04.eam.alloy Cu" 0.005 100 1.0
+  compare eam_cu32k inputs/bench/eam_cu32k.ron "p p p" eam/alloy "$CU_ZHOU" 0.005 100 1.0
 }
 
 # A free Pt85Fe15 particle of 4,033 atoms with the Zhou 2004 Pt-Fe potential, 200 steps.
@@ -133,22 +136,18 @@ bench_eam_ptfe_np() {
 # LAMMPS has no opt or omp variant of pair_style meam: its suffix runs fall back to plain `meam`
 # (2 MPI ranks for the "opt" line, 1 rank for the "omp" line), the best of which counts.
 bench_meam_ptfe_np() {
-  compare meam_ptfe_np inputs/bench/meam_ptfe_np.ron "f f f" meam \
-    "* * $ROOT/potentials/FePt_Kim2006.library.meam Pt Fe $ROOT/potentials/FePt_Kim2006.meam Pt Fe" \
-    0.002 200 1.0
+  compare meam_ptfe_np inputs/bench/meam_ptfe_np.ron "f f f" meam "$FEPT_MEAM" 0.002 200 1.0
 }
 
 # bench/in.eam 8 times larger: 256,000 atoms, 50 steps (where memory per atom is compared).
 bench_eam_cu256k() {
-  compare eam_cu256k inputs/bench/eam_cu256k.ron "p p p" eam/alloy \
-    "* * $ROOT/potentials/Cu_Zhou04.eam.alloy Cu" 0.005 50 1.0
+  compare eam_cu256k inputs/bench/eam_cu256k.ron "p p p" eam/alloy "$CU_ZHOU" 0.005 50 1.0
 }
 
 # The study's pair (inputs/ptfe_neck_paper_1473K.ron as built, 30,804 atoms) with the 2NN MEAM,
 # 100 steps; LAMMPS as in meam_ptfe_np.
 bench_meam_ptfe_pair30k() {
-  compare meam_ptfe_pair30k inputs/bench/meam_ptfe_pair30k.ron "f f f" meam \
-    "* * $ROOT/potentials/FePt_Kim2006.library.meam Pt Fe $ROOT/potentials/FePt_Kim2006.meam Pt Fe" \
+  compare meam_ptfe_pair30k inputs/bench/meam_ptfe_pair30k.ron "f f f" meam "$FEPT_MEAM" \
     0.002 100 1.0
 }
 

@@ -1,8 +1,8 @@
 //! Coordination numbers: neighbours within a cutoff.
 
-use super::PairView;
+use super::{PairView, wrapped_positions};
 use crate::neighbor::CellGrid;
-use crate::system::{System, Vec3};
+use crate::system::System;
 
 /// Number of neighbours of each atom closer than `cutoff` [A] (the view's radius must be at
 /// least `cutoff`).
@@ -45,24 +45,15 @@ pub fn sampled_nearest_neighbor_distance(
     if n == 0 || samples == 0 || !(radius > 0.0) {
         return None;
     }
-    let mut positions = system.positions.clone();
-    let mut image = [0; 3];
-    for x in &mut positions {
-        system.simbox.wrap(x, &mut image);
-    }
+    let positions = wrapped_positions(system);
     let grid = CellGrid::build(&system.simbox, &positions, radius, 0.5 * radius);
     let order = grid.atoms_in_cell_order();
-    let lengths = system.simbox.lengths();
     let radius2 = radius * radius;
     let sample = (0..n.min(samples)).map(|k| if n <= samples { k } else { k * n / samples });
     median_kth_distance(sample, |i, r2| {
         let xi = positions[i];
         grid.for_each_stencil_run(grid.cell_of(i), false, |run, s, _| {
-            let shift = Vec3::new(
-                s[0] as f64 * lengths.x,
-                s[1] as f64 * lengths.y,
-                s[2] as f64 * lengths.z,
-            );
+            let shift = system.simbox.translation(s);
             for &j in &order[run] {
                 let j = j as usize;
                 if j == i && s == [0; 3] {
@@ -115,7 +106,7 @@ fn median_kth_distance(
 mod tests {
     use super::*;
     use crate::structure::{CubicLattice, block_sites};
-    use crate::system::{SimBox, SpeciesTable};
+    use crate::system::{SimBox, SpeciesTable, Vec3};
 
     /// A periodic fcc block of `cells`^3 unit cells (a = 4 A), sites shaken by up to `shake` A.
     fn fcc(cells: usize, shake: f64) -> System {

@@ -33,11 +33,7 @@ pub struct PairView {
 impl PairView {
     /// Builds the view of `system` for pairs closer than `radius` [A].
     pub fn new(system: &System, radius: f64) -> Result<Self> {
-        let mut positions = system.positions.clone();
-        let mut images = vec![[0; 3]; positions.len()];
-        for (x, img) in positions.iter_mut().zip(images.iter_mut()) {
-            system.simbox.wrap(x, img);
-        }
+        let positions = wrapped_positions(system);
         let mut list = NeighborList::new(radius, 0.0);
         list.build(&system.simbox, &positions)?;
         Ok(PairView { positions, list })
@@ -54,6 +50,19 @@ impl PairView {
         v.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         v
     }
+}
+
+/// Positions [A] wrapped into the box along its periodic axes (the system is not modified).
+pub fn wrapped_positions(system: &System) -> Vec<Vec3> {
+    system
+        .positions
+        .iter()
+        .map(|x| {
+            let mut x = *x;
+            system.simbox.wrap(&mut x, &mut [0; 3]);
+            x
+        })
+        .collect()
 }
 
 /// Unwrapped positions [A]: position + image * box length.

@@ -28,7 +28,7 @@ pub fn all_neighbors(
                         if i == j && sx == 0 && sy == 0 && sz == 0 {
                             continue;
                         }
-                        let shift = Vec3::new(sx as f64 * l.x, sy as f64 * l.y, sz as f64 * l.z);
+                        let shift = simbox.translation([sx, sy, sz]);
                         if (xj + shift - xi).norm_squared() < r2 {
                             out.push((i, j, [sx, sy, sz]));
                         }

@@ -185,17 +185,9 @@ impl NeighborList {
                 1u64 << (32 - image_bits)
             )));
         }
-        let lengths = simbox.lengths();
         let max_shift = grid.axes.map(|a| a.max_shift);
         self.shifts = (0..total_shifts)
-            .map(|code| {
-                let s = decode(code, counts, max_shift);
-                Vec3::new(
-                    s[0] as f64 * lengths.x,
-                    s[1] as f64 * lengths.y,
-                    s[2] as f64 * lengths.z,
-                )
-            })
+            .map(|code| simbox.translation(decode(code, counts, max_shift)))
             .collect();
         self.zero_image = (total_shifts / 2) as u16;
         self.image_bits = image_bits;
@@ -255,22 +247,28 @@ impl NeighborList {
     /// Row `i`: every entry.
     #[inline]
     pub fn row(&self, i: usize) -> Row<'_> {
-        let block = &self.blocks[i / BUILD_CHUNK];
-        let l = i % BUILD_CHUNK;
-        Row {
-            entries: &block.entries[block.starts[l] as usize..block.starts[l + 1] as usize],
-            image_bits: self.image_bits,
-        }
+        self.row_tail(i, false)
     }
 
     /// The entries of row `i` that `i` owns ([`NeighborList::owns`], the tail of the row; the
     /// whole row of a half list).
     #[inline]
     pub fn owned_row(&self, i: usize) -> Row<'_> {
+        self.row_tail(i, true)
+    }
+
+    /// Row `i` from its first entry, or with `owned` from its first owned entry.
+    #[inline]
+    fn row_tail(&self, i: usize, owned: bool) -> Row<'_> {
         let block = &self.blocks[i / BUILD_CHUNK];
         let l = i % BUILD_CHUNK;
+        let first = if owned {
+            block.owned[l]
+        } else {
+            block.starts[l]
+        };
         Row {
-            entries: &block.entries[block.owned[l] as usize..block.starts[l + 1] as usize],
+            entries: &block.entries[first as usize..block.starts[l + 1] as usize],
             image_bits: self.image_bits,
         }
     }

@@ -60,12 +60,19 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
     let payload = postcard::to_allocvec(value)
         .map_err(|e| Error::invalid(format!("cannot encode the checkpoint: {e}")))?;
     let mut bytes = Vec::with_capacity(HEADER + payload.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&Sha256::digest(&payload));
+    bytes.extend_from_slice(&header(payload.len() as u64, &Sha256::digest(&payload)));
     bytes.extend_from_slice(&payload);
     Ok(bytes)
+}
+
+/// The header of a checkpoint whose payload has `len` bytes and SHA-256 `digest`.
+fn header(len: u64, digest: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(HEADER);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    bytes.extend_from_slice(&len.to_le_bytes());
+    bytes.extend_from_slice(digest);
+    bytes
 }
 
 /// Reads back checkpoint file bytes; errors name `path` and say what is wrong.
@@ -149,10 +156,8 @@ fn stream_to<T: Serialize>(path: &Path, value: &T) -> Result<u64> {
         ..
     } = hashing;
     out.seek(SeekFrom::Start(0)).map_err(io)?;
-    out.write_all(MAGIC).map_err(io)?;
-    out.write_all(&FORMAT_VERSION.to_le_bytes()).map_err(io)?;
-    out.write_all(&len.to_le_bytes()).map_err(io)?;
-    out.write_all(&hasher.finalize()).map_err(io)?;
+    out.write_all(&header(len, &hasher.finalize()))
+        .map_err(io)?;
     let file = out.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
     Ok(HEADER as u64 + len)

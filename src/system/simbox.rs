@@ -37,6 +37,16 @@ impl SimBox {
         Ok(SimBox { lo, hi, periodic })
     }
 
+    /// Translation [A] of the periodic image `cells` box lengths away along each axis.
+    pub fn translation(&self, cells: [i64; 3]) -> Vec3 {
+        let l = self.lengths();
+        Vec3::new(
+            cells[0] as f64 * l.x,
+            cells[1] as f64 * l.y,
+            cells[2] as f64 * l.z,
+        )
+    }
+
     /// Edge lengths [A].
     pub fn lengths(&self) -> Vec3 {
         Vec3::new(

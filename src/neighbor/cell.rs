@@ -109,11 +109,6 @@ impl CellGrid {
         &self.atoms
     }
 
-    /// Number of cells.
-    pub fn cells(&self) -> usize {
-        self.start.len() - 1
-    }
-
     /// Cell of atom `i`.
     pub fn cell_of(&self, i: usize) -> usize {
         self.cell_of_atom[i]
@@ -139,6 +134,44 @@ impl CellGrid {
         let ny = self.axes[1].cells;
         let home = [c / (ny * nz), (c / nz) % ny, c % nz];
         let [ax, ay, az] = self.axes;
+        let inside =
+            |a: &AxisGrid, h: usize| h as i64 >= a.reach && h as i64 + a.reach < a.cells as i64;
+        if inside(&ax, home[0]) && inside(&ay, home[1]) && inside(&az, home[2]) {
+            // Every stencil cell lies inside the grid without an image shift: each column
+            // (ox, oy) is one run, found by two lookups (the same runs, in the same order, as
+            // the general walk below).
+            let [hx, hy, hz] = home.map(|h| h as i64);
+            for ox in (if half { 0 } else { -ax.reach })..=ax.reach {
+                for oy in -ay.reach..=ay.reach {
+                    if half && ox == 0 && oy < 0 {
+                        continue;
+                    }
+                    let home_column = half && ox == 0 && oy == 0;
+                    let column = (((hx + ox) * ny as i64 + hy + oy) * nz as i64) as usize;
+                    let first = if home_column { hz } else { hz - az.reach } as usize;
+                    let last = (hz + az.reach) as usize;
+                    let r = self.start[column + first]..self.start[column + last + 1];
+                    if !r.is_empty() {
+                        visit(r, [0; 3], home_column);
+                    }
+                }
+            }
+            return;
+        }
+        self.walk_stencil(home, half, visit);
+    }
+
+    /// The general stencil walk of [`CellGrid::for_each_stencil_run`] from the cell with grid
+    /// coordinates `home`: steps along each axis with wrap-around and image shifts on periodic
+    /// axes, merging runs along z.
+    fn walk_stencil(
+        &self,
+        home: [usize; 3],
+        half: bool,
+        mut visit: impl FnMut(std::ops::Range<usize>, [i64; 3], bool),
+    ) {
+        let [ax, ay, az] = self.axes;
+        let (ny, nz) = (ay.cells, az.cells);
         for ox in -ax.reach..=ax.reach {
             if half && ox < 0 {
                 continue;
@@ -258,5 +291,71 @@ fn limit_cell_count(axes: &mut [AxisGrid; 3], natoms: usize, range: f64) {
             a.reach = (range / a.width).ceil().max(1.0) as i64;
         }
         a.cells = cells;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs of a cell as (range, shift, home) by the public entry and by the general walk.
+    fn both(
+        grid: &CellGrid,
+        c: usize,
+        half: bool,
+    ) -> [Vec<(std::ops::Range<usize>, [i64; 3], bool)>; 2] {
+        let mut fast = Vec::new();
+        grid.for_each_stencil_run(c, half, |r, s, h| fast.push((r, s, h)));
+        let [_, ny, nz] = grid.counts();
+        let home = [c / (ny * nz), (c / nz) % ny, c % nz];
+        let mut general = Vec::new();
+        grid.walk_stencil(home, half, |r, s, h| general.push((r, s, h)));
+        [fast, general]
+    }
+
+    #[test]
+    fn interior_cells_give_the_runs_of_the_general_walk() {
+        // A jittered lattice filling the box, so that most runs are non-empty and interior
+        // cells exist along every axis.
+        let mut positions = Vec::new();
+        for a in 0..14 {
+            for b in 0..12 {
+                for c in 0..10 {
+                    let j = ((a * 7 + b * 3 + c * 5) % 11) as f64 * 0.07;
+                    positions.push(Vec3::new(
+                        1.5 * a as f64 + j,
+                        1.5 * b as f64 + 0.5 * j,
+                        1.5 * c as f64 + 0.3 * j,
+                    ));
+                }
+            }
+        }
+        let mut interior = 0;
+        for periodic in [[true; 3], [false; 3], [true, false, true]] {
+            let simbox = SimBox::new([0.0; 3], [21.0, 18.0, 15.0], periodic).unwrap();
+            for (range, cell_size) in [(3.0, 3.0), (3.0, 1.5), (4.5, 2.25)] {
+                let grid = CellGrid::build(&simbox, &positions, range, cell_size);
+                let [nx, ny, nz] = grid.counts();
+                for c in 0..nx * ny * nz {
+                    for half in [false, true] {
+                        let [fast, general] = both(&grid, c, half);
+                        assert_eq!(
+                            fast, general,
+                            "cell {c}, half {half}, periodic {periodic:?}"
+                        );
+                    }
+                    let [hx, hy, hz] = [c / (ny * nz), (c / nz) % ny, c % nz];
+                    let inside = |a: &AxisGrid, h: usize| {
+                        h as i64 >= a.reach && h as i64 + a.reach < a.cells as i64
+                    };
+                    let [ax, ay, az] = grid.axes;
+                    interior += usize::from(inside(&ax, hx) && inside(&ay, hy) && inside(&az, hz));
+                }
+            }
+        }
+        assert!(
+            interior > 100,
+            "only {interior} interior cells were compared"
+        );
     }
 }

@@ -418,7 +418,9 @@ struct RowBlock {
 /// The search over one block stays one closure on purpose: it is the hot kernel of the list
 /// build (a vectorised distance pass, then a branch-free compaction into a reused row buffer),
 /// and splitting it into functions would put its buffers and loop bounds behind calls the
-/// compiler need not inline. Only the setup (cell order, stencil runs) is factored out.
+/// compiler need not inline. Only the setup (cell order) is factored out; each atom's stencil
+/// runs come from [`CellGrid::for_each_stencil_run`] (once per cell change, not stored for all
+/// cells: on a sparse grid that table outgrew the list).
 fn find_rows(
     grid: &CellGrid,
     positions: &[Vec3],
@@ -438,7 +440,6 @@ fn find_rows(
         ys,
         zs,
     } = CellOrder::new(grid, positions);
-    let (stencil_start, stencil) = stencil_runs(grid, half, counts, max_shift);
     blocks.par_iter_mut().enumerate().for_each(|(b, block)| {
         let RowBlock {
             starts,
@@ -455,17 +456,27 @@ fn find_rows(
         // growing row by row.
         let mut keys: Vec<u64> = Vec::new();
         let mut r2 = [0.0f64; RUN];
+        // The stencil runs of the last atom's cell (recomputed when the cell changes).
+        let mut runs: Vec<StencilRun> = Vec::new();
+        let mut runs_cell = usize::MAX;
         for i in b * BUILD_CHUNK..((b + 1) * BUILD_CHUNK).min(n) {
             let xi = positions[i];
             let cell = grid.cell_of(i);
-            let runs = &stencil[stencil_start[cell]..stencil_start[cell + 1]];
+            if cell != runs_cell {
+                runs.clear();
+                grid.for_each_stencil_run(cell, half, |r, s, home| {
+                    let code = encode(s, counts, max_shift) as u16;
+                    runs.push((r.start as u32, r.end as u32, code, home));
+                });
+                runs_cell = cell;
+            }
             let candidates: usize = runs.iter().map(|&(a, b, _, _)| (b - a) as usize).sum();
             // Every slot up to `len` is written before it is read: grow, never clear.
             if row.len() < candidates {
                 row.resize(candidates, 0);
             }
             let mut len = 0;
-            for &(first, end, code, home) in runs {
+            for &(first, end, code, home) in &runs {
                 let shift = shifts[code as usize];
                 let (cx, cy, cz) = (xi.x - shift.x, xi.y - shift.y, xi.z - shift.z);
                 // A half list takes from the home cell only the atoms after this one; a full
@@ -553,32 +564,6 @@ impl<'a> CellOrder<'a> {
 /// A run of a cell's stencil: first and end slot in cell order, image code, and whether the run
 /// starts at the home cell.
 type StencilRun = (u32, u32, u16, bool);
-
-/// The stencil (full, or half with `half`) of every cell of `grid` as runs (first, end) in cell
-/// order, with the image code and whether the run starts at the home cell; cell `c`'s runs are
-/// `runs[start[c]..start[c + 1]]`. Returns `(start, runs)`.
-fn stencil_runs(
-    grid: &CellGrid,
-    half: bool,
-    counts: [usize; 3],
-    max_shift: [i64; 3],
-) -> (Vec<usize>, Vec<StencilRun>) {
-    let mut stencil_start = Vec::with_capacity(grid.cells() + 1);
-    let mut stencil: Vec<StencilRun> = Vec::new();
-    stencil_start.push(0);
-    for c in 0..grid.cells() {
-        grid.for_each_stencil_run(c, half, |r, s, home| {
-            stencil.push((
-                r.start as u32,
-                r.end as u32,
-                encode(s, counts, max_shift) as u16,
-                home,
-            ));
-        });
-        stencil_start.push(stencil.len());
-    }
-    (stencil_start, stencil)
-}
 
 fn encode(s: [i64; 3], counts: [usize; 3], max_shift: [i64; 3]) -> usize {
     let c = [0, 1, 2].map(|k| (s[k] + max_shift[k]) as usize);

@@ -298,12 +298,11 @@ fn limit_cell_count(axes: &mut [AxisGrid; 3], natoms: usize, range: f64) {
 mod tests {
     use super::*;
 
-    /// Runs of a cell as (range, shift, home) by the public entry and by the general walk.
-    fn both(
-        grid: &CellGrid,
-        c: usize,
-        half: bool,
-    ) -> [Vec<(std::ops::Range<usize>, [i64; 3], bool)>; 2] {
+    /// One stencil run: range in cell order, image shift, starts at the home cell.
+    type Run = (std::ops::Range<usize>, [i64; 3], bool);
+
+    /// Runs of a cell by the public entry and by the general walk.
+    fn both(grid: &CellGrid, c: usize, half: bool) -> [Vec<Run>; 2] {
         let mut fast = Vec::new();
         grid.for_each_stencil_run(c, half, |r, s, h| fast.push((r, s, h)));
         let [_, ny, nz] = grid.counts();

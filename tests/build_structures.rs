@@ -820,3 +820,84 @@ fn lammps_read_the_written_files() {
         }
     }
 }
+
+/// A copy of `p` as if equilibrated: expanded by `scale` about its core centroid (thermal
+/// expansion), every atom displaced by a deterministic pseudo-random offset of up to `jitter`
+/// [A] per axis, and its outermost adatom pushed `protrusion` [A] further out.
+fn warmed(p: &Particle, scale: f64, jitter: f64, protrusion: f64) -> Particle {
+    let mut q = p.clone();
+    let core = q.core_atoms();
+    let centre = core
+        .iter()
+        .map(|&i| q.system.positions[i as usize])
+        .sum::<Vec3>()
+        / core.len() as f64;
+    let mut state = 12345u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+    };
+    for x in q.system.positions.iter_mut() {
+        *x = centre + scale * (*x - centre) + jitter * Vec3::new(next(), next(), next());
+    }
+    let outward = p.facet([1, 0, 0]).unwrap().normal;
+    let top = *q
+        .adatoms
+        .iter()
+        .max_by(|&&a, &&b| {
+            let h = |i: u32| outward.dot(&q.system.positions[i as usize]);
+            h(a).total_cmp(&h(b))
+        })
+        .unwrap();
+    q.system.positions[top as usize] += protrusion * outward;
+    q
+}
+
+#[test]
+fn facet_gap_is_the_same_for_particles_at_different_temperatures() {
+    use sintermd::structure::{GapReference, PairGeometry, assemble};
+    let cold = particle(
+        r#"(lattice: Fcc, a: 3.878, species: [(species: "Pt")],
+            shape: Wulff({(1, 0, 0): 1.0, (1, 1, 0): 1.3, (1, 1, 1): 1.5}), size: Atoms(800),
+            centre: (0.25, 0.25, 0.25), adatoms: [(facet: (1, 0, 0), fraction: 0.2)], seed: 5)"#,
+    );
+    let geometry = |gap_between| PairGeometry {
+        facets: ([1, 0, 0], [1, 0, 0]),
+        gap: 7.3,
+        gap_between,
+        second: Default::default(),
+        offset: [0.0; 2],
+        vacuum: 15.0,
+        boundary: "f f f".into(),
+        remove_momentum: true,
+    };
+    // "Cool" and "hot" copies: the hot one expanded more, vibrating more, its top adatom out.
+    let cool = warmed(&cold, 1.004, 0.05, 0.1);
+    let hot = warmed(&cold, 1.010, 0.15, 0.6);
+    let mut facet_separations = Vec::new();
+    let mut outermost = Vec::new();
+    for p in [&cold, &cool, &hot] {
+        let a = assemble(p, p, &geometry(GapReference::Facets)).unwrap();
+        let separation = a.planes[1] - a.planes[0];
+        println!(
+            "facet gap 7.3: facet planes {separation:.6} A apart, outermost atoms {:.4} A",
+            a.outermost_gap
+        );
+        facet_separations.push(separation);
+        outermost.push(a.outermost_gap);
+    }
+    // The facet planes (mean heights of the outermost layers) sit 7.3 A apart at every
+    // temperature; the outermost atoms come closer the hotter the particles.
+    for s in &facet_separations {
+        assert!((s - 7.3).abs() < 1e-9, "{facet_separations:?}");
+    }
+    assert!(outermost[2] < outermost[1] - 0.5, "{outermost:?}");
+    // Placed by their outermost atoms instead, the hot pair's facets start farther apart.
+    let by_atoms = |p: &Particle| {
+        let a = assemble(p, p, &geometry(GapReference::OutermostAtoms)).unwrap();
+        a.planes[1] - a.planes[0]
+    };
+    assert!(by_atoms(&hot) > by_atoms(&cool) + 0.5);
+}

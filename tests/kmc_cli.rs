@@ -34,6 +34,19 @@ fn small_crystal_pair_runs_and_writes_its_folder() {
         "fit: {}",
         summary["fit"]
     );
+    // The window table: two starts x four caps, in the summary and as CSV.
+    let windows = summary["fit_windows"].as_array().unwrap();
+    assert_eq!(windows.len(), 8, "{}", summary["fit_windows"]);
+    let table = std::fs::read_to_string(out.join("neck_fit_windows.csv")).unwrap();
+    assert!(table.starts_with("start_neck_sites,max_radius_over_R,n,n_error"));
+    assert_eq!(table.lines().count(), 9);
+    assert!(
+        windows
+            .iter()
+            .any(|w| w["fit"]["Ok"]["exponent"].as_f64().is_some()),
+        "no window gives a fit: {}",
+        summary["fit_windows"]
+    );
     let csv = std::fs::read_to_string(out.join("neck.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
     assert!(rows[0].starts_with("time_s,events,neck_sites"));

@@ -128,7 +128,12 @@ impl Default for KmcOutputSpec {
     }
 }
 
-/// The time window of the power-law fit.
+/// The r/R at which the initial stage of sintering ends (the default cap of a fit window).
+pub const INITIAL_STAGE_RADIUS_OVER_PARTICLE: f64 = 0.3;
+
+/// The time window of the power-law fit. The default starts once the neck holds 10 sites (a
+/// neck radius from fewer sites is the discreteness of a few atoms, not a neck) and ends at the
+/// initial stage's r/R of 0.3; `neck_fit_windows.csv` gives n over other windows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FitWindow {
@@ -138,8 +143,11 @@ pub struct FitWindow {
     pub t_max: Option<f64>,
     /// Neck sites at which the default window starts. Default 10.
     pub min_neck_sites: usize,
-    /// Largest r/R in the window (e.g. 0.5 to keep to the early, small-neck regime); default:
-    /// no limit.
+    /// Largest r/R in the window: the window ends before the neck first exceeds it. Default 0.3,
+    /// the end of the initial stage of sintering (neck size ratio X/D = x/R up to about 0.3,
+    /// R. M. German, Sintering Theory and Practice, Wiley 1996): r^n = K t laws such as
+    /// Kuczynski's (Trans. AIME 185, 169 (1949)) are derived for necks small against the
+    /// particle. `None` for no limit.
     pub max_radius_over_particle: Option<f64>,
 }
 
@@ -149,7 +157,7 @@ impl Default for FitWindow {
             t_min: None,
             t_max: None,
             min_neck_sites: 10,
-            max_radius_over_particle: None,
+            max_radius_over_particle: Some(INITIAL_STAGE_RADIUS_OVER_PARTICLE),
         }
     }
 }

@@ -8,6 +8,15 @@ use serde::{Deserialize, Serialize};
 use super::append::AppendFile;
 use crate::error::Result;
 
+/// A CSV cell, quoted when it holds a comma, quote or newline.
+pub fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
 /// A row of numbers in CSV (shortest round-trip form; NaN as empty).
 fn format_row(values: &[f64]) -> String {
     let cells: Vec<String> = values

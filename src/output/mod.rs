@@ -15,7 +15,7 @@ mod trajectory;
 use serde::{Deserialize, Serialize};
 
 pub use analysis::ObserverSpec;
-pub use csv::CsvFile;
+pub use csv::{CsvFile, csv_cell};
 pub use folder::OutputFolder;
 pub use saved::{ObserverKind, Reopen, SavedObserver};
 pub use thermo_csv::{ThermoCsv, pressure_is_defined};

@@ -3,16 +3,19 @@
 //! Output folder:
 //! - `neck.csv`: time [s], events, neck sites, area [A^2], r [A], r/R at log-spaced times;
 //! - `neck_fit.png`, `neck_fit.svg`: log-log plot of r against t with the fit r^n = K t;
+//! - `neck_fit_windows.csv`: n over a table of fit windows (see
+//!   [`super::kmc_loop::fit_windows`]), to judge how much n depends on the window;
 //! - `snapshots.xyz`: extended XYZ frames of the occupied sites at log-spaced times (key `Time`
 //!   in s, `Events`), first and last included; `final.xyz`: the last one alone;
-//! - `summary.json` ([`KmcSummary`]): sizes, events, null events, events per second, the fit.
+//! - `summary.json` ([`KmcSummary`]): sizes, events, null events, events per second, the fit
+//!   and the window table.
 
 use std::path::Path;
 
 use rand::SeedableRng;
 use serde::Serialize;
 
-use super::kmc_loop::{EventLoop, LoopSetup, run_event_loop};
+use super::kmc_loop::{EventLoop, LoopSetup, WindowFit, run_event_loop};
 use crate::error::{Error, Result};
 use crate::input::kmc::{KmcInput, SiteSpec};
 use crate::io::ron::base_dir;
@@ -106,6 +109,8 @@ pub struct KmcSummary {
     pub atoms_on_edge_sites: usize,
     /// The fit, or why there is none.
     pub fit: std::result::Result<PowerLawFit, String>,
+    /// The fit over a table of windows (as `neck_fit_windows.csv`): how n depends on the window.
+    pub fit_windows: Vec<WindowFit>,
     /// Whether the run stopped because no atom could move.
     pub frozen: bool,
     /// The machine's load averages over 1, 5 and 15 minutes at the end of the run (Linux), to
@@ -409,6 +414,7 @@ fn summarise(
     let EventLoop {
         samples,
         fit,
+        windows,
         wall,
         cpu,
         frozen,
@@ -441,6 +447,7 @@ fn summarise(
         final_neck: *samples.last().expect("samples"),
         atoms_on_edge_sites,
         fit: fit.map_err(|e| e.to_string()),
+        fit_windows: windows,
         frozen,
         clock,
         load_average: load_average(),

@@ -46,6 +46,8 @@ pub struct EventLoop {
     pub samples: Vec<SlabNeckSample>,
     /// The fit over the window of the output settings, or why there is none.
     pub fit: Result<PowerLawFit>,
+    /// The fit over each window of [`fit_windows`] (the robustness of n to the window).
+    pub windows: Vec<WindowFit>,
     /// Wall-clock time of the events [s] (output excluded).
     pub wall: f64,
     /// CPU time of the events [s], where the platform reports it.
@@ -223,6 +225,11 @@ impl LoopState {
         let (out_dir, prefix) = (setup.out_dir, setup.prefix);
         write_neck_csv(&out_dir.join(format!("{prefix}neck.csv")), &self.samples)?;
         let fit = fit_samples(&self.samples, &setup.output.fit);
+        let windows = fit_windows(&self.samples, &setup.output.fit);
+        write_windows_csv(
+            &out_dir.join(format!("{prefix}neck_fit_windows.csv")),
+            &windows,
+        )?;
         let stem = format!("{prefix}neck_fit");
         if !plot_neck_growth(
             out_dir,
@@ -238,6 +245,7 @@ impl LoopState {
         Ok(EventLoop {
             samples: self.samples,
             fit,
+            windows,
             wall: self.wall,
             cpu: self.cpu,
             frozen: self.frozen,
@@ -273,12 +281,82 @@ pub fn fit_samples(samples: &[SlabNeckSample], w: &FitWindow) -> Result<PowerLaw
     if let Some(x) = w.max_radius_over_particle {
         // End at the last sample before the neck first exceeds x R.
         if let Some(k) = samples.iter().position(|s| s.radius_over_particle > x) {
+            if samples[k].time <= t_min {
+                return Err(Error::invalid(format!(
+                    "the neck is already at r/R = {:.3} when the window opens, beyond its cap of                      {x} (the initial stage, where r^n = K t holds, ends near r/R = 0.3; set                      output.fit.max_radius_over_particle to fit later growth)",
+                    samples[k].radius_over_particle
+                )));
+            }
             t_max = t_max.min(samples[k.saturating_sub(1)].time);
         }
     }
     let times: Vec<f64> = samples.iter().map(|s| s.time).collect();
     let radii: Vec<f64> = samples.iter().map(|s| s.radius).collect();
     fit_power_law(&times, &radii, t_min, t_max)
+}
+
+/// Largest r/R of the windows of [`fit_windows`] (None: no limit).
+pub const WINDOW_CAPS: [Option<f64>; 4] = [Some(0.3), Some(0.5), Some(0.7), None];
+
+/// One fit of the window table: where the window starts and ends, and the fit or why there is
+/// none.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WindowFit {
+    /// The window starts at the first sample with at least this many neck sites.
+    pub min_neck_sites: usize,
+    /// The window ends before the neck first exceeds this r/R (None: at the last sample).
+    pub max_radius_over_particle: Option<f64>,
+    /// The fit, or why there is none.
+    pub fit: std::result::Result<PowerLawFit, String>,
+}
+
+/// The fit of r^n = K t over a table of windows, to show how n depends on the window: each cap
+/// of [`WINDOW_CAPS`] on r/R, each starting at the first sample with a neck (one site: the early
+/// transient included) and at `w.min_neck_sites` sites (excluded). `w`'s explicit times, if
+/// any, are not used here: the table is about the neck-size criteria.
+pub fn fit_windows(samples: &[SlabNeckSample], w: &FitWindow) -> Vec<WindowFit> {
+    let mut starts = vec![1, w.min_neck_sites.max(1)];
+    starts.dedup();
+    let mut table = Vec::new();
+    for &min_neck_sites in &starts {
+        for cap in WINDOW_CAPS {
+            let window = FitWindow {
+                t_min: None,
+                t_max: None,
+                min_neck_sites,
+                max_radius_over_particle: cap,
+            };
+            table.push(WindowFit {
+                min_neck_sites,
+                max_radius_over_particle: cap,
+                fit: fit_samples(samples, &window).map_err(|e| e.to_string()),
+            });
+        }
+    }
+    table
+}
+
+fn write_windows_csv(path: &Path, windows: &[WindowFit]) -> Result<()> {
+    let mut s = String::from(
+        "start_neck_sites,max_radius_over_R,n,n_error,t_min_s,t_max_s,points,no_fit_reason\n",
+    );
+    for w in windows {
+        let cap = w
+            .max_radius_over_particle
+            .map_or("none".to_string(), |x| x.to_string());
+        match &w.fit {
+            Ok(f) => s.push_str(&format!(
+                "{},{cap},{:.6},{:.6},{:e},{:e},{},\n",
+                w.min_neck_sites, f.exponent, f.exponent_error, f.t_min, f.t_max, f.points
+            )),
+            Err(e) => s.push_str(&format!(
+                "{},{cap},,,,,,{}\n",
+                w.min_neck_sites,
+                crate::output::csv_cell(e)
+            )),
+        }
+    }
+    crate::io::write_text(path, &s)
 }
 
 fn write_neck_csv(path: &Path, samples: &[SlabNeckSample]) -> Result<()> {
@@ -374,7 +452,57 @@ mod tests {
         // The window starts at 10 neck sites (k = 5) and ends before r/R exceeds 0.5.
         assert!((f.t_min - 10f64.powf(-2.5)).abs() < 1e-12);
         assert!(f.t_max <= 8.0);
-        let all = fit_samples(&samples, &FitWindow::default()).unwrap();
+        let uncapped = FitWindow {
+            max_radius_over_particle: None,
+            ..Default::default()
+        };
+        let all = fit_samples(&samples, &uncapped).unwrap();
         assert!(all.exponent > 3.0);
+        // The default cap (r/R = 0.3, reached at t = 1.728 here) ends the window earlier.
+        let initial = fit_samples(&samples, &FitWindow::default()).unwrap();
+        assert!((initial.exponent - 3.0).abs() < 1e-9 && initial.t_max < 1.728);
+        // A neck already past the cap when the window opens: no fit, and the reason.
+        let late: Vec<SlabNeckSample> = samples
+            .iter()
+            .map(|s| sample(s.time, s.neck_sites, s.radius, s.radius_over_particle + 0.5))
+            .collect();
+        let e = fit_samples(&late, &FitWindow::default()).unwrap_err().to_string();
+        assert!(e.contains("already at r/R"), "{e}");
+    }
+
+    #[test]
+    fn the_window_table_separates_the_transient_and_the_late_regime() {
+        // A transient (r = 0.1 t^(1/2) while the neck holds fewer than 10 sites), then
+        // r = t^(1/4) until r/R = 0.5, then r grows as t^(1/8).
+        let mut samples = vec![sample(0.0, 0, 0.0, 0.0)];
+        for k in 1..=80 {
+            let t = 10f64.powf(-4.0 + 0.1 * k as f64);
+            let (sites, r) = if k < 15 {
+                (k / 2, 0.1 * t.sqrt())
+            } else if t.powf(0.25) <= 2.0 {
+                (10 + k, t.powf(0.25))
+            } else {
+                (10 + k, 2.0 * (t / 16.0).powf(0.125))
+            };
+            samples.push(sample(t, sites, r, r / 4.0));
+        }
+        let table = fit_windows(&samples, &FitWindow::default());
+        assert_eq!(table.len(), 2 * WINDOW_CAPS.len());
+        let n = |start: usize, cap: Option<f64>| {
+            let w = table
+                .iter()
+                .find(|w| w.min_neck_sites == start && w.max_radius_over_particle == cap)
+                .unwrap();
+            w.fit.as_ref().map(|f| f.exponent)
+        };
+        // Past the transient and below r/R = 0.5: the law of the middle regime exactly.
+        let middle = n(10, Some(0.5)).unwrap();
+        assert!((middle - 4.0).abs() < 1e-9, "{middle}");
+        // The late regime (n = 8) raises n without a cap; the transient (n = 2) lowers it.
+        assert!(n(10, None).unwrap() > 4.5);
+        assert!(n(1, Some(0.5)).unwrap() < 3.9);
+        // A cap of 0.7 keeps part of the late regime: n between the two.
+        let (capped, all) = (n(10, Some(0.7)).unwrap(), n(10, None).unwrap());
+        assert!(capped > middle + 0.01 && capped < all, "{capped} {all}");
     }
 }

@@ -13,6 +13,12 @@
 //! **Gap.** With `gap_between: Facets` (the default) the gap is the distance along x between the
 //! outermost atomic planes of the two facing facets, adatoms not counted: particle 1's plane
 //! is at x = -gap/2 and the nearest point of particle 2's plane (over its atoms) is at x = +gap/2.
+//! A facet's plane lies at the mean height, along its normal, of the atoms of its outermost
+//! complete layer as they are at assembly (on a built particle, exactly its lattice plane; on an
+//! equilibrated one, the layer's mean position at that temperature). A mean over a layer hardly
+//! moves with temperature, where the outermost single atom protrudes further the hotter the
+//! particle: pairs equilibrated at different temperatures and placed with one facet gap start
+//! at the same facet separation.
 //! Without tilt the planes are parallel and the gap is their separation; with a tilt it is the
 //! closest approach of particle 2's facet plane (a tilt beyond the angle between that facet and
 //! its neighbours brings other atoms closer). Adatoms sit one plane spacing outside their facet,
@@ -98,6 +104,8 @@ pub struct Assembly {
     pub gap: f64,
     /// Mean x of the atoms of each facing outermost plane [A].
     pub planes: [f64; 2],
+    /// Distance along x between the outermost atoms of the two particles, adatoms included [A].
+    pub outermost_gap: f64,
     /// Angle between the facing facets' planes [degrees].
     pub angle: f64,
     /// Closest distance between atoms of different particles, if below gap + 2 nearest-neighbour
@@ -189,6 +197,7 @@ pub fn assemble(first: &Particle, second: &Particle, geometry: &PairGeometry) ->
     Ok(Assembly {
         gap: placed.gap,
         planes: [mean_x(xa, &fa.plane_atoms), mean_x(xb, &fb.plane_atoms)],
+        outermost_gap: placed.outermost_gap,
         angle: placed.angle,
         closest_approach,
         system,
@@ -229,8 +238,21 @@ struct Placement {
     xb: Vec<Vec3>,
     /// The gap, measured as asked [A].
     gap: f64,
+    /// The gap between the outermost atoms [A].
+    outermost_gap: f64,
     /// Angle between the facing facets' planes [degrees].
     angle: f64,
+}
+
+/// Height [A] of facet `f`'s plane along its normal: the mean of its outermost layer's atoms at
+/// their present positions in `p`.
+fn facet_height(p: &Particle, f: &super::particle::Facet) -> f64 {
+    let x = &p.system.positions;
+    f.plane_atoms
+        .iter()
+        .map(|&i| f.normal.dot(&x[i as usize]))
+        .sum::<f64>()
+        / f.plane_atoms.len().max(1) as f64
 }
 
 /// Turns each particle about its core centroid so that facet `fa` of `first` faces +x and
@@ -266,19 +288,23 @@ fn place(
         .iter()
         .map(|x| rot_b * (x - cb))
         .collect();
-    // Particle 2's facing plane: its plane atoms projected onto the plane n . x = plane.
+    // Particle 2's facing plane: its plane atoms projected onto the plane n . x = height.
+    let height_b = facet_height(second, fb);
     let plane_b_points: Vec<Vec3> = fb
         .plane_atoms
         .iter()
         .map(|&i| {
             let x = second.system.positions[i as usize];
-            rot_b * (x - fb.normal * (fb.normal.dot(&x) - fb.plane) - cb)
+            rot_b * (x - fb.normal * (fb.normal.dot(&x) - height_b) - cb)
         })
         .collect();
     let min_x = |v: &[Vec3]| v.iter().map(|x| x.x).fold(f64::INFINITY, f64::min);
     let max_x = |v: &[Vec3]| v.iter().map(|x| x.x).fold(f64::NEG_INFINITY, f64::max);
     let (face_a, face_b) = match g.gap_between {
-        GapReference::Facets => (fa.plane - fa.normal.dot(&ca), min_x(&plane_b_points)),
+        GapReference::Facets => (
+            facet_height(first, fa) - fa.normal.dot(&ca),
+            min_x(&plane_b_points),
+        ),
         GapReference::OutermostAtoms => (max_x(&xa), min_x(&xb)),
     };
     let shift_a = Vec3::new(-0.5 * g.gap - face_a, 0.0, 0.0);
@@ -292,12 +318,14 @@ fn place(
         GapReference::Facets => min_x(&plane_b_points) + shift_b.x - (face_a + shift_a.x),
         GapReference::OutermostAtoms => min_x(&xb) - max_x(&xa),
     };
+    let outermost_gap = min_x(&xb) - max_x(&xa);
     Placement {
         rot_a,
         rot_b,
         xa,
         xb,
         gap,
+        outermost_gap,
         angle,
     }
 }

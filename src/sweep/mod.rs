@@ -32,6 +32,7 @@ use crate::error::{Error, Result};
 use crate::input::Input;
 use crate::io::read_text;
 use crate::io::ron::{base_dir, parse_ron};
+pub use crate::output::csv_cell;
 pub use slurm::SlurmSpec;
 
 /// A sweep file.
@@ -603,15 +604,6 @@ fn range_values(r: &RangeSpec) -> std::result::Result<Vec<String>, String> {
 /// RON value text as a plain CSV value: strings without their quotes.
 fn plain(value: &str) -> String {
     ron::from_str::<String>(value).unwrap_or_else(|_| value.to_string())
-}
-
-/// A CSV cell, quoted when it holds a comma, quote or newline.
-pub fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// `path` made absolute against the working directory.

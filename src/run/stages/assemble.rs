@@ -44,6 +44,11 @@ impl Runner<'_> {
                 format!("{natoms} atoms: the two particles placed with their facets {:?} and {:?} facing", geometry.facets.0, geometry.facets.1),
                 format!("gap {:.4} A ({:?}), facets at {:.4} degrees{closest}", assembly.gap, geometry.gap_between, assembly.angle),
                 format!(
+                    "facing facet planes (mean x of their outermost layers) {:.4} A apart; outermost atoms {:.4} A apart",
+                    assembly.planes[1] - assembly.planes[0],
+                    assembly.outermost_gap
+                ),
+                format!(
                     "each particle's linear and angular momentum {}",
                     if geometry.remove_momentum { "removed" } else { "kept" }
                 ),
@@ -51,8 +56,11 @@ impl Runner<'_> {
             figures: Vec::new(),
         });
         eprintln!(
-            "{name}: {natoms} atoms assembled, gap {:.4} A",
-            assembly.gap
+            "{name}: {natoms} atoms assembled, gap {:.4} A ({:?}): facet planes {:.4} A apart, outermost atoms {:.4} A",
+            assembly.gap,
+            geometry.gap_between,
+            assembly.planes[1] - assembly.planes[0],
+            assembly.outermost_gap
         );
         Ok(())
     }

@@ -23,7 +23,8 @@
 //! atoms before and after KMC, as the two definitions differ on the same atoms.
 //!
 //! Files (prefix `<name>_`): `mapping.json` ([`MappingReport`]), `kmc.json`
-//! ([`KmcStageSummary`]), `neck.csv`, `neck_fit.png`/`.svg`, `snapshots.xyz`, `final.data`.
+//! ([`KmcStageSummary`]), `neck.csv`, `neck_fit.png`/`.svg`, `neck_fit_windows.csv`,
+//! `snapshots.xyz`, `final.data`.
 
 use std::path::Path;
 use std::time::Instant;
@@ -42,7 +43,7 @@ use crate::kmc::handoff::{Mapping, MappingReport, low_index_direction, map_two_p
 use crate::kmc::lattice::SiteSet;
 use crate::kmc::neck::{SlabNeckProbe, SlabNeckSample};
 use crate::report::{Figure, Section};
-use crate::run::kmc_loop::{EventLoop, LoopSetup, LoopState};
+use crate::run::kmc_loop::{EventLoop, LoopSetup, LoopState, WindowFit};
 use crate::run::{Position, Runner};
 use crate::system::{System, Vec3};
 
@@ -146,6 +147,8 @@ pub struct KmcStageSummary {
     pub bond_neck_after: Option<f64>,
     /// The fit of r^n = K t, or why there is none.
     pub fit: std::result::Result<PowerLawFit, String>,
+    /// The fit over a table of windows (as `<name>_neck_fit_windows.csv`).
+    pub fit_windows: Vec<WindowFit>,
     /// Whether the run stopped because no atom could move.
     pub frozen: bool,
 }
@@ -475,6 +478,7 @@ fn stage_summary(
     let EventLoop {
         samples,
         fit,
+        windows,
         wall,
         cpu: _,
         frozen,
@@ -495,6 +499,7 @@ fn stage_summary(
         // Invariant: the event loop samples the neck at t = 0 before the first event.
         final_neck: *samples.last().expect("samples"),
         fit: fit.map_err(|e| e.to_string()),
+        fit_windows: windows,
         frozen,
         bond_neck_before: None,
         bond_neck_after: None,

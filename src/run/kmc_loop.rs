@@ -283,7 +283,9 @@ pub fn fit_samples(samples: &[SlabNeckSample], w: &FitWindow) -> Result<PowerLaw
         if let Some(k) = samples.iter().position(|s| s.radius_over_particle > x) {
             if samples[k].time <= t_min {
                 return Err(Error::invalid(format!(
-                    "the neck is already at r/R = {:.3} when the window opens, beyond its cap of                      {x} (the initial stage, where r^n = K t holds, ends near r/R = 0.3; set                      output.fit.max_radius_over_particle to fit later growth)",
+                    "the neck is already at r/R = {:.3} when the window opens, beyond its cap of \
+                     {x} (the initial stage, where r^n = K t holds, ends near r/R = 0.3; set \
+                     output.fit.max_radius_over_particle to fit later growth)",
                     samples[k].radius_over_particle
                 )));
             }
@@ -467,7 +469,7 @@ mod tests {
             .map(|s| sample(s.time, s.neck_sites, s.radius, s.radius_over_particle + 0.5))
             .collect();
         let e = fit_samples(&late, &FitWindow::default()).unwrap_err().to_string();
-        assert!(e.contains("already at r/R"), "{e}");
+        assert!(e.contains("already at r/R") && !e.contains("  "), "{e}");
     }
 
     #[test]

@@ -21,8 +21,8 @@ pub enum PointState {
     /// Stopped with a checkpoint (by a signal, or killed after one), at this main-system step;
     /// `--resume` continues it.
     Checkpointed(u64),
-    /// Started and stopped before its first checkpoint (a KMC run: before it finished); the
-    /// next run starts it again.
+    /// Started and stopped before its first checkpoint (a KMC run, which has none: before its
+    /// end); the next run starts it again.
     Stopped,
 }
 
@@ -35,7 +35,9 @@ impl PointState {
             PointState::Done => "done".into(),
             PointState::Failed(e) => format!("failed: {e}"),
             PointState::Checkpointed(step) => format!("checkpointed at step {step}"),
-            PointState::Stopped => "stopped before its first checkpoint (or, KMC, its end)".into(),
+            PointState::Stopped => {
+                "stopped without a checkpoint (runs again from the start)".into()
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 //! Sweeps (issue 16) on this machine: planning (expanded inputs valid on their own, manifest,
 //! job-array script), bad axes refused before anything is written, `sweep run` with several
 //! points at a time (finished points skipped, interrupted ones resumed), `sweep status` and
-//! `sweep collect` (one row per point, every point).
+//! `sweep collect` (one row per point, every point). Sweeps of `sintermd kmc`: planned, run
+//! (a stopped point again from the start) and collected into the growth-law exponent; a base
+//! that is neither a study nor a KMC input is one error line naming it.
 
 mod common;
 
@@ -222,4 +224,160 @@ fn bad_axes_are_one_line_errors_before_anything_is_written() {
         r#"(base: File("BASE"), axes: [(path: "seed", values: [1])], slurm: (time: "10 minutes"))"#,
         &["slurm: time"],
     );
+}
+
+/// A sweep file in `dir` over the small KMC crystal pair of the CLI test (two 2 nm Pd spheres,
+/// 3 x 10^5 events, a fraction of a second each): diameters 20 and 25 A zipped with tilts of
+/// the second particle of 0 and 10 degrees (the base has no `second`: the sweep adds it; the
+/// tilted pair runs on the table engine).
+fn kmc_sweep_file(dir: &Path) -> std::path::PathBuf {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kmc_inputs/tiny_crystal.ron");
+    let text = format!(
+        r#"(
+    base: File("{}"),
+    axes: [
+        (name: "diameter_A", path: "particles.shape.diameter", values: [20.0, 25.0], zip: "p"),
+        (name: "tilt_deg", path: "particles.second.tilt", values: [0.0, 10.0], zip: "p"),
+    ],
+    slurm: (time: "00:02:00"),
+)"#,
+        base.display()
+    );
+    let path = dir.join("kmc_sweep.ron");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_kmc_sweep_is_planned_run_and_collected() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = kmc_sweep_file(dir.path());
+    let out = dir.path().join("kmc");
+    let o = out.to_str().unwrap();
+    let planned = sintermd_ok(&["sweep", "plan", sweep.to_str().unwrap(), "--out", o]);
+    assert!(
+        planned.contains("planned 2 points of `sintermd kmc`"),
+        "{planned}"
+    );
+    let plan: serde_json::Value = serde_json::from_str(&read(&out.join("sweep.json"))).unwrap();
+    assert_eq!(plan["program"], "kmc");
+
+    // Every point's input is a KMC input with the point's values.
+    for (k, (diameter, tilt)) in [(20.0, 0.0), (25.0, 10.0)].into_iter().enumerate() {
+        let path = out.join(format!("points/000{k}/input.ron"));
+        let input = sintermd::input::KmcInput::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        let sintermd::kmc::shapes::ShapeSpec::Sphere { diameter: d } = input.particles.shape;
+        assert_eq!((d, input.particles.second.tilt), (diameter, tilt));
+        assert_eq!(input.run.events, 300000);
+    }
+    // The job array runs `sintermd kmc` with --force, without checkpoints or a signal.
+    let script = read(&out.join("submit.sbatch"));
+    assert!(
+        script.contains("\" kmc \"$point/input.ron\" --out \"$point\" --force &"),
+        "{script}"
+    );
+    assert!(
+        !script.contains(" run \"$point") && !script.contains("--signal"),
+        "{script}"
+    );
+
+    // Point 1 stopped part-way (killed, no summary): it runs again from the start.
+    std::fs::write(out.join("points/0001/snapshots.xyz"), "1\npart\n").unwrap();
+    let status = sintermd_ok(&["sweep", "status", o]);
+    assert!(status.contains("1 stopped, 1 pending"), "{status}");
+    let ran = sintermd_ok(&["sweep", "run", o, "--jobs", "1"]);
+    assert!(ran.contains("2 done, 0 failed"), "{ran}");
+    assert!(read(&out.join("points/0001/run.log")).contains("table engine"));
+    let status = sintermd_ok(&["sweep", "status", o]);
+    assert!(status.contains("2 points: 2 done"), "{status}");
+    // The script's test for a finished point matches what `sintermd kmc` writes.
+    let grep = std::process::Command::new("grep")
+        .args(["-q", sintermd::sweep::slurm::KMC_DONE_LINE])
+        .arg(out.join("points/0000/summary.json"))
+        .status()
+        .unwrap();
+    assert!(grep.success());
+
+    let collected = sintermd_ok(&["sweep", "collect", o]);
+    assert!(collected.contains("2 rows"), "{collected}");
+    let table = read(&out.join("results.csv"));
+    let rows: Vec<Vec<&str>> = table.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 3, "{table}");
+    let col = |name: &str| {
+        rows[0]
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("{name}: {table}"))
+    };
+    for row in &rows[1..] {
+        assert_eq!(row[col("status")], "done");
+        assert_eq!(row[col("events")], "300000");
+        // The exponent with its error, or why there is no fit.
+        let n = row[col("kmc_exponent")];
+        if n.is_empty() {
+            assert!(!row[col("kmc_no_fit")].is_empty(), "{table}");
+        } else {
+            assert!(n.parse::<f64>().unwrap() > 0.0, "{table}");
+            assert!(!row[col("kmc_exponent_error")].is_empty(), "{table}");
+        }
+        let r = row[col("kmc_final_radius_over_particle")].parse::<f64>();
+        assert!(r.is_ok_and(|r| r > 0.0), "{table}");
+    }
+    assert_eq!(rows[1][col("engine")], "fcc-grid");
+    assert_eq!(rows[2][col("engine")], "table");
+    assert!(out.join("sweep_kmc_neck.png").is_file());
+    assert!(out.join("report.html").is_file());
+    if rows[1..].iter().any(|r| !r[col("kmc_exponent")].is_empty()) {
+        assert!(out.join("sweep_kmc_exponent_vs_diameter_A.png").is_file());
+    }
+}
+
+#[test]
+fn a_base_that_is_neither_kind_is_one_line_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let kmc = read(&root.join("tests/kmc_inputs/tiny_crystal.ron"));
+    let study = read(&root.join("inputs/lj_quickstart.ron"));
+    for (name, text, expected) in [
+        // A KMC input with a misspelt field: the KMC reading's error.
+        (
+            "kmc_typo.ron",
+            kmc.replace("seed: 3,", "sead: 3,"),
+            ["sead", "read as a KMC input for `sintermd kmc`"],
+        ),
+        // A study input with a misspelt field: the study reading's error.
+        (
+            "study_typo.ron",
+            study.replace("stages:", "stagez:"),
+            ["stagez", "read as a study input for `sintermd run`"],
+        ),
+        // Neither: read as a study.
+        (
+            "neither.ron",
+            "(temperature: 300.0)".to_string(),
+            ["temperature", "read as a study input for `sintermd run`"],
+        ),
+    ] {
+        let base = dir.path().join(name);
+        std::fs::write(&base, text).unwrap();
+        let sweep = dir.path().join("sweep.ron");
+        std::fs::write(
+            &sweep,
+            format!(r#"(base: File("{name}"), axes: [(path: "seed", values: [1, 2])])"#),
+        )
+        .unwrap();
+        let out = dir.path().join("out");
+        let line = error_line(&sintermd(&[
+            "sweep",
+            "plan",
+            sweep.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]));
+        assert!(line.contains(base.to_str().unwrap()), "{line}");
+        for e in expected {
+            assert!(line.contains(e), "{line} lacks {e}");
+        }
+        assert!(!out.exists());
+    }
 }

@@ -378,8 +378,9 @@ fn sweep(command: SweepCommand) -> Result<()> {
             let s = sweep::Sweep::read(&args.sweep)?;
             let points = s.plan(&args.out)?;
             eprintln!(
-                "planned {} points in {}: points/NNNN/input.ron, {}, {} (submit with `sbatch {}`, or run here with `sintermd sweep run {}`)",
+                "planned {} points of `sintermd {}` in {}: points/NNNN/input.ron, {}, {} (submit with `sbatch {}`, or run here with `sintermd sweep run {}`)",
                 points.len(),
+                s.program.command(),
                 args.out.display(),
                 sweep::MANIFEST_FILE,
                 sweep::SUBMIT_FILE,

@@ -15,12 +15,13 @@
 //! ```
 //! On a mesh: `sites: Mesh(path: "glass.mesh", neighbors: FirstMinimum, replicate: (2, 1, 1))`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::io::ron::read_ron;
+use crate::io::read_text;
+use crate::io::ron::{base_dir, parse_ron};
 use crate::kmc::engine::EngineChoice;
 use crate::kmc::lattice::FccLattice;
 use crate::kmc::mesh::MeshNeighbors;
@@ -56,6 +57,11 @@ pub struct KmcInput {
     /// fcc lattice, the table engine otherwise) or `Table`. Both give the same trajectory.
     #[serde(default)]
     pub engine: EngineChoice,
+    /// The folder relative file names in this input (a mesh's `path`) are read from; default:
+    /// the input file's own folder. A relative `paths_from` is taken from the input file's
+    /// folder. `sintermd sweep plan` sets it in the inputs it writes (as for a study's input).
+    #[serde(default)]
+    pub paths_from: Option<PathBuf>,
 }
 
 /// Where the sites come from.
@@ -165,9 +171,24 @@ impl Default for FitWindow {
 impl KmcInput {
     /// Reads and checks an input file.
     pub fn read(path: &Path) -> Result<Self> {
-        let input: KmcInput = read_ron(path)?;
+        Self::parse(&read_text(path)?, path)
+    }
+
+    /// Parses and checks the text of an input file read from `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let input: KmcInput = parse_ron(text, path)?;
         input.check().map_err(|e| e.in_file(path))?;
         Ok(input)
+    }
+
+    /// The folder relative paths of this input, read from the file at `path`, start from (see
+    /// [`KmcInput::paths_from`]).
+    pub fn base_dir(&self, path: &Path) -> PathBuf {
+        let own = base_dir(path);
+        match &self.paths_from {
+            Some(p) => own.join(p),
+            None => own,
+        }
     }
 
     /// Checks values serde cannot.

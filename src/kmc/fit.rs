@@ -13,7 +13,7 @@
 //! the radius barely moved over many decades of time). A refused fit is reported as "no fit" with
 //! that reason, never as a number.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
@@ -25,7 +25,7 @@ pub const MIN_RADIUS_GROWTH: f64 = 0.1;
 pub const MAX_EXPONENT: f64 = 20.0;
 
 /// Result of fitting r^n = K t.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PowerLawFit {
     /// Exponent n.
     pub exponent: f64,

@@ -32,6 +32,8 @@ pub struct Series {
     pub y: Vec<f64>,
     /// Draw markers instead of a line.
     pub points: bool,
+    /// Error of each y value (drawn as a vertical bar y +/- error on a linear y axis), if any.
+    pub y_error: Option<Vec<f64>>,
 }
 
 impl Series {
@@ -42,6 +44,7 @@ impl Series {
             x,
             y,
             points: false,
+            y_error: None,
         }
     }
 
@@ -52,7 +55,35 @@ impl Series {
             x,
             y,
             points: true,
+            y_error: None,
         }
+    }
+
+    /// Markers with error bars: y +/- `error` (NaN: no bar).
+    pub fn points_with_errors(
+        label: impl Into<String>,
+        x: Vec<f64>,
+        y: Vec<f64>,
+        error: Vec<f64>,
+    ) -> Self {
+        Series {
+            y_error: Some(error),
+            ..Series::points(label, x, y)
+        }
+    }
+
+    /// The error bars' ends (x, y - error, y + error), where y and a finite error are given.
+    fn error_bars(&self) -> Vec<(f64, f64, f64)> {
+        let Some(errors) = &self.y_error else {
+            return Vec::new();
+        };
+        self.x
+            .iter()
+            .zip(&self.y)
+            .zip(errors)
+            .filter(|((x, y), e)| x.is_finite() && y.is_finite() && e.is_finite())
+            .map(|((&x, &y), &e)| (x, y - e.abs(), y + e.abs()))
+            .collect()
     }
 }
 
@@ -101,14 +132,20 @@ impl Plot {
         write_panels(stem, std::slice::from_ref(self))
     }
 
-    /// Data range of `axis` (0: x, 1: y) with a margin; positive values only on a log axis.
+    /// Data range of `axis` (0: x, 1: y) with a margin, error bars included on a linear y
+    /// axis; positive values only on a log axis.
     fn range(&self, axis: usize, log: bool) -> (f64, f64) {
         let values = self
             .series
             .iter()
-            .flat_map(|s| if axis == 0 { s.x.iter() } else { s.y.iter() });
+            .flat_map(|s| if axis == 0 { s.x.clone() } else { s.y.clone() });
+        let bars = self
+            .series
+            .iter()
+            .filter(|_| axis == 1 && !log)
+            .flat_map(|s| s.error_bars().into_iter().flat_map(|(_, lo, hi)| [lo, hi]));
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for &v in values {
+        for v in values.chain(bars) {
             if v.is_finite() && (!log || v > 0.0) {
                 lo = lo.min(v);
                 hi = hi.max(v);
@@ -147,8 +184,8 @@ impl Plot {
     }
 
     /// Where the legend goes and the y range that leaves room for it: the first corner of the
-    /// plot area (upper right, upper left, lower right, lower left) where it covers no drawn point
-    /// or line; if every corner would hide data, the upper right with the y range stretched
+    /// plot area (upper right, upper left, lower right, lower left) where it covers no drawn point,
+    /// line or error bar; if every corner would hide data, the upper right with the y range stretched
     /// upward until the data stay below the legend.
     fn legend_layout(&self, area_px: (u32, u32), x: (f64, f64), y: (f64, f64)) -> LegendLayout {
         // The plot area inside the margins, axis labels and title (see `draw`).
@@ -183,6 +220,16 @@ impl Plot {
             samples.extend(&pts);
             if !s.points {
                 samples.extend(line_samples(&pts, 0.004));
+            }
+            if !self.log_y {
+                for (bar_x, lo, hi) in s.error_bars() {
+                    if !self.log_x || bar_x > 0.0 {
+                        let u = frac(bar_x, x, self.log_x);
+                        let bar = [(u, frac(lo, y, false)), (u, frac(hi, y, false))];
+                        samples.extend(bar);
+                        samples.extend(line_samples(&bar, 0.004));
+                    }
+                }
             }
         }
         let corners = [
@@ -293,6 +340,22 @@ impl Plot {
             let color = Palette99::pick(k).to_rgba();
             let pts = self.points(s);
             let legend_color = color;
+            if !self.log_y {
+                // A vertical line with 8-pixel caps at both ends.
+                let cap = |x: f64, y: f64| {
+                    EmptyElement::at((x, y))
+                        + PathElement::new(vec![(-4, 0), (4, 0)], color.stroke_width(1))
+                };
+                for (x, lo, hi) in s.error_bars() {
+                    if !self.log_x || x > 0.0 {
+                        chart.draw_series([PathElement::new(
+                            vec![(x, lo), (x, hi)],
+                            color.stroke_width(1),
+                        )])?;
+                        chart.draw_series([cap(x, lo), cap(x, hi)])?;
+                    }
+                }
+            }
             // A line of one point would not show: draw it as a marker.
             if s.points || pts.len() == 1 {
                 chart
@@ -518,6 +581,32 @@ mod tests {
         let layout = wavy.legend_layout((900, 600), xr, yr);
         assert_eq!(layout.position, SeriesLabelPosition::UpperRight);
         assert!(layout.y_max > yr.1 + 0.1);
+    }
+
+    #[test]
+    fn error_bars_widen_the_y_range_and_are_drawn() {
+        let p = Plot::new("n", "d [A]", "n").with(Series::points_with_errors(
+            "n",
+            vec![45.0, 60.0, 75.0],
+            vec![3.0, 3.5, 4.0],
+            vec![0.5, f64::NAN, 1.0],
+        ));
+        let (lo, hi) = p.range(1, false);
+        assert!(lo < 2.5 && hi > 5.0, "{lo} {hi}");
+        let dir = tempfile::tempdir().unwrap();
+        p.write(&dir.path().join("n")).unwrap();
+        let svg = std::fs::read_to_string(dir.path().join("n.svg")).unwrap();
+        // Two bars, each a line and two caps, beside the lines of a plot of the same range.
+        let bare = Plot::new("n", "d [A]", "n").with(Series::points(
+            "n",
+            vec![45.0, 60.0, 75.0, 45.0, 75.0],
+            vec![3.0, 3.5, 4.0, 2.5, 5.0],
+        ));
+        assert_eq!(bare.range(1, false), (lo, hi));
+        bare.write(&dir.path().join("bare")).unwrap();
+        let lines = |t: &str| t.matches("<polyline").count();
+        let bare_svg = std::fs::read_to_string(dir.path().join("bare.svg")).unwrap();
+        assert_eq!(lines(&svg), lines(&bare_svg) + 6);
     }
 
     #[test]

@@ -13,12 +13,11 @@
 use std::path::Path;
 
 use rand::SeedableRng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::kmc_loop::{EventLoop, LoopSetup, WindowFit, run_event_loop};
 use crate::error::{Error, Result};
 use crate::input::kmc::{KmcInput, SiteSpec};
-use crate::io::ron::base_dir;
 use crate::io::write_json;
 use crate::kmc::engine::KmcClock;
 use crate::kmc::engine::{Engine, EngineChoice, occupied_system};
@@ -50,7 +49,7 @@ pub struct KmcSetup {
 }
 
 /// Geometry of the initial pair, for the summary.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PairInfo {
     /// Sites in the site set.
     pub sites: usize,
@@ -94,6 +93,9 @@ pub struct KmcSummary {
     pub null_event_fraction: f64,
     /// Wall-clock time of the event loop [s] (output excluded).
     pub wall_time_s: f64,
+    /// Wall-clock time of the whole run [s]: set-up (sites, pair, engine), event loop and
+    /// output.
+    pub total_time_s: f64,
     /// Events per wall-clock second of the event loop.
     pub events_per_second: f64,
     /// CPU time of the event loop [s] (None where the platform does not report it).
@@ -118,6 +120,47 @@ pub struct KmcSummary {
     pub load_average: Option<[f64; 3]>,
     /// Files the run wrote in its folder; `--force` deletes them before a new run there.
     pub files: Vec<String>,
+}
+
+/// A `summary.json` of `sintermd kmc` read back (by `sweep collect`): a finished run's
+/// ([`KmcSummary`]) or a failed one's ([`KmcFailure`], whose fields past `pair` and `seed` are
+/// absent).
+#[derive(Clone, Debug, Deserialize)]
+pub struct KmcRecord {
+    /// `done` or `failed`.
+    pub status: String,
+    /// Why a failed run failed.
+    #[serde(default)]
+    pub error: Option<String>,
+    pub pair: PairInfo,
+    pub seed: u64,
+    #[serde(default)]
+    pub clock: Option<KmcClock>,
+    #[serde(default)]
+    pub null_event_fraction: Option<f64>,
+    /// Event loop [s].
+    #[serde(default)]
+    pub wall_time_s: Option<f64>,
+    /// The whole run [s] (absent in summaries written before 2026-12).
+    #[serde(default)]
+    pub total_time_s: Option<f64>,
+    #[serde(default)]
+    pub events_per_second: Option<f64>,
+    #[serde(default)]
+    pub final_neck: Option<SlabNeckSample>,
+    /// The fit, or why there is none.
+    #[serde(default)]
+    pub fit: Option<std::result::Result<PowerLawFit, String>>,
+    #[serde(default)]
+    pub frozen: Option<bool>,
+}
+
+impl KmcRecord {
+    /// The summary a KMC run wrote into `dir`, if it has written one that can be read.
+    pub fn read(dir: &Path) -> Option<Self> {
+        let text = std::fs::read_to_string(dir.join("summary.json")).ok()?;
+        serde_json::from_str(&text).ok()
+    }
 }
 
 /// What `summary.json` records about a run that failed after its output folder was prepared.
@@ -276,7 +319,7 @@ fn assign_species(input: &KmcInput, pair: &PairConfiguration) -> Result<Vec<u8>>
 /// results is refused unless `force` (see [`crate::output::OutputFolder`]).
 pub fn run_kmc_file(path: &Path, out_dir: &Path, force: bool) -> Result<KmcSummary> {
     let input = KmcInput::read(path)?;
-    run_kmc_with(&input, &base_dir(path), out_dir, force).map_err(|e| e.in_file(path))
+    run_kmc_with(&input, &input.base_dir(path), out_dir, force).map_err(|e| e.in_file(path))
 }
 
 /// Runs `input`, resolving paths against `base`, writing into `out_dir` (created if needed; a
@@ -295,6 +338,7 @@ pub fn run_kmc_with(
     out_dir: &Path,
     force: bool,
 ) -> Result<KmcSummary> {
+    let start = std::time::Instant::now();
     let setup = setup(input, base)?;
     let folder = OutputFolder::prepare(out_dir, force)?;
     let pair = setup.pair.clone();
@@ -302,6 +346,7 @@ pub fn run_kmc_with(
     match run_prepared(input, setup, out_dir) {
         Ok(mut summary) => {
             summary.files = folder.files_with_summary();
+            summary.total_time_s = start.elapsed().as_secs_f64();
             write_json(&summary_path, &summary)?;
             Ok(summary)
         }
@@ -324,7 +369,7 @@ pub fn run_kmc_with(
 }
 
 /// The run after its output folder was prepared: the event loop, the final structure; the
-/// summary it returns lists no files yet.
+/// summary it returns lists no files and no total time yet.
 fn run_prepared(input: &KmcInput, setup: KmcSetup, out_dir: &Path) -> Result<KmcSummary> {
     let KmcSetup {
         mut engine,
@@ -403,7 +448,7 @@ fn announce(pair: &PairInfo, mesh: Option<&MeshReport>) {
     }
 }
 
-/// The summary of a finished run (no files listed yet).
+/// The summary of a finished run (no files listed and no total time yet).
 fn summarise(
     input: &KmcInput,
     engine: &dyn Engine,
@@ -440,6 +485,7 @@ fn summarise(
             0.0
         },
         wall_time_s: wall,
+        total_time_s: 0.0,
         cpu_time_s: cpu,
         events_per_cpu_second: cpu.filter(|&c| c > 0.0).map(|c| clock.events as f64 / c),
         final_total_rate: engine.total_rate(),

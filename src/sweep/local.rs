@@ -2,6 +2,10 @@
 //! each as `sintermd run points/NNNN/input.ron --out points/NNNN --resume` with the machine's
 //! cores divided among them. Finished points are skipped, checkpointed ones resumed, failed ones
 //! left as they are (and listed). Each run's messages go to `points/NNNN/run.log`.
+//!
+//! The points of a KMC sweep run as `sintermd kmc points/NNNN/input.ron --out points/NNNN
+//! --force` (one thread each): KMC runs have no checkpoints, so a point that did not finish runs
+//! again from the start.
 
 use std::fs::OpenOptions;
 use std::os::unix::process::CommandExt;
@@ -11,6 +15,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::Program;
 use super::status::{PointState, point_state};
 use crate::error::{Error, Result};
 use crate::run::StopFlag;
@@ -46,8 +51,12 @@ pub fn run_points(
     let mut queue = points_to_run(dir, plan.points, &mut outcome)?;
     let bar = progress_bar(plan.points);
     bar.set_position((outcome.done + outcome.failed.len()) as u64);
+    let each = match plan.program {
+        Program::Run => format!("{threads} thread(s) each"),
+        Program::Kmc => "one thread each (sintermd kmc)".to_string(),
+    };
     eprintln!(
-        "sintermd sweep: {} points, {} done, {} failed, {} to run, {jobs} at a time with {threads} thread(s) each",
+        "sintermd sweep: {} points, {} done, {} failed, {} to run, {jobs} at a time with {each}",
         plan.points,
         outcome.done,
         outcome.failed.len(),
@@ -73,20 +82,25 @@ pub fn run_points(
         }
         while !stopping && running.len() < jobs {
             let Some(id) = queue.pop() else { break };
-            running.push((id, start(&program, dir, id, threads)?));
+            running.push((id, start(&program, plan.program, dir, id, threads)?));
             outcome.ran += 1;
         }
         if running.is_empty() {
             break;
         }
-        reap_finished(dir, &mut running, &mut outcome, &bar)?;
+        reap_finished(dir, &mut running, &mut outcome, &bar, stopping)?;
         std::thread::sleep(Duration::from_millis(50));
     }
     bar.finish_and_clear();
     if let Some(signal) = stop.requested() {
+        let how = match plan.program {
+            Program::Run => "the running points stopped with checkpoints",
+            Program::Kmc => {
+                "the running points stopped (KMC runs have no checkpoints: they will run again from the start)"
+            }
+        };
         return Err(Error::Interrupted(format!(
-            "{} received: the running points stopped with checkpoints; continue with `sintermd \
-             sweep run {} --jobs {jobs}`",
+            "{} received: {how}; continue with `sintermd sweep run {} --jobs {jobs}`",
             signal_name(signal),
             dir.display()
         )));
@@ -134,12 +148,14 @@ fn progress_bar(points: usize) -> ProgressBar {
 }
 
 /// Removes the runs that have ended from `running` and records each point's result in
-/// `outcome` (a run stopped with a checkpoint counts as neither done nor failed).
+/// `outcome` (a run stopped with a checkpoint, or by this sweep's stop (`stopping`), counts as
+/// neither done nor failed).
 fn reap_finished(
     dir: &Path,
     running: &mut Vec<(usize, Child)>,
     outcome: &mut LocalOutcome,
     bar: &ProgressBar,
+    stopping: bool,
 ) -> Result<()> {
     let mut k = 0;
     while k < running.len() {
@@ -158,7 +174,7 @@ fn reap_finished(
                         bar.println(format!("point {id} failed: {e}"));
                         outcome.failed.push((id, e));
                     }
-                    _ if status.code() == Some(INTERRUPTED_EXIT_CODE) => {}
+                    _ if stopping || status.code() == Some(INTERRUPTED_EXIT_CODE) => {}
                     other => {
                         let e = format!("ended with {status} ({})", other.describe());
                         bar.inc(1);
@@ -173,8 +189,14 @@ fn reap_finished(
     Ok(())
 }
 
-/// Starts the run of point `id`.
-fn start(program: &Path, dir: &Path, id: usize, threads: usize) -> Result<Child> {
+/// Starts the run of point `id` by `sintermd` (the path of this program) `program`.
+fn start(
+    sintermd: &Path,
+    program: Program,
+    dir: &Path,
+    id: usize,
+    threads: usize,
+) -> Result<Child> {
     let folder = super::point_folder(id);
     let log_path = dir.join(&folder).join("run.log");
     let log = OpenOptions::new()
@@ -183,15 +205,21 @@ fn start(program: &Path, dir: &Path, id: usize, threads: usize) -> Result<Child>
         .open(&log_path)
         .map_err(|e| Error::io(&log_path, e))?;
     let err = log.try_clone().map_err(|e| Error::io(&log_path, e))?;
-    Command::new(program)
-        .args([
+    let input = format!("{folder}/input.ron");
+    let mut command = Command::new(sintermd);
+    match program {
+        Program::Run => command.args([
             "run",
-            &format!("{folder}/input.ron"),
+            &input,
             "--out",
             &folder,
             "--resume",
-        ])
-        .args(["--threads", &threads.to_string()])
+            "--threads",
+            &threads.to_string(),
+        ]),
+        Program::Kmc => command.args(["kmc", &input, "--out", &folder, "--force"]),
+    };
+    command
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(log)
@@ -199,5 +227,5 @@ fn start(program: &Path, dir: &Path, id: usize, threads: usize) -> Result<Child>
         // Not in this process's group: a Ctrl-C reaches `sweep run`, which stops the runs itself.
         .process_group(0)
         .spawn()
-        .map_err(|e| Error::io(program, e))
+        .map_err(|e| Error::io(sintermd, e))
 }

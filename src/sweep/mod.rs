@@ -13,6 +13,10 @@
 //! )
 //! ```
 //!
+//! The base is a study input (`sintermd run`, [`Input`]) or a KMC input (`sintermd kmc`,
+//! [`KmcInput`]), told apart by its text ([`Program::of_text`]); the plan records which in
+//! `sweep.json`, and every point runs that program.
+//!
 //! `sintermd sweep plan` writes `points/NNNN/input.ron` (the base input with the point's values,
 //! valid on its own), `manifest.csv` and `submit.sbatch` ([`slurm`]); `sweep run` runs the points
 //! here ([`local`]); `sweep status` tells how far each is ([`status`]); `sweep collect` gathers
@@ -29,7 +33,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::input::Input;
+use crate::input::{Input, KmcInput};
 use crate::io::read_text;
 use crate::io::ron::{base_dir, parse_ron};
 pub use crate::output::csv_cell;
@@ -66,10 +70,118 @@ fn default_replica_seeds() -> Vec<String> {
 /// Where the base input comes from.
 #[derive(Clone, Debug, Deserialize)]
 pub enum BaseSpec {
-    /// An input file, relative to the sweep file's folder.
+    /// An input file, relative to the sweep file's folder: a study input or a KMC input.
     File(PathBuf),
-    /// The input written in the sweep file.
+    /// A study input written in the sweep file.
     Inline(Box<Input>),
+    /// A KMC input written in the sweep file.
+    InlineKmc(Box<KmcInput>),
+}
+
+/// The program a sweep's points run: the kind of its base input.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Program {
+    /// `sintermd run`: a study ([`Input`]), resumed from its checkpoints.
+    #[default]
+    Run,
+    /// `sintermd kmc`: a two-particle KMC run ([`KmcInput`]), which has no checkpoints: a point
+    /// that did not finish runs again from the start.
+    Kmc,
+}
+
+/// Top-level fields only a study input has.
+const STUDY_FIELDS: [&str; 8] = [
+    "structure",
+    "potential",
+    "neighbor",
+    "velocities",
+    "groups",
+    "masses",
+    "stages",
+    "safety",
+];
+/// Top-level fields only a KMC input has.
+const KMC_FIELDS: [&str; 5] = ["sites", "species", "particles", "model", "engine"];
+
+impl Program {
+    /// The `sintermd` subcommand.
+    pub fn command(self) -> &'static str {
+        match self {
+            Program::Run => "run",
+            Program::Kmc => "kmc",
+        }
+    }
+
+    /// What an input of this kind is, for messages.
+    fn input_kind(self) -> &'static str {
+        match self {
+            Program::Run => "a study input for `sintermd run`",
+            Program::Kmc => "a KMC input for `sintermd kmc`",
+        }
+    }
+
+    /// Checks `text`, read from `path`, as an input of this kind.
+    pub fn check(self, text: &str, path: &Path) -> Result<()> {
+        match self {
+            Program::Run => Input::parse(text, path).map(|_| ()),
+            Program::Kmc => KmcInput::parse(text, path).map(|_| ()),
+        }
+    }
+
+    /// The kind of the input `text` read from `path`, and the folder its relative paths start
+    /// from: a study input if it reads as one, else a KMC input if it reads as one. Text that
+    /// is neither gives the error of the kind it resembles most: the kind more of whose own
+    /// top-level fields it has (`structure`, `stages`, ... for a study; `sites`, `particles`,
+    /// ... for KMC), on a tie the kind whose reading failed further down the text, and on a
+    /// tie again a study.
+    pub fn of_text(text: &str, path: &Path) -> Result<(Program, PathBuf)> {
+        let study = match Input::parse(text, path) {
+            Ok(input) => return Ok((Program::Run, input.base_dir(path))),
+            Err(e) => e,
+        };
+        let kmc = match KmcInput::parse(text, path) {
+            Ok(input) => return Ok((Program::Kmc, input.base_dir(path))),
+            Err(e) => e,
+        };
+        let fields = ron_edit::field_names(text);
+        let count = |own: &[&str]| fields.iter().filter(|f| own.contains(&f.as_str())).count();
+        // How far the reading got: the line of a syntax or type error; a text that reads but
+        // fails a check (no line) got furthest.
+        let line = |e: &Error| match e {
+            Error::Parse {
+                line: Some(line), ..
+            } => *line,
+            _ => usize::MAX,
+        };
+        let score = |own: &[&str], e: &Error| (count(own), line(e));
+        let (kind, error) = if score(&KMC_FIELDS, &kmc) > score(&STUDY_FIELDS, &study) {
+            (Program::Kmc, kmc)
+        } else {
+            (Program::Run, study)
+        };
+        let other = match kind {
+            Program::Run => Program::Kmc,
+            Program::Kmc => Program::Run,
+        };
+        let note = format!(
+            " (read as {}, which the text resembles most; nor is it {})",
+            kind.input_kind(),
+            other.input_kind()
+        );
+        Err(match error {
+            Error::Parse {
+                path,
+                line,
+                message,
+            } => Error::Parse {
+                path,
+                line,
+                message: message + &note,
+            },
+            other => Error::file(path, format!("{other}{note}")),
+        })
+    }
 }
 
 /// One swept field.
@@ -129,6 +241,8 @@ pub struct Sweep {
     pub spec: SweepSpec,
     /// The sweep file.
     pub path: PathBuf,
+    /// The program its points run (the kind of its base input).
+    pub program: Program,
     /// The base input's text and the folder its relative file names are read from.
     pub base_text: String,
     pub base_dir: PathBuf,
@@ -137,30 +251,41 @@ pub struct Sweep {
 }
 
 /// The base input of a sweep file at `path`: its text (an inline base written as input
-/// files are) and the folder its relative paths start from.
-fn base_input(base: &BaseSpec, path: &Path) -> Result<(String, PathBuf)> {
+/// files are), the program it is an input of, and the folder its relative paths start from.
+fn base_input(base: &BaseSpec, path: &Path) -> Result<(String, Program, PathBuf)> {
     Ok(match base {
         BaseSpec::File(file) => {
             let full = base_dir(path).join(file);
             let text = read_text(&full)?;
-            let input = Input::parse(&text, &full)?;
-            (text, input.base_dir(&full))
+            let (program, dir) = Program::of_text(&text, &full)?;
+            (text, program, dir)
         }
-        BaseSpec::Inline(input) => {
-            // Written as input files are (variants holding structs unwrapped, options bare).
-            let config = ron::ser::PrettyConfig::default().extensions(
-                ron::extensions::Extensions::IMPLICIT_SOME
-                    | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
-            );
-            let text = ron::ser::to_string_pretty(input.as_ref(), config)
-                .map_err(|e| Error::file(path, format!("base: {e}")))?;
-            (text, input.base_dir(path))
-        }
+        BaseSpec::Inline(input) => (
+            inline_text(input.as_ref(), path)?,
+            Program::Run,
+            input.base_dir(path),
+        ),
+        BaseSpec::InlineKmc(input) => (
+            inline_text(input.as_ref(), path)?,
+            Program::Kmc,
+            input.base_dir(path),
+        ),
     })
 }
 
-/// Each axis's name (its own, else the last part of its path) and values; names must differ.
-fn named_axes(specs: &[AxisSpec], path: &Path) -> Result<Vec<(String, Vec<String>)>> {
+/// An inline base input of the sweep file at `path`, written as input files are (variants
+/// holding structs unwrapped, options bare).
+fn inline_text(input: &impl Serialize, path: &Path) -> Result<String> {
+    let config = ron::ser::PrettyConfig::default().extensions(
+        ron::extensions::Extensions::IMPLICIT_SOME
+            | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
+    );
+    ron::ser::to_string_pretty(input, config).map_err(|e| Error::file(path, format!("base: {e}")))
+}
+
+/// Each axis's name (its own, else the last part of its path) and values, listed values as the
+/// sweep file's `text` writes them; names must differ.
+fn named_axes(specs: &[AxisSpec], text: &str, path: &Path) -> Result<Vec<(String, Vec<String>)>> {
     let mut axes = Vec::new();
     for (k, axis) in specs.iter().enumerate() {
         let name = axis.name.clone().unwrap_or_else(|| {
@@ -172,7 +297,19 @@ fn named_axes(specs: &[AxisSpec], path: &Path) -> Result<Vec<(String, Vec<String
                 .to_string()
         });
         let label = format!("axis {} ({name})", k + 1);
-        let values = axis_values(axis).map_err(|e| Error::file(path, format!("{label}: {e}")))?;
+        let mut values =
+            axis_values(axis).map_err(|e| Error::file(path, format!("{label}: {e}")))?;
+        // As written: a value read into a `ron::Value` loses the difference between a tuple and
+        // a list, and variant names.
+        if axis.values.is_some() {
+            for (i, value) in values.iter_mut().enumerate() {
+                if let Some(written) =
+                    ron_edit::get_written(text, &format!("axes[{k}].values[{i}]"))
+                {
+                    *value = written;
+                }
+            }
+        }
         if axes.iter().any(|(n, _): &(String, Vec<String>)| *n == name) {
             return Err(Error::file(
                 path,
@@ -195,7 +332,7 @@ impl Sweep {
     /// a check that the listed values, the first points and the Slurm script can be made.
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
         let spec: SweepSpec = parse_ron(text, path)?;
-        let (base_text, base_dir) = base_input(&spec.base, path)?;
+        let (base_text, program, base_dir) = base_input(&spec.base, path)?;
         let base_dir = absolute(&base_dir)?;
         if spec.axes.is_empty() && spec.replicas <= 1 {
             return Err(Error::file(
@@ -206,10 +343,11 @@ impl Sweep {
         if spec.replicas == 0 {
             return Err(Error::file(path, "replicas must be at least 1"));
         }
-        let axes = named_axes(&spec.axes, path)?;
+        let axes = named_axes(&spec.axes, text, path)?;
         let sweep = Sweep {
             spec,
             path: path.to_path_buf(),
+            program,
             base_text,
             base_dir,
             axes,
@@ -219,8 +357,13 @@ impl Sweep {
         for p in points.iter().take(2) {
             sweep.input_text(p)?;
         }
-        slurm::submit_script(&sweep.spec.slurm, Path::new("/sweep"), points.len())
-            .map_err(|e| Error::file(path, e.to_string()))?;
+        slurm::submit_script(
+            &sweep.spec.slurm,
+            program,
+            Path::new("/sweep"),
+            points.len(),
+        )
+        .map_err(|e| Error::file(path, e.to_string()))?;
         Ok(sweep)
     }
 
@@ -253,9 +396,10 @@ impl Sweep {
         Ok(())
     }
 
-    /// Parses `text` as an input, giving the parser's message without a file name.
-    fn check_input(&self, text: &str) -> Result<Input> {
-        Input::parse(text, Path::new("input")).map_err(|e| {
+    /// Checks `text` as an input of the sweep's program, giving the parser's message without a
+    /// file name.
+    fn check_input(&self, text: &str) -> Result<()> {
+        self.program.check(text, Path::new("input")).map_err(|e| {
             let message = e.to_string();
             Error::invalid(
                 message
@@ -400,6 +544,7 @@ impl Sweep {
         let points = self.points()?;
         let plan = Plan {
             sweep_file: absolute(&self.path)?.display().to_string(),
+            program: self.program,
             axes: self.axes.iter().map(|(n, _)| n.clone()).collect(),
             replicas: self.spec.replicas,
             points: points.len(),
@@ -466,7 +611,12 @@ impl Sweep {
             manifest.push_str(&format!(",{}\n", p.replica));
         }
         crate::io::write_text(&out.join(MANIFEST_FILE), &manifest)?;
-        let sbatch = slurm::submit_script(&self.spec.slurm, &absolute(out)?, points.len())?;
+        let sbatch = slurm::submit_script(
+            &self.spec.slurm,
+            self.program,
+            &absolute(out)?,
+            points.len(),
+        )?;
         crate::io::write_text(&out.join(SUBMIT_FILE), &sbatch)?;
         crate::io::write_json(&plan_path, &plan)?;
         Ok(points)
@@ -477,6 +627,9 @@ impl Sweep {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub sweep_file: String,
+    /// The program every point runs (`run` in plans made before KMC sweeps).
+    #[serde(default)]
+    pub program: Program,
     pub axes: Vec<String>,
     pub replicas: u64,
     pub points: usize,

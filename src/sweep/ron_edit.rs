@@ -408,7 +408,21 @@ fn steps(path: &str) -> Option<Vec<Step>> {
 /// `Atoms(2000)`, gives its value).
 pub fn get(text: &str, path: &str) -> Option<String> {
     let root = parse(text).ok()?;
-    let mut node = &root;
+    let node = node_at(&root, path)?;
+    Some(text[node.unwrapped().span()].to_string())
+}
+
+/// The text of the value at `path` as written, variant names and wrappers included
+/// (`Atoms(2000)`, `(2, 1, 1)`), if the text has one there.
+pub fn get_written(text: &str, path: &str) -> Option<String> {
+    let root = parse(text).ok()?;
+    let node = node_at(&root, path)?;
+    Some(text[node.span()].to_string())
+}
+
+/// The node at `path` below `root`, looking through variants and one-item wrappers on the way.
+fn node_at<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
+    let mut node = root;
     for step in steps(path)? {
         node = match (step, node.unwrapped()) {
             (Step::Field(name), Node::Struct { fields, .. }) => {
@@ -420,7 +434,7 @@ pub fn get(text: &str, path: &str) -> Option<String> {
             _ => return None,
         };
     }
-    Some(text[node.unwrapped().span()].to_string())
+    Some(node)
 }
 
 /// Returns `text` with the value at `path` set to `value` (RON text), or why it cannot be.
@@ -433,7 +447,6 @@ pub fn set(text: &str, path: &str, value: &str) -> Result<String, String> {
     let steps = steps(path).ok_or_else(|| format!("\"{path}\" is not a path (a.b[2].c)"))?;
     let mut node = &root;
     for (k, step) in steps.iter().enumerate() {
-        let last = k + 1 == steps.len();
         let shown = || path_prefix(&steps[..=k]);
         match (step, node.unwrapped()) {
             (
@@ -445,8 +458,12 @@ pub fn set(text: &str, path: &str, value: &str) -> Result<String, String> {
                 },
             ) => match fields.iter().find(|(n, _)| n == name) {
                 Some((_, next)) => node = next,
-                None if last => {
-                    // Absent: the field takes its default; add it at the struct's end.
+                None => {
+                    // Absent: the field takes its default; add it at the struct's end, with the
+                    // structs a path of fields goes through (`second.tilt` in a pair without
+                    // `second` adds `second: (tilt: V)`).
+                    let value = nested_value(&steps[k + 1..], value)
+                        .ok_or_else(|| format!("no field {} (at {})", name, shown()))?;
                     let (at, insert) = match (fields.last(), trailing_comma) {
                         (None, _) => (span.end - 1, format!("{name}: {value}")),
                         (Some(_), Some(comma)) => (*comma, format!(" {name}: {value},")),
@@ -454,7 +471,6 @@ pub fn set(text: &str, path: &str, value: &str) -> Result<String, String> {
                     };
                     return Ok(format!("{}{insert}{}", &text[..at], &text[at..]));
                 }
-                None => return Err(format!("no field {} (at {})", name, shown())),
             },
             (Step::Index(i), Node::List { items, .. } | Node::Tuple { items, .. }) => {
                 match items.get(*i) {
@@ -500,6 +516,27 @@ pub fn set(text: &str, path: &str, value: &str) -> Result<String, String> {
         &text[..span.start],
         &text[span.end..]
     ))
+}
+
+/// `value` inside a struct for each of the field `steps` below an absent field, innermost last:
+/// `[b, c]` and `1` give `(b: (c: 1))`; None when a step is a list index (no list is made).
+fn nested_value(steps: &[Step], value: &str) -> Option<String> {
+    steps
+        .iter()
+        .rev()
+        .try_fold(value.to_string(), |inner, step| match step {
+            Step::Field(name) => Some(format!("({name}: {inner})")),
+            Step::Index(_) => None,
+        })
+}
+
+/// The names of the fields of the text's outermost struct (looked through a variant or
+/// one-item wrapper), in order; empty when the text is not RON or not a struct.
+pub fn field_names(text: &str) -> Vec<String> {
+    match parse(text).as_ref().map(Node::unwrapped) {
+        Ok(Node::Struct { fields, .. }) => fields.iter().map(|(n, _)| n.clone()).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Whether RON value text begins with a variant or struct name.
@@ -584,6 +621,19 @@ mod tests {
     }
 
     #[test]
+    fn values_are_read_as_written() {
+        assert_eq!(
+            get_written(INPUT, "structure.first.size").as_deref(),
+            Some("Atoms(2000)")
+        );
+        assert_eq!(
+            get_written(INPUT, "structure.geometry.facets[1]").as_deref(),
+            Some("(1, 0, 0)")
+        );
+        assert_eq!(get_written(INPUT, "stages[9]"), None);
+    }
+
+    #[test]
     fn absent_fields_are_added() {
         let t = set(INPUT, "seed", "7").unwrap();
         assert!(t.contains("output: (thermo_every: 5), seed: 7,\n)"), "{t}");
@@ -593,6 +643,37 @@ mod tests {
             "{t}"
         );
         assert!(parse(&t).is_ok());
+    }
+
+    #[test]
+    fn absent_structs_on_a_path_are_added() {
+        let t = set(INPUT, "output.checkpoint.every", "5").unwrap();
+        assert!(
+            t.contains("output: (thermo_every: 5, checkpoint: (every: 5))"),
+            "{t}"
+        );
+        let t = set(
+            "(particles: (shape: Sphere(diameter: 20.0)))",
+            "particles.second.tilt",
+            "5.0",
+        )
+        .unwrap();
+        assert_eq!(
+            t,
+            "(particles: (shape: Sphere(diameter: 20.0), second: (tilt: 5.0)))"
+        );
+        let e = set(INPUT, "output.list[0].x", "1").unwrap_err();
+        assert!(e.contains("no field list (at output.list)"), "{e}");
+    }
+
+    #[test]
+    fn field_names_are_those_of_the_outer_struct() {
+        assert_eq!(
+            field_names(INPUT),
+            ["structure", "potential", "stages", "output"]
+        );
+        assert!(field_names("[1, 2]").is_empty());
+        assert!(field_names("(a: ").is_empty());
     }
 
     #[test]

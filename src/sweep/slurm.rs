@@ -8,11 +8,23 @@
 //! limit (`--signal=B:USR1@LEAD`, to the batch shell), so that the run writes a checkpoint and
 //! exits with status 75, and then requeues itself (`scontrol requeue`): the next start of the
 //! task continues from the checkpoint. A task whose point is finished returns at once.
+//!
+//! A KMC sweep's task runs
+//!
+//! ```text
+//! sintermd kmc points/NNNN/input.ron --out points/NNNN --force
+//! ```
+//!
+//! `sintermd kmc` writes no checkpoints: the task returns at once when the point's
+//! `summary.json` says `done`, and otherwise runs the point from the start (`--force` clears
+//! what an unfinished run left). Its script asks for no signal before the time limit (there is
+//! nothing to save), so a KMC point must finish within `time`.
 
 use std::path::Path;
 
 use serde::Deserialize;
 
+use super::Program;
 use crate::error::{Error, Result};
 use crate::run::stop::INTERRUPTED_EXIT_CODE;
 
@@ -34,7 +46,8 @@ pub struct SlurmSpec {
     pub cpus_per_task: u32,
     /// Tasks running at once (`--array=0-N%MAX`), when given.
     pub max_running: Option<usize>,
-    /// Seconds before the time limit at which Slurm signals the task to checkpoint (default 300).
+    /// Seconds before the time limit at which Slurm signals the task to checkpoint (default
+    /// 300; unused by KMC sweeps, which have no checkpoints).
     pub signal_lead_s: u64,
     /// Modules to load (`module load NAME`) before the run.
     pub modules: Vec<String>,
@@ -97,12 +110,17 @@ fn quoted(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// The job-array script for `points` points of the sweep folder `dir` (absolute): the
-/// `#SBATCH` header, then the task's commands.
-pub fn submit_script(spec: &SlurmSpec, dir: &Path, points: usize) -> Result<String> {
-    check_spec(spec, points)?;
+/// The job-array script for `points` points of the sweep folder `dir` (absolute), each run by
+/// `program`: the `#SBATCH` header, then the task's commands.
+pub fn submit_script(
+    spec: &SlurmSpec,
+    program: Program,
+    dir: &Path,
+    points: usize,
+) -> Result<String> {
+    check_spec(spec, program, points)?;
     let bad = |m: String| Error::invalid(format!("slurm: {m}"));
-    let program = match &spec.sintermd {
+    let sintermd = match &spec.sintermd {
         Some(p) => p.clone(),
         None => std::env::current_exe()
             .map_err(|e| Error::invalid(format!("cannot find this program's path: {e}")))?
@@ -116,15 +134,20 @@ pub fn submit_script(spec: &SlurmSpec, dir: &Path, points: usize) -> Result<Stri
              cannot take; plan into another folder"
         )));
     }
-    let mut s = sbatch_header(spec, points, &dir_text);
-    s.push_str(&task_commands(spec, &dir_text, &program));
+    let mut s = sbatch_header(spec, program, points, &dir_text);
+    s.push_str(&task_setup(spec, &dir_text, &sintermd));
+    s.push_str(&match program {
+        Program::Run => run_commands(),
+        Program::Kmc => kmc_commands(),
+    });
     Ok(s)
 }
 
-/// Checks the Slurm settings for a sweep of `points` points: a valid time limit, a signal
-/// lead inside it, at least one CPU and one running task, header values without spaces or
-/// quotes, `extra` lines that are `#SBATCH` lines, and at least one point.
-fn check_spec(spec: &SlurmSpec, points: usize) -> Result<()> {
+/// Checks the Slurm settings for a sweep of `points` points run by `program`: a valid time
+/// limit, a signal lead inside it (a study's), at least one CPU and one running task, header
+/// values without spaces or quotes, `extra` lines that are `#SBATCH` lines, and at least one
+/// point.
+fn check_spec(spec: &SlurmSpec, program: Program, points: usize) -> Result<()> {
     let bad = |m: String| Error::invalid(format!("slurm: {m}"));
     let limit = time_limit_seconds(&spec.time).ok_or_else(|| {
         bad(format!(
@@ -132,7 +155,7 @@ fn check_spec(spec: &SlurmSpec, points: usize) -> Result<()> {
             spec.time
         ))
     })?;
-    if spec.signal_lead_s == 0 || spec.signal_lead_s >= limit {
+    if program == Program::Run && (spec.signal_lead_s == 0 || spec.signal_lead_s >= limit) {
         return Err(bad(format!(
             "signal_lead_s {} must be between 1 and the time limit ({limit} s)",
             spec.signal_lead_s
@@ -168,12 +191,29 @@ fn check_spec(spec: &SlurmSpec, points: usize) -> Result<()> {
 }
 
 /// The script's first lines: the shebang, a comment, and the `#SBATCH` options (the array of
-/// `points` tasks, logs under `dir_text`/logs).
-fn sbatch_header(spec: &SlurmSpec, points: usize, dir_text: &str) -> String {
+/// `points` tasks, logs under `dir_text`/logs; for a study, the signal before the time limit).
+fn sbatch_header(spec: &SlurmSpec, program: Program, points: usize, dir_text: &str) -> String {
     let mut s = String::from("#!/bin/bash\n");
-    s.push_str("# A sweep planned by `sintermd sweep plan`: task i runs point i (points/NNNN).\n");
-    s.push_str("# Submit with `sbatch submit.sbatch`; a requeued or resubmitted task continues\n");
-    s.push_str("# from its checkpoint, a finished one returns at once.\n");
+    s.push_str(&format!(
+        "# A sweep planned by `sintermd sweep plan`: task i runs point i (points/NNNN) with\n# `sintermd {}`.\n",
+        program.command()
+    ));
+    match program {
+        Program::Run => {
+            s.push_str(
+                "# Submit with `sbatch submit.sbatch`; a requeued or resubmitted task continues\n",
+            );
+            s.push_str("# from its checkpoint, a finished one returns at once.\n");
+        }
+        Program::Kmc => {
+            s.push_str(
+                "# Submit with `sbatch submit.sbatch`; KMC runs have no checkpoints: a requeued or\n",
+            );
+            s.push_str(
+                "# resubmitted task runs its point again from the start unless it is done.\n",
+            );
+        }
+    }
     s.push_str(&format!("#SBATCH --job-name={}\n", spec.job_name));
     let array = match spec.max_running {
         Some(m) => format!("0-{}%{m}", points - 1),
@@ -196,7 +236,9 @@ fn sbatch_header(spec: &SlurmSpec, points: usize, dir_text: &str) -> String {
         }
     }
     s.push_str("#SBATCH --requeue\n");
-    s.push_str(&format!("#SBATCH --signal=B:USR1@{}\n", spec.signal_lead_s));
+    if program == Program::Run {
+        s.push_str(&format!("#SBATCH --signal=B:USR1@{}\n", spec.signal_lead_s));
+    }
     s.push_str("#SBATCH --open-mode=append\n");
     s.push_str(&format!("#SBATCH --output={dir_text}/logs/%A_%a.out\n"));
     for line in &spec.extra {
@@ -206,9 +248,9 @@ fn sbatch_header(spec: &SlurmSpec, points: usize, dir_text: &str) -> String {
     s
 }
 
-/// The task's commands: enter `dir_text`, load modules, run the point with `program`, pass
-/// Slurm's signals on, and requeue after a checkpoint at the time limit.
-fn task_commands(spec: &SlurmSpec, dir_text: &str, program: &str) -> String {
+/// The task's first commands: enter `dir_text`, load modules, run the setup lines, name the
+/// program (`sintermd`) and the task's point.
+fn task_setup(spec: &SlurmSpec, dir_text: &str, sintermd: &str) -> String {
     let mut s = String::new();
     s.push_str("set -u\n");
     s.push_str(&format!("cd {} || exit 1\n", quoted(dir_text)));
@@ -219,11 +261,25 @@ fn task_commands(spec: &SlurmSpec, dir_text: &str, program: &str) -> String {
         s.push_str(line);
         s.push('\n');
     }
-    s.push_str(&format!("sintermd={}\n", quoted(program)));
+    s.push_str(&format!("sintermd={}\n", quoted(sintermd)));
     s.push_str("point=$(printf 'points/%04d' \"$SLURM_ARRAY_TASK_ID\")\n");
     s.push_str(
         "echo \"sintermd sweep task $SLURM_ARRAY_TASK_ID (job $SLURM_JOB_ID, start ${SLURM_RESTART_COUNT:-0}) on $(hostname) at $(date -Is)\"\n",
     );
+    s
+}
+
+/// Waits for the run started in the background (`pid`), through the early returns of `wait`
+/// that trapped signals cause, and leaves its exit status in `status`.
+const WAIT_FOR_RUN: &str = "pid=$!\nwait \"$pid\"\nstatus=$?\n\
+# A trapped signal ends `wait` early (status > 128): wait again for the run's own status\n\
+# (bash keeps it even once the run has ended; 127: nothing left to wait for).\n\
+while [ \"$status\" -gt 128 ]; do\n    wait \"$pid\"\n    next=$?\n    [ \"$next\" -eq 127 ] && break\n    status=$next\ndone\n";
+
+/// A study task's commands: run the point with `--resume`, pass Slurm's signals on, and
+/// requeue after a checkpoint at the time limit.
+fn run_commands() -> String {
+    let mut s = String::new();
     s.push_str(
         "# Slurm signals this shell (USR1) before the time limit: pass the signal on, so that\n",
     );
@@ -235,17 +291,40 @@ fn task_commands(spec: &SlurmSpec, dir_text: &str, program: &str) -> String {
     s.push_str(
         "\"$sintermd\" run \"$point/input.ron\" --out \"$point\" --resume --threads \"${SLURM_CPUS_PER_TASK:-1}\" &\n",
     );
-    s.push_str("pid=$!\n");
-    s.push_str("wait \"$pid\"\nstatus=$?\n");
-    s.push_str("# A trapped signal ends `wait` early (status > 128): wait again for the run's own status\n");
-    s.push_str("# (bash keeps it even once the run has ended; 127: nothing left to wait for).\n");
-    s.push_str("while [ \"$status\" -gt 128 ]; do\n    wait \"$pid\"\n    next=$?\n    [ \"$next\" -eq 127 ] && break\n    status=$next\ndone\n");
+    s.push_str(WAIT_FOR_RUN);
     s.push_str(&format!(
         "if [ \"$status\" -eq {INTERRUPTED_EXIT_CODE} ] && [ \"$limit\" -eq 1 ]; then\n    # The array task by its own name: the last task to start carries the array's job id.\n    task=\"${{SLURM_ARRAY_JOB_ID}}_${{SLURM_ARRAY_TASK_ID}}\"\n    echo \"checkpointed: requeueing $task\"\n    scontrol requeue \"$task\" || echo \"requeue of $task failed: resubmit submit.sbatch to continue\"\nfi\n"
     ));
     s.push_str("exit \"$status\"\n");
     s
 }
+
+/// A KMC task's commands: return at once when the point is done, else run it from the start
+/// (`--force`), passing a TERM on.
+fn kmc_commands() -> String {
+    let mut s = String::new();
+    s.push_str(
+        "# `sintermd kmc` writes no checkpoints: a finished point (its summary.json says done)\n",
+    );
+    s.push_str(
+        "# returns at once, any other runs from the start (--force clears an unfinished run).\n",
+    );
+    s.push_str(&format!(
+        "if grep -q {} \"$point/summary.json\" 2>/dev/null; then\n",
+        quoted(KMC_DONE_LINE)
+    ));
+    s.push_str("    echo \"$point is done\"\n    exit 0\nfi\n");
+    s.push_str("pid=\n");
+    s.push_str("trap '[ -n \"$pid\" ] && kill -TERM \"$pid\" 2>/dev/null' TERM\n");
+    s.push_str("\"$sintermd\" kmc \"$point/input.ron\" --out \"$point\" --force &\n");
+    s.push_str(WAIT_FOR_RUN);
+    s.push_str("exit \"$status\"\n");
+    s
+}
+
+/// The line of a finished KMC run's `summary.json` (pretty JSON, `status` its first field at
+/// the top level) that the script looks for.
+pub const KMC_DONE_LINE: &str = "^  \"status\": \"done\",$";
 
 #[cfg(test)]
 mod tests {
@@ -276,7 +355,7 @@ mod tests {
             time: "02:00:00".into(),
             ..SlurmSpec::default()
         };
-        let s = submit_script(&spec, Path::new("/scratch/sweep"), 6).unwrap();
+        let s = submit_script(&spec, Program::Run, Path::new("/scratch/sweep"), 6).unwrap();
         for line in [
             "#SBATCH --array=0-5%3",
             "#SBATCH --cpus-per-task=4",
@@ -304,10 +383,32 @@ mod tests {
                 signal_lead_s: 300,
                 ..SlurmSpec::default()
             },
+            Program::Run,
             Path::new("/x"),
             1,
         )
         .unwrap_err();
         assert!(e.to_string().contains("signal_lead_s"), "{e}");
+    }
+
+    #[test]
+    fn a_kmc_script_runs_unfinished_points_from_the_start() {
+        let spec = SlurmSpec {
+            sintermd: Some("/opt/sintermd".into()),
+            ..SlurmSpec::default()
+        };
+        let s = submit_script(&spec, Program::Kmc, Path::new("/scratch/kmc"), 3).unwrap();
+        assert!(s.contains("#SBATCH --array=0-2\n"), "{s}");
+        assert!(s.contains("#SBATCH --requeue\n"), "{s}");
+        assert!(!s.contains("--signal") && !s.contains("scontrol"), "{s}");
+        assert!(
+            s.contains("\"$sintermd\" kmc \"$point/input.ron\" --out \"$point\" --force &\n"),
+            "{s}"
+        );
+        assert!(!s.contains("--resume"), "{s}");
+        assert!(
+            s.contains("grep -q '^  \"status\": \"done\",$' \"$point/summary.json\""),
+            "{s}"
+        );
     }
 }

@@ -2,9 +2,10 @@
 
 use std::path::Path;
 
+use serde::Deserialize;
+
 use crate::error::Result;
 use crate::output::folder::is_locked;
-use crate::run::RunSummary;
 
 /// Where one point stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,7 +21,8 @@ pub enum PointState {
     /// Stopped with a checkpoint (by a signal, or killed after one), at this main-system step;
     /// `--resume` continues it.
     Checkpointed(u64),
-    /// Started and stopped before its first checkpoint: `--resume` starts it again.
+    /// Started and stopped before its first checkpoint (a KMC run, which has none: before its
+    /// end); the next run starts it again.
     Stopped,
 }
 
@@ -33,7 +35,9 @@ impl PointState {
             PointState::Done => "done".into(),
             PointState::Failed(e) => format!("failed: {e}"),
             PointState::Checkpointed(step) => format!("checkpointed at step {step}"),
-            PointState::Stopped => "stopped before its first checkpoint".into(),
+            PointState::Stopped => {
+                "stopped without a checkpoint (runs again from the start)".into()
+            }
         }
     }
 
@@ -50,12 +54,23 @@ impl PointState {
     }
 }
 
-/// Where the point whose folder is `dir` stands.
+/// What every `summary.json` (of `sintermd run` and of `sintermd kmc`) says of how the run
+/// ended.
+#[derive(Deserialize)]
+struct SummaryStatus {
+    status: String,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+/// Where the point whose folder is `dir` stands (a study's or a KMC run's).
 pub fn point_state(dir: &Path) -> PointState {
     if is_locked(dir) {
         return PointState::Running;
     }
-    let summary = RunSummary::read(dir);
+    let summary = std::fs::read_to_string(dir.join("summary.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<SummaryStatus>(&text).ok());
     match summary.as_ref().map(|s| s.status.as_str()) {
         Some("done") => return PointState::Done,
         Some("failed") => {
@@ -69,7 +84,8 @@ pub fn point_state(dir: &Path) -> PointState {
     if let Some(step) = crate::run::checkpoint_step(dir) {
         return PointState::Checkpointed(step);
     }
-    if dir.join("thermo.csv").exists() {
+    // The first file a study (thermo.csv) or a KMC run (snapshots.xyz) writes.
+    if dir.join("thermo.csv").exists() || dir.join("snapshots.xyz").exists() {
         PointState::Stopped
     } else {
         PointState::Pending

@@ -1,12 +1,17 @@
 //! `sintermd sweep collect DIR`: one table of a sweep's results (`results.csv`: one row per
 //! point, every point, whatever its state), plots of the neck radius of every point against time
 //! and of each outcome against each swept parameter, and `report.html`.
+//!
+//! A study's points are read here; a KMC sweep's (the growth-law exponent n, the final neck,
+//! the speed) in [`kmc`].
+
+pub mod kmc;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::status::{PointState, point_state};
-use super::{Plan, csv_cell, point_folder, read_manifest, read_plan};
+use super::{Plan, Program, csv_cell, point_folder, read_manifest, read_plan};
 use crate::error::Result;
 use crate::report::Figure;
 use crate::report::{Plot, Section, Series, write_report};
@@ -59,9 +64,6 @@ pub fn collect(dir: &Path) -> Result<Collected> {
     let (header, manifest) = read_manifest(dir)?;
     // Manifest columns: point, folder, axes..., replica (read_manifest checks there are 3).
     let axes: Vec<String> = header[2..header.len() - 1].to_vec();
-    let summaries: Vec<_> = (0..plan.points)
-        .map(|id| RunSummary::read(&dir.join(point_folder(id))))
-        .collect();
     let states: Vec<PointState> = (0..plan.points)
         .map(|id| point_state(&dir.join(point_folder(id))))
         .collect();
@@ -69,10 +71,26 @@ pub fn collect(dir: &Path) -> Result<Collected> {
         plan,
         axes,
         manifest,
-        summaries,
         states,
     };
-    let table = points.results_table();
+    let (table, figures, facts) = match points.plan.program {
+        Program::Run => {
+            let runs = StudyRuns::read(&points, dir);
+            (
+                runs.results_table(&points),
+                runs.write_figures(&points, dir)?,
+                Vec::new(),
+            )
+        }
+        Program::Kmc => {
+            let runs = kmc::KmcRuns::read(&points, dir);
+            (
+                runs.results_table(&points),
+                runs.write_figures(&points, dir)?,
+                runs.facts(&points),
+            )
+        }
+    };
     let table_path = dir.join("results.csv");
     crate::io::write_text(&table_path, &table)?;
 
@@ -83,8 +101,7 @@ pub fn collect(dir: &Path) -> Result<Collected> {
         .filter(|(_, s)| **s != PointState::Done)
         .map(|(id, s)| (id, s.describe()))
         .collect();
-    let figures = points.write_figures(dir)?;
-    points.write_report(dir, &missing, &figures)?;
+    points.write_report(dir, &missing, &figures, facts)?;
     Ok(Collected {
         table: table_path,
         rows: points.plan.points,
@@ -93,15 +110,13 @@ pub fn collect(dir: &Path) -> Result<Collected> {
     })
 }
 
-/// What a sweep folder records of its points.
+/// What a sweep folder records of its points, whatever they run.
 struct Points {
     plan: Plan,
     /// The swept parameters, as the manifest names them.
     axes: Vec<String>,
     /// Manifest rows: point, folder, one value per axis, replica.
     manifest: Vec<Vec<String>>,
-    /// Each point's run summary, where it has a readable one.
-    summaries: Vec<Option<RunSummary>>,
     states: Vec<PointState>,
 }
 
@@ -109,6 +124,13 @@ impl Points {
     /// Point `id`'s value of axis `k`, as the manifest writes it (empty if missing).
     fn axis_value(&self, id: usize, k: usize) -> Option<&String> {
         self.manifest.get(id).and_then(|r| r.get(2 + k))
+    }
+
+    /// Every point's value of axis `k` as a number, where it is one.
+    fn axis_numbers(&self, k: usize) -> Vec<Option<f64>> {
+        (0..self.plan.points)
+            .map(|id| self.axis_value(id, k).and_then(|v| v.parse().ok()))
+            .collect()
     }
 
     /// The point's name in figures and the report: `id: axis=value ...`.
@@ -120,6 +142,95 @@ impl Points {
             .map(|(k, a)| format!("{a}={}", self.axis_value(id, k).map_or("", String::as_str)))
             .collect();
         format!("{id}: {}", parts.join(" "))
+    }
+
+    /// The columns every table starts with: point, the axes, replica, status.
+    fn first_columns(&self) -> Vec<String> {
+        let mut columns: Vec<String> = vec!["point".into()];
+        columns.extend(self.axes.iter().cloned());
+        columns.extend(["replica".into(), "status".into()]);
+        columns
+    }
+
+    /// Point `id`'s cells of [`Points::first_columns`].
+    fn first_cells(&self, id: usize) -> Vec<String> {
+        let mut cells = vec![id.to_string()];
+        for k in 0..self.axes.len() {
+            cells.push(self.axis_value(id, k).cloned().unwrap_or_default());
+        }
+        let row = self.manifest.get(id);
+        cells.push(row.and_then(|r| r.last()).cloned().unwrap_or_default());
+        cells.push(self.states[id].word().to_string());
+        cells
+    }
+
+    /// Writes `report.html` into `dir`: the sweep's facts, the points not done (`missing`), the
+    /// program's own `facts` and the `figures`.
+    fn write_report(
+        &self,
+        dir: &Path,
+        missing: &[(usize, String)],
+        figures: &[Figure],
+        facts: Vec<String>,
+    ) -> Result<()> {
+        let plan = &self.plan;
+        let done = self
+            .states
+            .iter()
+            .filter(|s| **s == PointState::Done)
+            .count();
+        let mut lines = vec![
+            format!(
+                "{} points of `sintermd {}` ({} axes: {}; {} replica(s)), {done} done; results.csv has one row per point",
+                plan.points,
+                plan.program.command(),
+                self.axes.len(),
+                self.axes.join(", "),
+                plan.replicas
+            ),
+            format!("sweep file: {}", plan.sweep_file),
+        ];
+        if missing.is_empty() {
+            lines.push("every point is done".into());
+        } else {
+            lines.push(format!("{} point(s) not done:", missing.len()));
+            lines.extend(
+                missing
+                    .iter()
+                    .map(|(id, s)| format!("{}: {s}", self.label(*id))),
+            );
+        }
+        lines.extend(facts);
+        let sweep_text = std::fs::read_to_string(&plan.sweep_file).unwrap_or_default();
+        let sections = [Section {
+            title: "Sweep".into(),
+            facts: lines,
+            figures: figures.to_vec(),
+        }];
+        write_report(
+            dir,
+            "sintermd sweep report",
+            &plan.sweep_file,
+            &sweep_text,
+            &sections,
+        )
+    }
+}
+
+/// The summaries of a study's points.
+struct StudyRuns {
+    /// Each point's run summary, where it has a readable one.
+    summaries: Vec<Option<RunSummary>>,
+}
+
+impl StudyRuns {
+    /// The summaries of `points` in the sweep folder `dir`.
+    fn read(points: &Points, dir: &Path) -> Self {
+        StudyRuns {
+            summaries: (0..points.plan.points)
+                .map(|id| RunSummary::read(&dir.join(point_folder(id))))
+                .collect(),
+        }
     }
 
     /// The outcome columns: [`OUTCOMES`], then any other outcome a run records, sorted.
@@ -137,11 +248,9 @@ impl Points {
     }
 
     /// The text of `results.csv`: a header, then one row per point.
-    fn results_table(&self) -> String {
+    fn results_table(&self, points: &Points) -> String {
         let outcome_keys = self.outcome_keys();
-        let mut columns: Vec<String> = vec!["point".into()];
-        columns.extend(self.axes.iter().cloned());
-        columns.extend(["replica".into(), "status".into()]);
+        let mut columns = points.first_columns();
         columns.extend(outcome_keys.iter().cloned());
         columns.extend(
             [
@@ -158,28 +267,14 @@ impl Points {
             ]
             .map(String::from),
         );
-        let mut table = columns.join(",");
-        table.push('\n');
-        for id in 0..self.plan.points {
-            let cells = self.row(id, &outcome_keys);
-            let cells: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-            table.push_str(&cells.join(","));
-            table.push('\n');
-        }
-        table
+        let rows = (0..points.plan.points).map(|id| self.row(points, id, &outcome_keys));
+        csv_table(&columns, rows)
     }
 
     /// Point `id`'s cells (before CSV quoting), in the order of the table's columns.
-    fn row(&self, id: usize, outcome_keys: &[String]) -> Vec<String> {
-        let number = |v: Option<f64>| v.map(|x| format!("{x:?}")).unwrap_or_default();
-        let row = self.manifest.get(id);
-        let states = &self.states;
-        let mut cells = vec![id.to_string()];
-        for k in 0..self.axes.len() {
-            cells.push(self.axis_value(id, k).cloned().unwrap_or_default());
-        }
-        cells.push(row.and_then(|r| r.last()).cloned().unwrap_or_default());
-        cells.push(states[id].word().to_string());
+    fn row(&self, points: &Points, id: usize, outcome_keys: &[String]) -> Vec<String> {
+        let states = &points.states;
+        let mut cells = points.first_cells(id);
         let s = self.summaries[id]
             .as_ref()
             .filter(|_| states[id] != PointState::Running);
@@ -210,14 +305,13 @@ impl Points {
 
     /// Writes the figures into `dir`: the neck radius of every point against time, then each
     /// plotted outcome against each numeric axis.
-    fn write_figures(&self, dir: &Path) -> Result<Vec<Figure>> {
-        let points = self.plan.points;
+    fn write_figures(&self, points: &Points, dir: &Path) -> Result<Vec<Figure>> {
         let mut figures = Vec::new();
         let mut neck = Plot::new("Neck radius of every point", "time [ps]", "neck radius [A]");
         let mut curves = 0;
-        for id in 0..points {
+        for id in 0..points.plan.points {
             if let Some((t, r)) = neck_curve(&dir.join(point_folder(id))) {
-                neck = neck.with(Series::line(self.label(id), t, r));
+                neck = neck.with(Series::line(points.label(id), t, r));
                 curves += 1;
             }
         }
@@ -229,15 +323,13 @@ impl Points {
                 caption: format!("neck radius against time, {curves} point(s) (MD neck analysis)"),
             });
         }
-        for (k, axis) in self.axes.iter().enumerate() {
-            let xs: Vec<Option<f64>> = (0..points)
-                .map(|id| self.axis_value(id, k).and_then(|v| v.parse().ok()))
-                .collect();
+        for (k, axis) in points.axes.iter().enumerate() {
+            let xs = points.axis_numbers(k);
             if xs.iter().all(Option::is_none) {
                 continue;
             }
             for key in PLOTTED {
-                let (x, y): (Vec<f64>, Vec<f64>) = (0..points)
+                let (x, y): (Vec<f64>, Vec<f64>) = (0..points.plan.points)
                     .filter_map(|id| {
                         let y = self.summaries[id].as_ref()?.outcomes.get(key).copied()?;
                         Some((xs[id]?, y))
@@ -258,55 +350,23 @@ impl Points {
         }
         Ok(figures)
     }
+}
 
-    /// Writes `report.html` into `dir`: the sweep's facts, the points not done (`missing`) and
-    /// the `figures`.
-    fn write_report(
-        &self,
-        dir: &Path,
-        missing: &[(usize, String)],
-        figures: &[Figure],
-    ) -> Result<()> {
-        let plan = &self.plan;
-        let done = self
-            .states
-            .iter()
-            .filter(|s| **s == PointState::Done)
-            .count();
-        let mut facts = vec![
-            format!(
-                "{} points ({} axes: {}; {} replica(s)), {done} done; results.csv has one row per point",
-                plan.points,
-                self.axes.len(),
-                self.axes.join(", "),
-                plan.replicas
-            ),
-            format!("sweep file: {}", plan.sweep_file),
-        ];
-        if missing.is_empty() {
-            facts.push("every point is done".into());
-        } else {
-            facts.push(format!("{} point(s) not done:", missing.len()));
-            facts.extend(
-                missing
-                    .iter()
-                    .map(|(id, s)| format!("{}: {s}", self.label(*id))),
-            );
-        }
-        let sweep_text = std::fs::read_to_string(&plan.sweep_file).unwrap_or_default();
-        let sections = [Section {
-            title: "Sweep".into(),
-            facts,
-            figures: figures.to_vec(),
-        }];
-        write_report(
-            dir,
-            "sintermd sweep report",
-            &plan.sweep_file,
-            &sweep_text,
-            &sections,
-        )
+/// A CSV table: the header `columns`, then `rows` (cells quoted where needed).
+fn csv_table(columns: &[String], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut table = columns.join(",");
+    table.push('\n');
+    for cells in rows {
+        let cells: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        table.push_str(&cells.join(","));
+        table.push('\n');
     }
+    table
+}
+
+/// A number as a table cell: Rust's shortest exact form, empty when absent.
+fn number(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:?}")).unwrap_or_default()
 }
 
 /// Time [ps] and neck radius [A] of the MD neck analysis in a point's folder (its
@@ -318,32 +378,29 @@ fn neck_curve(dir: &Path) -> Option<(Vec<f64>, Vec<f64>)> {
         .filter(|p| p.to_string_lossy().ends_with("_neck.csv"))
         .collect();
     names.sort();
-    for path in names {
-        let text = std::fs::read_to_string(&path).ok()?;
-        let mut lines = text.lines();
-        let header: Vec<&str> = lines.next()?.split(',').collect();
-        let (Some(t), Some(r)) = (
-            header.iter().position(|h| *h == "time[ps]"),
-            header.iter().position(|h| *h == "neck_radius[A]"),
-        ) else {
-            continue;
-        };
-        let (mut ts, mut rs) = (Vec::new(), Vec::new());
-        for line in lines {
+    names.iter().find_map(|path| {
+        let text = std::fs::read_to_string(path).ok()?;
+        csv_columns(&text, "time[ps]", "neck_radius[A]")
+    })
+}
+
+/// The numbers of the columns headed `x` and `y` of a CSV text, rows where both are numbers;
+/// None without both columns or rows.
+fn csv_columns(text: &str, x: &str, y: &str) -> Option<(Vec<f64>, Vec<f64>)> {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next()?.split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name);
+    let (i, j) = (column(x)?, column(y)?);
+    let (xs, ys): (Vec<f64>, Vec<f64>) = lines
+        .filter_map(|line| {
             let cells: Vec<&str> = line.split(',').collect();
-            if let (Some(Ok(a)), Some(Ok(b))) = (
-                cells.get(t).map(|c| c.parse::<f64>()),
-                cells.get(r).map(|c| c.parse::<f64>()),
-            ) {
-                ts.push(a);
-                rs.push(b);
-            }
-        }
-        if !ts.is_empty() {
-            return Some((ts, rs));
-        }
-    }
-    None
+            Some((
+                cells.get(i)?.parse::<f64>().ok()?,
+                cells.get(j)?.parse::<f64>().ok()?,
+            ))
+        })
+        .unzip();
+    (!xs.is_empty()).then_some((xs, ys))
 }
 
 /// `name` with every character other than letters, digits, `-` and `_` replaced by `_`.

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
@@ -32,6 +33,31 @@ pub struct Series {
     pub y: Vec<f64>,
     /// Draw markers instead of a line.
     pub points: bool,
+    /// How the line is drawn (markers ignore it).
+    pub dash: Dash,
+}
+
+/// The pattern of a line, to tell apart curves whose colours are close (and in print).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dash {
+    /// Continuous.
+    #[default]
+    Solid,
+    /// Long dashes.
+    Dashed,
+    /// Short dashes, close together.
+    Dotted,
+}
+
+impl Dash {
+    /// Dash length and gap [pixels], for a broken line.
+    fn pattern(self) -> Option<(u32, u32)> {
+        match self {
+            Dash::Solid => None,
+            Dash::Dashed => Some((12, 6)),
+            Dash::Dotted => Some((3, 4)),
+        }
+    }
 }
 
 impl Series {
@@ -42,6 +68,23 @@ impl Series {
             x,
             y,
             points: false,
+            dash: Dash::Solid,
+        }
+    }
+
+    /// The series drawn as a dashed line.
+    pub fn dashed(self) -> Self {
+        Series {
+            dash: Dash::Dashed,
+            ..self
+        }
+    }
+
+    /// The series drawn as a dotted line.
+    pub fn dotted(self) -> Self {
+        Series {
+            dash: Dash::Dotted,
+            ..self
         }
     }
 
@@ -52,6 +95,7 @@ impl Series {
             x,
             y,
             points: true,
+            dash: Dash::Solid,
         }
     }
 }
@@ -299,6 +343,18 @@ impl Plot {
                     .draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))?
                     .label(&s.label)
                     .legend(move |(x, y)| Circle::new((x + 10, y), 3, legend_color.filled()));
+            } else if let Some((dash, gap)) = s.dash.pattern() {
+                chart
+                    .draw_series(DashedLineSeries::new(pts, dash, gap, color.stroke_width(2)))?
+                    .label(&s.label)
+                    .legend(move |(x, y)| {
+                        DashedPathElement::new(
+                            vec![(x, y), (x + 20, y)],
+                            dash,
+                            gap,
+                            legend_color.stroke_width(2),
+                        )
+                    });
             } else {
                 chart
                     .draw_series(LineSeries::new(pts, color.stroke_width(2)))?

@@ -28,6 +28,7 @@ use std::time::Instant;
 use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::phase::{ParticlePhase, Phase};
 use crate::error::{Error, Result};
 use crate::input::{Input, MdStage, StageSpec, in_stage, stage_label};
 use crate::io::{read_text, write_lammps_data};
@@ -84,6 +85,10 @@ pub struct RunSummary {
     /// `sweep collect` tabulates.
     #[serde(default)]
     pub outcomes: BTreeMap<String, f64>,
+    /// The phase check of each particle at the end of each MD stage (stage, particle, verdict
+    /// and the numbers behind it; see [`crate::analysis::phase`]).
+    #[serde(default)]
+    pub phases: Vec<ParticlePhase>,
     /// Checkpoints this process wrote (see "Long runs" in README.md).
     #[serde(default)]
     pub checkpoints: CheckpointStats,
@@ -390,6 +395,8 @@ struct Tally {
     stage_wall_start: f64,
     /// The speed of each MD stage finished.
     stage_rates: Vec<StageRate>,
+    /// The phase check of each particle at the end of each MD stage finished.
+    phases: Vec<ParticlePhase>,
 }
 
 /// How fast an MD stage ran.
@@ -408,6 +415,48 @@ pub struct StageRate {
 }
 
 impl Tally {
+    /// Books the phase checks made at the end of MD stage `stage` (each named `particle` when the
+    /// particle ran alone), warns on standard error about every molten or partly crystalline
+    /// particle, and returns the report's lines.
+    fn phases_done(
+        &mut self,
+        stage: &str,
+        particle: Option<&str>,
+        phases: Vec<ParticlePhase>,
+    ) -> Vec<String> {
+        phases
+            .into_iter()
+            .map(|mut p| {
+                p.stage = stage.to_string();
+                if let Some(name) = particle {
+                    p.particle = name.to_string();
+                }
+                let unsettled = match p.phase {
+                    Phase::Molten => Some("molten"),
+                    Phase::PartlyCrystalline => {
+                        Some("partly crystalline (melting, freezing, or heavily defected)")
+                    }
+                    _ => None,
+                };
+                if let Some(state) = unsettled {
+                    eprintln!(
+                        "warning: {stage}: {} is {state} at the end of the stage (crystalline \
+                         fraction of its interior {}, Lindemann index {}; see the phase check \
+                         in report.html)",
+                        p.particle,
+                        p.interior_crystalline_fraction
+                            .map_or("n/a".into(), |v| format!("{v:.2}")),
+                        p.lindemann_interior
+                            .map_or("n/a".into(), |v| format!("{v:.3}")),
+                    );
+                }
+                let line = format!("phase check, {}", p.describe());
+                self.phases.push(p);
+                line
+            })
+            .collect()
+    }
+
     /// Records the speed of MD stage `name`, finished now, and says it on standard error.
     fn stage_done(&mut self, name: &str, atoms: usize, steps: u64) {
         let wall = self.wall - self.stage_wall_start;
@@ -862,6 +911,7 @@ impl<'a> Runner<'a> {
             },
             neck_formed_ps: self.tally.neck_formed,
             outcomes: self.tally.outcomes.clone(),
+            phases: self.tally.phases.clone(),
             checkpoints: CheckpointStats {
                 written: self.checkpoints.len(),
                 last_bytes: self.checkpoints.last().map_or(0, |c| c.bytes),

@@ -125,7 +125,8 @@ impl Runner<'_> {
                 )?)];
                 let mut track = Track::new(system, potential, self.input, observers, md.steps)?;
                 let integrator = md.integrator(&track.state.system).map_err(in_particle)?;
-                let run = track.start_md(k, md, integrator, &self.out_dir, &prefix)?;
+                let analyses = self.input.stage_observers(md, true);
+                let run = track.start_md(k, md, &analyses, integrator, &self.out_dir, &prefix)?;
                 Ok((track, run))
             }
         }
@@ -187,6 +188,7 @@ impl Runner<'_> {
         if p == 0 {
             done.facts.extend(outcome.ensemble);
         }
+        let phases = self.tally.phases_done(name, Some(&label), outcome.phases);
         let final_thermo = track.measure();
         done.facts.push(format!(
             "{label}: {} atoms; final T = {:.2} K, potential energy {:.6} eV ({:.6} eV/atom)",
@@ -195,6 +197,7 @@ impl Runner<'_> {
             final_thermo.potential,
             final_thermo.potential / track.state.system.len() as f64
         ));
+        done.facts.extend(phases);
         let labelled = |f: Figure| Figure {
             caption: format!("{label}: {}", f.caption),
             ..f

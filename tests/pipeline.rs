@@ -131,6 +131,15 @@ fn pair_protocol_end_to_end() {
     ] {
         assert!(dir.path().join(f).exists(), "{f} missing");
     }
+    // Speeds are per stage: one stage's rate in each entry, no run-wide mixture.
+    let stages: Vec<&str> = summary["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["equilibrate", "sinter"]);
+    assert!(summary["atom_steps_per_second"].is_null());
     let report = read("report.html");
     for s in [
         "Stage 1: equilibrate",
@@ -139,6 +148,7 @@ fn pair_protocol_end_to_end() {
         "particle2: Kinetic temperature",
         "neck between particle1 and particle2 formed",
         "phase check, particle1: ",
+        "atom-steps/s of each MD stage: equilibrate ",
     ] {
         assert!(report.contains(s), "report lacks {s:?}");
     }

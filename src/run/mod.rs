@@ -64,9 +64,10 @@ pub struct RunSummary {
     pub time_ps: f64,
     /// Wall-clock time of all stages [s].
     pub wall_time_s: f64,
-    /// Atoms times steps per wall-clock second, over all MD (main system and particles) and the
-    /// time of every stage; `stages` gives each MD stage's own.
-    pub atom_steps_per_second: f64,
+    /// Atoms times steps per wall-clock second of the run's MD stage, when it has exactly one
+    /// (null with several: stages of different sizes and kinds run at different rates, see
+    /// `stages`).
+    pub atom_steps_per_second: Option<f64>,
     /// The speed of each MD stage.
     #[serde(default)]
     pub stages: Vec<StageRate>,
@@ -381,8 +382,6 @@ struct Tally {
     particles: Option<[Particle; 2]>,
     /// MD steps done, over the main system and the particles (for progress).
     steps_done: u64,
-    /// Atom-steps done, over the main system and the particles.
-    atom_steps: f64,
     /// The report's sections of the stages finished.
     sections: Vec<Section>,
     /// Wall-clock time of the stages finished [s].
@@ -476,6 +475,18 @@ impl Tally {
             atom_steps_per_second: rate,
         });
     }
+}
+
+/// Each MD stage's speed in words: `equilibrate 3.894e5, sinter 6.183e5` (`none` without MD).
+pub fn stage_rates_text(stages: &[StageRate]) -> String {
+    if stages.is_empty() {
+        return "none".to_string();
+    }
+    stages
+        .iter()
+        .map(|s| format!("{} {:.3e}", s.stage, s.atom_steps_per_second))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A checkpoint: the whole run.
@@ -845,12 +856,13 @@ impl<'a> Runner<'a> {
                 main.engine.potential().name()
             ),
             format!(
-                "{} steps, {:.4} ps simulated, {:.2} s wall time, {:.3e} atom-steps/s on {} threads",
+                "{} steps, {:.4} ps simulated, {:.2} s wall time on {} threads; atom-steps/s of \
+                 each MD stage: {}",
                 summary.steps,
                 summary.time_ps,
                 summary.wall_time_s,
-                summary.atom_steps_per_second,
-                summary.threads
+                summary.threads,
+                stage_rates_text(&summary.stages)
             ),
             format!(
                 "final: T = {:.2} K, potential {:.6} eV, kinetic {:.6} eV, total {:.6} eV",
@@ -893,10 +905,9 @@ impl<'a> Runner<'a> {
             steps: main.state.step,
             time_ps: main.state.time,
             wall_time_s: self.tally.wall,
-            atom_steps_per_second: if self.tally.wall > 0.0 {
-                self.tally.atom_steps / self.tally.wall
-            } else {
-                0.0
+            atom_steps_per_second: match self.tally.stage_rates.as_slice() {
+                [only] => Some(only.atom_steps_per_second),
+                _ => None,
             },
             stages: self.tally.stage_rates.clone(),
             threads: rayon::current_num_threads(),

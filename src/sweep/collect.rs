@@ -14,7 +14,7 @@ use crate::run::RunSummary;
 
 /// Outcomes always given a column (empty where a run has none), in this order; others that
 /// runs record follow, sorted.
-pub const OUTCOMES: [&str; 13] = [
+pub const OUTCOMES: [&str; 15] = [
     "neck_formed_ps",
     "final_neck_radius_A",
     "final_min_gap_A",
@@ -26,6 +26,8 @@ pub const OUTCOMES: [&str; 13] = [
     "final_bcc_fraction",
     "final_ico_fraction",
     "final_other_fraction",
+    "final_interior_crystalline_fraction",
+    "final_lindemann_index",
     "kmc_exponent",
     "kmc_final_neck_radius_A",
 ];
@@ -136,9 +138,23 @@ impl Points {
         outcome_keys
     }
 
+    /// The MD stages whose speed the runs record, in the order they first appear.
+    fn rate_stages(&self) -> Vec<String> {
+        let mut stages: Vec<String> = Vec::new();
+        for s in self.summaries.iter().flatten() {
+            for rate in &s.stages {
+                if !stages.contains(&rate.stage) {
+                    stages.push(rate.stage.clone());
+                }
+            }
+        }
+        stages
+    }
+
     /// The text of `results.csv`: a header, then one row per point.
     fn results_table(&self) -> String {
         let outcome_keys = self.outcome_keys();
+        let rate_stages = self.rate_stages();
         let mut columns: Vec<String> = vec!["point".into()];
         columns.extend(self.axes.iter().cloned());
         columns.extend(["replica".into(), "status".into()]);
@@ -149,7 +165,17 @@ impl Points {
                 "atoms",
                 "final_temperature_K",
                 "final_potential_eV",
-                "atom_steps_per_second",
+            ]
+            .map(String::from),
+        );
+        // Each MD stage's speed: stages of different sizes and kinds have different rates.
+        columns.extend(
+            rate_stages
+                .iter()
+                .map(|stage| format!("{stage}_atom_steps_per_second")),
+        );
+        columns.extend(
+            [
                 "wall_time_s",
                 "sintermd_version",
                 "input_sha256",
@@ -161,7 +187,7 @@ impl Points {
         let mut table = columns.join(",");
         table.push('\n');
         for id in 0..self.plan.points {
-            let cells = self.row(id, &outcome_keys);
+            let cells = self.row(id, &outcome_keys, &rate_stages);
             let cells: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
             table.push_str(&cells.join(","));
             table.push('\n');
@@ -170,7 +196,7 @@ impl Points {
     }
 
     /// Point `id`'s cells (before CSV quoting), in the order of the table's columns.
-    fn row(&self, id: usize, outcome_keys: &[String]) -> Vec<String> {
+    fn row(&self, id: usize, outcome_keys: &[String], rate_stages: &[String]) -> Vec<String> {
         let number = |v: Option<f64>| v.map(|x| format!("{x:?}")).unwrap_or_default();
         let row = self.manifest.get(id);
         let states = &self.states;
@@ -190,7 +216,14 @@ impl Points {
         cells.push(s.map(|s| s.atoms.to_string()).unwrap_or_default());
         cells.push(number(s.map(|s| s.final_thermo.temperature)));
         cells.push(number(s.map(|s| s.final_thermo.potential)));
-        cells.push(number(s.map(|s| s.atom_steps_per_second)));
+        for stage in rate_stages {
+            cells.push(number(s.and_then(|s| {
+                s.stages
+                    .iter()
+                    .find(|r| &r.stage == stage)
+                    .map(|r| r.atom_steps_per_second)
+            })));
+        }
         cells.push(number(s.map(|s| s.wall_time_s)));
         cells.push(
             s.map(|s| s.provenance.sintermd_version.clone())

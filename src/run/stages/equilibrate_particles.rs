@@ -58,6 +58,12 @@ impl Runner<'_> {
         self.tally.wall += start.elapsed().as_secs_f64();
         let atoms = done.relaxed.iter().map(|p| p.system.len()).sum();
         self.tally.stage_done(name, atoms, md.steps);
+        if let Some(r) = self.tally.stage_rates.last() {
+            done.facts.push(format!(
+                "{:.2} s wall time for both particles, {:.3e} atom-steps/s",
+                r.wall_time_s, r.atom_steps_per_second
+            ));
+        }
         let [first, second]: [Particle; 2] = done
             .relaxed
             .try_into()
@@ -211,7 +217,6 @@ impl Runner<'_> {
             &track.state.system,
             &format!("sintermd {name}: {label} after {} steps", md.steps),
         )?;
-        self.tally.atom_steps += track.state.system.len() as f64 * md.steps as f64;
         Ok(())
     }
 }

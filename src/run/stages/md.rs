@@ -95,7 +95,6 @@ impl Runner<'_> {
     /// Books the finished stage: its speed, its analyses' results and its report section.
     fn record_md(&mut self, k: usize, name: &str, md: &MdStage, outcome: MdOutcome) {
         let atoms = self.main.state.system.len();
-        self.tally.atom_steps += atoms as f64 * md.steps as f64;
         self.tally.stage_done(name, atoms, md.steps);
         if self.tally.neck_formed.is_none() {
             self.tally.neck_formed = outcome.neck_formed;

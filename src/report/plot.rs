@@ -337,17 +337,26 @@ impl Plot {
             let color = Palette99::pick(k).to_rgba();
             let pts = self.points(s);
             let legend_color = color;
+            // A series without a label (a guide line) gets no legend entry.
+            let labelled = !s.label.is_empty();
             // A line of one point would not show: draw it as a marker.
             if s.points || pts.len() == 1 {
-                chart
-                    .draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))?
-                    .label(&s.label)
-                    .legend(move |(x, y)| Circle::new((x + 10, y), 3, legend_color.filled()));
+                let drawn =
+                    chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
+                if labelled {
+                    drawn
+                        .label(&s.label)
+                        .legend(move |(x, y)| Circle::new((x + 10, y), 3, legend_color.filled()));
+                }
             } else if let Some((dash, gap)) = s.dash.pattern() {
-                chart
-                    .draw_series(DashedLineSeries::new(pts, dash, gap, color.stroke_width(2)))?
-                    .label(&s.label)
-                    .legend(move |(x, y)| {
+                let drawn = chart.draw_series(DashedLineSeries::new(
+                    pts,
+                    dash,
+                    gap,
+                    color.stroke_width(2),
+                ))?;
+                if labelled {
+                    drawn.label(&s.label).legend(move |(x, y)| {
                         DashedPathElement::new(
                             vec![(x, y), (x + 20, y)],
                             dash,
@@ -355,13 +364,14 @@ impl Plot {
                             legend_color.stroke_width(2),
                         )
                     });
+                }
             } else {
-                chart
-                    .draw_series(LineSeries::new(pts, color.stroke_width(2)))?
-                    .label(&s.label)
-                    .legend(move |(x, y)| {
+                let drawn = chart.draw_series(LineSeries::new(pts, color.stroke_width(2)))?;
+                if labelled {
+                    drawn.label(&s.label).legend(move |(x, y)| {
                         PathElement::new(vec![(x, y), (x + 20, y)], legend_color.stroke_width(2))
                     });
+                }
             }
         }
         if self.has_legend() {

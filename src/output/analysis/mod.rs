@@ -30,7 +30,6 @@ use crate::analysis::phase::{
 use crate::analysis::rdf::{RdfAccumulator, RdfNormalization};
 use crate::analysis::shells::{particle_groups, particle_shells};
 use crate::error::{Error, Result};
-use crate::report::plot::write_panels;
 use crate::report::{Plot, Series};
 use crate::system::{System, Vec3};
 use com::ComObserver;
@@ -543,6 +542,7 @@ mod tests {
         let csv = std::fs::read_to_string(dir.path().join("t_phase.csv")).unwrap();
         assert_eq!(column(&csv, "particle1_interior_crystalline").len(), 3);
         assert!(dir.path().join("t_phase.png").exists());
+        assert!(dir.path().join("t_phase_lindemann.png").exists());
     }
 
     #[test]

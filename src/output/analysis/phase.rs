@@ -198,36 +198,44 @@ impl Observer for PhaseObserver {
                     .dashed(),
                 );
         }
+        // The criterion's bounds, unlabelled (the caption names them).
         if let (Some(&t0), Some(&t1)) = (self.time.first(), self.time.last()) {
-            for (limit, label) in [
-                (LINDEMANN_SOLID, "solid below"),
-                (LINDEMANN_MOLTEN, "molten above"),
-            ] {
-                lindemann = lindemann.with(
-                    Series::line(format!("{label} {limit}"), vec![t0, t1], vec![limit; 2]).dotted(),
-                );
+            for limit in [LINDEMANN_SOLID, LINDEMANN_MOLTEN] {
+                lindemann = lindemann.with(Series::line("", vec![t0, t1], vec![limit; 2]).dotted());
             }
         }
-        write_panels(&self.stem, &[order, lindemann])?;
         let verdicts: Vec<String> = self
             .particles
             .iter()
             .filter_map(|p| p.last.as_ref())
             .map(|p| format!("{} {}", p.particle, p.verdict))
             .collect();
-        Ok(vec![Figure {
-            png: self.stem.with_extension("png"),
-            caption: format!(
-                "Phase check: fraction of fcc, hcp or bcc atoms (adaptive CNA) in each particle's \
-                 interior (deeper than 2 nearest-neighbour distances below its hull) and \
-                 surface shell, and their Lindemann index (RMS displacement about the mean \
-                 position over the stage so far, centre of mass and rotation removed, over the \
-                 nearest-neighbour distance {:.3} Å; Lindemann's criterion puts melting at \
-                 0.10-0.15). At the end: {} ({}).",
-                self.nearest_neighbor,
-                verdicts.join(", "),
-                file_stem(self.csv.path())
-            ),
-        }])
+        let shells = "interior: deeper than 2 nearest-neighbour distances below the particle's \
+                      hull; surface shell: the rest";
+        Ok(vec![
+            figure(
+                order,
+                self.stem.clone(),
+                format!(
+                    "Phase check: fraction of fcc, hcp or bcc atoms (adaptive CNA) in each \
+                     particle's interior and surface shell ({shells}). At the end: {} ({}).",
+                    verdicts.join(", "),
+                    file_stem(self.csv.path())
+                ),
+            )?,
+            figure(
+                lindemann,
+                self.stem
+                    .with_file_name(format!("{}_lindemann", file_stem(&self.stem))),
+                format!(
+                    "Phase check: Lindemann index of each particle's interior and surface shell \
+                     (RMS displacement about the mean position over the stage so far, centre of \
+                     mass and rotation removed, over the nearest-neighbour distance {:.3} Å). \
+                     Dotted: {LINDEMANN_SOLID} (crystalline below) and {LINDEMANN_MOLTEN} \
+                     (molten above), Lindemann's criterion 0.10-0.15.",
+                    self.nearest_neighbor
+                ),
+            )?,
+        ])
     }
 }

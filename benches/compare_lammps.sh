@@ -81,13 +81,13 @@ LAMMPS
   for k in $(seq "$REPEATS"); do
     if [ "$THREADS" -gt 1 ]; then
       "$SINTERMD" run "$input" --threads 1 --out "$dir/sintermd1" --force >/dev/null
-      r=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['atom_steps_per_second'])" "$dir/sintermd1/summary.json")
+      r=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['stages'][0]['atom_steps_per_second'])" "$dir/sintermd1/summary.json")
       echo "  $name run $k: sintermd (1 thread)      $r atom-steps/s"
       best_1=$(python3 -c "print(max($best_1, $r))")
     fi
     /usr/bin/time -f %M -o "$dir/rss" \
       "$SINTERMD" run "$input" --threads "$THREADS" --out "$dir/sintermd" --force >/dev/null
-    r=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['atom_steps_per_second'])" "$dir/sintermd/summary.json")
+    r=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['stages'][0]['atom_steps_per_second'])" "$dir/sintermd/summary.json")
     m=$(rss_mb "$dir/rss" 1)
     echo "  $name run $k: sintermd ($THREADS threads)     $r atom-steps/s, $m MB"
     best_s=$(python3 -c "print(max($best_s, $r))")

@@ -70,6 +70,18 @@ fn pair_protocol_end_to_end() {
         .into_iter()
         .fold(0.0, f64::max);
     assert!(drift < 0.01, "centre of mass moved {drift} A");
+    // Along the contact axis the particles move towards each other: particle 1 forwards,
+    // particle 2 backwards, their centres closer by the difference.
+    let along1 = column(&com, "particle1_along_axis[A]");
+    let along2 = column(&com, "particle2_along_axis[A]");
+    let change = column(&com, "centre_distance_change[A]");
+    let (a1, a2, dc) = (
+        *along1.last().unwrap(),
+        *along2.last().unwrap(),
+        *change.last().unwrap(),
+    );
+    assert!(a1 > 0.0 && a2 < 0.0 && dc < 0.0, "{a1} {a2} {dc}");
+    assert!((dc - (a2 - a1)).abs() < 0.05 * dc.abs(), "{a1} {a2} {dc}");
     // Shrinkage is measured between the two particles (whatever other groups exist), and the
     // neck observer's centre distance is the same quantity.
     let shape = read("sinter_shape.csv");
@@ -84,6 +96,50 @@ fn pair_protocol_end_to_end() {
     let summary: serde_json::Value = serde_json::from_str(&read("summary.json")).unwrap();
     assert!(summary["neck_formed_ps"].as_f64().unwrap() > 0.0);
     assert_eq!(summary["atoms"], 624);
+    // The phase check runs by default in both MD stages: a verdict per stage and particle, the
+    // particles named as in the run, and the per-particle files of the equilibration.
+    let phases = summary["phases"].as_array().unwrap();
+    let seen: Vec<(&str, &str)> = phases
+        .iter()
+        .map(|p| {
+            (
+                p["stage"].as_str().unwrap(),
+                p["particle"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("equilibrate", "particle1"),
+            ("equilibrate", "particle2"),
+            ("sinter", "particle1"),
+            ("sinter", "particle2")
+        ]
+    );
+    for p in phases {
+        assert!(
+            p["verdict"].is_string() && p["interior_atoms"].as_u64().unwrap() > 0,
+            "{p}"
+        );
+    }
+    for f in [
+        "equilibrate_particle1_phase.csv",
+        "equilibrate_particle2_phase.png",
+        "sinter_phase.csv",
+        "sinter_phase.png",
+    ] {
+        assert!(dir.path().join(f).exists(), "{f} missing");
+    }
+    // Speeds are per stage: one stage's rate in each entry, no run-wide mixture.
+    let stages: Vec<&str> = summary["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["equilibrate", "sinter"]);
+    assert!(summary["atom_steps_per_second"].is_null());
     let report = read("report.html");
     for s in [
         "Stage 1: equilibrate",
@@ -91,6 +147,8 @@ fn pair_protocol_end_to_end() {
         "Stage 3: sinter",
         "particle2: Kinetic temperature",
         "neck between particle1 and particle2 formed",
+        "phase check, particle1: ",
+        "atom-steps/s of each MD stage: equilibrate ",
     ] {
         assert!(report.contains(s), "report lacks {s:?}");
     }

@@ -73,6 +73,10 @@ fn report_states_what_its_numbers_mean() {
         ("sinter_msd.csv", &["sinter_msd.png"]),
         ("sinter_structure.csv", &["sinter_structure.png"]),
         (
+            "sinter_phase.csv",
+            &["sinter_phase.png", "sinter_phase_lindemann.png"],
+        ),
+        (
             "sinter_tracked.csv",
             &[
                 "sinter_tracked_paths.png",

@@ -102,6 +102,14 @@ fn a_sweep_is_planned_run_resumed_and_collected() {
 
     let collected = sintermd_ok(&["sweep", "collect", o]);
     assert!(collected.contains("4 rows"), "{collected}");
+    // Speeds per MD stage, one column each (left out of the comparisons below).
+    let full = read(&out.join("results.csv"));
+    let full_header: Vec<&str> = full.lines().next().unwrap().split(',').collect();
+    assert!(
+        full_header.contains(&"heat_atom_steps_per_second")
+            && !full_header.contains(&"atom_steps_per_second"),
+        "{full_header:?}"
+    );
     let table = results_without_timings(&out);
     assert_eq!(table.len(), 5);
     let header = &table[0];

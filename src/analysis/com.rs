@@ -1,4 +1,7 @@
-//! Centres of mass, radius of gyration and the distance between particle centres.
+//! Centres of mass, radius of gyration, the distance between particle centres, and the rigid
+//! rotation that best maps one set of points onto another.
+
+use nalgebra::Matrix3;
 
 use crate::system::{System, Vec3};
 
@@ -68,6 +71,25 @@ pub fn linear_momentum(system: &System, members: Option<&[u32]>) -> Vec3 {
         Some(list) => list.iter().map(|&i| p(i as usize)).sum(),
         None => (0..system.len()).map(p).sum(),
     }
+}
+
+/// The rotation `R` minimising `sum_i |R (p_i - p0) - (q_i - q0)|^2` (centroids `p0`, `q0`):
+/// `R = V diag(1, 1, det(V U^T)) U^T` from the SVD `H = U S V^T` of
+/// `H = sum_i (p_i - p0)(q_i - q0)^T` (Kabsch 1976).
+pub fn kabsch_rotation(p: &[Vec3], q: &[Vec3]) -> Matrix3<f64> {
+    let n = p.len().max(1) as f64;
+    let p0 = p.iter().sum::<Vec3>() / n;
+    let q0 = q.iter().sum::<Vec3>() / n;
+    let mut h = Matrix3::zeros();
+    for (a, b) in p.iter().zip(q) {
+        h += (a - p0) * (b - q0).transpose();
+    }
+    let svd = h.svd(true, true);
+    // Invariant: svd(true, true) computes both U and V^T.
+    let (u, vt) = (svd.u.expect("u"), svd.v_t.expect("v_t"));
+    let v = vt.transpose();
+    let d = (v * u.transpose()).determinant().signum();
+    v * Matrix3::from_diagonal(&Vec3::new(1.0, 1.0, d)) * u.transpose()
 }
 
 #[cfg(test)]

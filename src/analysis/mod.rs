@@ -1,11 +1,13 @@
 //! Structure analysis: pure functions of a configuration, used by run observers and tests.
 //!
-//! - [`com`]: centres of mass, radius of gyration, centre-to-centre distance;
+//! - [`com`]: centres of mass, radius of gyration, centre-to-centre distance, rigid fits;
 //! - [`rdf`]: radial distribution functions, total and per species pair;
 //! - [`coordination`]: coordination numbers;
 //! - [`cna`]: adaptive common-neighbour analysis (fcc / hcp / bcc / icosahedral / other);
 //! - [`neck`]: the neck between two particles;
-//! - [`msd`]: mean-square displacement of surface and interior atoms.
+//! - [`shells`]: the interior and the surface shell of a particle (depth below its hull);
+//! - [`phase`]: the phase check of a particle (crystalline, premelted surface, molten);
+//! - [`msd`]: mean-square displacement of surface-shell and interior atoms.
 //!
 //! Positions are unwrapped with the image counts wherever a quantity depends on absolute positions
 //! (centres of mass, displacements); pair distances use the periodic images of the box.
@@ -15,7 +17,9 @@ pub mod com;
 pub mod coordination;
 pub mod msd;
 pub mod neck;
+pub mod phase;
 pub mod rdf;
+pub mod shells;
 
 use crate::error::Result;
 use crate::neighbor::NeighborList;

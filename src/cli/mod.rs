@@ -248,21 +248,12 @@ fn run(args: RunArgs) -> Result<()> {
         stop: StopFlag::from_signals()?,
     };
     let summary = run_file_opts(&args.input, &out, &options)?;
-    let rates: Vec<String> = summary
-        .stages
-        .iter()
-        .map(|s| format!("{} {:.3e}", s.stage, s.atom_steps_per_second))
-        .collect();
     eprintln!(
         "done: {} steps of {} atoms in {:.2} s (atom-steps/s of the MD stages: {}); results in {}",
         summary.steps,
         summary.atoms,
         summary.wall_time_s,
-        if rates.is_empty() {
-            "none".to_string()
-        } else {
-            rates.join(", ")
-        },
+        crate::run::stage_rates_text(&summary.stages),
         out.display()
     );
     Ok(())

@@ -239,6 +239,10 @@ pub struct OutputSpec {
     /// Write a checkpoint every this many minutes of wall-clock time (default 15; 0: none by
     /// time).
     pub checkpoint_minutes: f64,
+    /// Run the phase check (`Phase` analysis: crystalline, premelted surface or molten, per
+    /// particle) in every MD stage of a particle study that does not list it (default true; see
+    /// [`Input::stage_observers`]).
+    pub phase_check: bool,
 }
 
 impl OutputSpec {
@@ -281,6 +285,7 @@ impl Default for OutputSpec {
             trajectory_formats: vec![TrajectoryFormatSpec::Xyz],
             checkpoint_every: None,
             checkpoint_minutes: 15.0,
+            phase_check: true,
         }
     }
 }
@@ -386,6 +391,23 @@ impl Input {
 }
 
 impl Input {
+    /// The analyses MD stage `md` runs: those it lists and, in a particle study, the phase check
+    /// when it lists none (unless `output.phase_check` is false; see
+    /// [`ObserverSpec::default_phase`]). A stage is of a particle study when it is an
+    /// `EquilibrateParticles` stage (`particles_alone`) or the structure builds particles
+    /// (`Build(Pair(...))` or `Build(Particle(...))`).
+    pub fn stage_observers(&self, md: &MdStage, particles_alone: bool) -> Vec<ObserverSpec> {
+        let mut observers = md.observers.clone();
+        let builds_particles = matches!(
+            &self.structure,
+            StructureSpec::Build(b) if matches!(b.as_ref(), BuildSpec::Pair(_) | BuildSpec::Particle(_))
+        );
+        if self.output.phase_check && (particles_alone || builds_particles) {
+            observers.extend(ObserverSpec::default_phase(md.steps, &md.observers));
+        }
+        observers
+    }
+
     /// The pair of particles the structure builds, if it builds one.
     pub fn pair(&self) -> Option<&PairSpec> {
         match &self.structure {
@@ -421,5 +443,48 @@ impl StageSpec {
             StageSpec::Kmc(k) => k.name.clone(),
         };
         given.unwrap_or_else(|| format!("stage{}", k + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(structure: &str, output: &str) -> Input {
+        let text = format!(
+            r#"(
+                structure: {structure},
+                potential: Lammps(pair_style: "lj/cut 6.0", pair_coeff: ["* * 0.3 2.47"]),
+                stages: [Md(steps: 100, timestep: 0.002, observers: [Structure(every: 20)])],
+                output: ({output}),
+            )"#
+        );
+        Input::parse(&text, Path::new("test.ron")).unwrap()
+    }
+
+    #[test]
+    fn particle_studies_get_the_phase_check_unless_turned_off() {
+        let pair = r#"Build(Pair(first: (lattice: Fcc, a: 3.92, species: [(species: "Pt")],
+                       shape: Sphere, size: Atoms(100)), geometry: (facets: ((1, 0, 0), (1, 0, 0)), gap: 3.0)))"#;
+        let lattice =
+            r#"Lattice(lattice: Fcc, a: 3.92, cells: (3, 3, 3), species: [(species: "Pt")])"#;
+        let phase = ObserverSpec::Phase { every: 20 };
+        let study = input(pair, "");
+        let StageSpec::Md(md) = &study.stages[0] else {
+            unreachable!()
+        };
+        assert_eq!(study.stage_observers(md, false).last(), Some(&phase));
+        let block = input(lattice, "");
+        let StageSpec::Md(md) = &block.stages[0] else {
+            unreachable!()
+        };
+        assert_eq!(block.stage_observers(md, false), md.observers);
+        // A particle on its own (EquilibrateParticles) is always a particle.
+        assert_eq!(block.stage_observers(md, true).last(), Some(&phase));
+        let off = input(pair, "phase_check: false");
+        let StageSpec::Md(md) = &off.stages[0] else {
+            unreachable!()
+        };
+        assert_eq!(off.stage_observers(md, true), md.observers);
     }
 }

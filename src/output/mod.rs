@@ -12,6 +12,9 @@ mod saved;
 mod thermo_csv;
 mod trajectory;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 
 pub use analysis::ObserverSpec;
@@ -21,10 +24,14 @@ pub use saved::{ObserverKind, Reopen, SavedObserver};
 pub use thermo_csv::{ThermoCsv, pressure_is_defined};
 pub use trajectory::{RunRecord, Trajectory, TrajectoryFormatSpec};
 
+use crate::analysis::PairView;
+use crate::analysis::cna::{Structure, adaptive_cna};
+use crate::analysis::phase::ParticlePhase;
 use crate::error::Result;
 use crate::md::{SimulationState, ThermoSample};
 use crate::potential::ForceOutput;
 use crate::report::Figure;
+use crate::system::System;
 
 /// What an observer sees at one step.
 pub struct Frame<'a> {
@@ -34,6 +41,38 @@ pub struct Frame<'a> {
     pub forces: &'a ForceOutput,
     /// Thermodynamic quantities at this step.
     pub thermo: &'a ThermoSample,
+    /// Analyses several observers of this step use, made once.
+    pub shared: SharedAnalyses,
+}
+
+/// Analyses of one frame that several observers use (the local structure: `Structure` and
+/// `Phase`), made by the first observer that asks and kept for the others of the same step.
+#[derive(Default)]
+pub struct SharedAnalyses {
+    structure: RefCell<Option<LocalStructure>>,
+}
+
+/// A pair view of one radius [A] and the adaptive CNA of every atom over it.
+type LocalStructure = (f64, Rc<PairView>, Rc<[Structure]>);
+
+impl SharedAnalyses {
+    /// The pair view of radius `radius` [A] of `system` (the frame's) and the adaptive CNA of
+    /// every atom over it.
+    pub fn structure(
+        &self,
+        system: &System,
+        radius: f64,
+    ) -> Result<(Rc<PairView>, Rc<[Structure]>)> {
+        if let Some((r, view, cna)) = &*self.structure.borrow()
+            && *r == radius
+        {
+            return Ok((view.clone(), cna.clone()));
+        }
+        let view = Rc::new(PairView::new(system, radius)?);
+        let cna: Rc<[Structure]> = adaptive_cna(&view).into();
+        *self.structure.borrow_mut() = Some((radius, view.clone(), cna.clone()));
+        Ok((view, cna))
+    }
 }
 
 /// When an observer fires, counting steps from the start of what it observes (the run, or its
@@ -117,6 +156,11 @@ pub trait Observer {
     }
     /// Results worth a line in the report (and, by key, in `summary.json`).
     fn notes(&self) -> Vec<Note> {
+        Vec::new()
+    }
+    /// The phase check of each particle at the last observation (see
+    /// [`crate::analysis::phase`]), for the report, `summary.json` and the molten warning.
+    fn phases(&self) -> Vec<ParticlePhase> {
         Vec::new()
     }
     /// The observer's whole state for a checkpoint (see [`SavedObserver::restore`]).

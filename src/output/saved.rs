@@ -21,6 +21,7 @@ pub enum ObserverKind {
     TrackedAtoms,
     Msd,
     Structure,
+    Phase,
 }
 
 /// An observer's state in a checkpoint.

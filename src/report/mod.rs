@@ -4,7 +4,7 @@ pub mod html;
 pub mod plot;
 
 pub use html::{Section, write_report};
-pub use plot::{Plot, Series};
+pub use plot::{Dash, Plot, Series};
 
 use std::path::PathBuf;
 

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
@@ -34,6 +35,31 @@ pub struct Series {
     pub points: bool,
     /// Error of each y value (drawn as a vertical bar y +/- error on a linear y axis), if any.
     pub y_error: Option<Vec<f64>>,
+    /// How the line is drawn (markers ignore it).
+    pub dash: Dash,
+}
+
+/// The pattern of a line, to tell apart curves whose colours are close (and in print).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dash {
+    /// Continuous.
+    #[default]
+    Solid,
+    /// Long dashes.
+    Dashed,
+    /// Short dashes, close together.
+    Dotted,
+}
+
+impl Dash {
+    /// Dash length and gap [pixels], for a broken line.
+    fn pattern(self) -> Option<(u32, u32)> {
+        match self {
+            Dash::Solid => None,
+            Dash::Dashed => Some((12, 6)),
+            Dash::Dotted => Some((3, 4)),
+        }
+    }
 }
 
 impl Series {
@@ -45,6 +71,23 @@ impl Series {
             y,
             points: false,
             y_error: None,
+            dash: Dash::Solid,
+        }
+    }
+
+    /// The series drawn as a dashed line.
+    pub fn dashed(self) -> Self {
+        Series {
+            dash: Dash::Dashed,
+            ..self
+        }
+    }
+
+    /// The series drawn as a dotted line.
+    pub fn dotted(self) -> Self {
+        Series {
+            dash: Dash::Dotted,
+            ..self
         }
     }
 
@@ -56,6 +99,7 @@ impl Series {
             y,
             points: true,
             y_error: None,
+            dash: Dash::Solid,
         }
     }
 
@@ -356,19 +400,41 @@ impl Plot {
                     }
                 }
             }
+            // A series without a label (a guide line) gets no legend entry.
+            let labelled = !s.label.is_empty();
             // A line of one point would not show: draw it as a marker.
             if s.points || pts.len() == 1 {
-                chart
-                    .draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))?
-                    .label(&s.label)
-                    .legend(move |(x, y)| Circle::new((x + 10, y), 3, legend_color.filled()));
+                let drawn =
+                    chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
+                if labelled {
+                    drawn
+                        .label(&s.label)
+                        .legend(move |(x, y)| Circle::new((x + 10, y), 3, legend_color.filled()));
+                }
+            } else if let Some((dash, gap)) = s.dash.pattern() {
+                let drawn = chart.draw_series(DashedLineSeries::new(
+                    pts,
+                    dash,
+                    gap,
+                    color.stroke_width(2),
+                ))?;
+                if labelled {
+                    drawn.label(&s.label).legend(move |(x, y)| {
+                        DashedPathElement::new(
+                            vec![(x, y), (x + 20, y)],
+                            dash,
+                            gap,
+                            legend_color.stroke_width(2),
+                        )
+                    });
+                }
             } else {
-                chart
-                    .draw_series(LineSeries::new(pts, color.stroke_width(2)))?
-                    .label(&s.label)
-                    .legend(move |(x, y)| {
+                let drawn = chart.draw_series(LineSeries::new(pts, color.stroke_width(2)))?;
+                if labelled {
+                    drawn.label(&s.label).legend(move |(x, y)| {
                         PathElement::new(vec![(x, y), (x + 20, y)], legend_color.stroke_width(2))
                     });
+                }
             }
         }
         if self.has_legend() {

@@ -28,6 +28,7 @@ use std::time::Instant;
 use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::phase::{ParticlePhase, Phase};
 use crate::error::{Error, Result};
 use crate::input::{Input, MdStage, StageSpec, in_stage, stage_label};
 use crate::io::{read_text, write_lammps_data};
@@ -63,9 +64,10 @@ pub struct RunSummary {
     pub time_ps: f64,
     /// Wall-clock time of all stages [s].
     pub wall_time_s: f64,
-    /// Atoms times steps per wall-clock second, over all MD (main system and particles) and the
-    /// time of every stage; `stages` gives each MD stage's own.
-    pub atom_steps_per_second: f64,
+    /// Atoms times steps per wall-clock second of the run's MD stage, when it has exactly one
+    /// (null with several: stages of different sizes and kinds run at different rates, see
+    /// `stages`).
+    pub atom_steps_per_second: Option<f64>,
     /// The speed of each MD stage.
     #[serde(default)]
     pub stages: Vec<StageRate>,
@@ -84,6 +86,10 @@ pub struct RunSummary {
     /// `sweep collect` tabulates.
     #[serde(default)]
     pub outcomes: BTreeMap<String, f64>,
+    /// The phase check of each particle at the end of each MD stage (stage, particle, verdict
+    /// and the numbers behind it; see [`crate::analysis::phase`]).
+    #[serde(default)]
+    pub phases: Vec<ParticlePhase>,
     /// Checkpoints this process wrote (see "Long runs" in README.md).
     #[serde(default)]
     pub checkpoints: CheckpointStats,
@@ -376,8 +382,6 @@ struct Tally {
     particles: Option<[Particle; 2]>,
     /// MD steps done, over the main system and the particles (for progress).
     steps_done: u64,
-    /// Atom-steps done, over the main system and the particles.
-    atom_steps: f64,
     /// The report's sections of the stages finished.
     sections: Vec<Section>,
     /// Wall-clock time of the stages finished [s].
@@ -390,6 +394,8 @@ struct Tally {
     stage_wall_start: f64,
     /// The speed of each MD stage finished.
     stage_rates: Vec<StageRate>,
+    /// The phase check of each particle at the end of each MD stage finished.
+    phases: Vec<ParticlePhase>,
 }
 
 /// How fast an MD stage ran.
@@ -408,6 +414,48 @@ pub struct StageRate {
 }
 
 impl Tally {
+    /// Books the phase checks made at the end of MD stage `stage` (each named `particle` when the
+    /// particle ran alone), warns on standard error about every molten or partly crystalline
+    /// particle, and returns the report's lines.
+    fn phases_done(
+        &mut self,
+        stage: &str,
+        particle: Option<&str>,
+        phases: Vec<ParticlePhase>,
+    ) -> Vec<String> {
+        phases
+            .into_iter()
+            .map(|mut p| {
+                p.stage = stage.to_string();
+                if let Some(name) = particle {
+                    p.particle = name.to_string();
+                }
+                let unsettled = match p.phase {
+                    Phase::Molten => Some("molten"),
+                    Phase::PartlyCrystalline => {
+                        Some("partly crystalline (melting, freezing, or heavily defected)")
+                    }
+                    _ => None,
+                };
+                if let Some(state) = unsettled {
+                    eprintln!(
+                        "warning: {stage}: {} is {state} at the end of the stage (crystalline \
+                         fraction of its interior {}, Lindemann index {}; see the phase check \
+                         in report.html)",
+                        p.particle,
+                        p.interior_crystalline_fraction
+                            .map_or("n/a".into(), |v| format!("{v:.2}")),
+                        p.lindemann_interior
+                            .map_or("n/a".into(), |v| format!("{v:.3}")),
+                    );
+                }
+                let line = format!("phase check, {}", p.describe());
+                self.phases.push(p);
+                line
+            })
+            .collect()
+    }
+
     /// Records the speed of MD stage `name`, finished now, and says it on standard error.
     fn stage_done(&mut self, name: &str, atoms: usize, steps: u64) {
         let wall = self.wall - self.stage_wall_start;
@@ -427,6 +475,18 @@ impl Tally {
             atom_steps_per_second: rate,
         });
     }
+}
+
+/// Each MD stage's speed in words: `equilibrate 3.894e5, sinter 6.183e5` (`none` without MD).
+pub fn stage_rates_text(stages: &[StageRate]) -> String {
+    if stages.is_empty() {
+        return "none".to_string();
+    }
+    stages
+        .iter()
+        .map(|s| format!("{} {:.3e}", s.stage, s.atom_steps_per_second))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A checkpoint: the whole run.
@@ -796,12 +856,13 @@ impl<'a> Runner<'a> {
                 main.engine.potential().name()
             ),
             format!(
-                "{} steps, {:.4} ps simulated, {:.2} s wall time, {:.3e} atom-steps/s on {} threads",
+                "{} steps, {:.4} ps simulated, {:.2} s wall time on {} threads; atom-steps/s of \
+                 each MD stage: {}",
                 summary.steps,
                 summary.time_ps,
                 summary.wall_time_s,
-                summary.atom_steps_per_second,
-                summary.threads
+                summary.threads,
+                stage_rates_text(&summary.stages)
             ),
             format!(
                 "final: T = {:.2} K, potential {:.6} eV, kinetic {:.6} eV, total {:.6} eV",
@@ -844,10 +905,9 @@ impl<'a> Runner<'a> {
             steps: main.state.step,
             time_ps: main.state.time,
             wall_time_s: self.tally.wall,
-            atom_steps_per_second: if self.tally.wall > 0.0 {
-                self.tally.atom_steps / self.tally.wall
-            } else {
-                0.0
+            atom_steps_per_second: match self.tally.stage_rates.as_slice() {
+                [only] => Some(only.atom_steps_per_second),
+                _ => None,
             },
             stages: self.tally.stage_rates.clone(),
             threads: rayon::current_num_threads(),
@@ -862,6 +922,7 @@ impl<'a> Runner<'a> {
             },
             neck_formed_ps: self.tally.neck_formed,
             outcomes: self.tally.outcomes.clone(),
+            phases: self.tally.phases.clone(),
             checkpoints: CheckpointStats {
                 written: self.checkpoints.len(),
                 last_bytes: self.checkpoints.last().map_or(0, |c| c.bytes),

@@ -8,10 +8,11 @@ use crate::error::{Error, Result};
 use crate::input::{Input, MdStage};
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::phase::ParticlePhase;
 use crate::md::{
     BlowUpGuard, EngineRecord, ForceEngine, SimulationState, StageIntegrator, ThermoSample,
 };
-use crate::output::{Frame, Observer, SavedObserver};
+use crate::output::{Frame, Observer, ObserverSpec, SavedObserver, SharedAnalyses};
 use crate::potential::Potential;
 use crate::report::Figure;
 use crate::system::System;
@@ -112,6 +113,8 @@ pub(super) struct MdOutcome {
     pub neck_formed: Option<f64>,
     /// The analyses' results by key (see [`crate::output::Note`]).
     pub values: Vec<(&'static str, f64)>,
+    /// The phase check of each particle at the stage's end.
+    pub phases: Vec<ParticlePhase>,
 }
 
 impl Track {
@@ -186,6 +189,7 @@ impl Track {
             state: &self.state,
             forces: self.engine.output(),
             thermo: &self.thermo,
+            shared: SharedAnalyses::default(),
         };
         for o in self.observers.iter_mut() {
             if o.trigger().fires(step, step == 0, last) {
@@ -196,12 +200,13 @@ impl Track {
     }
 
     /// Starts MD stage `k` with `integrator`: removes momenta as the stage says, makes the first
-    /// observations and creates the stage's analyses (their files `<prefix><analysis>.csv` in
+    /// observations and creates the stage's `analyses` (their files `<prefix><analysis>.csv` in
     /// `out_dir`).
     pub fn start_md(
         &mut self,
         k: usize,
         md: &MdStage,
+        analyses: &[ObserverSpec],
         integrator: StageIntegrator,
         out_dir: &Path,
         prefix: &str,
@@ -216,8 +221,7 @@ impl Track {
         self.observe_start()?;
         let mut run = MdRun {
             steps: md.steps,
-            observers: md
-                .observers
+            observers: analyses
                 .iter()
                 .map(|spec| spec.build(&self.state.system, out_dir, prefix))
                 .collect::<Result<Vec<_>>>()?,
@@ -307,8 +311,10 @@ impl Track {
         let mut notes = Vec::new();
         let mut neck_formed = None;
         let mut values = Vec::new();
+        let mut phases = Vec::new();
         for o in &mut run.observers {
             figures.extend(o.finish()?);
+            phases.extend(o.phases());
             for note in o.notes() {
                 if note.key == "neck_formed_ps" && neck_formed.is_none() {
                     neck_formed = note.value;
@@ -327,6 +333,7 @@ impl Track {
             notes,
             neck_formed,
             values,
+            phases,
         })
     }
 
@@ -405,6 +412,7 @@ impl Track {
             state: &self.state,
             forces: self.engine.output(),
             thermo: &thermo,
+            shared: SharedAnalyses::default(),
         };
         for o in observers.iter_mut() {
             if o.trigger().fires(step, step == 0, last) {

@@ -28,6 +28,7 @@ use super::alloy::{Component, Placement, assign_species, species_table};
 use super::lattice::{Lattice, LatticeKind, PointGroup, SiteLabel};
 use super::orientation::Orientation;
 use super::wulff::{WulffPolyhedron, miller_text, reduced};
+pub use crate::analysis::com::kabsch_rotation;
 use crate::error::{Error, Result};
 use crate::md::SimRng;
 use crate::system::{SimBox, System, Vec3};
@@ -758,23 +759,4 @@ impl Particle {
             adatoms: self.adatoms.clone(),
         })
     }
-}
-
-/// The rotation `R` minimising `sum_i |R (p_i - p0) - (q_i - q0)|^2` (centroids `p0`, `q0`):
-/// `R = V diag(1, 1, det(V U^T)) U^T` from the SVD `H = U S V^T` of
-/// `H = sum_i (p_i - p0)(q_i - q0)^T` (Kabsch 1976).
-pub fn kabsch_rotation(p: &[Vec3], q: &[Vec3]) -> Matrix3<f64> {
-    let n = p.len().max(1) as f64;
-    let p0 = p.iter().sum::<Vec3>() / n;
-    let q0 = q.iter().sum::<Vec3>() / n;
-    let mut h = Matrix3::zeros();
-    for (a, b) in p.iter().zip(q) {
-        h += (a - p0) * (b - q0).transpose();
-    }
-    let svd = h.svd(true, true);
-    // Invariant: svd(true, true) computes both U and V^T.
-    let (u, vt) = (svd.u.expect("u"), svd.v_t.expect("v_t"));
-    let v = vt.transpose();
-    let d = (v * u.transpose()).determinant().signum();
-    v * Matrix3::from_diagonal(&Vec3::new(1.0, 1.0, d)) * u.transpose()
 }

@@ -4,6 +4,7 @@
 mod com;
 mod msd;
 mod neck;
+mod phase;
 mod rdf;
 mod shape;
 mod structure;
@@ -15,22 +16,28 @@ use serde::{Deserialize, Serialize};
 
 use super::append::rebase;
 use super::csv::{CsvFile, write_csv};
+use super::pressure_is_defined;
 use super::{Figure, Frame, Note, Observer, ObserverKind, Reopen, SavedObserver, Trigger};
 use crate::analysis::PairView;
-use crate::analysis::cna::{Structure, adaptive_cna, structure_counts};
+use crate::analysis::cna::{Structure, structure_counts};
 use crate::analysis::com::{centre_of_mass, radius_of_gyration};
 use crate::analysis::coordination::{coordination_numbers, median_nearest_neighbor_distance};
 use crate::analysis::msd::MsdTracker;
 use crate::analysis::neck::{NeckGeometry, measure_neck};
+use crate::analysis::phase::{
+    LINDEMANN_MOLTEN, LINDEMANN_SOLID, LindemannTracker, ParticlePhase, shell_order,
+};
 use crate::analysis::rdf::{RdfAccumulator, RdfNormalization};
+use crate::analysis::shells::{particle_groups, particle_shells};
 use crate::error::{Error, Result};
 use crate::report::{Plot, Series};
 use crate::system::{System, Vec3};
 use com::ComObserver;
 use msd::MsdObserver;
 use neck::NeckObserver;
+use phase::PhaseObserver;
 use rdf::RdfObserver;
-use shape::ShapeObserver;
+use shape::{NamedGroup, ShapeObserver};
 use structure::StructureObserver;
 use tracked::TrackedObserver;
 
@@ -39,13 +46,18 @@ use tracked::TrackedObserver;
 #[serde(deny_unknown_fields)]
 pub enum ObserverSpec {
     /// Centre of mass of the whole system and of each group, and their displacements
-    /// (`com.csv`).
+    /// (`com.csv`); when the system has both particles' groups, also the signed displacements
+    /// along the contact axis (the line between the particles' centres at the stage start) and
+    /// the change of the centre distance.
     CentreOfMass {
         /// Interval [steps].
         every: u64,
         /// Groups (default: every group of the system).
         #[serde(default)]
         groups: Option<Vec<String>>,
+        /// The two particles' groups (default `("particle1", "particle2")`).
+        #[serde(default = "default_particles")]
+        particles: (String, String),
     },
     /// Radius of gyration of the system and of each group, and the distance between the centres of
     /// mass of the two particles, when the system has both groups: shrinkage (`shape.csv`).
@@ -95,16 +107,26 @@ pub enum ObserverSpec {
         /// Atom ids.
         ids: Vec<u64>,
     },
-    /// Mean-square displacement of surface and interior atoms (`msd.csv`).
+    /// Mean-square displacement of surface-shell and interior atoms, each particle's
+    /// centre-of-mass motion removed (`msd.csv`; see `analysis::msd`).
     Msd {
         /// Interval [steps].
         every: u64,
-        /// Atoms with fewer bonded neighbours than this at the stage start are surface atoms.
-        #[serde(default = "default_bulk_coordination")]
-        bulk_coordination: u32,
+        /// No longer used: the interior is geometric now (see `analysis::shells`). Given, it is
+        /// an error that says so.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bulk_coordination: Option<u32>,
     },
     /// Mean coordination and adaptive-CNA fractions (fcc/hcp/bcc/ico/other) (`structure.csv`).
     Structure {
+        /// Interval [steps].
+        every: u64,
+    },
+    /// Phase check of each particle: crystalline fractions of its interior and surface shell,
+    /// Lindemann indices, and the verdict (crystalline, premelted surface, partly crystalline,
+    /// molten) at the stage's end (`phase.csv`; see `analysis::phase`). Added to every MD stage
+    /// of a particle study that does not list it (see [`ObserverSpec::default_phase`]).
+    Phase {
         /// Interval [steps].
         every: u64,
     },
@@ -122,9 +144,8 @@ fn default_rdf_cutoff() -> f64 {
 fn default_bins() -> usize {
     200
 }
-fn default_bulk_coordination() -> u32 {
-    11
-}
+/// Observations the default phase check makes in a stage without a `Structure` analysis.
+const PHASE_OBSERVATIONS: u64 = 10;
 
 impl ObserverSpec {
     /// Checks the settings against a stage of `steps` steps before anything is written: the
@@ -137,11 +158,23 @@ impl ObserverSpec {
             | ObserverSpec::Rdf { every, .. }
             | ObserverSpec::TrackedAtoms { every, .. }
             | ObserverSpec::Msd { every, .. }
-            | ObserverSpec::Structure { every } => *every,
+            | ObserverSpec::Structure { every }
+            | ObserverSpec::Phase { every } => *every,
         };
         if every == 0 {
             return Err(Error::invalid(
                 "observer interval `every` must be at least 1",
+            ));
+        }
+        if let ObserverSpec::Msd {
+            bulk_coordination: Some(_),
+            ..
+        } = self
+        {
+            return Err(Error::invalid(
+                "Msd: bulk_coordination is no longer used: the interior is now the atoms deeper than \
+                 2 nearest-neighbour distances below their particle's hull (below its outer \
+                 three atomic layers); remove bulk_coordination",
             ));
         }
         if let ObserverSpec::Rdf {
@@ -186,7 +219,8 @@ impl ObserverSpec {
             ObserverSpec::Rdf { .. }
             | ObserverSpec::TrackedAtoms { .. }
             | ObserverSpec::Msd { .. }
-            | ObserverSpec::Structure { .. } => Ok(()),
+            | ObserverSpec::Structure { .. }
+            | ObserverSpec::Phase { .. } => Ok(()),
         }
     }
 
@@ -195,10 +229,15 @@ impl ObserverSpec {
         let path = |name: &str| dir.join(format!("{prefix}{name}"));
         let check_every = every_trigger;
         Ok(match self {
-            ObserverSpec::CentreOfMass { every, groups } => Box::new(ComObserver::new(
+            ObserverSpec::CentreOfMass {
+                every,
+                groups,
+                particles,
+            } => Box::new(ComObserver::new(
                 system,
                 check_every(*every)?,
                 resolve_groups(system, groups)?,
+                resolve_pair(system, particles),
                 path("com"),
             )?),
             ObserverSpec::Shape {
@@ -250,21 +289,42 @@ impl ObserverSpec {
                 ids,
                 path("tracked"),
             )?),
-            ObserverSpec::Msd {
-                every,
-                bulk_coordination,
-            } => Box::new(MsdObserver::new(
-                system,
-                check_every(*every)?,
-                *bulk_coordination,
-                path("msd"),
-            )?),
+            ObserverSpec::Msd { every, .. } => {
+                Box::new(MsdObserver::new(system, check_every(*every)?, path("msd"))?)
+            }
             ObserverSpec::Structure { every } => Box::new(StructureObserver::new(
                 system,
                 check_every(*every)?,
                 path("structure"),
             )?),
+            ObserverSpec::Phase { every } => Box::new(PhaseObserver::new(
+                system,
+                check_every(*every)?,
+                path("phase"),
+            )?),
         })
+    }
+
+    /// The phase check a particle-study stage of `steps` steps with `observers` gets when it
+    /// lists none: observed with its `Structure` analysis (at the smallest interval, if several),
+    /// so that the two share each frame's CNA; without one, [`PHASE_OBSERVATIONS`] times in the
+    /// stage. None when the stage lists a `Phase` already.
+    pub fn default_phase(steps: u64, observers: &[ObserverSpec]) -> Option<ObserverSpec> {
+        if observers
+            .iter()
+            .any(|o| matches!(o, ObserverSpec::Phase { .. }))
+        {
+            return None;
+        }
+        let every = observers
+            .iter()
+            .filter_map(|o| match o {
+                ObserverSpec::Structure { every } => Some(*every),
+                _ => None,
+            })
+            .min()
+            .unwrap_or((steps / PHASE_OBSERVATIONS).max(1));
+        Some(ObserverSpec::Phase { every })
     }
 }
 
@@ -288,18 +348,22 @@ fn shape_observer(
     particles: &(String, String),
     stem: PathBuf,
 ) -> Result<ShapeObserver> {
-    let pair = resolve_groups(
+    ShapeObserver::new(
+        every_trigger(every)?,
+        resolve_groups(system, groups)?,
+        resolve_pair(system, particles),
+        stem,
+    )
+}
+
+/// The two particle groups named by `particles`, when `system` has both.
+fn resolve_pair(system: &System, particles: &(String, String)) -> Option<(NamedGroup, NamedGroup)> {
+    resolve_groups(
         system,
         &Some(vec![particles.0.clone(), particles.1.clone()]),
     )
     .ok()
-    .map(|mut g| (g.remove(0), g.remove(0)));
-    ShapeObserver::new(
-        every_trigger(every)?,
-        resolve_groups(system, groups)?,
-        pair,
-        stem,
-    )
+    .map(|mut g| (g.remove(0), g.remove(0)))
 }
 
 /// Rebuilds a saved analysis observer, its files open again in `dir` (see
@@ -313,6 +377,7 @@ pub(super) fn restore(saved: &SavedObserver, dir: &Path) -> Result<Box<dyn Obser
         ObserverKind::TrackedAtoms => saved.reopened::<TrackedObserver>(dir),
         ObserverKind::Msd => saved.reopened::<MsdObserver>(dir),
         ObserverKind::Structure => saved.reopened::<StructureObserver>(dir),
+        ObserverKind::Phase => saved.reopened::<PhaseObserver>(dir),
         ObserverKind::Thermo | ObserverKind::Trajectory => Err(Error::invalid(format!(
             "{:?} is not an analysis observer",
             saved.kind
@@ -371,4 +436,171 @@ fn figure(plot: Plot, stem: PathBuf, caption: String) -> Result<Figure> {
         png: stem.with_extension("png"),
         caption,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::phase::{Phase, Surface};
+    use crate::md::{SimulationState, ThermoSample};
+    use crate::potential::ForceOutput;
+    use crate::structure::{CubicLattice, block_sites};
+    use crate::system::{SimBox, SpeciesTable};
+
+    /// Runs the observer of `spec` (files in `dir`) over `frames`, one step apart, and finishes it.
+    fn observe(spec: &ObserverSpec, frames: &[System], dir: &Path) -> Box<dyn Observer> {
+        let mut observer = spec.build(&frames[0], dir, "t_").unwrap();
+        for (k, system) in frames.iter().enumerate() {
+            let mut state = SimulationState::new(system.clone(), 1);
+            state.step = k as u64;
+            state.time = 0.1 * k as f64;
+            let forces = ForceOutput::default();
+            let thermo = ThermoSample::measure(system, &forces, state.step, state.time);
+            let frame = Frame {
+                state: &state,
+                forces: &forces,
+                thermo: &thermo,
+                shared: Default::default(),
+            };
+            observer.observe(&frame).unwrap();
+        }
+        observer.finish().unwrap();
+        observer
+    }
+
+    /// A ball of fcc sites (a = 3.92 A, radius `radius` A, Pt) about `centre`, each shaken by
+    /// up to `shake` A along a direction fixed by `seed`.
+    fn ball(centre: Vec3, radius: f64, shake: f64, seed: f64) -> Vec<Vec3> {
+        let cells = (2.0 * radius / 3.92).ceil() as usize + 1;
+        let half = Vec3::repeat(cells as f64 * 3.92 / 2.0);
+        block_sites(CubicLattice::Fcc, 3.92, [cells; 3])
+            .into_iter()
+            .map(|x| x - half)
+            .filter(|x| x.norm() <= radius)
+            .enumerate()
+            .map(|(k, x)| {
+                let t = k as f64 + seed;
+                let jitter = Vec3::new((t * 0.7).sin(), (t * 1.3).cos(), (t * 2.9 + seed).sin());
+                centre + x + shake * jitter
+            })
+            .collect()
+    }
+
+    /// A system of particles (each its group `particle<k>`) in a free box.
+    fn particles(parts: &[Vec<Vec3>]) -> System {
+        let b = SimBox::new([-60.0; 3], [60.0; 3], [false; 3]).unwrap();
+        let mut s = System::new(b, SpeciesTable::elements(&["Pt"]).unwrap());
+        for (p, atoms) in parts.iter().enumerate() {
+            let first = s.len() as u32;
+            for x in atoms {
+                s.push(s.len() as u64 + 1, 0, *x, Vec3::zeros());
+            }
+            s.groups.insert(
+                format!("particle{}", p + 1),
+                (first..s.len() as u32).collect(),
+            );
+        }
+        s
+    }
+
+    fn column(csv: &str, name: &str) -> Vec<f64> {
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let k = header.iter().position(|h| *h == name).unwrap();
+        lines
+            .map(|l| l.split(',').nth(k).unwrap().parse().unwrap_or(f64::NAN))
+            .collect()
+    }
+
+    #[test]
+    fn a_crystal_is_crystalline_and_a_shaken_one_molten() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = ObserverSpec::Phase { every: 1 };
+        let crystal = particles(&[ball(Vec3::zeros(), 14.0, 0.0, 0.0)]);
+        let phases = observe(&spec, &[crystal.clone(), crystal], dir.path()).phases();
+        assert_eq!(phases.len(), 1);
+        let p = &phases[0];
+        assert_eq!(p.phase, Phase::Crystalline, "{}", p.describe());
+        assert_eq!(p.surface, Some(Surface::Ordered), "{}", p.describe());
+        assert_eq!(p.interior_crystalline_fraction, Some(1.0));
+        assert_eq!(p.lindemann_interior, Some(0.0));
+        assert!(p.interior_atoms > 100 && p.surface_atoms > p.interior_atoms);
+        // Every atom shaken by up to 0.9 A, differently in each frame: no local order left,
+        // atoms displaced by a third of their distance.
+        let frames: Vec<System> = (0..3)
+            .map(|k| particles(&[ball(Vec3::zeros(), 14.0, 0.9, 17.0 * k as f64)]))
+            .collect();
+        let phases = observe(&spec, &frames, dir.path()).phases();
+        let p = &phases[0];
+        assert_eq!(p.phase, Phase::Molten, "{}", p.describe());
+        assert!(
+            p.interior_crystalline_fraction.unwrap() < 0.2,
+            "{}",
+            p.describe()
+        );
+        assert!(p.lindemann_interior.unwrap() > 0.15, "{}", p.describe());
+        let csv = std::fs::read_to_string(dir.path().join("t_phase.csv")).unwrap();
+        assert_eq!(column(&csv, "particle1_interior_crystalline").len(), 3);
+        assert!(dir.path().join("t_phase.png").exists());
+        assert!(dir.path().join("t_phase_lindemann.png").exists());
+    }
+
+    #[test]
+    fn approaching_particles_move_in_opposite_directions_along_the_contact_axis() {
+        let dir = tempfile::tempdir().unwrap();
+        let axis = Vec3::new(1.0, 2.0, 2.0) / 3.0;
+        let (a, b) = (
+            ball(Vec3::zeros(), 6.0, 0.0, 0.0),
+            ball(20.0 * axis, 6.0, 0.0, 0.0),
+        );
+        let shift = |atoms: &[Vec3], by: Vec3| atoms.iter().map(|x| x + by).collect::<Vec<_>>();
+        // Particle 1 moves 0.6 A towards particle 2 (and 0.4 A sideways), particle 2 0.6 A back.
+        let side = Vec3::new(2.0, -1.0, 0.0).normalize() * 0.4;
+        let frames = [
+            particles(&[a.clone(), b.clone()]),
+            particles(&[shift(&a, 0.6 * axis + side), shift(&b, -0.6 * axis)]),
+        ];
+        let spec = ObserverSpec::CentreOfMass {
+            every: 1,
+            groups: None,
+            particles: default_particles(),
+        };
+        observe(&spec, &frames, dir.path());
+        let csv = std::fs::read_to_string(dir.path().join("t_com.csv")).unwrap();
+        let along1 = column(&csv, "particle1_along_axis[A]");
+        let along2 = column(&csv, "particle2_along_axis[A]");
+        let all = column(&csv, "all_along_axis[A]");
+        let change = column(&csv, "centre_distance_change[A]");
+        assert_eq!((along1[0], along2[0], change[0]), (0.0, 0.0, 0.0));
+        assert!((along1[1] - 0.6).abs() < 1e-9, "{along1:?}");
+        assert!((along2[1] + 0.6).abs() < 1e-9, "{along2:?}");
+        assert!(all[1].abs() < 1e-9, "{all:?}");
+        let d = (20.0 * axis - 1.2 * axis - side).norm() - 20.0;
+        assert!((change[1] - d).abs() < 1e-9, "{change:?}");
+        // The old columns stay, magnitudes included.
+        let magnitude = column(&csv, "particle1_displacement[A]");
+        assert!((magnitude[1] - (0.6f64.powi(2) + 0.4f64.powi(2)).sqrt()).abs() < 1e-9);
+        assert!(dir.path().join("t_com.png").exists());
+    }
+
+    #[test]
+    fn the_default_phase_check_follows_the_structure_analysis() {
+        let structure = |every| ObserverSpec::Structure { every };
+        assert_eq!(
+            ObserverSpec::default_phase(1500, &[structure(500), structure(250)]),
+            Some(ObserverSpec::Phase { every: 250 })
+        );
+        assert_eq!(
+            ObserverSpec::default_phase(1500, &[]),
+            Some(ObserverSpec::Phase { every: 150 })
+        );
+        assert_eq!(
+            ObserverSpec::default_phase(5, &[]),
+            Some(ObserverSpec::Phase { every: 1 })
+        );
+        assert_eq!(
+            ObserverSpec::default_phase(100, &[ObserverSpec::Phase { every: 7 }]),
+            None
+        );
+    }
 }

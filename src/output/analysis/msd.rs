@@ -1,4 +1,5 @@
-//! Mean-square displacement of surface and interior atoms.
+//! Mean-square displacement of surface-shell and interior atoms, each particle's centre-of-mass
+//! motion removed.
 
 use super::*;
 
@@ -14,14 +15,13 @@ pub(super) struct MsdObserver {
 }
 
 impl MsdObserver {
-    pub(super) fn new(
-        system: &System,
-        trigger: Trigger,
-        bulk_coordination: u32,
-        stem: PathBuf,
-    ) -> Result<Self> {
+    pub(super) fn new(system: &System, trigger: Trigger, stem: PathBuf) -> Result<Self> {
         let geometry = NeckGeometry::from_structure(system)?;
-        let tracker = MsdTracker::new(system, geometry.bond_cutoff, bulk_coordination)?;
+        let bulk = pressure_is_defined(system);
+        let shells = particle_groups(system)
+            .iter()
+            .map(|(_, members)| particle_shells(system, members, geometry.nearest_neighbor, bulk))
+            .collect();
         let header = [
             "step",
             "time[ps]",
@@ -31,7 +31,7 @@ impl MsdObserver {
         ];
         Ok(MsdObserver {
             trigger,
-            tracker,
+            tracker: MsdTracker::new(system, shells),
             csv: CsvFile::create(&csv_path(&stem), &header)?,
             stem,
             time: vec![],
@@ -71,19 +71,22 @@ impl Observer for MsdObserver {
     fn finish(&mut self) -> Result<Vec<Figure>> {
         let plot = Plot::new("Mean-square displacement", "time [ps]", "MSD [Å²]")
             .with(Series::line(
-                format!("surface ({} atoms)", self.tracker.surface_atoms()),
+                format!("surface shell ({} atoms)", self.tracker.surface_atoms()),
                 self.time.clone(),
                 self.surface.clone(),
             ))
             .with(Series::line(
-                "interior",
+                format!("interior ({} atoms)", self.tracker.interior_atoms()),
                 self.time.clone(),
                 self.interior.clone(),
             ));
         Ok(vec![figure(
             plot,
             self.stem.clone(),
-            "Mean-square displacement of surface and interior atoms (classed at the stage start)."
+            "Mean-square displacement of interior atoms (deeper than 2 nearest-neighbour \
+             distances below their particle's hull: below the outer three atomic layers) and of \
+             the surface shell (those outer layers, adatoms included), classed at the stage start, \
+             each particle's centre-of-mass motion removed."
                 .into(),
         )?])
     }

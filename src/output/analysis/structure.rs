@@ -15,6 +15,8 @@ pub(super) struct StructureObserver {
 
 impl StructureObserver {
     pub(super) fn new(system: &System, trigger: Trigger, stem: PathBuf) -> Result<Self> {
+        // The same distance as the phase check's (analysis::neck::NeckGeometry), so that the two
+        // share each frame's CNA.
         let view = PairView::new(system, 6.0)?;
         let d = median_nearest_neighbor_distance(&view)
             .ok_or_else(|| Error::invalid("Structure: no atom has a neighbour within 6 A"))?;
@@ -58,10 +60,10 @@ impl Observer for StructureObserver {
 
     fn observe(&mut self, frame: &Frame<'_>) -> Result<()> {
         let s = &frame.state.system;
-        let view = PairView::new(s, self.view_radius)?;
+        let (view, cna) = frame.shared.structure(s, self.view_radius)?;
         let z = coordination_numbers(&view, self.bond_cutoff);
         let mean_z = z.iter().map(|&c| c as f64).sum::<f64>() / z.len().max(1) as f64;
-        let counts = structure_counts(&adaptive_cna(&view));
+        let counts = structure_counts(&cna);
         let n = s.len().max(1) as f64;
         let f = counts.map(|c| c as f64 / n);
         self.time.push(frame.state.time);

@@ -58,6 +58,12 @@ impl Runner<'_> {
         self.tally.wall += start.elapsed().as_secs_f64();
         let atoms = done.relaxed.iter().map(|p| p.system.len()).sum();
         self.tally.stage_done(name, atoms, md.steps);
+        if let Some(r) = self.tally.stage_rates.last() {
+            done.facts.push(format!(
+                "{:.2} s wall time for both particles, {:.3e} atom-steps/s",
+                r.wall_time_s, r.atom_steps_per_second
+            ));
+        }
         let [first, second]: [Particle; 2] = done
             .relaxed
             .try_into()
@@ -125,7 +131,8 @@ impl Runner<'_> {
                 )?)];
                 let mut track = Track::new(system, potential, self.input, observers, md.steps)?;
                 let integrator = md.integrator(&track.state.system).map_err(in_particle)?;
-                let run = track.start_md(k, md, integrator, &self.out_dir, &prefix)?;
+                let analyses = self.input.stage_observers(md, true);
+                let run = track.start_md(k, md, &analyses, integrator, &self.out_dir, &prefix)?;
                 Ok((track, run))
             }
         }
@@ -187,6 +194,7 @@ impl Runner<'_> {
         if p == 0 {
             done.facts.extend(outcome.ensemble);
         }
+        let phases = self.tally.phases_done(name, Some(&label), outcome.phases);
         let final_thermo = track.measure();
         done.facts.push(format!(
             "{label}: {} atoms; final T = {:.2} K, potential energy {:.6} eV ({:.6} eV/atom)",
@@ -195,6 +203,7 @@ impl Runner<'_> {
             final_thermo.potential,
             final_thermo.potential / track.state.system.len() as f64
         ));
+        done.facts.extend(phases);
         let labelled = |f: Figure| Figure {
             caption: format!("{label}: {}", f.caption),
             ..f
@@ -208,7 +217,6 @@ impl Runner<'_> {
             &track.state.system,
             &format!("sintermd {name}: {label} after {} steps", md.steps),
         )?;
-        self.tally.atom_steps += track.state.system.len() as f64 * md.steps as f64;
         Ok(())
     }
 }

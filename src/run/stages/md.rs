@@ -44,9 +44,14 @@ impl Runner<'_> {
             Some(saved) => self
                 .main
                 .resume_md(k, md, integrator, &saved, &self.out_dir),
-            None => self
-                .main
-                .start_md(k, md, integrator, &self.out_dir, &format!("{name}_")),
+            None => self.main.start_md(
+                k,
+                md,
+                &self.input.stage_observers(md, false),
+                integrator,
+                &self.out_dir,
+                &format!("{name}_"),
+            ),
         }
     }
 
@@ -90,7 +95,6 @@ impl Runner<'_> {
     /// Books the finished stage: its speed, its analyses' results and its report section.
     fn record_md(&mut self, k: usize, name: &str, md: &MdStage, outcome: MdOutcome) {
         let atoms = self.main.state.system.len();
-        self.tally.atom_steps += atoms as f64 * md.steps as f64;
         self.tally.stage_done(name, atoms, md.steps);
         if self.tally.neck_formed.is_none() {
             self.tally.neck_formed = outcome.neck_formed;
@@ -98,6 +102,7 @@ impl Runner<'_> {
         for (key, value) in &outcome.values {
             self.tally.outcomes.insert(key.to_string(), *value);
         }
+        let phases = self.tally.phases_done(name, None, outcome.phases);
         self.tally.sections.push(Section {
             title: format!("Stage {}: {name}", k + 1),
             facts: std::iter::once(format!(
@@ -116,6 +121,7 @@ impl Runner<'_> {
             ))
             .chain(outcome.ensemble)
             .chain(outcome.notes)
+            .chain(phases)
             .collect(),
             figures: outcome.figures,
         });

@@ -19,7 +19,7 @@ use crate::run::RunSummary;
 
 /// Outcomes always given a column (empty where a run has none), in this order; others that
 /// runs record follow, sorted.
-pub const OUTCOMES: [&str; 13] = [
+pub const OUTCOMES: [&str; 15] = [
     "neck_formed_ps",
     "final_neck_radius_A",
     "final_min_gap_A",
@@ -31,6 +31,8 @@ pub const OUTCOMES: [&str; 13] = [
     "final_bcc_fraction",
     "final_ico_fraction",
     "final_other_fraction",
+    "final_interior_crystalline_fraction",
+    "final_lindemann_index",
     "kmc_exponent",
     "kmc_final_neck_radius_A",
 ];
@@ -247,9 +249,23 @@ impl StudyRuns {
         outcome_keys
     }
 
+    /// The MD stages whose speed the runs record, in the order they first appear.
+    fn rate_stages(&self) -> Vec<String> {
+        let mut stages: Vec<String> = Vec::new();
+        for s in self.summaries.iter().flatten() {
+            for rate in &s.stages {
+                if !stages.contains(&rate.stage) {
+                    stages.push(rate.stage.clone());
+                }
+            }
+        }
+        stages
+    }
+
     /// The text of `results.csv`: a header, then one row per point.
     fn results_table(&self, points: &Points) -> String {
         let outcome_keys = self.outcome_keys();
+        let rate_stages = self.rate_stages();
         let mut columns = points.first_columns();
         columns.extend(outcome_keys.iter().cloned());
         columns.extend(
@@ -258,7 +274,17 @@ impl StudyRuns {
                 "atoms",
                 "final_temperature_K",
                 "final_potential_eV",
-                "atom_steps_per_second",
+            ]
+            .map(String::from),
+        );
+        // Each MD stage's speed: stages of different sizes and kinds have different rates.
+        columns.extend(
+            rate_stages
+                .iter()
+                .map(|stage| format!("{stage}_atom_steps_per_second")),
+        );
+        columns.extend(
+            [
                 "wall_time_s",
                 "sintermd_version",
                 "input_sha256",
@@ -267,12 +293,19 @@ impl StudyRuns {
             ]
             .map(String::from),
         );
-        let rows = (0..points.plan.points).map(|id| self.row(points, id, &outcome_keys));
+        let rows =
+            (0..points.plan.points).map(|id| self.row(points, id, &outcome_keys, &rate_stages));
         csv_table(&columns, rows)
     }
 
     /// Point `id`'s cells (before CSV quoting), in the order of the table's columns.
-    fn row(&self, points: &Points, id: usize, outcome_keys: &[String]) -> Vec<String> {
+    fn row(
+        &self,
+        points: &Points,
+        id: usize,
+        outcome_keys: &[String],
+        rate_stages: &[String],
+    ) -> Vec<String> {
         let states = &points.states;
         let mut cells = points.first_cells(id);
         let s = self.summaries[id]
@@ -285,7 +318,14 @@ impl StudyRuns {
         cells.push(s.map(|s| s.atoms.to_string()).unwrap_or_default());
         cells.push(number(s.map(|s| s.final_thermo.temperature)));
         cells.push(number(s.map(|s| s.final_thermo.potential)));
-        cells.push(number(s.map(|s| s.atom_steps_per_second)));
+        for stage in rate_stages {
+            cells.push(number(s.and_then(|s| {
+                s.stages
+                    .iter()
+                    .find(|r| &r.stage == stage)
+                    .map(|r| r.atom_steps_per_second)
+            })));
+        }
         cells.push(number(s.map(|s| s.wall_time_s)));
         cells.push(
             s.map(|s| s.provenance.sintermd_version.clone())

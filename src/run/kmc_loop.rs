@@ -468,7 +468,9 @@ mod tests {
             .iter()
             .map(|s| sample(s.time, s.neck_sites, s.radius, s.radius_over_particle + 0.5))
             .collect();
-        let e = fit_samples(&late, &FitWindow::default()).unwrap_err().to_string();
+        let e = fit_samples(&late, &FitWindow::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("already at r/R") && !e.contains("  "), "{e}");
     }
 

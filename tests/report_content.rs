@@ -53,17 +53,20 @@ fn report_states_what_its_numbers_mean() {
     // Energies: the drift of the conserved quantity in the caption.
     assert!(report.contains("Drift of the conserved quantity (least-squares slope): stage 3"));
 
-    // The KMC neck shrinks from the MD neck: no exponent, the reason instead.
+    // KMC starts from an MD neck past the initial stage (r/R > 0.3, the default window's end):
+    // no exponent, the reason instead.
     let kmc: serde_json::Value = serde_json::from_str(&read("kmc_kmc.json")).unwrap();
     let reason = kmc["fit"]["Err"]
         .as_str()
         .unwrap_or_else(|| panic!("{}", kmc["fit"]));
-    assert!(reason.contains("less than the 10 %"), "{reason}");
-    assert!(report.contains("No fit: the neck radius goes from"));
+    assert!(reason.contains("the neck is already at r/R"), "{reason}");
+    assert!(report.contains("No fit: the neck is already at r/R"));
     assert!(
-        stderr.contains("no fit: the neck radius goes from"),
+        stderr.contains("no fit: the neck is already at r/R"),
         "{stderr}"
     );
+    // The window table still gives n over the windows that reach past r/R = 0.3.
+    assert_eq!(kmc["fit_windows"].as_array().unwrap().len(), 8);
 
     // A figure for every analysis CSV.
     for (csv, pngs) in [

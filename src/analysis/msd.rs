@@ -7,7 +7,9 @@
 //! edge and corner atoms, adatoms) and the two layers beneath it. Each atom's displacement is taken
 //! relative to its particle's centre of mass,
 //!
-//!     MSD = < | (x_i(t) - x_i(0)) - (R_p(t) - R_p(0)) |^2 >,
+//! ```text
+//! MSD = < | (x_i(t) - x_i(0)) - (R_p(t) - R_p(0)) |^2 >,
+//! ```
 //!
 //! R_p the (mass-weighted) centre of mass of atom i's particle p, so that a particle drifting or
 //! pulled towards its neighbour does not read as diffusion: the interior of a solid particle

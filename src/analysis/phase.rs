@@ -12,7 +12,9 @@
 //!   time-averaged position, divided by the nearest-neighbour distance d, averaged over the
 //!   atoms of the shell,
 //!
-//!       delta = < sqrt( <|u_i|^2>_t - |<u_i>_t|^2 ) >_i / d,
+//!   ```text
+//!   delta = < sqrt( <|u_i|^2>_t - |<u_i>_t|^2 ) >_i / d,
+//!   ```
 //!
 //!   with positions taken relative to the particle's centre of mass and turned back by the
 //!   particle's rigid rotation since the first frame (a Kabsch fit of its interior atoms), so

@@ -5,7 +5,9 @@
 //! The depth of a point x inside the convex hull of the particle's atoms is its distance to the
 //! hull's boundary,
 //!
-//!     depth(x) = min over unit vectors u of ( h(u) - u . x ),   h(u) = max_j u . x_j,
+//! ```text
+//! depth(x) = min over unit vectors u of ( h(u) - u . x ),   h(u) = max_j u . x_j,
+//! ```
 //!
 //! h being the support function of the atoms (the distance of the outermost plane normal to u).
 //! It is evaluated on supporting planes of the particle: the planes normal to [`DIRECTIONS`]

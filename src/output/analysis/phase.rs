@@ -30,7 +30,14 @@ pub(super) struct PhaseObserver {
 
 impl PhaseObserver {
     pub(super) fn new(system: &System, trigger: Trigger, stem: PathBuf) -> Result<Self> {
-        let d = NeckGeometry::from_structure(system)?.nearest_neighbor;
+        // The Structure observer's distance, so that the two share each frame's CNA.
+        let d =
+            median_nearest_neighbor_distance(&PairView::new(system, 6.0)?).ok_or_else(|| {
+                Error::invalid(
+                    "phase check: no atom has a neighbour within 6 A (a stage of a particle study \
+                 runs it by default; output: (phase_check: false) turns that off)",
+                )
+            })?;
         let bulk = pressure_is_defined(system);
         let mut header = vec!["step".to_string(), "time[ps]".to_string()];
         let particles: Vec<ParticleTrack> = particle_groups(system)
@@ -66,7 +73,7 @@ impl PhaseObserver {
             trigger,
             nearest_neighbor: d,
             // The adaptive CNA needs each atom's 14 nearest neighbours (bcc: 1.15 d); the
-            // Structure observer's radius, so that the two share each frame's CNA.
+            // Structure observer's radius.
             view_radius: 1.8 * d,
             bulk,
             particles,

@@ -15,8 +15,7 @@ pub(super) struct StructureObserver {
 
 impl StructureObserver {
     pub(super) fn new(system: &System, trigger: Trigger, stem: PathBuf) -> Result<Self> {
-        // The same distance as the phase check's (analysis::neck::NeckGeometry), so that the two
-        // share each frame's CNA.
+        // The same distance as the phase check's, so that the two share each frame's CNA.
         let view = PairView::new(system, 6.0)?;
         let d = median_nearest_neighbor_distance(&view)
             .ok_or_else(|| Error::invalid("Structure: no atom has a neighbour within 6 A"))?;

@@ -78,3 +78,16 @@ pub fn unwrapped_positions(system: &System) -> Vec<Vec3> {
         .map(|(x, img)| system.simbox.unwrap(x, img))
         .collect()
 }
+
+/// Unwrapped positions [A] of the atoms `members` (indices into `system`), in that order.
+pub fn unwrapped_members(system: &System, members: &[u32]) -> Vec<Vec3> {
+    members
+        .iter()
+        .map(|&i| {
+            let i = i as usize;
+            system
+                .simbox
+                .unwrap(&system.positions[i], &system.images[i])
+        })
+        .collect()
+}

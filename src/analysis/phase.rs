@@ -272,16 +272,9 @@ impl LindemannTracker {
 /// Unwrapped positions of `members` relative to their centre of mass [A].
 fn relative_positions(system: &System, members: &[u32]) -> Vec<Vec3> {
     let c = centre_of_mass(system, Some(members));
-    members
-        .iter()
-        .map(|&i| {
-            let i = i as usize;
-            system
-                .simbox
-                .unwrap(&system.positions[i], &system.images[i])
-                - c
-        })
-        .collect()
+    let mut x = super::unwrapped_members(system, members);
+    x.iter_mut().for_each(|p| *p -= c);
+    x
 }
 
 /// The phase check of one particle at the end of a stage, as `summary.json` records it.

@@ -213,15 +213,7 @@ pub fn particle_shells(
             surface: Vec::new(),
         };
     }
-    let points: Vec<Vec3> = members
-        .iter()
-        .map(|&i| {
-            let i = i as usize;
-            system
-                .simbox
-                .unwrap(&system.positions[i], &system.images[i])
-        })
-        .collect();
+    let points = super::unwrapped_members(system, members);
     let mut shells = Shells::default();
     for (&i, inside) in members
         .iter()

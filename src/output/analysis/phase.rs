@@ -175,35 +175,30 @@ impl Observer for PhaseObserver {
             "fraction of atoms",
         );
         let mut lindemann = Plot::new("Lindemann index", "time [ps]", "RMS displacement / d");
+        // A particle's interior (solid line) and surface shell (dashed) on `plot`.
+        let shells = |plot: Plot, name: &str, interior: &[f64], surface: &[f64]| {
+            plot.with(Series::line(
+                format!("{name} interior"),
+                self.time.clone(),
+                interior.to_vec(),
+            ))
+            .with(
+                Series::line(
+                    format!("{name} surface shell"),
+                    self.time.clone(),
+                    surface.to_vec(),
+                )
+                .dashed(),
+            )
+        };
         for p in &self.particles {
-            order = order
-                .with(Series::line(
-                    format!("{} interior", p.name),
-                    self.time.clone(),
-                    p.interior.clone(),
-                ))
-                .with(
-                    Series::line(
-                        format!("{} surface shell", p.name),
-                        self.time.clone(),
-                        p.surface.clone(),
-                    )
-                    .dashed(),
-                );
-            lindemann = lindemann
-                .with(Series::line(
-                    format!("{} interior", p.name),
-                    self.time.clone(),
-                    p.lindemann_interior.clone(),
-                ))
-                .with(
-                    Series::line(
-                        format!("{} surface shell", p.name),
-                        self.time.clone(),
-                        p.lindemann_surface.clone(),
-                    )
-                    .dashed(),
-                );
+            order = shells(order, &p.name, &p.interior, &p.surface);
+            lindemann = shells(
+                lindemann,
+                &p.name,
+                &p.lindemann_interior,
+                &p.lindemann_surface,
+            );
         }
         // The criterion's bounds, unlabelled (the caption names them).
         if let (Some(&t0), Some(&t1)) = (self.time.first(), self.time.last()) {

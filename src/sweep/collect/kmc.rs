@@ -14,7 +14,7 @@
 
 use std::path::Path;
 
-use super::{Points, csv_columns, csv_table, file_part, number};
+use super::{Points, csv_columns, csv_table, curves_figure, file_part, number};
 use crate::error::Result;
 use crate::report::{Figure, Plot, Series};
 use crate::run::kmc::KmcRecord;
@@ -149,27 +149,22 @@ impl KmcRuns {
         let mut neck = Plot::new("Neck of every point", "time [s]", "neck radius r / R");
         neck.log_x = true;
         neck.log_y = true;
-        let mut curves = 0;
-        for id in 0..points.plan.points {
-            let path = dir.join(point_folder(id)).join("neck.csv");
-            let curve = std::fs::read_to_string(path)
-                .ok()
-                .and_then(|text| csv_columns(&text, "time_s", "neck_radius_over_R"));
-            if let Some((t, r)) = curve {
-                neck = neck.with(Series::line(points.label(id), t, r));
-                curves += 1;
-            }
-        }
-        if curves > 0 {
-            let stem = dir.join("sweep_kmc_neck");
-            neck.write(&stem)?;
-            figures.push(Figure {
-                png: stem.with_extension("png"),
-                caption: format!(
+        let curve = |folder: &Path| {
+            let text = std::fs::read_to_string(folder.join("neck.csv")).ok()?;
+            csv_columns(&text, "time_s", "neck_radius_over_R")
+        };
+        figures.extend(curves_figure(
+            points,
+            dir,
+            neck,
+            curve,
+            "sweep_kmc_neck",
+            |curves| {
+                format!(
                     "neck radius over particle radius against time, {curves} point(s) (log-log)"
-                ),
-            });
-        }
+                )
+            },
+        )?);
         for (k, axis) in points.axes.iter().enumerate() {
             let xs = points.axis_numbers(k);
             if xs.iter().all(Option::is_none) {

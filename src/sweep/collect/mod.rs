@@ -347,22 +347,15 @@ impl StudyRuns {
     /// plotted outcome against each numeric axis.
     fn write_figures(&self, points: &Points, dir: &Path) -> Result<Vec<Figure>> {
         let mut figures = Vec::new();
-        let mut neck = Plot::new("Neck radius of every point", "time [ps]", "neck radius [A]");
-        let mut curves = 0;
-        for id in 0..points.plan.points {
-            if let Some((t, r)) = neck_curve(&dir.join(point_folder(id))) {
-                neck = neck.with(Series::line(points.label(id), t, r));
-                curves += 1;
-            }
-        }
-        if curves > 0 {
-            let stem = dir.join("sweep_neck_radius");
-            neck.write(&stem)?;
-            figures.push(Figure {
-                png: stem.with_extension("png"),
-                caption: format!("neck radius against time, {curves} point(s) (MD neck analysis)"),
-            });
-        }
+        let neck = Plot::new("Neck radius of every point", "time [ps]", "neck radius [A]");
+        figures.extend(curves_figure(
+            points,
+            dir,
+            neck,
+            neck_curve,
+            "sweep_neck_radius",
+            |curves| format!("neck radius against time, {curves} point(s) (MD neck analysis)"),
+        )?);
         for (k, axis) in points.axes.iter().enumerate() {
             let xs = points.axis_numbers(k);
             if xs.iter().all(Option::is_none) {
@@ -411,6 +404,35 @@ fn number(v: Option<f64>) -> String {
 
 /// Time [ps] and neck radius [A] of the MD neck analysis in a point's folder (its
 /// `<stage>_neck.csv`), if it has one.
+/// `plot` with one line per point, read by `curve` from the point's folder, written into `dir` as
+/// `stem` (.png, .svg); its figure with `caption(number of lines)`, or None when no point has a
+/// curve.
+fn curves_figure(
+    points: &Points,
+    dir: &Path,
+    mut plot: Plot,
+    curve: impl Fn(&Path) -> Option<(Vec<f64>, Vec<f64>)>,
+    stem: &str,
+    caption: impl Fn(usize) -> String,
+) -> Result<Option<Figure>> {
+    let mut curves = 0;
+    for id in 0..points.plan.points {
+        if let Some((t, y)) = curve(&dir.join(point_folder(id))) {
+            plot = plot.with(Series::line(points.label(id), t, y));
+            curves += 1;
+        }
+    }
+    if curves == 0 {
+        return Ok(None);
+    }
+    let stem = dir.join(stem);
+    plot.write(&stem)?;
+    Ok(Some(Figure {
+        png: stem.with_extension("png"),
+        caption: caption(curves),
+    }))
+}
+
 fn neck_curve(dir: &Path) -> Option<(Vec<f64>, Vec<f64>)> {
     let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?

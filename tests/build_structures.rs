@@ -901,3 +901,45 @@ fn facet_gap_is_the_same_for_particles_at_different_temperatures() {
     };
     assert!(by_atoms(&hot) > by_atoms(&cool) + 0.5);
 }
+
+#[test]
+fn a_pair_records_its_facet_layers_and_a_saved_particle_keeps_them() {
+    let built = build_file("inputs/build/ptfe_pair_small.ron");
+    let s = &built.system;
+    let (f1, f2) = (&s.groups["facet1"], &s.groups["facet2"]);
+    assert!(
+        f1.len() > 20 && f1.len() == f2.len(),
+        "{} {}",
+        f1.len(),
+        f2.len()
+    );
+    // Each facet layer is one plane perpendicular to the joining axis x, facing the other.
+    let xs = |g: &[u32]| {
+        g.iter()
+            .map(|&i| s.positions[i as usize].x)
+            .collect::<Vec<f64>>()
+    };
+    for (g, sign) in [(f1, 1.0), (f2, -1.0)] {
+        let x = xs(g);
+        let (lo, hi) = x
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+        assert!(hi - lo < 1e-6, "a facet layer is flat");
+        assert!(
+            sign * x[0] < 0.0,
+            "facet layers face each other across x = 0"
+        );
+    }
+    // A particle saved in a checkpoint (between its equilibration and the assembly) keeps the
+    // atoms of its facets' outermost layers, which the facet gap is measured on.
+    let p = particle(
+        "(lattice: Fcc, a: 3.878, species: [(species: \"Pt\", fraction: 1.0)], \
+         shape: Wulff({(1, 0, 0): 1.0, (1, 1, 1): 1.2}), size: Atoms(400))",
+    );
+    let bytes = postcard::to_allocvec(&p).unwrap();
+    let back: Particle = postcard::from_bytes(&bytes).unwrap();
+    assert!(!p.facets[0].plane_atoms.is_empty());
+    for (a, b) in p.facets.iter().zip(&back.facets) {
+        assert_eq!(a.plane_atoms, b.plane_atoms);
+    }
+}

@@ -389,3 +389,61 @@ fn a_base_that_is_neither_kind_is_one_line_naming_it() {
         assert!(!out.exists());
     }
 }
+
+#[test]
+fn the_neck_onset_is_collected_as_a_distribution_over_replicas() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("onset");
+    let o = out.to_str().unwrap();
+    sintermd_ok(&[
+        "sweep",
+        "plan",
+        "tests/inputs/sweep_onset_lj.ron",
+        "--out",
+        o,
+    ]);
+    let ran = sintermd_ok(&["sweep", "run", o, "--jobs", "1"]);
+    assert!(ran.contains("4 done, 0 failed"), "{ran}");
+    sintermd_ok(&["sweep", "collect", o]);
+    let table = read(&out.join("onset.csv"));
+    let rows: Vec<Vec<&str>> = table.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        rows[0],
+        [
+            "facet_gap_A",
+            "replicas",
+            "with_onset",
+            "fraction_with_onset",
+            "median_onset_ps",
+            "min_onset_ps",
+            "max_onset_ps",
+            "by_diffusion",
+            "by_capture",
+            "onset_times_ps"
+        ]
+    );
+    assert_eq!(rows.len(), 3, "{table}");
+    // 5 A: both replicas stick, by capture (whole clusters drawn together); the median is the
+    // mean of the two onset times.
+    let near = &rows[1];
+    assert_eq!(&near[..4], ["5.0", "2", "2", "1.0"], "{table}");
+    assert_eq!(&near[7..9], ["0", "2"], "{table}");
+    let times: Vec<f64> = near[9].split(' ').map(|t| t.parse().unwrap()).collect();
+    let median: f64 = near[4].parse().unwrap();
+    assert!(
+        (median - 0.5 * (times[0] + times[1])).abs() < 1e-12,
+        "{table}"
+    );
+    assert!(times.iter().all(|t| *t > 0.0 && *t < 15.0), "{table}");
+    // 20 A: no onset in either.
+    assert_eq!(&rows[2][..5], ["20.0", "2", "0", "0.0", ""], "{table}");
+    let report = read(&out.join("report.html"));
+    assert!(
+        report.contains("neck onset, facet_gap_A=5.0: 2 of 2 replica(s)"),
+        "report lacks the onset lines"
+    );
+    assert!(out.join("sweep_neck_onset.png").is_file());
+    // Each point has its gap analysis: layer counts and adatom fates.
+    assert!(out.join("points/0000/sinter_gap.csv").is_file());
+    assert!(out.join("points/0000/sinter_gap_adatoms.csv").is_file());
+}

@@ -5,6 +5,7 @@
 //! - [`coordination`]: coordination numbers;
 //! - [`cna`]: adaptive common-neighbour analysis (fcc / hcp / bcc / icosahedral / other);
 //! - [`neck`]: the neck between two particles;
+//! - [`gap`]: the gap between two particles' facing facets: layers, zones, adatom fates;
 //! - [`shells`]: the interior and the surface shell of a particle (depth below its hull);
 //! - [`phase`]: the phase check of a particle (crystalline, premelted surface, molten);
 //! - [`msd`]: mean-square displacement of surface-shell and interior atoms.
@@ -15,6 +16,7 @@
 pub mod cna;
 pub mod com;
 pub mod coordination;
+pub mod gap;
 pub mod msd;
 pub mod neck;
 pub mod phase;

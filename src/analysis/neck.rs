@@ -27,6 +27,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::coordination::median_nearest_neighbor_distance;
+use super::gap::membership;
 use super::{PairView, com::centre_of_mass, unwrapped_positions};
 use crate::error::{Error, Result};
 use crate::system::{System, Vec3};
@@ -74,6 +75,8 @@ pub struct NeckSample {
     pub min_gap: f64,
     /// Atoms bonded to both particles.
     pub bridging_atoms: usize,
+    /// Their indices, ascending.
+    pub bridging: Vec<u32>,
 }
 
 /// Measures the neck between particles `p1` and `p2` (atom indices).
@@ -101,9 +104,7 @@ pub fn measure_neck(
     let u = axis / distance;
     let s: Vec<f64> = x.iter().map(|xi| (xi - c1).dot(&u)).collect();
 
-    let mut membership = vec![0u8; system.len()];
-    p1.iter().for_each(|&i| membership[i as usize] = 1);
-    p2.iter().for_each(|&i| membership[i as usize] = 2);
+    let membership = membership(system.len(), [p1, p2]);
 
     let bonds = bonds_of(system, &x, geometry.bond_cutoff)?;
     let step = 0.1;
@@ -129,7 +130,9 @@ pub fn measure_neck(
         .iter()
         .filter(|&&si| (si - plane).abs() < geometry.nearest_neighbor)
         .count();
-    let bridging_atoms = bridge.iter().filter(|b| b[0] && b[1]).count();
+    let bridging: Vec<u32> = (0..bridge.len() as u32)
+        .filter(|&i| bridge[i as usize] == [true, true])
+        .collect();
     Ok(NeckSample {
         centre_distance: distance,
         neck_radius,
@@ -137,7 +140,8 @@ pub fn measure_neck(
         crossing_bonds,
         neck_atoms,
         min_gap: min_distance(&x, &s, p1, p2),
-        bridging_atoms,
+        bridging_atoms: bridging.len(),
+        bridging,
     })
 }
 

@@ -22,6 +22,7 @@ pub enum ObserverKind {
     Msd,
     Structure,
     Phase,
+    Gap,
 }
 
 /// An observer's state in a checkpoint.

@@ -2,9 +2,11 @@
 
 pub mod html;
 pub mod plot;
+pub mod snapshot;
 
 pub use html::{Section, write_report};
-pub use plot::{Dash, Plot, Series};
+pub use plot::{Dash, Plot, Series, write_panels};
+pub use snapshot::{Disc, Snapshot};
 
 use std::path::PathBuf;
 

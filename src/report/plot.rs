@@ -15,7 +15,7 @@ use crate::io::write_atomic_with;
 static FONT: &[u8] = include_bytes!("font/DejaVuSans-subset.ttf");
 static REGISTER: Once = Once::new();
 
-fn register_font() {
+pub(super) fn register_font() {
     REGISTER.call_once(|| {
         // The font is compiled in and known to parse; a failure leaves text undrawn, not a crash.
         let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
@@ -536,7 +536,7 @@ pub fn write_panels(stem: &Path, panels: &[Plot]) -> Result<()> {
 }
 
 /// A failed plot write as one line naming the file.
-fn plot_error(path: &Path, e: impl std::fmt::Display) -> Error {
+pub(super) fn plot_error(path: &Path, e: impl std::fmt::Display) -> Error {
     let message = e.to_string();
     Error::file(
         path,

@@ -44,7 +44,7 @@ const TEMPORARY_FILE: &str = "checkpoint.bin.tmp";
 const MAGIC: &[u8; 8] = b"SINTRMD\n";
 /// Version of the checkpoint format; a file of another version is refused. 2: the phase check
 /// (its observer, the run's verdicts) and the centre-of-mass observer's contact axis.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER: usize = 8 + 4 + 8 + 32;
 
 /// What writing a checkpoint cost.

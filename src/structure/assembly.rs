@@ -97,8 +97,9 @@ fn yes() -> bool {
 /// An assembled pair.
 #[derive(Clone, Debug)]
 pub struct Assembly {
-    /// The atoms: particle 1 (ids 1..N1), then particle 2; groups "particle1", "particle2" and
-    /// "adatoms".
+    /// The atoms: particle 1 (ids 1..N1), then particle 2; groups "particle1", "particle2",
+    /// "adatoms", and "facet1" and "facet2": the atoms of each facing facet's outermost complete
+    /// layer (the layer its plane is measured on; see [`crate::analysis::gap`]).
     pub system: System,
     /// The gap, measured as asked [A].
     pub gap: f64,
@@ -188,6 +189,13 @@ pub fn assemble(first: &Particle, second: &Particle, geometry: &PairGeometry) ->
     if !adatoms.is_empty() {
         system.groups.insert("adatoms".into(), adatoms);
     }
+    system
+        .groups
+        .insert("facet1".into(), fa.plane_atoms.clone());
+    system.groups.insert(
+        "facet2".into(),
+        fb.plane_atoms.iter().map(|&i| i + na as u32).collect(),
+    );
     system.validate()?;
 
     let closest_approach = check_separation(first, second, xa, xb, g.gap)?;

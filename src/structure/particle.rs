@@ -129,8 +129,8 @@ pub struct Facet {
     pub spacing: f64,
     /// Area of the face of the geometric polyhedron at the particle's scale [A^2].
     pub area: f64,
-    /// Indices of the atoms in the outermost plane.
-    #[serde(skip)]
+    /// Indices of the atoms in the outermost plane (kept in checkpoints: a pair assembled after
+    /// a resume measures its facet gap on them).
     pub plane_atoms: Vec<u32>,
 }
 

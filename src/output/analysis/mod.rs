@@ -2,6 +2,7 @@
 //! (units in the header) plus figures for the report. File names start with the stage's prefix.
 
 mod com;
+mod gap;
 mod msd;
 mod neck;
 mod phase;
@@ -33,6 +34,7 @@ use crate::error::{Error, Result};
 use crate::report::{Plot, Series};
 use crate::system::{System, Vec3};
 use com::ComObserver;
+use gap::GapObserver;
 use msd::MsdObserver;
 use neck::NeckObserver;
 use phase::PhaseObserver;
@@ -81,6 +83,9 @@ pub enum ObserverSpec {
         /// Bridging atoms needed to call the neck formed.
         #[serde(default = "one")]
         min_bridging: usize,
+        /// How long a bridge must last to be the neck's onset [ps] (default 1).
+        #[serde(default = "default_persistence")]
+        persistence: f64,
     },
     /// g(r), total and per species pair, averaged over the frames of a window (`rdf.csv`).
     Rdf {
@@ -99,6 +104,27 @@ pub enum ObserverSpec {
         /// `analysis::rdf`).
         #[serde(default)]
         normalization: RdfNormalization,
+    },
+    /// The gap between the particles' facing facets (see `analysis::gap`): atoms per layer
+    /// above each facet and in the gap and the neck (`gap.csv`), the adatoms followed and their
+    /// fates (`gap_adatoms.csv`), and side views of the gap region (`gap_snapshot_*.png`). The
+    /// facets' groups are those a pair assembly makes.
+    Gap {
+        /// Interval [steps].
+        every: u64,
+        /// The two particle groups.
+        #[serde(default = "default_particles")]
+        particles: (String, String),
+        /// The groups of the facing facets' outermost layers.
+        #[serde(default = "default_facets")]
+        facets: (String, String),
+        /// Layers counted above each facet (default 3).
+        #[serde(default = "default_layers")]
+        layers: usize,
+        /// Stage times of the snapshots [ps], each taken at the first observation at or after
+        /// it (default: the start, the first bridge across the gap and the end).
+        #[serde(default)]
+        snapshots: Option<Vec<f64>>,
     },
     /// Positions of chosen atoms (by id) over time, unwrapped (`tracked.csv`).
     TrackedAtoms {
@@ -138,6 +164,15 @@ fn default_particles() -> (String, String) {
 fn one() -> usize {
     1
 }
+fn default_persistence() -> f64 {
+    1.0
+}
+fn default_facets() -> (String, String) {
+    ("facet1".into(), "facet2".into())
+}
+fn default_layers() -> usize {
+    3
+}
 fn default_rdf_cutoff() -> f64 {
     8.0
 }
@@ -155,6 +190,7 @@ impl ObserverSpec {
             ObserverSpec::CentreOfMass { every, .. }
             | ObserverSpec::Shape { every, .. }
             | ObserverSpec::Neck { every, .. }
+            | ObserverSpec::Gap { every, .. }
             | ObserverSpec::Rdf { every, .. }
             | ObserverSpec::TrackedAtoms { every, .. }
             | ObserverSpec::Msd { every, .. }
@@ -216,6 +252,9 @@ impl ObserverSpec {
                 &Some(vec![particles.0.clone(), particles.1.clone()]),
             )
             .map(drop),
+            ObserverSpec::Gap {
+                particles, facets, ..
+            } => gap_groups(system, particles, facets).map(drop),
             ObserverSpec::Rdf { .. }
             | ObserverSpec::TrackedAtoms { .. }
             | ObserverSpec::Msd { .. }
@@ -255,12 +294,27 @@ impl ObserverSpec {
                 every,
                 particles,
                 min_bridging,
+                persistence,
             } => Box::new(NeckObserver::new(
                 system,
                 check_every(*every)?,
                 (particles.0.clone(), particles.1.clone()),
-                *min_bridging,
+                (*min_bridging, *persistence),
                 path("neck"),
+            )?),
+            ObserverSpec::Gap {
+                every,
+                particles,
+                facets,
+                layers,
+                snapshots,
+            } => Box::new(GapObserver::new(
+                system,
+                check_every(*every)?,
+                gap_groups(system, particles, facets)?,
+                *layers,
+                snapshots.clone(),
+                path("gap"),
             )?),
             ObserverSpec::Rdf {
                 every,
@@ -328,6 +382,30 @@ impl ObserverSpec {
     }
 }
 
+/// The atoms of two groups each: a pair's particles, or their facets.
+type GroupPair = [Vec<u32>; 2];
+
+/// The particle and facet groups of a `Gap` analysis; a missing facet group is reported with
+/// where such groups come from.
+fn gap_groups(
+    system: &System,
+    particles: &(String, String),
+    facets: &(String, String),
+) -> Result<(GroupPair, GroupPair)> {
+    let pair = |names: &(String, String)| {
+        resolve_groups(system, &Some(vec![names.0.clone(), names.1.clone()]))
+            .map(|mut g| [std::mem::take(&mut g[0].1), std::mem::take(&mut g[1].1)])
+    };
+    let p = pair(particles)?;
+    let f = pair(facets).map_err(|e| {
+        Error::invalid(format!(
+            "Gap: {e}; the facet groups (facet1, facet2) are made when a pair is assembled \
+             (structure: Build(Pair(...)))"
+        ))
+    })?;
+    Ok((p, f))
+}
+
 /// The trigger of an observer run every `every` steps (at least 1).
 fn every_trigger(every: u64) -> Result<Trigger> {
     if every == 0 {
@@ -378,6 +456,7 @@ pub(super) fn restore(saved: &SavedObserver, dir: &Path) -> Result<Box<dyn Obser
         ObserverKind::Msd => saved.reopened::<MsdObserver>(dir),
         ObserverKind::Structure => saved.reopened::<StructureObserver>(dir),
         ObserverKind::Phase => saved.reopened::<PhaseObserver>(dir),
+        ObserverKind::Gap => saved.reopened::<GapObserver>(dir),
         ObserverKind::Thermo | ObserverKind::Trajectory => Err(Error::invalid(format!(
             "{:?} is not an analysis observer",
             saved.kind
@@ -449,6 +528,15 @@ mod tests {
 
     /// Runs the observer of `spec` (files in `dir`) over `frames`, one step apart, and finishes it.
     fn observe(spec: &ObserverSpec, frames: &[System], dir: &Path) -> Box<dyn Observer> {
+        observe_all(spec, frames, dir).0
+    }
+
+    /// [`observe`], with the figures the observer's `finish` returned.
+    fn observe_all(
+        spec: &ObserverSpec,
+        frames: &[System],
+        dir: &Path,
+    ) -> (Box<dyn Observer>, Vec<Figure>) {
         let mut observer = spec.build(&frames[0], dir, "t_").unwrap();
         for (k, system) in frames.iter().enumerate() {
             let mut state = SimulationState::new(system.clone(), 1);
@@ -464,8 +552,8 @@ mod tests {
             };
             observer.observe(&frame).unwrap();
         }
-        observer.finish().unwrap();
-        observer
+        let figures = observer.finish().unwrap();
+        (observer, figures)
     }
 
     /// A ball of fcc sites (a = 3.92 A, radius `radius` A, Pt) about `centre`, each shaken by
@@ -581,6 +669,133 @@ mod tests {
         let magnitude = column(&csv, "particle1_displacement[A]");
         assert!((magnitude[1] - (0.6f64.powi(2) + 0.4f64.powi(2)).sqrt()).abs() < 1e-9);
         assert!(dir.path().join("t_com.png").exists());
+    }
+
+    /// Two fcc (100) slabs of 6 x 6 cells and six planes, facing across 10 A between their
+    /// outermost planes (particle 1 below, its top plane at z = `TOP`), with their facet groups.
+    fn facing_slabs() -> System {
+        let sites: Vec<Vec3> = block_sites(CubicLattice::Fcc, 3.92, [6, 6, 3]);
+        let mirrored: Vec<Vec3> = sites
+            .iter()
+            .map(|x| Vec3::new(x.x, x.y, 2.0 * TOP + 10.0 - x.z))
+            .collect();
+        let mut s = particles(&[sites.clone(), mirrored]);
+        let top = |offset: usize| {
+            (0..sites.len())
+                .filter(|&k| (sites[k].z - TOP).abs() < 1e-9)
+                .map(|k| (k + offset) as u32)
+                .collect::<Vec<u32>>()
+        };
+        s.groups.insert("facet1".into(), top(0));
+        s.groups.insert("facet2".into(), top(sites.len()));
+        s
+    }
+    const TOP: f64 = 5.0 * 3.92 / 2.0;
+
+    #[test]
+    fn the_gap_analysis_follows_adatoms_to_their_fates_and_the_neck_onset_is_classified() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = facing_slabs();
+        let n1 = base.groups["particle1"].len();
+        // Atoms of the bottom plane of particle 1 (a, b, c, e) and of particle 2's back plane (d)
+        // moved into place; d = 1.96 A (one spacing) below facet 2, c between d and e.
+        let bottom: Vec<usize> = (0..n1).filter(|&i| base.positions[i].z < 1e-9).collect();
+        let (a, b, c, e) = (bottom[0], bottom[1], bottom[2], bottom[3]);
+        let d = (n1..base.len())
+            .find(|&i| base.positions[i].z > 2.0 * TOP + 10.0 - 1e-9)
+            .unwrap();
+        let at = |s: &mut System, i: usize, x: f64, y: f64, h: f64| {
+            s.positions[i] = Vec3::new(x, y, TOP + h)
+        };
+        let mut f0 = base.clone();
+        at(&mut f0, a, 2.0, 2.0, 1.96);
+        at(&mut f0, b, 20.0, 2.0, 1.96);
+        let mut f1 = f0.clone();
+        at(&mut f1, a, 2.0, 2.0, 3.92);
+        let mut f2 = f0.clone();
+        at(&mut f2, e, 12.0, 12.0, 1.96);
+        at(&mut f2, c, 12.0, 12.0, 5.2);
+        at(&mut f2, d, 12.0, 12.0, 10.0 - 1.96);
+        let frames = [f0, f1, f2];
+        let spec = ObserverSpec::Gap {
+            every: 1,
+            particles: default_particles(),
+            facets: default_facets(),
+            layers: 3,
+            snapshots: None,
+        };
+        let (observer, figures) = observe_all(&spec, &frames, dir.path());
+        let value = |notes: &[Note], key: &str| notes.iter().find(|n| n.key == key).unwrap().value;
+        let notes = observer.notes();
+        assert_eq!(value(&notes, "adatoms_followed"), Some(4.0));
+        assert_eq!(value(&notes, "adatoms_stay_on_facet"), Some(1.0));
+        assert_eq!(value(&notes, "adatoms_cross_into_gap"), Some(0.0));
+        assert_eq!(value(&notes, "adatoms_join_neck"), Some(2.0));
+        assert_eq!(value(&notes, "adatoms_return"), Some(1.0));
+        let csv = std::fs::read_to_string(dir.path().join("t_gap.csv")).unwrap();
+        assert_eq!(column(&csv, "facet1_layer1"), [2.0, 1.0, 3.0]);
+        assert_eq!(column(&csv, "facet1_layer2"), [0.0, 1.0, 0.0]);
+        assert_eq!(column(&csv, "facet2_layer1"), [0.0, 0.0, 1.0]);
+        assert_eq!(column(&csv, "facet2_layer2"), [0.0, 0.0, 1.0]);
+        assert_eq!(column(&csv, "gap_atoms"), [0.0, 1.0, 0.0]);
+        assert_eq!(column(&csv, "neck_atoms"), [0.0, 0.0, 2.0]);
+        let fates = std::fs::read_to_string(dir.path().join("t_gap_adatoms.csv")).unwrap();
+        let fate_of = |i: usize| {
+            let id = frames[0].ids[i].to_string();
+            let row = fates
+                .lines()
+                .find(|l| l.starts_with(&format!("{id},")))
+                .unwrap();
+            row.split(',').nth(4).unwrap().to_string()
+        };
+        assert_eq!(fate_of(a), "returns");
+        assert_eq!(fate_of(b), "stays_on_facet");
+        assert_eq!(fate_of(c), "joins_neck");
+        assert_eq!(fate_of(d), "joins_neck");
+        // Snapshots: the start, the first bridge, the end (the same frame as the bridge).
+        let snapshots = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|f| {
+                let name = f.as_ref().unwrap().file_name().into_string().unwrap();
+                name.starts_with("t_gap_snapshot_") && name.ends_with(".png")
+            })
+            .count();
+        assert_eq!(
+            snapshots, 2,
+            "the bridge's and the end's snapshot share a file"
+        );
+        assert_eq!(
+            figures
+                .iter()
+                .filter(|f| f.png.to_string_lossy().contains("snapshot"))
+                .count(),
+            2
+        );
+        assert!(dir.path().join("t_gap_adatoms.png").exists());
+
+        // The bridge's atoms came from the bottom of their particles: diffusion. With a bridge
+        // seen once, a persistence of 0 makes it the onset, of 0.25 ps (> 1 frame) not.
+        let neck = |persistence: f64| ObserverSpec::Neck {
+            every: 1,
+            particles: default_particles(),
+            min_bridging: 1,
+            persistence,
+        };
+        let notes = observe(&neck(0.0), &frames, dir.path()).notes();
+        assert_eq!(value(&notes, "neck_onset_ps"), Some(0.2));
+        assert_eq!(value(&notes, "neck_onset_by_diffusion"), Some(1.0));
+        let notes = observe(&neck(0.25), &frames, dir.path()).notes();
+        assert_eq!(value(&notes, "neck_formed_ps"), Some(0.2));
+        assert_eq!(value(&notes, "neck_onset_ps"), None);
+        // Particle 2 moved whole until the facets are 3 A apart: capture, the centres 7 A closer.
+        let mut closer = base.clone();
+        let n = closer.len();
+        (n1..n).for_each(|i| closer.positions[i].z -= 7.0);
+        let notes = observe(&neck(0.0), &[base.clone(), closer], dir.path()).notes();
+        assert_eq!(value(&notes, "neck_onset_ps"), Some(0.1));
+        assert_eq!(value(&notes, "neck_onset_by_diffusion"), Some(0.0));
+        let before = value(&notes, "centre_distance_change_before_onset_A").unwrap();
+        assert!((before + 7.0).abs() < 1e-9, "{before}");
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! `sintermd sweep collect DIR`: one table of a sweep's results (`results.csv`: one row per
 //! point, every point, whatever its state), plots of the neck radius of every point against time
-//! and of each outcome against each swept parameter, and `report.html`.
+//! and of each outcome against each swept parameter, and `report.html`; for a study whose runs
+//! measure the neck, the onset's distribution over each condition's replicas (`onset.csv`, see
+//! [`onset`]).
 //!
 //! A study's points are read here; a KMC sweep's (the growth-law exponent n, the final neck,
 //! the speed) in [`kmc`].
 
 pub mod kmc;
+mod onset;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -78,11 +81,15 @@ pub fn collect(dir: &Path) -> Result<Collected> {
     let (table, figures, facts) = match points.plan.program {
         Program::Run => {
             let runs = StudyRuns::read(&points, dir);
-            (
-                runs.results_table(&points),
-                runs.write_figures(&points, dir)?,
-                Vec::new(),
-            )
+            let mut figures = runs.write_figures(&points, dir)?;
+            let conditions = onset::conditions(&points, &runs.summaries);
+            let mut facts = Vec::new();
+            if !conditions.is_empty() {
+                crate::io::write_text(&dir.join("onset.csv"), &onset::table(&points, &conditions))?;
+                figures.push(onset::figure(&points, &conditions, dir)?);
+                facts = onset::facts(&points, &conditions);
+            }
+            (runs.results_table(&points), figures, facts)
         }
         Program::Kmc => {
             let runs = kmc::KmcRuns::read(&points, dir);

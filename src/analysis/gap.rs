@@ -104,7 +104,9 @@ impl FacetPlanes {
             let up = |i: usize| axial.up(p, i);
             height[p] =
                 facets[p].iter().map(|&i| up(i as usize)).sum::<f64>() / facets[p].len() as f64;
-            let deep = 0.25 * view_nearest(&view, facets[p]).unwrap_or(bond_cutoff / 1.2);
+            // A quarter of the nearest-neighbour distance, which the bond cutoff is (1 + sqrt 2)/2
+            // times (see `super::neck`).
+            let deep = 0.25 * bond_cutoff * 2.0 / (1.0 + 2f64.sqrt());
             let mut depths: Vec<f64> = Vec::new();
             for &i in facets[p] {
                 let i = i as usize;
@@ -338,21 +340,6 @@ pub(crate) fn membership(n: usize, particles: [&[u32]; 2]) -> Vec<u8> {
         members.iter().for_each(|&i| m[i as usize] = p as u8 + 1);
     }
     m
-}
-
-/// The median nearest-neighbour distance of `atoms` in `view` [A], if any has a neighbour.
-fn view_nearest(view: &PairView, atoms: &[u32]) -> Option<f64> {
-    let mut nearest: Vec<f64> = atoms
-        .iter()
-        .filter_map(|&i| {
-            view.list
-                .iter_row(i as usize, &view.positions)
-                .map(|nb| nb.r2)
-                .min_by(f64::total_cmp)
-                .map(f64::sqrt)
-        })
-        .collect();
-    median(&mut nearest)
 }
 
 /// The median of `v` (the lower of the two middle values), None when empty.

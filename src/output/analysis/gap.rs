@@ -364,7 +364,7 @@ impl Observer for GapObserver {
                 let due = times.iter().take_while(|&&s| s <= stage_t + 1e-9).count();
                 if due > 0 {
                     times.drain(..due);
-                    self.snapshot(stage_t, discs.clone(), "as asked")?;
+                    self.snapshot(stage_t, discs.clone(), "chosen time")?;
                 }
             }
             None => {

@@ -448,6 +448,18 @@ fn a_failed_kmc_run_records_the_failure_and_the_files_it_wrote() {
 }
 
 #[test]
+fn a_gap_analysis_without_layers_is_refused_before_the_folder_is_touched() {
+    let (_, dir) = run_bad(
+        "gap_bad_layers.ron",
+        &[
+            "stage 2 (\"sinter\")",
+            "Gap: layers 0 must be between 1 and 50",
+        ],
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
 fn an_unknown_observer_group_is_reported_before_the_folder_is_touched() {
     let (_, dir) = run_bad(
         "observer_unknown_group.ron",

@@ -68,18 +68,6 @@ impl GapObserver {
         snapshot_times: Option<Vec<f64>>,
         stem: PathBuf,
     ) -> Result<Self> {
-        if layers == 0 || layers > 50 {
-            return Err(Error::invalid(format!(
-                "Gap: layers {layers} must be between 1 and 50"
-            )));
-        }
-        if let Some(t) = &snapshot_times
-            && t.iter().any(|t| !(t.is_finite() && *t >= 0.0))
-        {
-            return Err(Error::invalid(
-                "Gap: snapshot times must be zero or positive [ps]",
-            ));
-        }
         let geometry = NeckGeometry::from_structure(system)?;
         let [p1, p2] = &particles;
         let planes = FacetPlanes::measure(

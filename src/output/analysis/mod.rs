@@ -202,6 +202,28 @@ impl ObserverSpec {
                 "observer interval `every` must be at least 1",
             ));
         }
+        match self {
+            ObserverSpec::Neck { persistence, .. }
+                if !(*persistence >= 0.0 && persistence.is_finite()) =>
+            {
+                return Err(Error::invalid(format!(
+                    "Neck: persistence {persistence} ps must be zero or positive"
+                )));
+            }
+            ObserverSpec::Gap { layers, .. } if *layers == 0 || *layers > 50 => {
+                return Err(Error::invalid(format!(
+                    "Gap: layers {layers} must be between 1 and 50"
+                )));
+            }
+            ObserverSpec::Gap {
+                snapshots: Some(t), ..
+            } if t.iter().any(|t| !(t.is_finite() && *t >= 0.0)) => {
+                return Err(Error::invalid(
+                    "Gap: snapshot times must be zero or positive [ps]",
+                ));
+            }
+            _ => {}
+        }
         if let ObserverSpec::Msd {
             bulk_coordination: Some(_),
             ..

@@ -79,11 +79,6 @@ impl NeckObserver {
         (min_bridging, persistence): (usize, f64),
         stem: PathBuf,
     ) -> Result<Self> {
-        if !(persistence >= 0.0 && persistence.is_finite()) {
-            return Err(Error::invalid(format!(
-                "Neck: persistence {persistence} ps must be zero or positive"
-            )));
-        }
         let groups = resolve_groups(system, &Some(vec![names.0.clone(), names.1.clone()]))?;
         let geometry = NeckGeometry::from_structure(system)?;
         let header = [

@@ -29,7 +29,12 @@
 //! - the per-cell arrays are read without bounds checks (see [`GridEngine`] for why every cell
 //!   reached is in range).
 //!
-//! Per site: 1 byte of state + 4 bytes of list slot, against 48 + 4 + 8 for the table engine.
+//! - a site's state byte and the slot of its atom in its class list share one `u32` (slot in bits
+//!   8-31), so that the neighbour whose class changes has its slot in the cache line its state
+//!   was just read from.
+//!
+//! Per site: 4 bytes (state and list slot) and 1 byte (neighbours in use, read at edge sites
+//! only), against 48 + 4 + 8 for the table engine.
 
 use rand::SeedableRng;
 
@@ -58,13 +63,16 @@ const SINK: usize = CLASSES;
 /// to 4 bits indexes them without a bounds check.
 const WEIGHTS: usize = 16;
 
+/// Most atoms the engine holds: a slot takes the 24 upper bits of a cell's word.
+const MAX_ATOMS: usize = 1 << 24;
+
 /// Neighbours of a site not shared with the site it hops to (or from), per hop direction.
 const EXCLUSIVE: usize = 7;
 
 /// The fcc-grid engine.
 ///
-/// Every cell an event reads or writes is in range of the per-cell arrays (`state`,
-/// `in_use_neighbors`, `slot`, all `layout.len()` long): it is a class-list member (an atom,
+/// Every cell an event reads or writes is in range of the per-cell arrays (`cells` and
+/// `in_use_neighbors`, both `layout.len()` long): it is a class-list member (an atom,
 /// on a site in use) or a neighbour of one, and sites in use lie off the grid's outer layer
 /// ([`FccGrid::site_set`] refuses others), so their neighbours are grid sites. Every list index
 /// is below `capacity` (a class never has more members than there are atoms). The hot accessors
@@ -76,8 +84,9 @@ pub struct GridEngine {
     model: BondCountingModel,
     /// The cells of the grid's sites: every per-site array below is indexed by cell.
     layout: TiledLayout,
-    /// One state byte per cell (padding cells: not in use).
-    state: Vec<u8>,
+    /// Per cell: the state byte (bits 0-7; padding cells: not in use) and, for an atom, its slot
+    /// in its class list (bits 8-31).
+    cells: Vec<u32>,
     /// Neighbours in use of each site (read only for edge sites).
     in_use_neighbors: Vec<u8>,
     /// Class lists (cells) of coordination classes 0..=12 and the sink in one array: class c's
@@ -90,8 +99,6 @@ pub struct GridEngine {
     member_rate: [f64; WEIGHTS],
     /// Weight members * rate of every class (0 for the sink and the padding).
     weights: [f64; WEIGHTS],
-    /// Slot of each atom in its class list (meaningless for empty sites).
-    slot: Vec<u32>,
     destination_table: [u8; 256],
     /// The neighbours (as indices into [`FCC_NEIGHBOR_VECTORS`]) of the old site that are not
     /// neighbours of the new site, per hop direction (in neighbour-row order; rows 12..16 are
@@ -172,26 +179,30 @@ impl GridEngine {
         let (exclusive_from, exclusive_to) = exclusive_neighbors();
         let layout = TiledLayout::new(&grid);
         let (site_state, site_in_use_neighbors) = initial_state(&grid, &sites, in_use, occupied);
-        let mut state = vec![NOT_IN_USE; layout.len()];
+        if atoms > MAX_ATOMS {
+            return Err(Error::invalid(format!(
+                "{atoms} atoms: the fcc-grid engine holds at most {MAX_ATOMS} (engine: Table \
+                 runs any number)"
+            )));
+        }
+        let mut cells = vec![NOT_IN_USE as u32; layout.len()];
         let mut in_use_neighbors = vec![0u8; layout.len()];
         layout.for_each_site(|site, cell| {
-            state[cell] = site_state[site];
+            cells[cell] = site_state[site] as u32;
             in_use_neighbors[cell] = site_in_use_neighbors[site];
         });
-        let cells = layout.len();
         let mut engine = GridEngine {
             sites,
             grid,
             model,
             layout,
-            state,
+            cells,
             in_use_neighbors,
             lists: vec![0; (SINK + 1) * atoms],
             capacity: atoms,
             lens: [0; WEIGHTS],
             member_rate,
             weights: [0.0; WEIGHTS],
-            slot: vec![0; cells],
             destination_table,
             exclusive_from,
             exclusive_to,
@@ -206,7 +217,7 @@ impl GridEngine {
         // members in the same slots.
         for i in 0..n {
             let cell = engine.layout.cell(i);
-            let b = engine.state[cell];
+            let b = engine.cells[cell] as u8;
             if b & OCCUPIED != 0 {
                 engine.push(engine.atom_class(cell, b), cell);
             }
@@ -246,39 +257,41 @@ impl GridEngine {
     fn per_site(&self, f: impl Fn(u8) -> u8) -> Vec<u8> {
         let mut out = vec![0u8; self.grid.len()];
         self.layout
-            .for_each_site(|site, cell| out[site] = f(self.state[cell]));
+            .for_each_site(|site, cell| out[site] = f(self.cells[cell] as u8));
         out
     }
 
-    /// State byte of `cell` (in range: see [`GridEngine`]).
+    /// The word of `cell`: state byte and slot (in range: see [`GridEngine`]).
     #[inline(always)]
-    fn state_at(&self, cell: usize) -> u8 {
-        debug_assert!(cell < self.state.len());
-        // SAFETY: every cell an event reaches is below `state.len()` (see `GridEngine`).
-        unsafe { *self.state.get_unchecked(cell) }
+    fn word(&self, cell: usize) -> u32 {
+        debug_assert!(cell < self.cells.len());
+        // SAFETY: every cell an event reaches is below `cells.len()` (see `GridEngine`).
+        unsafe { *self.cells.get_unchecked(cell) }
     }
 
-    /// Sets the state byte of `cell` (in range: see [`GridEngine`]).
+    /// Sets the word of `cell` (in range: see [`GridEngine`]).
     #[inline(always)]
-    fn set_state(&mut self, cell: usize, b: u8) {
-        debug_assert!(cell < self.state.len());
-        // SAFETY: as `state_at`.
-        unsafe { *self.state.get_unchecked_mut(cell) = b }
+    fn set_word(&mut self, cell: usize, w: u32) {
+        debug_assert!(cell < self.cells.len());
+        // SAFETY: as `word`.
+        unsafe { *self.cells.get_unchecked_mut(cell) = w }
+    }
+
+    /// State byte of `cell`.
+    #[inline(always)]
+    fn state_at(&self, cell: usize) -> u8 {
+        self.word(cell) as u8
     }
 
     /// Slot of the atom in `cell` in its class list.
     #[inline(always)]
     fn slot_at(&self, cell: usize) -> u32 {
-        debug_assert!(cell < self.slot.len());
-        // SAFETY: `slot` is as long as `state`; see `state_at`.
-        unsafe { *self.slot.get_unchecked(cell) }
+        self.word(cell) >> 8
     }
 
     #[inline(always)]
     fn set_slot(&mut self, cell: usize, s: u32) {
-        debug_assert!(cell < self.slot.len());
-        // SAFETY: as `slot_at`.
-        unsafe { *self.slot.get_unchecked_mut(cell) = s }
+        self.set_word(cell, (self.word(cell) & 0xff) | (s << 8));
     }
 
     /// Entry `slot` of class `class`'s list (`class` <= the sink, `slot` < `capacity`).
@@ -306,7 +319,7 @@ impl GridEngine {
         let n = (b & COORDINATION) as usize;
         let limit = if b & EDGE != 0 {
             debug_assert!(cell < self.in_use_neighbors.len());
-            // SAFETY: `in_use_neighbors` is as long as `state`; see `state_at`.
+            // SAFETY: `in_use_neighbors` is as long as `cells`; see `word`.
             unsafe { *self.in_use_neighbors.get_unchecked(cell) as usize }
         } else {
             12
@@ -415,14 +428,15 @@ impl GridEngine {
     /// occupancy or class.
     #[inline(always)]
     fn hop(&mut self, from: usize, to: usize, dir: usize) {
-        let old_from = self.state_at(from);
-        let old_to = self.state_at(to);
+        let (word_from, word_to) = (self.word(from), self.word(to));
+        let (old_from, old_to) = (word_from as u8, word_to as u8);
         debug_assert!(old_from & OCCUPIED != 0 && old_to & (OCCUPIED | NOT_IN_USE) == 0);
         // The old site loses its atom and gains the occupied neighbour `to`; the new site gains
-        // the atom and loses the occupied neighbour `from`.
-        self.set_state(from, (old_from & !OCCUPIED) + 1);
+        // the atom and loses the occupied neighbour `from` (coordination counts never carry out
+        // of their 4 bits, so the words can be counted on directly).
+        self.set_word(from, (word_from & !(OCCUPIED as u32)) + 1);
         let new_to = (old_to | OCCUPIED) - 1;
-        self.set_state(to, new_to);
+        self.set_word(to, (word_to | OCCUPIED as u32) - 1);
         let dir = dir & 15;
         let (deltas_from, deltas_to) = (
             self.layout.neighbor_deltas(from),
@@ -439,13 +453,13 @@ impl GridEngine {
         for (m, &j) in cells.iter().enumerate() {
             // The old site's exclusive neighbours lose an occupied neighbour, the new site's
             // gain one.
-            let b = if m < EXCLUSIVE {
-                self.state_at(j) - 1
+            let w = if m < EXCLUSIVE {
+                self.word(j) - 1
             } else {
-                self.state_at(j) + 1
+                self.word(j) + 1
             };
-            self.set_state(j, b);
-            occupied |= (((b & OCCUPIED) >> 4) as u32) << m;
+            self.set_word(j, w);
+            occupied |= ((w & OCCUPIED as u32) >> 4) << m;
         }
         self.remove(self.atom_class(from, old_from), from);
         self.push(self.atom_class(to, new_to), to);
@@ -593,7 +607,10 @@ impl Engine for GridEngine {
 
     /// Number of atoms.
     fn atoms(&self) -> usize {
-        self.state.iter().filter(|&&b| b & OCCUPIED != 0).count()
+        self.cells
+            .iter()
+            .filter(|&&w| w as u8 & OCCUPIED != 0)
+            .count()
     }
 
     /// Executes one event: selection, waiting time, hop. Returns the event, or None (and
@@ -647,25 +664,25 @@ impl Engine for GridEngine {
                 let Some(i) = self.layout.site(cell as usize) else {
                     return Err(format!("class {c} slot {s} holds padding cell {cell}"));
                 };
-                if self.slot[cell as usize] != s as u32 {
+                let recorded = self.cells[cell as usize] >> 8;
+                if recorded != s as u32 {
                     return Err(format!(
-                        "site {i} in class {c} slot {s} records slot {}",
-                        self.slot[cell as usize]
+                        "site {i} in class {c} slot {s} records slot {recorded}"
                     ));
                 }
                 listed[i] = c as u32;
             }
         }
-        if let Some(cell) = (0..self.state.len())
-            .find(|&cell| self.layout.site(cell).is_none() && self.state[cell] != NOT_IN_USE)
+        if let Some(cell) = (0..self.cells.len())
+            .find(|&cell| self.layout.site(cell).is_none() && self.cells[cell] != NOT_IN_USE as u32)
         {
             return Err(format!(
                 "padding cell {cell} has state {}",
-                self.state[cell]
+                self.cells[cell]
             ));
         }
         for i in 0..occupied.len() {
-            let b = self.state[self.layout.cell(i)];
+            let b = self.cells[self.layout.cell(i)] as u8;
             if b & NOT_IN_USE != 0 {
                 if occupied[i] {
                     return Err(format!("site {i} is not in use but occupied"));

@@ -21,16 +21,21 @@ pub const NO_CLASS: u32 = u32::MAX;
 /// Largest number of classes selected by a linear scan rather than the tree.
 pub const FLAT_LIMIT: usize = 32;
 
-/// Total rate sum_c w_c [1/s] of class weights w_c = members_c * rate_c selected by a linear
-/// scan, `weights` padded with zeros to a multiple of 4. Four lanes (class c into lane c mod 4,
-/// each summed in class order, then (l0 + l1) + (l2 + l3)) shorten the chain of dependent
-/// additions and vectorise; every engine uses this one function, so totals agree bit for bit.
+/// Total rate sum_c w_c [1/s] of class weights w_c = members_c * rate_c >= 0 selected by a
+/// linear scan, `weights` padded with zeros to a multiple of 4. Four lanes (class c into lane c
+/// mod 4, each summed in class order, then (l0 + l1) + (l2 + l3)) shorten the chain of dependent
+/// additions; every engine uses this one function, so totals agree bit for bit.
+///
+/// The weights are read one by one: an engine updates them one by one just before, and a load
+/// spanning several recent stores (as a vectorised sum makes) cannot take their values from the
+/// store queue and waits until they reach the cache.
 #[inline(always)]
 pub fn flat_total(weights: &[f64]) -> f64 {
     let mut lanes = [0.0f64; 4];
     for chunk in weights.chunks_exact(4) {
         for (l, w) in lanes.iter_mut().zip(chunk) {
-            *l += w;
+            // SAFETY: `w` is a reference to an initialised f64.
+            *l += unsafe { std::ptr::read_volatile(w) };
         }
     }
     (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
@@ -40,16 +45,18 @@ pub fn flat_total(weights: &[f64]) -> f64 {
 /// [0, total); never a class of zero weight, even when round-off puts `target` at the end.
 #[inline(always)]
 pub fn flat_select(weights: &[f64], mut target: f64) -> usize {
+    // A class of weight 0 needs no test of its own: `target` stays >= 0 until the class is
+    // found (target >= w gives target - w >= 0), so `target < 0` fails and `target - 0` is
+    // `target`; leaving out that branch saves a misprediction whenever a class empties or fills.
     let mut last_filled = 0;
     for (c, &w) in weights.iter().enumerate() {
-        if w <= 0.0 {
-            continue;
-        }
         if target < w {
             return c;
         }
         target -= w;
-        last_filled = c;
+        if w > 0.0 {
+            last_filled = c;
+        }
     }
     last_filled
 }

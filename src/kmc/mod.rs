@@ -13,7 +13,8 @@
 //! - [`classes`]: rate classes and the partial-sum tree (the event catalogue);
 //! - [`events`]: the rejection-free engine (selection, hop, incremental updates, checks);
 //! - [`grid`], [`grid_engine`]: one fcc lattice as a dense grid with arithmetic neighbours, and
-//!   the engine specialised to it (same trajectories, smaller working set);
+//!   the engine specialised to it (same trajectories, smaller working set); [`tiles`]: the
+//!   tiled order in which that engine stores its per-site arrays;
 //! - [`engine`]: the interface both engines implement, with the loops over events, the clock
 //!   and the chosen event;
 //! - [`random`]: the generator of KMC runs and its uniform draws;
@@ -38,6 +39,7 @@ pub mod neck;
 pub mod pair;
 pub mod random;
 pub mod shapes;
+pub mod tiles;
 
 pub use engine::{Engine, EngineChoice};
 pub use events::KmcEngine;

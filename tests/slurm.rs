@@ -24,8 +24,10 @@ fn output(program: &str, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// The tiny sweep with a steps axis: two short points, and two long ones (about 40-60 s on one
-/// core) that outlast the signal Slurm sends 10-40 s after a one-minute task starts.
+/// The tiny sweep with a steps axis: two short points, and two long ones that outlast the signal
+/// Slurm sends 10-40 s after a one-minute task starts (600,000 steps: about 55 s on one core of
+/// this project's machine, 100-150 s on slower ones, i.e. one to five requeues; at 250,000
+/// steps a fast core finished them in 22 s, before any signal).
 fn sweep_file(dir: &Path) -> std::path::PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("inputs/sweeps/lj_tiny.ron")).unwrap();
@@ -36,7 +38,7 @@ fn sweep_file(dir: &Path) -> std::path::PathBuf {
         )
         .replace(
             "    axes: [\n",
-            "    axes: [\n        (name: \"steps\", path: \"stages[0].steps\", values: [2000, 250000]),\n",
+            "    axes: [\n        (name: \"steps\", path: \"stages[0].steps\", values: [2000, 600000]),\n",
         )
         // A solid cluster: at the sweep's 45 K the long runs would lose atoms to evaporation.
         .replace("values: [25.0, 45.0]", "values: [15.0, 25.0]")
@@ -45,7 +47,7 @@ fn sweep_file(dir: &Path) -> std::path::PathBuf {
             "slurm: (job_name: \"lj-tiny-slurm\", time: \"00:01:00\", cpus_per_task: 1, signal_lead_s: 20)",
         );
     assert!(
-        text.contains("values: [2000, 250000]")
+        text.contains("values: [2000, 600000]")
             && text.contains("00:01:00")
             && text.contains("[15.0, 25.0]")
     );

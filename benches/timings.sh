@@ -43,7 +43,7 @@ time_one lj_nvt_example "the same, 4 x 2,000 steps under four thermostats" \
     run inputs/lj_nvt_example.ron
 time_one ptfe_neck_quick "the showcase: the sintering study scaled down, 2 x 1,974 Pt-Fe atoms (MEAM), 5,000 + 7,500 steps" \
     run inputs/ptfe_neck_quick.ron
-time_one ptfe_neck_quick_eam "its EAM variant: 2 x 7,996 Pt-Fe atoms (Zhou 2004 EAM), 1,500 + 2,500 steps" \
+time_one ptfe_neck_quick_eam "its EAM variant at 973 K: 2 x 7,996 Pt-Fe atoms (Zhou 2004 EAM), 1,500 + 2,500 steps" \
     run inputs/ptfe_neck_quick_eam.ron
 time_one ptfe_md_then_kmc "MD sintering of 2 x 1,974 atoms, relaxation, 10^7 KMC events" \
     run inputs/ptfe_md_then_kmc.ron

@@ -40,7 +40,11 @@ fn crystal_pair(c: &mut Criterion) {
     group.sample_size(20);
     for (choice, diameter, label) in [
         (EngineChoice::Auto, None, "crystal_pair_events"),
-        (EngineChoice::Table, None, "crystal_pair_events_table_engine"),
+        (
+            EngineChoice::Table,
+            None,
+            "crystal_pair_events_table_engine",
+        ),
         (EngineChoice::Auto, Some(45.0), "crystal_pair_4.5nm_events"),
         (EngineChoice::Auto, Some(150.0), "crystal_pair_15nm_events"),
     ] {

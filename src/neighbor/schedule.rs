@@ -202,11 +202,23 @@ impl HalfListSchedule {
         init: impl Fn() -> S + Sync,
         visit: impl Fn(&mut S, &[u32]) + Sync,
     ) {
+        self.for_each_indexed_block(parallel, init, |scratch, _, atoms| visit(scratch, atoms));
+    }
+
+    /// As [`HalfListSchedule::for_each_block`], with the block's index (below
+    /// [`HalfListSchedule::blocks`]; each index is visited once) passed to `visit` before its
+    /// atoms, e.g. to keep one sum per block.
+    pub fn for_each_indexed_block<S>(
+        &self,
+        parallel: bool,
+        init: impl Fn() -> S + Sync,
+        visit: impl Fn(&mut S, usize, &[u32]) + Sync,
+    ) {
         let count = self.sequence.len();
         if !parallel || count < 2 || rayon::current_num_threads() < 2 {
             let mut scratch = init();
             for &b in &self.sequence {
-                visit(&mut scratch, self.block_atoms(b as usize));
+                visit(&mut scratch, b as usize, self.block_atoms(b as usize));
             }
             return;
         }
@@ -248,7 +260,7 @@ impl HalfListSchedule {
                         // threads finish.
                         let _finished = SetOnDrop(&done[p]);
                         let b = self.sequence[p] as usize;
-                        visit(scratch.get_or_insert_with(&init), self.block_atoms(b));
+                        visit(scratch.get_or_insert_with(&init), b, self.block_atoms(b));
                     }
                     None => {
                         idle += 1;

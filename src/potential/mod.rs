@@ -50,7 +50,9 @@ pub struct ForceOutput {
     /// Force on each atom [eV/A].
     pub forces: Vec<Vec3>,
     /// Virial of each atom [eV] (xx yy zz xy xz yz), LAMMPS `compute stress/atom` without the
-    /// kinetic part and without dividing by a volume.
+    /// kinetic part and without dividing by a volume. Empty for potentials that sum the virial
+    /// without per-atom parts (EAM, to save 48 bytes per atom; see
+    /// [`ForceOutput::resize_without_per_atom_virials`]).
     pub per_atom_virial: Vec<[f64; 6]>,
     /// Total virial W = sum over pairs of r_ij (x) f_ij [eV] (xx yy zz xy xz yz).
     pub virial: [f64; 6],
@@ -77,9 +79,23 @@ impl ForceOutput {
         self.per_atom_virial.resize(n, [0.0; 6]);
     }
 
+    /// Sizes the forces and per-atom energies for `n` atoms without clearing them, and frees
+    /// the per-atom virials: for potentials that overwrite every force and energy and sum the
+    /// virial themselves (then [`ForceOutput::sum_energies`]).
+    pub fn resize_without_per_atom_virials(&mut self, n: usize) {
+        self.per_atom_energy.resize(n, 0.0);
+        self.forces.resize(n, Vec3::zeros());
+        self.per_atom_virial = Vec::new();
+    }
+
+    /// Sets `energy` from the per-atom energies, in an order independent of threads.
+    pub fn sum_energies(&mut self) {
+        self.energy = deterministic_sum(&self.per_atom_energy, |&e| e);
+    }
+
     /// Sets `energy` and `virial` from the per-atom arrays, in an order independent of threads.
     pub fn sum_per_atom(&mut self) {
-        self.energy = deterministic_sum(&self.per_atom_energy, |&e| e);
+        self.sum_energies();
         for k in 0..6 {
             self.virial[k] = deterministic_sum(&self.per_atom_virial, |v| v[k]);
         }

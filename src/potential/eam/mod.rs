@@ -197,11 +197,11 @@ impl Eam {
             &mut self.embedding_energy,
             &mut self.slope,
         );
-        out.resize(n);
-        // The pair energies and virials go straight into `out`'s per-atom arrays.
+        out.resize_without_per_atom_virials(n);
+        // The pair energies go straight into `out`'s per-atom energies, the virial into its sum.
         let sums = energies.then_some(PairSums {
             energy: &mut out.per_atom_energy,
-            virial: &mut out.per_atom_virial,
+            virial: &mut out.virial,
         });
         force_pass(&input, &self.slope, &mut self.forces, sums);
         let forces = &self.forces;
@@ -226,7 +226,7 @@ impl Eam {
                 // order: IEEE addition commutes).
                 *e += embedding_energy[i];
             });
-        out.sum_per_atom();
+        out.sum_energies();
     }
 
     /// Evaluates with the kernel tables lent out, so that `run` may borrow `self` mutably.

@@ -416,18 +416,19 @@ unsafe fn density_of_atom<L: Lanes, T: PairTables>(
     }
 }
 
-/// Where the force pass writes: forces [eV/A], and with energies the pair energies [eV] and
-/// virials [eV] of the atoms.
+/// Where the force pass writes: forces [eV/A], and with energies the pair energies [eV] of the
+/// atoms and the virial [eV] of each block of the schedule.
 #[derive(Clone, Copy)]
 struct ForceTargets {
     forces: SharedMut<Padded>,
     energy: SharedMut<f64>,
-    virial: SharedMut<[f64; 6]>,
+    block_virial: SharedMut<[f64; 6]>,
 }
 
 /// Force pass over one row: for every owned pair (i, j) within the cutoff, with g = (dE/dr)/r
 /// and d = x_j - x_i, adds g d to the force on i and -g d to that on j; with `ENERGIES`, phi/2
-/// to the energy of each and -g d (x) d / 2 to the virial of each.
+/// to the energy of each and the pair's virial -g d (x) d to that of i's block `block` (the
+/// virial is only ever summed: one sum per block, not 48 bytes per atom).
 ///
 /// Long by design: the innermost SIMD loop of the EAM force pass. Its lane registers (the
 /// centre atom's force, energy and virial sums) live across the whole row, and the order of
@@ -435,12 +436,14 @@ struct ForceTargets {
 /// functions, those sums would go through memory and the kernel would slow down.
 ///
 /// # Safety
-/// As [`close_pairs`]; no other thread may touch the sums of i or its neighbours.
+/// As [`close_pairs`]; no other thread may touch the sums of i or its neighbours, or the
+/// virial of block `block`.
 #[inline(always)]
 unsafe fn force_of_atom<L: Lanes, T: PairTables, const ENERGIES: bool>(
     input: &PairInput<'_, T>,
     slope: &[f64],
     i: usize,
+    block: usize,
     out: ForceTargets,
     batch: &mut CloseBatch,
 ) {
@@ -511,7 +514,7 @@ unsafe fn force_of_atom<L: Lanes, T: PairTables, const ENERGIES: bool>(
                 if ENERGIES {
                     let half_phi = L::first_lanes(L::mul(L::splat(0.5), phi), valid);
                     own_energy = L::add(own_energy, half_phi);
-                    let h = L::mul(L::splat(-0.5), g_lanes);
+                    let h = L::mul(L::splat(-1.0), g_lanes);
                     let hd = [L::mul(h, d[0]), L::mul(h, d[1]), L::mul(h, d[2])];
                     let w = [
                         L::first_lanes(L::mul(hd[0], d[0]), valid),
@@ -525,16 +528,8 @@ unsafe fn force_of_atom<L: Lanes, T: PairTables, const ENERGIES: bool>(
                         own_virial[c] = L::add(own_virial[c], w[c]);
                     }
                     let e = L::to_array(half_phi);
-                    let mut by_component = [[0.0; 4]; 6];
-                    for c in 0..6 {
-                        by_component[c] = L::to_array(w[c]);
-                    }
                     for l in 0..valid {
                         *out.energy.at(j[l]) += e[l];
-                        let v = out.virial.at(j[l]);
-                        for c in 0..6 {
-                            v[c] += by_component[c][l];
-                        }
                     }
                 }
                 g += 4;
@@ -549,7 +544,7 @@ unsafe fn force_of_atom<L: Lanes, T: PairTables, const ENERGIES: bool>(
         L::store(fi, L::add(L::load(fi), total));
         if ENERGIES {
             *out.energy.at(i) += lane_sum::<L>(own_energy);
-            let v = out.virial.at(i);
+            let v = out.block_virial.at(block);
             for c in 0..6 {
                 v[c] += lane_sum::<L>(own_virial[c]);
             }
@@ -591,17 +586,18 @@ unsafe fn density_block_avx2<T: PairTables>(
 /// The force pass over the atoms of one block, with lanes `L`.
 ///
 /// # Safety
-/// As [`force_of_atom`] for every atom of `atoms`.
+/// As [`force_of_atom`] for every atom of `atoms`, the atoms of block `block`.
 #[inline(always)]
 unsafe fn force_block<L: Lanes, T: PairTables, const ENERGIES: bool>(
     input: &PairInput<'_, T>,
     slope: &[f64],
     out: ForceTargets,
     batch: &mut CloseBatch,
+    block: usize,
     atoms: &[u32],
 ) {
     for &i in atoms {
-        unsafe { force_of_atom::<L, T, ENERGIES>(input, slope, i as usize, out, batch) };
+        unsafe { force_of_atom::<L, T, ENERGIES>(input, slope, i as usize, block, out, batch) };
     }
 }
 
@@ -616,9 +612,12 @@ unsafe fn force_block_avx2<T: PairTables, const ENERGIES: bool>(
     slope: &[f64],
     out: ForceTargets,
     batch: &mut CloseBatch,
+    block: usize,
     atoms: &[u32],
 ) {
-    unsafe { force_block::<super::lanes::Avx2Fma, T, ENERGIES>(input, slope, out, batch, atoms) }
+    unsafe {
+        force_block::<super::lanes::Avx2Fma, T, ENERGIES>(input, slope, out, batch, block, atoms)
+    }
 }
 
 /// Pass 1: the host density of every atom, `rho_i = sum_j rho_{t_j -> t_i}(r_ij)`, into
@@ -682,18 +681,19 @@ pub fn embedding_pass(
         });
 }
 
-/// Pair energies [eV] and virials [eV] (xx yy zz xy xz yz) of the atoms, filled by
+/// Pair energies [eV] of the atoms and the total virial [eV] (xx yy zz xy xz yz), filled by
 /// [`force_pass`] when asked for.
 pub struct PairSums<'a> {
     /// Pair energy of each atom (half of each of its pairs).
     pub energy: &'a mut Vec<f64>,
-    /// Virial of each atom (half of each of its pairs).
-    pub virial: &'a mut Vec<[f64; 6]>,
+    /// Pair virial of all atoms, W = sum over pairs of -g d (x) d: summed per block of the
+    /// schedule, then over the blocks in index order (the same for any number of threads).
+    pub virial: &'a mut [f64; 6],
 }
 
 /// Pass 3: forces [eV/A] into `forces` (resized and zeroed here) from the embedding slopes
-/// `slope`; with `sums`, also the pair energies and virials (resized and zeroed here). The forces
-/// are the same bit for bit with or without `sums`.
+/// `slope`; with `sums`, also the pair energies (resized and zeroed here) and the virial. The
+/// forces are the same bit for bit with or without `sums`.
 pub fn force_pass<T: PairTables>(
     input: &PairInput<'_, T>,
     slope: &[f64],
@@ -705,13 +705,15 @@ pub fn force_pass<T: PairTables>(
     assert_eq!(slope.len(), n);
     forces.clear();
     forces.resize(n, Padded::default());
-    let (energy, virial) = match sums {
+    let schedule = input.list.schedule();
+    let mut block_virial: Vec<[f64; 6]> = Vec::new();
+    let mut sums = sums;
+    let (energy, virial) = match &mut sums {
         Some(s) => {
             s.energy.clear();
             s.energy.resize(n, 0.0);
-            s.virial.clear();
-            s.virial.resize(n, [0.0; 6]);
-            (s.energy.as_mut_ptr(), s.virial.as_mut_ptr())
+            block_virial.resize(schedule.blocks(), [0.0; 6]);
+            (s.energy.as_mut_ptr(), block_virial.as_mut_ptr())
         }
         None => (std::ptr::null_mut(), std::ptr::null_mut()),
     };
@@ -719,29 +721,33 @@ pub fn force_pass<T: PairTables>(
     let out = ForceTargets {
         forces: SharedMut(forces.as_mut_ptr()),
         energy: SharedMut(energy),
-        virial: SharedMut(virial),
+        block_virial: SharedMut(virial),
     };
     let path = input.path;
-    input
-        .list
-        .schedule()
-        .for_each_block(input.parallel(), CloseBatch::new, |batch, atoms| {
-            // SAFETY: as in `density_pass`; the energy and virial arrays exist when `energies`.
-            unsafe {
-                match (path, energies) {
-                    #[cfg(target_arch = "x86_64")]
-                    (KernelPath::Avx2Fma, false) => {
-                        force_block_avx2::<T, false>(input, slope, out, batch, atoms)
-                    }
-                    #[cfg(target_arch = "x86_64")]
-                    (KernelPath::Avx2Fma, true) => {
-                        force_block_avx2::<T, true>(input, slope, out, batch, atoms)
-                    }
-                    (_, false) => {
-                        force_block::<Portable, T, false>(input, slope, out, batch, atoms)
-                    }
-                    (_, true) => force_block::<Portable, T, true>(input, slope, out, batch, atoms),
+    schedule.for_each_indexed_block(input.parallel(), CloseBatch::new, |batch, b, atoms| {
+        // SAFETY: as in `density_pass`; the energy array and the block sums exist when
+        // `energies`, and block b's sum is written by this call only.
+        unsafe {
+            match (path, energies) {
+                #[cfg(target_arch = "x86_64")]
+                (KernelPath::Avx2Fma, false) => {
+                    force_block_avx2::<T, false>(input, slope, out, batch, b, atoms)
                 }
+                #[cfg(target_arch = "x86_64")]
+                (KernelPath::Avx2Fma, true) => {
+                    force_block_avx2::<T, true>(input, slope, out, batch, b, atoms)
+                }
+                (_, false) => force_block::<Portable, T, false>(input, slope, out, batch, b, atoms),
+                (_, true) => force_block::<Portable, T, true>(input, slope, out, batch, b, atoms),
             }
-        });
+        }
+    });
+    if let Some(s) = sums {
+        *s.virial = [0.0; 6];
+        for w in &block_virial {
+            for c in 0..6 {
+                s.virial[c] += w[c];
+            }
+        }
+    }
 }

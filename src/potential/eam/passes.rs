@@ -745,8 +745,8 @@ pub fn force_pass<T: PairTables>(
     if let Some(s) = sums {
         *s.virial = [0.0; 6];
         for w in &block_virial {
-            for c in 0..6 {
-                s.virial[c] += w[c];
+            for (total, part) in s.virial.iter_mut().zip(w) {
+                *total += part;
             }
         }
     }

@@ -698,7 +698,7 @@ pub fn force_pass<T: PairTables>(
     input: &PairInput<'_, T>,
     slope: &[f64],
     forces: &mut Vec<Padded>,
-    sums: Option<PairSums<'_>>,
+    mut sums: Option<PairSums<'_>>,
 ) {
     input.check();
     let n = input.positions.len();
@@ -707,7 +707,6 @@ pub fn force_pass<T: PairTables>(
     forces.resize(n, Padded::default());
     let schedule = input.list.schedule();
     let mut block_virial: Vec<[f64; 6]> = Vec::new();
-    let mut sums = sums;
     let (energy, virial) = match &mut sums {
         Some(s) => {
             s.energy.clear();

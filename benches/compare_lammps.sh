@@ -19,6 +19,13 @@
 #          threads_1_to_<THREADS>=<sintermd's speed-up over its 1-thread run>
 #          rss_sintermd=<MB> rss_lammps_opt=<MB> rss_lammps_omp=<MB>
 #
+# With MPI=1, sintermd is built with the `mpi` feature (into target/mpi) and each repeat also
+# runs `mpirun -n THREADS sintermd run --threads 1` and LAMMPS `-sf opt` on 1 MPI rank: strong
+# scaling from 1 to THREADS ranks of both programs, in one more line
+#   MPI <name> sintermd_1=<..> sintermd_ranks=<..> sintermd_scaling=<x>
+#       lammps_1=<..> lammps_ranks=<..> lammps_scaling=<x>
+# (sintermd's 1-rank figure is its 1-thread run: one rank is the program without MPI).
+#
 # Each benchmark is one function `bench_<name>` that calls `compare`; add one in the same form.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,8 +44,16 @@ if [ ! -x /usr/bin/time ]; then
   echo "compare_lammps.sh: GNU time (/usr/bin/time) is needed for the memory column: apt-get install time" >&2
   exit 2
 fi
-cargo build --release --quiet
-SINTERMD=$ROOT/target/release/sintermd
+MPI=${MPI:-0}
+if [ "$MPI" = 1 ]; then
+  CARGO_TARGET_DIR=$ROOT/target/mpi cargo build --release --quiet --features mpi
+  SINTERMD=$ROOT/target/mpi/release/sintermd
+  # OpenMPI refuses to start as root (containers) unless told.
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+else
+  cargo build --release --quiet
+  SINTERMD=$ROOT/target/release/sintermd
+fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 RESULTS=()
@@ -78,7 +93,19 @@ run $steps
 LAMMPS
   local best_s=0 best_1=0 best_opt=0 best_omp=0 r m
   local mem_s=1e18 mem_opt=1e18 mem_omp=1e18
+  local best_mpi=0 best_lmp1=0
   for k in $(seq "$REPEATS"); do
+    if [ "$MPI" = 1 ]; then
+      mpirun -n "$THREADS" --oversubscribe "$SINTERMD" run "$input" --threads 1 \
+        --out "$dir/sintermd_mpi" --force >/dev/null
+      r=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['stages'][0]['atom_steps_per_second'])" "$dir/sintermd_mpi/summary.json")
+      echo "  $name run $k: sintermd, $THREADS MPI ranks x 1 thread $r atom-steps/s"
+      best_mpi=$(python3 -c "print(max($best_mpi, $r))")
+      (cd "$dir" && "$LMP" --np 1 -sf opt -in in.lmp -log opt1.log -screen none)
+      r=$(lammps_rate "$dir/opt1.log")
+      echo "  $name run $k: LAMMPS -sf opt, 1 MPI rank    $r atom-steps/s"
+      best_lmp1=$(python3 -c "print(max($best_lmp1, $r))")
+    fi
     if [ "$THREADS" -gt 1 ]; then
       "$SINTERMD" run "$input" --threads 1 --out "$dir/sintermd1" --force >/dev/null
       r=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['stages'][0]['atom_steps_per_second'])" "$dir/sintermd1/summary.json")
@@ -115,6 +142,9 @@ LAMMPS
     "$name" "$best_s" "$best_1" "$best_opt" "$best_omp" "$REPEATS" "$mem_s" "$mem_opt" "$mem_omp"
   RESULTS+=("$(printf 'RESULT %s sintermd=%.4g lammps=%.4g ratio=%s threads_1_to_%s=%s rss_sintermd=%.0f rss_lammps_opt=%.0f rss_lammps_omp=%.0f' \
     "$name" "$best_s" "$lammps" "$ratio" "$THREADS" "$scaling" "$mem_s" "$mem_opt" "$mem_omp")")
+  if [ "$MPI" = 1 ]; then
+    RESULTS+=("$(python3 -c "print(f'MPI $name sintermd_1={$best_1:.4g} sintermd_ranks={$best_mpi:.4g} sintermd_scaling={$best_mpi / $best_1:.2f} lammps_1={$best_lmp1:.4g} lammps_ranks={$best_opt:.4g} lammps_scaling={$best_opt / $best_lmp1:.2f}')")")
+  fi
 }
 
 # The pair_coeff lines of the potentials the benchmarks use.

@@ -30,6 +30,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod domain;
 pub mod error;
 pub mod input;
 pub mod io;

@@ -9,12 +9,60 @@ fn main() {
     restore_sigpipe();
     return_freed_buffers();
     let cli = sintermd::cli::Cli::parse();
-    match sintermd::cli::main_with(cli) {
+    #[cfg(feature = "mpi")]
+    let _session = mpi_role(&cli);
+    let result = sintermd::cli::main_with(cli);
+    // Rank 0 tells the other MPI ranks to finish before exiting.
+    #[cfg(feature = "mpi")]
+    drop(_session);
+    match result {
         Ok(()) => {}
         // Stopped by a signal with a checkpoint written: the message says how to resume.
         Err(sintermd::Error::Interrupted(message)) => {
             eprintln!("sintermd: {message}");
             std::process::exit(sintermd::run::stop::INTERRUPTED_EXIT_CODE);
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Under an MPI launcher, `sintermd run` on several ranks: rank 0 goes on as usual (its force
+/// engines distribute) and keeps the session until the end; the other ranks serve force
+/// evaluations here and exit.
+#[cfg(feature = "mpi")]
+fn mpi_role(cli: &sintermd::cli::Cli) -> Option<sintermd::domain::mpi::Session> {
+    use sintermd::domain::mpi::Role;
+    let sintermd::cli::Command::Run(args) = &cli.command else {
+        return None;
+    };
+    match sintermd::domain::mpi::role() {
+        Ok(Role::Alone) => None,
+        Ok(Role::Leader(session)) => Some(session),
+        Ok(Role::Worker(session)) => {
+            // The run's potential, from the input file every rank reads.
+            let mut spec = None;
+            let make = |species: &sintermd::system::SpeciesTable| {
+                if spec.is_none() {
+                    let input = sintermd::input::Input::read(&args.input)?;
+                    let base = input.base_dir(&args.input);
+                    spec = Some((input.potential, base));
+                }
+                let (potential, base) = spec.as_ref().expect("read above");
+                sintermd::potential::build_potential(potential, species, base)
+            };
+            let served =
+                sintermd::cli::set_threads(args.threads).and_then(|()| session.serve(make));
+            drop(session);
+            match served {
+                Ok(()) => std::process::exit(0),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    std::process::exit(1);
+                }
+            }
         }
         Err(e) => {
             eprintln!("error: {e}");

@@ -433,7 +433,8 @@ fn sweep(command: SweepCommand) -> Result<()> {
     }
 }
 
-fn set_threads(threads: Option<usize>) -> Result<()> {
+/// Sets the number of rayon worker threads (`--threads`; default all cores).
+pub fn set_threads(threads: Option<usize>) -> Result<()> {
     if let Some(n) = threads {
         if n == 0 {
             return Err(Error::invalid("--threads must be at least 1"));

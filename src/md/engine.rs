@@ -1,10 +1,11 @@
 //! The force engine: a potential, its neighbour list and the latest force evaluation.
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::MpiForces;
 use crate::error::{Error, Result};
-use crate::neighbor::{NeighborList, NeighborSettings};
+pub use crate::neighbor::OVERLAP_DISTANCE;
+use crate::neighbor::{NeighborList, NeighborSettings, overlap_error};
 use crate::potential::{Configuration, ForceOutput, Potential};
 use crate::system::{System, Vec3};
 
@@ -18,9 +19,6 @@ pub struct EngineRecord {
     builds: u64,
 }
 
-/// Two atoms closer than this [A] are reported as overlapping.
-pub const OVERLAP_DISTANCE: f64 = 0.1;
-
 /// Computes forces for a system, maintaining the neighbour list.
 pub struct ForceEngine {
     potential: Box<dyn Potential>,
@@ -30,11 +28,14 @@ pub struct ForceEngine {
     /// Whether [`ForceEngine::compute`] computes energies and virials (see
     /// [`ForceEngine::set_energies_needed`]).
     energies_needed: bool,
+    /// Under MPI (rank 0 of several): the ranks that compute the forces, over a domain
+    /// decomposition that replaces `list` ([`crate::domain`]).
+    distributed: Option<MpiForces>,
 }
 
 impl ForceEngine {
     /// An engine for `potential` with neighbour-list `settings`.
-    pub fn new(potential: Box<dyn Potential>, settings: NeighborSettings) -> Result<Self> {
+    pub fn new(mut potential: Box<dyn Potential>, settings: NeighborSettings) -> Result<Self> {
         if !(settings.skin >= 0.0) || settings.every == 0 {
             return Err(Error::invalid(
                 "neighbor: skin must be >= 0 and every must be >= 1",
@@ -45,12 +46,17 @@ impl ForceEngine {
             settings.skin,
             potential.neighbor_list_kind(),
         );
+        let distributed = MpiForces::if_active(settings.skin);
+        if distributed.is_some() {
+            potential.set_per_atom_virials(true);
+        }
         Ok(ForceEngine {
             potential,
             list,
             settings,
             output: ForceOutput::default(),
             energies_needed: true,
+            distributed,
         })
     }
 
@@ -59,9 +65,17 @@ impl ForceEngine {
         self.potential.as_ref()
     }
 
-    /// The neighbour list.
+    /// The neighbour list (empty under MPI, where each rank keeps its own).
     pub fn list(&self) -> &NeighborList {
         &self.list
+    }
+
+    /// Neighbour-list builds so far (under MPI: domain decompositions).
+    pub fn builds(&self) -> u64 {
+        match &self.distributed {
+            Some(d) => d.builds(),
+            None => self.list.builds(),
+        }
     }
 
     /// The latest force evaluation.
@@ -72,6 +86,9 @@ impl ForceEngine {
     /// Forgets the neighbour list, forcing a rebuild at the next evaluation (after atoms were
     /// added, removed or moved by something other than the integrator).
     pub fn invalidate(&mut self) {
+        if let Some(d) = &mut self.distributed {
+            d.invalidate();
+        }
         self.list = NeighborList::with_kind(
             self.potential.cutoff(),
             self.settings.skin,
@@ -89,9 +106,15 @@ impl ForceEngine {
 
     /// The engine's record for a checkpoint.
     pub fn record(&self) -> EngineRecord {
-        EngineRecord {
-            reference: self.list.reference().to_vec(),
-            builds: self.list.builds(),
+        match &self.distributed {
+            Some(d) => EngineRecord {
+                reference: d.reference().to_vec(),
+                builds: d.builds(),
+            },
+            None => EngineRecord {
+                reference: self.list.reference().to_vec(),
+                builds: self.list.builds(),
+            },
         }
     }
 
@@ -111,19 +134,45 @@ impl ForceEngine {
                 system.len()
             )));
         }
-        self.list
-            .rebuild_as(&system.simbox, &record.reference, record.builds)?;
-        let config = Configuration {
-            positions: &system.positions,
-            types: &system.types,
-        };
-        self.potential.compute(config, &self.list, &mut self.output);
+        if let Some(d) = &mut self.distributed {
+            d.decompose(
+                self.potential.as_mut(),
+                system,
+                record.reference.clone(),
+                record.builds,
+                true,
+                &mut self.output,
+            )?;
+        } else {
+            self.list
+                .rebuild_as(&system.simbox, &record.reference, record.builds)?;
+            let config = Configuration {
+                positions: &system.positions,
+                types: &system.types,
+            };
+            self.potential.compute(config, &self.list, &mut self.output);
+        }
         let same = self.output.forces.iter().zip(&system.forces).all(|(a, b)| {
             a.iter()
                 .zip(b.iter())
                 .all(|(x, y)| x.to_bits() == y.to_bits())
         });
-        if !same {
+        // Under MPI a checkpoint may be resumed on another number of ranks, whose forces differ
+        // from the saved ones in the last digits (each rank sums in its own order): those are
+        // accepted, and the run goes on from the saved forces.
+        let close = || {
+            let largest = system.forces.iter().map(|f| f.amax()).fold(0.0, f64::max);
+            let worst = self
+                .output
+                .forces
+                .iter()
+                .zip(&system.forces)
+                .map(|(a, b)| (a - b).amax())
+                .fold(0.0, f64::max);
+            worst <= 1e-9 * largest.max(1.0)
+        };
+        let accepted = same || (self.distributed.is_some() && close());
+        if !accepted {
             return Err(Error::invalid(
                 "the forces recomputed from the checkpoint differ from the saved ones: the \
                  potential or the program changed since it was written",
@@ -154,6 +203,26 @@ impl ForceEngine {
     }
 
     fn evaluate(&mut self, system: &mut System, step: u64, energies: bool) -> Result<&ForceOutput> {
+        if let Some(d) = &mut self.distributed {
+            let rebuild = d.reference().len() != system.len()
+                || (step.is_multiple_of(self.settings.every)
+                    && d.needs_decomposition(&system.positions));
+            if rebuild {
+                system.wrap_positions();
+                let builds = d.builds() + 1;
+                d.decompose(
+                    self.potential.as_mut(),
+                    system,
+                    system.positions.clone(),
+                    builds,
+                    energies,
+                    &mut self.output,
+                )?;
+            } else {
+                d.step(self.potential.as_mut(), system, energies, &mut self.output)?;
+            }
+            return self.finish(system, step, energies);
+        }
         let stale = self.list.len() != system.len();
         if stale
             || (step.is_multiple_of(self.settings.every)
@@ -173,6 +242,11 @@ impl ForceEngine {
             self.potential
                 .compute_forces(config, &self.list, &mut self.output);
         }
+        self.finish(system, step, energies)
+    }
+
+    /// Checks the evaluation's numbers and copies its forces into `system`.
+    fn finish(&self, system: &mut System, step: u64, energies: bool) -> Result<&ForceOutput> {
         if let Some(i) = self.output.first_non_finite(energies) {
             return Err(Error::Physics(format!(
                 "step {step}: the force or energy of atom {} is not finite (atoms too close, or a \
@@ -185,26 +259,10 @@ impl ForceEngine {
     }
 }
 
-/// Errors if two atoms are closer than [`OVERLAP_DISTANCE`].
+/// Errors if two atoms are closer than [`crate::neighbor::OVERLAP_DISTANCE`].
 fn check_overlaps(system: &System, list: &NeighborList) -> Result<()> {
-    let limit = OVERLAP_DISTANCE * OVERLAP_DISTANCE;
-    // In parallel over atoms; the first atom (in index order) with an overlap is reported.
-    let first = (0..system.len())
-        .into_par_iter()
-        .with_min_len(1024)
-        .find_first(|&i| list.iter_row(i, &system.positions).any(|nb| nb.r2 < limit));
-    if let Some(i) = first {
-        let nb = list
-            .iter_row(i, &system.positions)
-            .find(|nb| nb.r2 < limit)
-            // Invariant: the neighbour closer than `limit` was found by the scan above.
-            .expect("found above");
-        return Err(Error::Physics(format!(
-            "atoms {} and {} overlap (distance {:.4} A < {OVERLAP_DISTANCE} A)",
-            system.ids[i],
-            system.ids[nb.j],
-            nb.r2.sqrt()
-        )));
+    match list.first_overlap(system.len(), &system.positions) {
+        Some((i, j, d)) => Err(overlap_error(system.ids[i], system.ids[j], d)),
+        None => Ok(()),
     }
-    Ok(())
 }

@@ -15,6 +15,18 @@ pub(crate) use cell::CellGrid;
 pub use schedule::HalfListSchedule;
 pub use verlet::{ListKind, Neighbor, NeighborList, Row};
 
+use crate::error::Error;
+
+/// Two atoms closer than this [A] are reported as overlapping.
+pub const OVERLAP_DISTANCE: f64 = 0.1;
+
+/// The error for atoms `a` and `b` (ids) at `distance` [A], closer than [`OVERLAP_DISTANCE`].
+pub fn overlap_error(a: u64, b: u64, distance: f64) -> Error {
+    Error::Physics(format!(
+        "atoms {a} and {b} overlap (distance {distance:.4} A < {OVERLAP_DISTANCE} A)"
+    ))
+}
+
 /// How the neighbour list is maintained (LAMMPS `neighbor SKIN bin` + `neigh_modify every N check yes`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

@@ -244,6 +244,20 @@ impl NeighborList {
             .any(|(x, r)| (x - r).norm_squared() > limit)
     }
 
+    /// The first of atoms `0..atoms` (in index order) with a neighbour closer than
+    /// [`super::OVERLAP_DISTANCE`] at `positions` [A]: the atom, the neighbour and their distance.
+    pub fn first_overlap(&self, atoms: usize, positions: &[Vec3]) -> Option<(usize, usize, f64)> {
+        let limit = super::OVERLAP_DISTANCE * super::OVERLAP_DISTANCE;
+        // In parallel over atoms; the first atom in index order is reported.
+        let i = (0..atoms)
+            .into_par_iter()
+            .with_min_len(1024)
+            .find_first(|&i| self.iter_row(i, positions).any(|nb| nb.r2 < limit))?;
+        self.iter_row(i, positions)
+            .find(|nb| nb.r2 < limit)
+            .map(|nb| (i, nb.j, nb.r2.sqrt()))
+    }
+
     /// Row `i`: every entry.
     #[inline]
     pub fn row(&self, i: usize) -> Row<'_> {

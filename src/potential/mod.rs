@@ -151,6 +151,18 @@ pub trait Potential: Send + Sync {
         Vec::new()
     }
 
+    /// How far [A] the force on an atom reaches: it depends on the positions of atoms within
+    /// this distance only (with every atom within it known, a rank of a domain decomposition
+    /// computes the force completely, see [`crate::domain`]). Pair potentials: the cutoff.
+    fn ghost_range(&self) -> f64 {
+        self.cutoff()
+    }
+
+    /// Asks for (or stops asking for) per-atom virials in the output of [`Potential::compute`]:
+    /// potentials that only sum the virial by default (EAM) fill `per_atom_virial` while asked.
+    /// Potentials that always fill it ignore the call.
+    fn set_per_atom_virials(&mut self, _wanted: bool) {}
+
     /// Computes energies, forces and virial of `config` into `out` (resized as needed). Takes
     /// `&mut self` so that a potential can keep scratch arrays between calls.
     fn compute(&mut self, config: Configuration<'_>, list: &NeighborList, out: &mut ForceOutput);

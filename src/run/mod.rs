@@ -911,7 +911,7 @@ impl<'a> Runner<'a> {
             },
             stages: self.tally.stage_rates.clone(),
             threads: rayon::current_num_threads(),
-            neighbor_builds: main.engine.list().builds(),
+            neighbor_builds: main.engine.builds(),
             final_thermo: {
                 // No pressure for a box that is mostly vacuum (as in thermo.csv).
                 let mut last = main.measure();

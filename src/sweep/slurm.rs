@@ -44,6 +44,10 @@ pub struct SlurmSpec {
     pub mem: Option<String>,
     /// Cores of each task, passed to sintermd as `--threads` (default 1).
     pub cpus_per_task: u32,
+    /// MPI ranks of each point (default 1: no MPI). With more, each point is one `srun` of that
+    /// many tasks (`--ntasks`), each with `cpus_per_task` threads: a sintermd built with the
+    /// `mpi` feature splits every force evaluation over them (README, "MPI").
+    pub ntasks: u32,
     /// Tasks running at once (`--array=0-N%MAX`), when given.
     pub max_running: Option<usize>,
     /// Seconds before the time limit at which Slurm signals the task to checkpoint (default
@@ -69,6 +73,7 @@ impl Default for SlurmSpec {
             time: "24:00:00".into(),
             mem: None,
             cpus_per_task: 1,
+            ntasks: 1,
             max_running: None,
             signal_lead_s: 300,
             modules: Vec::new(),
@@ -137,7 +142,7 @@ pub fn submit_script(
     let mut s = sbatch_header(spec, program, points, &dir_text);
     s.push_str(&task_setup(spec, &dir_text, &sintermd));
     s.push_str(&match program {
-        Program::Run => run_commands(),
+        Program::Run => run_commands(spec.ntasks),
         Program::Kmc => kmc_commands(),
     });
     Ok(s)
@@ -163,6 +168,15 @@ fn check_spec(spec: &SlurmSpec, program: Program, points: usize) -> Result<()> {
     }
     if spec.cpus_per_task == 0 {
         return Err(bad("cpus_per_task must be at least 1".into()));
+    }
+    if spec.ntasks == 0 {
+        return Err(bad("ntasks must be at least 1".into()));
+    }
+    if spec.ntasks > 1 && program == Program::Kmc {
+        return Err(bad(
+            "ntasks > 1 asks for MPI ranks, which only `sintermd run` uses (KMC runs on one core)"
+                .into(),
+        ));
     }
     if spec.max_running == Some(0) {
         return Err(bad("max_running must be at least 1".into()));
@@ -221,7 +235,7 @@ fn sbatch_header(spec: &SlurmSpec, program: Program, points: usize, dir_text: &s
     };
     s.push_str(&format!("#SBATCH --array={array}\n"));
     s.push_str(&format!("#SBATCH --cpus-per-task={}\n", spec.cpus_per_task));
-    s.push_str("#SBATCH --ntasks=1\n");
+    s.push_str(&format!("#SBATCH --ntasks={}\n", spec.ntasks));
     s.push_str(&format!("#SBATCH --time={}\n", spec.time));
     if let Some(m) = &spec.mem {
         s.push_str(&format!("#SBATCH --mem={m}\n"));
@@ -276,9 +290,10 @@ const WAIT_FOR_RUN: &str = "pid=$!\nwait \"$pid\"\nstatus=$?\n\
 # (bash keeps it even once the run has ended; 127: nothing left to wait for).\n\
 while [ \"$status\" -gt 128 ]; do\n    wait \"$pid\"\n    next=$?\n    [ \"$next\" -eq 127 ] && break\n    status=$next\ndone\n";
 
-/// A study task's commands: run the point with `--resume`, pass Slurm's signals on, and
-/// requeue after a checkpoint at the time limit.
-fn run_commands() -> String {
+/// A study task's commands: run the point with `--resume` (under `srun` on `ntasks` MPI ranks
+/// when more than one), pass Slurm's signals on, and requeue after a checkpoint at the time
+/// limit.
+fn run_commands(ntasks: u32) -> String {
     let mut s = String::new();
     s.push_str(
         "# Slurm signals this shell (USR1) before the time limit: pass the signal on, so that\n",
@@ -288,6 +303,12 @@ fn run_commands() -> String {
     s.push_str("pid=\nlimit=0\n");
     s.push_str("trap 'limit=1; [ -n \"$pid\" ] && kill -USR1 \"$pid\" 2>/dev/null' USR1\n");
     s.push_str("trap '[ -n \"$pid\" ] && kill -TERM \"$pid\" 2>/dev/null' TERM\n");
+    if ntasks > 1 {
+        // srun passes the signals on to every rank; only rank 0 acts on them.
+        s.push_str(&format!(
+            "srun --ntasks={ntasks} --cpus-per-task=\"${{SLURM_CPUS_PER_TASK:-1}}\" "
+        ));
+    }
     s.push_str(
         "\"$sintermd\" run \"$point/input.ron\" --out \"$point\" --resume --threads \"${SLURM_CPUS_PER_TASK:-1}\" &\n",
     );
@@ -389,6 +410,22 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("signal_lead_s"), "{e}");
+        // MPI points: one srun of `ntasks` ranks.
+        let mpi = SlurmSpec {
+            ntasks: 4,
+            cpus_per_task: 2,
+            ..spec
+        };
+        let s = submit_script(&mpi, Program::Run, Path::new("/scratch/sweep"), 6).unwrap();
+        assert!(s.contains("#SBATCH --ntasks=4\n"), "{s}");
+        assert!(
+            s.contains(
+                "srun --ntasks=4 --cpus-per-task=\"${SLURM_CPUS_PER_TASK:-1}\" \"$sintermd\" run"
+            ),
+            "{s}"
+        );
+        let e = submit_script(&mpi, Program::Kmc, Path::new("/x"), 1).unwrap_err();
+        assert!(e.to_string().contains("ntasks"), "{e}");
     }
 
     #[test]

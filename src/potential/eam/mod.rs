@@ -84,6 +84,8 @@ pub struct Eam {
     embedding_energy: Vec<f64>,
     /// Scratch: force on each atom (its pair energy and virial go to the output directly).
     forces: Vec<Padded>,
+    /// Whether outputs carry per-atom virials ([`Potential::set_per_atom_virials`]).
+    per_atom_virials: bool,
 }
 
 impl Eam {
@@ -118,6 +120,7 @@ impl Eam {
             slope: Vec::new(),
             embedding_energy: Vec::new(),
             forces: Vec::new(),
+            per_atom_virials: false,
         })
     }
 
@@ -202,6 +205,7 @@ impl Eam {
         let sums = energies.then_some(PairSums {
             energy: &mut out.per_atom_energy,
             virial: &mut out.virial,
+            atom_virial: self.per_atom_virials.then_some(&mut out.per_atom_virial),
         });
         force_pass(&input, &self.slope, &mut self.forces, sums);
         let forces = &self.forces;
@@ -263,6 +267,16 @@ impl Potential for Eam {
     /// The passes visit each pair once: a half list (they also accept a full one).
     fn neighbor_list_kind(&self) -> ListKind {
         ListKind::Half
+    }
+
+    /// Twice the cutoff: the force on an atom depends on its neighbours' embedding slopes,
+    /// hence on their neighbours' positions.
+    fn ghost_range(&self) -> f64 {
+        2.0 * self.cutoff()
+    }
+
+    fn set_per_atom_virials(&mut self, wanted: bool) {
+        self.per_atom_virials = wanted;
     }
 
     fn compute(&mut self, config: Configuration<'_>, list: &NeighborList, out: &mut ForceOutput) {

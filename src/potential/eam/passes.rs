@@ -417,12 +417,14 @@ unsafe fn density_of_atom<L: Lanes, T: PairTables>(
 }
 
 /// Where the force pass writes: forces [eV/A], and with energies the pair energies [eV] of the
-/// atoms and the virial [eV] of each block of the schedule.
+/// atoms and the virial [eV] of each block of the schedule; when `atom_virial` is not null,
+/// also the virial of each atom (half of each of its pairs').
 #[derive(Clone, Copy)]
 struct ForceTargets {
     forces: SharedMut<Padded>,
     energy: SharedMut<f64>,
     block_virial: SharedMut<[f64; 6]>,
+    atom_virial: SharedMut<[f64; 6]>,
 }
 
 /// Force pass over one row: for every owned pair (i, j) within the cutoff, with g = (dE/dr)/r
@@ -531,6 +533,15 @@ unsafe fn force_of_atom<L: Lanes, T: PairTables, const ENERGIES: bool>(
                     for l in 0..valid {
                         *out.energy.at(j[l]) += e[l];
                     }
+                    if !out.atom_virial.0.is_null() {
+                        let by_component = w.map(|c| L::to_array(c));
+                        for l in 0..valid {
+                            let v = out.atom_virial.at(j[l]);
+                            for c in 0..6 {
+                                v[c] += 0.5 * by_component[c][l];
+                            }
+                        }
+                    }
                 }
                 g += 4;
             }
@@ -544,9 +555,16 @@ unsafe fn force_of_atom<L: Lanes, T: PairTables, const ENERGIES: bool>(
         L::store(fi, L::add(L::load(fi), total));
         if ENERGIES {
             *out.energy.at(i) += lane_sum::<L>(own_energy);
+            let own = own_virial.map(|c| lane_sum::<L>(c));
             let v = out.block_virial.at(block);
             for c in 0..6 {
-                v[c] += lane_sum::<L>(own_virial[c]);
+                v[c] += own[c];
+            }
+            if !out.atom_virial.0.is_null() {
+                let v = out.atom_virial.at(i);
+                for c in 0..6 {
+                    v[c] += 0.5 * own[c];
+                }
             }
         }
     }
@@ -689,6 +707,9 @@ pub struct PairSums<'a> {
     /// Pair virial of all atoms, W = sum over pairs of -g d (x) d: summed per block of the
     /// schedule, then over the blocks in index order (the same for any number of threads).
     pub virial: &'a mut [f64; 6],
+    /// When given, the virial of each atom too (half of each of its pairs'; resized and zeroed
+    /// here), for sums over a subset of the atoms (a rank's own, [`crate::domain`]).
+    pub atom_virial: Option<&'a mut Vec<[f64; 6]>>,
 }
 
 /// Pass 3: forces [eV/A] into `forces` (resized and zeroed here) from the embedding slopes
@@ -707,20 +728,37 @@ pub fn force_pass<T: PairTables>(
     forces.resize(n, Padded::default());
     let schedule = input.list.schedule();
     let mut block_virial: Vec<[f64; 6]> = Vec::new();
-    let (energy, virial) = match &mut sums {
+    let (energy, virial, atom_virial) = match &mut sums {
         Some(s) => {
             s.energy.clear();
             s.energy.resize(n, 0.0);
             block_virial.resize(schedule.blocks(), [0.0; 6]);
-            (s.energy.as_mut_ptr(), block_virial.as_mut_ptr())
+            let atom_virial = match &mut s.atom_virial {
+                Some(v) => {
+                    v.clear();
+                    v.resize(n, [0.0; 6]);
+                    v.as_mut_ptr()
+                }
+                None => std::ptr::null_mut(),
+            };
+            (
+                s.energy.as_mut_ptr(),
+                block_virial.as_mut_ptr(),
+                atom_virial,
+            )
         }
-        None => (std::ptr::null_mut(), std::ptr::null_mut()),
+        None => (
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        ),
     };
     let energies = !energy.is_null();
     let out = ForceTargets {
         forces: SharedMut(forces.as_mut_ptr()),
         energy: SharedMut(energy),
         block_virial: SharedMut(virial),
+        atom_virial: SharedMut(atom_virial),
     };
     let path = input.path;
     schedule.for_each_indexed_block(input.parallel(), CloseBatch::new, |batch, b, atoms| {

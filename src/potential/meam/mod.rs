@@ -362,6 +362,13 @@ impl Potential for Meam {
         self.model.screening_radius + LIST_MARGIN
     }
 
+    /// Twice the cutoff: the force on an atom depends on the densities of the atoms within the
+    /// cutoff (neighbours, and pairs it screens), and those on the atoms within the cutoff of
+    /// them (their neighbours and screeners).
+    fn ghost_range(&self) -> f64 {
+        2.0 * self.cutoff()
+    }
+
     fn compute(&mut self, config: Configuration<'_>, list: &NeighborList, out: &mut ForceOutput) {
         self.evaluate(config, list, out, true);
     }

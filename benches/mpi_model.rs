@@ -1,0 +1,132 @@
+//! The communication model of the MPI domain decomposition (benches/README.md, "MPI"): ghost
+//! counts of the real decomposition (`sintermd::domain`) for a pair of spherical Pt particles of
+//! 500,000 atoms each (free boundaries, EAM Zhou 2004 Pt-Fe: cutoff 6.20 A, skin 1 A) on 8, 64
+//! and 512 ranks, the bytes and messages per step they imply, and the parallel efficiency they
+//! project for a given one-core speed and network. Efficiency is the one-core time over P times
+//! the slowest rank's time: its atoms (own, and in the present scheme its ghosts, whose
+//! densities it computes again) at the one-core speed, plus the messages.
+//!
+//! Run: `cargo bench --bench mpi_model` (arguments after `--`: one-core speed in atom-steps/s,
+//! default 1.06e6, this machine's eam_cu256k 1-thread figure; bandwidth in GB/s, default 12.5,
+//! 100 Gb/s InfiniBand; latency in microseconds, default 2).
+
+use sintermd::domain::Decomposition;
+
+/// Rank 0's serial work per atom and step in the present scheme [s]: integrating, packing the
+/// ranks' positions and placing their forces (an assumption of the order of a few memory
+/// passes over 24-byte vectors; not measured).
+const SERIAL_PER_ATOM: f64 = 10e-9;
+use sintermd::system::{SimBox, Vec3};
+
+/// fcc sites of lattice constant `a` [A] within `radius` of `centre`.
+fn sphere(a: f64, radius: f64, centre: Vec3, out: &mut Vec<Vec3>) {
+    let basis = [
+        [0.0, 0.0, 0.0],
+        [0.5, 0.5, 0.0],
+        [0.5, 0.0, 0.5],
+        [0.0, 0.5, 0.5],
+    ];
+    let n = (radius / a).ceil() as i64 + 1;
+    for i in -n..=n {
+        for j in -n..=n {
+            for k in -n..=n {
+                for b in basis {
+                    let x = Vec3::new(i as f64 + b[0], j as f64 + b[1], k as f64 + b[2]) * a;
+                    if x.norm() <= radius {
+                        out.push(centre + x);
+                    }
+                }
+            }
+        }
+    }
+}
+
+struct Counts {
+    max_owned: usize,
+    max_local: usize,
+    total_local: usize,
+    max_ghosts: usize,
+}
+
+fn counts(d: &Decomposition, positions: &[Vec3], reach: f64) -> Counts {
+    let domains = d.domains(positions, reach);
+    Counts {
+        max_owned: domains.iter().map(|x| x.owned).max().unwrap_or(0),
+        max_local: domains.iter().map(|x| x.index.len()).max().unwrap_or(0),
+        total_local: domains.iter().map(|x| x.index.len()).sum(),
+        max_ghosts: domains
+            .iter()
+            .map(|x| x.index.len() - x.owned)
+            .max()
+            .unwrap_or(0),
+    }
+}
+
+fn main() {
+    let args: Vec<f64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let rate = args.first().copied().unwrap_or(1.06e6);
+    let bandwidth = args.get(1).copied().unwrap_or(12.5) * 1e9;
+    let latency = args.get(2).copied().unwrap_or(2.0) * 1e-6;
+    let (a, cutoff, skin) = (3.92, 6.198, 1.0);
+    // 500,000 atoms per particle: 4 atoms per a^3.
+    let radius = (500_000.0 * a * a * a * 3.0 / (16.0 * std::f64::consts::PI)).cbrt();
+    let mut positions = Vec::new();
+    sphere(a, radius, Vec3::zeros(), &mut positions);
+    sphere(
+        a,
+        radius,
+        Vec3::new(2.0 * radius + 3.0, 0.0, 0.0),
+        &mut positions,
+    );
+    let n = positions.len();
+    let simbox = SimBox::new(
+        [-radius - 20.0; 3],
+        [3.0 * radius + 23.0, radius + 20.0, radius + 20.0],
+        [false; 3],
+    )
+    .unwrap();
+    println!(
+        "pair of spheres: {n} atoms (radius {radius:.1} A); one core {rate:.3e} atom-steps/s, \
+         network {:.1} GB/s, latency {:.1} us",
+        bandwidth / 1e9,
+        latency * 1e6
+    );
+    println!(
+        "ranks | grid | owned/rank | sintermd now: ghosts/rank (max), rank-0 bytes/step, \
+         efficiency | neighbour exchange: ghosts/rank (max), bytes/step/rank, efficiency"
+    );
+    let t1 = n as f64 / rate;
+    for ranks in [8usize, 64, 512] {
+        let d = Decomposition::new(&simbox, &positions, ranks);
+        // Now: ghosts to twice the cutoff plus the skin, every rank's local positions sent by
+        // rank 0 and its owned forces returned, every step; each rank computes its ghosts'
+        // densities again.
+        let now = counts(&d, &positions, 2.0 * cutoff + skin);
+        let bytes_now = 24.0 * (now.total_local + n) as f64;
+        let t_now = now.max_local as f64 / rate
+            + bytes_now / bandwidth
+            + 2.0 * (ranks - 1) as f64 * latency
+            + n as f64 * SERIAL_PER_ATOM;
+        // The target: ghosts to the cutoff plus the skin exchanged with the 26 neighbouring
+        // subdomains (positions forward, forces and embedding slopes back: 3 x (24 + 8) B per
+        // ghost a step, in 6 swaps each way), ghosts' work not repeated.
+        let next = counts(&d, &positions, cutoff + skin);
+        let owned_max = now.max_owned;
+        let bytes_next = 3.0 * 32.0 * next.max_ghosts as f64;
+        let t_next = owned_max as f64 / rate + bytes_next / bandwidth + 18.0 * latency;
+        println!(
+            "{ranks} | {:?} | {} | {} , {:.1} MB, {:.0} % | {} , {:.2} MB, {:.0} %",
+            d.grid().dims,
+            n / ranks,
+            now.max_ghosts,
+            bytes_now / 1e6,
+            100.0 * t1 / (ranks as f64 * t_now),
+            next.max_ghosts,
+            bytes_next / 1e6,
+            100.0 * t1 / (ranks as f64 * t_next),
+        );
+    }
+}

@@ -1,0 +1,673 @@
+//! Spatial domain decomposition: the box cut into a grid of subdomains, one per MPI rank, each
+//! rank computing the forces on the atoms of its subdomain from a local copy of them and of the
+//! "ghost" atoms (other ranks' atoms and periodic images) within reach of it.
+//!
+//! [`ProcGrid`] picks the grid (least subdomain surface); [`Decomposition`] places its bounds
+//! over a box and says which rank owns an atom; [`Decomposition::domains`] lists, for every
+//! rank, its own atoms (ascending index) and its ghosts (index and periodic shift). A
+//! [`LocalForces`] holds one rank's copy of the potential and a neighbour list over its local
+//! atoms and returns forces, energies and virials of the owned ones. The communication that
+//! carries local atoms and results between ranks is in `mpi` (cargo feature `mpi`); everything
+//! here is plain code, tested in one process by [`compute_decomposed`].
+//!
+//! Ghosts reach [`Potential::ghost_range`] plus the neighbour skin beyond a subdomain: deep
+//! enough that a rank computes its atoms' forces completely by itself (no reverse
+//! communication), at the price of computing some ghosts' densities again. The local atoms are
+//! chosen at a neighbour-list rebuild and kept until the next one; between rebuilds no atom
+//! moves more than half the skin, so every atom that can act on an owned atom stays local.
+
+#[cfg(feature = "mpi")]
+pub mod mpi;
+
+#[cfg(feature = "mpi")]
+pub use mpi::MpiForces;
+
+use crate::error::{Error, Result};
+use crate::neighbor::NeighborList;
+use crate::potential::{Configuration, ForceOutput, Potential};
+use crate::system::{SimBox, Vec3};
+
+/// A grid of `dims[0] x dims[1] x dims[2]` subdomains; rank `(a * dims[1] + b) * dims[2] + c`
+/// holds subdomain (a, b, c).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProcGrid {
+    /// Subdomains along x, y, z.
+    pub dims: [usize; 3],
+}
+
+impl ProcGrid {
+    /// The grid of `ranks` subdomains over a region of edge `lengths` [A] with the least
+    /// surface per subdomain (the ghost volume), as LAMMPS's `processors * * *`; among equal
+    /// surfaces, the first in (x, y, z) lexicographic order.
+    pub fn choose(ranks: usize, lengths: [f64; 3]) -> Self {
+        let ranks = ranks.max(1);
+        let mut best = ProcGrid {
+            dims: [ranks, 1, 1],
+        };
+        let mut best_surface = f64::INFINITY;
+        for a in 1..=ranks {
+            if !ranks.is_multiple_of(a) {
+                continue;
+            }
+            for b in 1..=ranks / a {
+                if !(ranks / a).is_multiple_of(b) {
+                    continue;
+                }
+                let c = ranks / a / b;
+                let e = [
+                    lengths[0] / a as f64,
+                    lengths[1] / b as f64,
+                    lengths[2] / c as f64,
+                ];
+                let surface = e[0] * e[1] + e[1] * e[2] + e[0] * e[2];
+                if surface < best_surface * (1.0 - 1e-12) {
+                    best_surface = surface;
+                    best = ProcGrid { dims: [a, b, c] };
+                }
+            }
+        }
+        best
+    }
+
+    /// Number of subdomains.
+    pub fn ranks(&self) -> usize {
+        self.dims.iter().product()
+    }
+
+    /// The rank holding subdomain `cell`.
+    pub fn rank_of(&self, cell: [usize; 3]) -> usize {
+        (cell[0] * self.dims[1] + cell[1]) * self.dims[2] + cell[2]
+    }
+}
+
+/// The subdomain bounds of a [`ProcGrid`] over a box: equal slabs of the box along periodic
+/// axes, of the atoms' extent along free ones (the outermost subdomains of a free axis reach to
+/// infinity, so that atoms that move out still have an owner).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decomposition {
+    grid: ProcGrid,
+    lo: [f64; 3],
+    width: [f64; 3],
+    periodic: [bool; 3],
+    length: [f64; 3],
+    /// The box's corners [A].
+    box_lo: [f64; 3],
+    box_hi: [f64; 3],
+}
+
+/// The box of a rank's local system: periodic, as the whole box, along the periodic axes the
+/// grid does not cut (the rank sees periodic images there itself, as the program without MPI
+/// does: no image ghosts), free elsewhere (ghosts are explicit copies).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LocalFrame {
+    /// Periodicity of the local box along x, y, z.
+    pub periodic: [bool; 3],
+    /// The whole box's corners [A] (used along the periodic axes).
+    pub lo: [f64; 3],
+    pub hi: [f64; 3],
+}
+
+impl LocalFrame {
+    /// The local box for atoms at `positions` [A]: the whole box's extent along periodic
+    /// axes, the atoms' extent plus 1 A along free ones.
+    pub fn simbox(&self, positions: &[Vec3]) -> Result<SimBox> {
+        let mut lo = [f64::INFINITY; 3];
+        let mut hi = [f64::NEG_INFINITY; 3];
+        for x in positions {
+            for k in 0..3 {
+                lo[k] = lo[k].min(x[k]);
+                hi[k] = hi[k].max(x[k]);
+            }
+        }
+        for k in 0..3 {
+            if self.periodic[k] {
+                (lo[k], hi[k]) = (self.lo[k], self.hi[k]);
+            } else if lo[k].is_finite() {
+                (lo[k], hi[k]) = (lo[k] - 1.0, hi[k] + 1.0);
+            } else {
+                (lo[k], hi[k]) = (0.0, 1.0);
+            }
+        }
+        SimBox::new(lo, hi, self.periodic)
+    }
+
+    /// The frame as nine numbers (for sending): lo, hi, then 1 or 0 per axis for periodic.
+    pub fn to_array(&self) -> [f64; 9] {
+        let p = self.periodic.map(|b| f64::from(u8::from(b)));
+        [
+            self.lo[0], self.lo[1], self.lo[2], self.hi[0], self.hi[1], self.hi[2], p[0], p[1],
+            p[2],
+        ]
+    }
+
+    /// The frame from [`LocalFrame::to_array`]'s numbers.
+    pub fn from_array(a: &[f64]) -> Result<Self> {
+        if a.len() != 9 {
+            return Err(Error::invalid(format!(
+                "a local frame has 9 numbers, got {}",
+                a.len()
+            )));
+        }
+        Ok(LocalFrame {
+            lo: [a[0], a[1], a[2]],
+            hi: [a[3], a[4], a[5]],
+            periodic: [a[6] != 0.0, a[7] != 0.0, a[8] != 0.0],
+        })
+    }
+}
+
+/// The atoms one rank holds: `index[..owned]` are its own (ascending), the rest ghosts, each a
+/// copy of atom `index[k]` moved by `shift[k]` (a periodic image; zero for another rank's atom
+/// seen directly).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LocalAtoms {
+    /// Number of owned atoms (the first entries).
+    pub owned: usize,
+    /// Global index of each local atom.
+    pub index: Vec<u32>,
+    /// Shift [A] added to the global position of each local atom.
+    pub shift: Vec<Vec3>,
+}
+
+impl LocalAtoms {
+    /// Local positions [A] from the global `positions`, into `out`.
+    pub fn positions_into(&self, positions: &[Vec3], out: &mut Vec<Vec3>) {
+        out.clear();
+        out.extend(
+            self.index
+                .iter()
+                .zip(&self.shift)
+                .map(|(&i, s)| positions[i as usize] + s),
+        );
+    }
+
+    /// Local species indices from the global `types`.
+    pub fn types(&self, types: &[u32]) -> Vec<u32> {
+        self.index.iter().map(|&i| types[i as usize]).collect()
+    }
+}
+
+impl Decomposition {
+    /// Subdomains for `ranks` ranks over `simbox` holding atoms at `positions` (wrapped along
+    /// periodic axes).
+    pub fn new(simbox: &SimBox, positions: &[Vec3], ranks: usize) -> Self {
+        let mut lo = [0.0; 3];
+        let mut extent = [0.0; 3];
+        let mut length = [0.0; 3];
+        for k in 0..3 {
+            length[k] = simbox.hi[k] - simbox.lo[k];
+            if simbox.periodic[k] {
+                lo[k] = simbox.lo[k];
+                extent[k] = length[k];
+            } else {
+                let (a, b) = positions
+                    .iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+                        (a.min(x[k]), b.max(x[k]))
+                    });
+                (lo[k], extent[k]) = if a.is_finite() {
+                    (a, b - a)
+                } else {
+                    (0.0, 0.0)
+                };
+            }
+        }
+        // A flat axis (one layer of atoms) still gets a width, so that the grid stays defined.
+        let sized = extent.map(|e| e.max(1e-6));
+        let grid = ProcGrid::choose(ranks, sized);
+        let width = [0, 1, 2].map(|k| sized[k] / grid.dims[k] as f64);
+        Decomposition {
+            grid,
+            lo,
+            width,
+            periodic: simbox.periodic,
+            length,
+            box_lo: simbox.lo,
+            box_hi: simbox.hi,
+        }
+    }
+
+    /// The box every rank's local system lives in.
+    pub fn local_frame(&self) -> LocalFrame {
+        LocalFrame {
+            periodic: [0, 1, 2].map(|k| self.periodic[k] && self.grid.dims[k] == 1),
+            lo: self.box_lo,
+            hi: self.box_hi,
+        }
+    }
+
+    /// The grid of subdomains.
+    pub fn grid(&self) -> ProcGrid {
+        self.grid
+    }
+
+    fn cell_along(&self, k: usize, x: f64) -> usize {
+        let c = ((x - self.lo[k]) / self.width[k]).floor();
+        if c < 0.0 {
+            0
+        } else {
+            (c as usize).min(self.grid.dims[k] - 1)
+        }
+    }
+
+    /// The rank owning an atom at `x` [A].
+    pub fn owner(&self, x: &Vec3) -> usize {
+        self.grid
+            .rank_of([0, 1, 2].map(|k| self.cell_along(k, x[k])))
+    }
+
+    /// Subdomains along axis `k` whose region widened by `reach` [A] contains `x`.
+    fn cells_within(&self, k: usize, x: f64, reach: f64) -> std::ops::RangeInclusive<usize> {
+        let n = self.grid.dims[k] as i64;
+        let w = self.width[k];
+        // Subdomain c spans [lo + c w, lo + (c + 1) w]: widened by `reach`, it holds x when
+        // (x - lo - reach) / w - 1 <= c <= (x - lo + reach) / w.
+        let mut first = ((x - self.lo[k] - reach) / w - 1.0).ceil() as i64;
+        let mut last = ((x - self.lo[k] + reach) / w).floor() as i64;
+        if !self.periodic[k] {
+            // The outermost subdomains of a free axis reach to infinity.
+            first = first.min(n - 1);
+            last = last.max(0);
+        }
+        let (first, last) = (first.max(0), last.min(n - 1));
+        if first > last {
+            // An empty range.
+            #[allow(clippy::reversed_empty_ranges)]
+            return 1..=0;
+        }
+        first as usize..=last as usize
+    }
+
+    /// Every rank's local atoms: its own, then every atom or periodic image within `reach` [A]
+    /// of its subdomain along each axis, in order of atom index, then image.
+    pub fn domains(&self, positions: &[Vec3], reach: f64) -> Vec<LocalAtoms> {
+        let ranks = self.grid.ranks();
+        let mut out = vec![LocalAtoms::default(); ranks];
+        for (i, x) in positions.iter().enumerate() {
+            let d = &mut out[self.owner(x)];
+            d.index.push(i as u32);
+            d.shift.push(Vec3::zeros());
+        }
+        for d in &mut out {
+            d.owned = d.index.len();
+        }
+        // Images along each cut periodic axis: enough box lengths to cover the reach (along an
+        // uncut one the local box is periodic itself).
+        let frame = self.local_frame();
+        let images = [0, 1, 2].map(|k| {
+            if self.periodic[k] && !frame.periodic[k] {
+                (reach / self.length[k]).ceil() as i64
+            } else {
+                0
+            }
+        });
+        let mut offsets = Vec::new();
+        for a in -images[0]..=images[0] {
+            for b in -images[1]..=images[1] {
+                for c in -images[2]..=images[2] {
+                    offsets.push([a, b, c]);
+                }
+            }
+        }
+        for (i, x) in positions.iter().enumerate() {
+            let owner = self.owner(x);
+            for o in &offsets {
+                let shift = Vec3::new(
+                    o[0] as f64 * self.length[0],
+                    o[1] as f64 * self.length[1],
+                    o[2] as f64 * self.length[2],
+                );
+                let y = x + shift;
+                let zero = *o == [0, 0, 0];
+                for a in self.cells_within(0, y.x, reach) {
+                    for b in self.cells_within(1, y.y, reach) {
+                        for c in self.cells_within(2, y.z, reach) {
+                            let r = self.grid.rank_of([a, b, c]);
+                            if zero && r == owner {
+                                continue;
+                            }
+                            out[r].index.push(i as u32);
+                            out[r].shift.push(shift);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether some atom of `positions` is more than `distance` [A] from its place in `reference`
+/// (or the two differ in length): the test for a neighbour-list rebuild, with half the skin.
+pub fn moved_beyond(reference: &[Vec3], positions: &[Vec3], distance: f64) -> bool {
+    use rayon::prelude::*;
+    if reference.len() != positions.len() {
+        return true;
+    }
+    let limit = distance * distance;
+    positions
+        .par_iter()
+        .zip(reference.par_iter())
+        .with_min_len(1024)
+        .any(|(x, r)| (x - r).norm_squared() > limit)
+}
+
+/// Without the `mpi` feature no force engine distributes: this type has no values, so the
+/// engine's distributed branches compile away.
+#[cfg(not(feature = "mpi"))]
+pub enum MpiForces {}
+
+#[cfg(not(feature = "mpi"))]
+impl MpiForces {
+    /// Never: there are no other ranks.
+    pub fn if_active(_skin: f64) -> Option<Self> {
+        None
+    }
+
+    /// Unreachable (no values).
+    pub fn invalidate(&mut self) {
+        match *self {}
+    }
+
+    /// Unreachable (no values).
+    pub fn needs_decomposition(&self, _positions: &[Vec3]) -> bool {
+        match *self {}
+    }
+
+    /// Unreachable (no values).
+    pub fn builds(&self) -> u64 {
+        match *self {}
+    }
+
+    /// Unreachable (no values).
+    pub fn reference(&self) -> &[Vec3] {
+        match *self {}
+    }
+
+    /// Unreachable (no values).
+    pub fn decompose(
+        &mut self,
+        _potential: &mut dyn Potential,
+        _system: &crate::system::System,
+        _reference: Vec<Vec3>,
+        _builds: u64,
+        _energies: bool,
+        _out: &mut ForceOutput,
+    ) -> Result<()> {
+        match *self {}
+    }
+
+    /// Unreachable (no values).
+    pub fn step(
+        &mut self,
+        _potential: &mut dyn Potential,
+        _system: &crate::system::System,
+        _energies: bool,
+        _out: &mut ForceOutput,
+    ) -> Result<()> {
+        match *self {}
+    }
+}
+
+/// What a rank returns for its owned atoms.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OwnedOutput {
+    /// Forces [eV/A].
+    pub forces: Vec<Vec3>,
+    /// Per-atom energies [eV] (with energies).
+    pub energies: Vec<f64>,
+    /// Per-atom virials [eV] (with energies).
+    pub virials: Vec<[f64; 6]>,
+}
+
+/// One rank's force computation over its local atoms, with the rank's copy of the potential
+/// passed to each call.
+pub struct LocalForces {
+    list: NeighborList,
+    output: ForceOutput,
+    types: Vec<u32>,
+    owned: usize,
+}
+
+impl LocalForces {
+    /// A rank's computation for `potential` with neighbour skin `skin` [A].
+    pub fn new(potential: &dyn Potential, skin: f64) -> Self {
+        let list =
+            NeighborList::with_kind(potential.cutoff(), skin, potential.neighbor_list_kind());
+        LocalForces {
+            list,
+            output: ForceOutput::default(),
+            types: Vec::new(),
+            owned: 0,
+        }
+    }
+
+    /// How far [A] beyond its subdomain a rank needs ghosts: the potential's ghost range plus
+    /// the skin.
+    pub fn reach(potential: &dyn Potential, skin: f64) -> f64 {
+        potential.ghost_range() + skin
+    }
+
+    /// New local atoms in `frame`: species `types`, the first `owned` of them the rank's own, at
+    /// `reference` [A], the positions the list is built from (those at the decomposition).
+    pub fn set_atoms(
+        &mut self,
+        potential: &dyn Potential,
+        frame: &LocalFrame,
+        reference: &[Vec3],
+        types: Vec<u32>,
+        owned: usize,
+    ) -> Result<()> {
+        let simbox = frame.simbox(reference)?;
+        self.list = NeighborList::with_kind(
+            potential.cutoff(),
+            self.list.skin(),
+            potential.neighbor_list_kind(),
+        );
+        self.list.build(&simbox, reference)?;
+        self.types = types;
+        self.owned = owned;
+        Ok(())
+    }
+
+    /// The first owned atom (local index) closer than [`crate::neighbor::OVERLAP_DISTANCE`] to
+    /// another local atom at `positions`, with that atom and the distance [A].
+    pub fn first_overlap(&self, positions: &[Vec3]) -> Option<(usize, usize, f64)> {
+        self.list.first_overlap(self.owned, positions)
+    }
+
+    /// Forces (and, with `energies`, per-atom energies and virials) of the owned atoms at local
+    /// `positions` [A], with `potential` (asked for per-atom virials).
+    pub fn compute(
+        &mut self,
+        potential: &mut dyn Potential,
+        positions: &[Vec3],
+        energies: bool,
+    ) -> Result<OwnedOutput> {
+        if positions.len() != self.types.len() {
+            return Err(Error::invalid(format!(
+                "a rank got {} local positions for {} local atoms",
+                positions.len(),
+                self.types.len()
+            )));
+        }
+        let config = Configuration {
+            positions,
+            types: &self.types,
+        };
+        potential.set_per_atom_virials(true);
+        if energies {
+            potential.compute(config, &self.list, &mut self.output);
+        } else {
+            potential.compute_forces(config, &self.list, &mut self.output);
+        }
+        let n = self.owned;
+        let out = &self.output;
+        Ok(OwnedOutput {
+            forces: out.forces[..n].to_vec(),
+            energies: if energies {
+                out.per_atom_energy[..n].to_vec()
+            } else {
+                Vec::new()
+            },
+            virials: if energies {
+                out.per_atom_virial[..n].to_vec()
+            } else {
+                Vec::new()
+            },
+        })
+    }
+}
+
+/// Writes each rank's owned results into the global `out` (forces, and with `energies` the
+/// per-atom energies and virials, then their sums in the usual thread-independent order).
+pub fn assemble(
+    domains: &[LocalAtoms],
+    results: &[OwnedOutput],
+    energies: bool,
+    out: &mut ForceOutput,
+) {
+    let n: usize = domains.iter().map(|d| d.owned).sum();
+    if energies {
+        out.reset(n);
+    } else {
+        out.forces.resize(n, Vec3::zeros());
+    }
+    for (d, r) in domains.iter().zip(results) {
+        for (k, &i) in d.index[..d.owned].iter().enumerate() {
+            let i = i as usize;
+            out.forces[i] = r.forces[k];
+            if energies {
+                out.per_atom_energy[i] = r.energies[k];
+                out.per_atom_virial[i] = r.virials[k];
+            }
+        }
+    }
+    if energies {
+        out.sum_per_atom();
+    }
+}
+
+/// Forces, energies and virial of a whole system computed as `ranks` ranks would, one after
+/// the other in this process, each with its own copy of the potential from `make` (for tests
+/// of the decomposition, and to compare with a single evaluation).
+pub fn compute_decomposed(
+    make: &dyn Fn() -> Result<Box<dyn Potential>>,
+    simbox: &SimBox,
+    positions: &[Vec3],
+    types: &[u32],
+    ranks: usize,
+    skin: f64,
+) -> Result<ForceOutput> {
+    let decomposition = Decomposition::new(simbox, positions, ranks);
+    let reach = LocalForces::reach(make()?.as_ref(), skin);
+    let domains = decomposition.domains(positions, reach);
+    let mut results = Vec::new();
+    let mut local = Vec::new();
+    for d in &domains {
+        let mut potential = make()?;
+        let mut forces = LocalForces::new(potential.as_ref(), skin);
+        d.positions_into(positions, &mut local);
+        let frame = decomposition.local_frame();
+        forces.set_atoms(potential.as_ref(), &frame, &local, d.types(types), d.owned)?;
+        results.push(forces.compute(potential.as_mut(), &local, true)?);
+    }
+    let mut out = ForceOutput::default();
+    assemble(&domains, &results, true, &mut out);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_grid_has_the_least_surface() {
+        assert_eq!(ProcGrid::choose(1, [10.0; 3]).dims, [1, 1, 1]);
+        assert_eq!(ProcGrid::choose(2, [10.0, 20.0, 10.0]).dims, [1, 2, 1]);
+        assert_eq!(ProcGrid::choose(8, [10.0; 3]).dims, [2, 2, 2]);
+        assert_eq!(ProcGrid::choose(4, [40.0, 10.0, 10.0]).dims, [4, 1, 1]);
+        assert_eq!(ProcGrid::choose(12, [30.0, 20.0, 20.0]).dims, [3, 2, 2]);
+        assert_eq!(ProcGrid::choose(7, [10.0; 3]).ranks(), 7);
+    }
+
+    #[test]
+    fn every_atom_has_one_owner_and_ghosts_cover_the_reach() {
+        let simbox = SimBox::new([0.0; 3], [12.0, 12.0, 12.0], [true, true, false]).unwrap();
+        // A jittered grid of atoms.
+        let mut positions = Vec::new();
+        for a in 0..6 {
+            for b in 0..6 {
+                for c in 0..6 {
+                    let j = ((a * 7 + b * 13 + c * 29) % 11) as f64 * 0.05;
+                    positions.push(Vec3::new(
+                        2.0 * a as f64 + j,
+                        2.0 * b as f64 + 0.5 * j,
+                        2.0 * c as f64 - j,
+                    ));
+                }
+            }
+        }
+        for ranks in [1, 2, 3, 4, 6, 8] {
+            let d = Decomposition::new(&simbox, &positions, ranks);
+            let reach = 3.1;
+            let domains = d.domains(&positions, reach);
+            let mut owners = vec![0; positions.len()];
+            for dom in &domains {
+                for &i in &dom.index[..dom.owned] {
+                    owners[i as usize] += 1;
+                }
+                assert!(dom.index[..dom.owned].windows(2).all(|w| w[0] < w[1]));
+            }
+            assert!(owners.iter().all(|&c| c == 1), "{ranks} ranks");
+            // No ghost lies farther than `reach` from the box around its rank's atoms (plus the
+            // 2.2 A the lattice leaves between that box and the subdomain's faces).
+            for (r, dom) in domains.iter().enumerate() {
+                let mut local = Vec::new();
+                dom.positions_into(&positions, &mut local);
+                let owned = &local[..dom.owned];
+                for y in &local[dom.owned..] {
+                    let near = (0..3).all(|k| {
+                        let lo = owned.iter().map(|x| x[k]).fold(f64::INFINITY, f64::min);
+                        let hi = owned.iter().map(|x| x[k]).fold(f64::NEG_INFINITY, f64::max);
+                        y[k] >= lo - reach - 2.2 && y[k] <= hi + reach + 2.2
+                    });
+                    assert!(near, "{ranks} ranks: rank {r} holds a far ghost at {y:?}");
+                }
+            }
+            // Every atom or image within `reach` of an owned atom is local to its rank: as a
+            // copy, or along an uncut periodic axis as the atom itself (the local box is
+            // periodic there).
+            let frame = d.local_frame();
+            let same = |z: &Vec3, y: &Vec3| {
+                (0..3).all(|k| {
+                    let mut dk = z[k] - y[k];
+                    if frame.periodic[k] {
+                        dk -= 12.0 * (dk / 12.0).round();
+                    }
+                    dk.abs() < 1e-9
+                })
+            };
+            for dom in &domains {
+                let mut local = Vec::new();
+                dom.positions_into(&positions, &mut local);
+                for &i in &dom.index[..dom.owned] {
+                    let xi = positions[i as usize];
+                    for (j, xj) in positions.iter().enumerate() {
+                        for sx in -1..=1 {
+                            for sy in -1..=1 {
+                                let y = xj + Vec3::new(12.0 * sx as f64, 12.0 * sy as f64, 0.0);
+                                if (y - xi).norm() < reach && (y - xi).norm() > 0.0 {
+                                    assert!(
+                                        local.iter().any(|z| same(z, &y)),
+                                        "{ranks} ranks: atom {j} image ({sx}, {sy}) missing"
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

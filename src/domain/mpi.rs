@@ -1,0 +1,507 @@
+//! The MPI transport of the domain decomposition (cargo feature `mpi`, through rsmpi).
+//!
+//! `mpirun -n P sintermd run INPUT`: rank 0 runs the program as usual (stages, integrators,
+//! thermostats, analyses, output, checkpoints); its force engines hand each force evaluation
+//! to the P ranks. At a neighbour-list rebuild rank 0 cuts the box into P subdomains
+//! ([`Decomposition`]) and sends every rank its local atoms (own and ghosts: species, the
+//! positions its list is built from, the current positions); at the other steps only the
+//! current positions of those atoms. Every rank, rank 0 included, computes the forces (and on
+//! energy steps the per-atom energies and virials) of its own atoms with its copy of the
+//! potential, on rayon threads, and returns them; rank 0 puts them in place and sums energies
+//! and virial over atoms in the usual thread-independent order.
+//!
+//! Results are bitwise reproducible for a given P; against the run without MPI they agree to
+//! round-off (each rank sums an atom's pairs in its own list's order, not the whole system's).
+//!
+//! Messages from rank 0 start with a header of four `u64`: tag, engine id, two arguments.
+//! Workers build their potential with the function `main` gives them (from the input file, the
+//! same for every rank) for the species table rank 0 sends when an engine first distributes.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use mpi::topology::SimpleCommunicator;
+use mpi::traits::*;
+
+use super::{
+    Decomposition, LocalAtoms, LocalForces, LocalFrame, OwnedOutput, assemble, moved_beyond,
+};
+use crate::error::{Error, Result};
+use crate::potential::{ForceOutput, Potential};
+use crate::system::{SpeciesTable, System, Vec3};
+
+/// Set on rank 0 while workers serve force evaluations (so that force engines distribute).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Ids of distributing force engines (several can be alive at once: one per particle).
+static NEXT_ENGINE: AtomicU64 = AtomicU64::new(1);
+
+const SETUP: u64 = 1;
+const ATOMS: u64 = 2;
+const STEP: u64 = 3;
+const DROP: u64 = 4;
+const FINISH: u64 = 5;
+
+/// What this process is in a run.
+pub enum Role {
+    /// Not launched by an MPI launcher, or alone: the usual program.
+    Alone,
+    /// Rank 0 of several: runs the program; its force engines distribute.
+    Leader(Session),
+    /// Another rank: serves force evaluations until rank 0 finishes.
+    Worker(Session),
+}
+
+/// MPI, initialised for the life of the run.
+pub struct Session {
+    _universe: mpi::environment::Universe,
+    world: SimpleCommunicator,
+}
+
+/// Whether an MPI launcher (mpirun, mpiexec, srun) started this process.
+fn launched() -> bool {
+    [
+        "OMPI_COMM_WORLD_SIZE",
+        "PMI_SIZE",
+        "PMIX_RANK",
+        "PMI_RANK",
+        "MPI_LOCALNRANKS",
+    ]
+    .iter()
+    .any(|v| std::env::var_os(v).is_some())
+}
+
+/// Initialises MPI when launched by an MPI launcher, and says what this rank does.
+pub fn role() -> Result<Role> {
+    if !launched() {
+        return Ok(Role::Alone);
+    }
+    let universe = mpi::initialize()
+        .ok_or_else(|| Error::invalid("MPI could not be initialised (already initialised?)"))?;
+    let world = universe.world();
+    if world.size() == 1 {
+        return Ok(Role::Alone);
+    }
+    let rank = world.rank();
+    let session = Session {
+        _universe: universe,
+        world,
+    };
+    if rank == 0 {
+        ACTIVE.store(true, Ordering::SeqCst);
+        Ok(Role::Leader(session))
+    } else {
+        Ok(Role::Worker(session))
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if self.world.rank() == 0 {
+            ACTIVE.store(false, Ordering::SeqCst);
+            for r in 1..self.world.size() {
+                self.world.process_at_rank(r).send(&[FINISH, 0, 0, 0][..]);
+            }
+        }
+    }
+}
+
+/// A worker's copy of one engine.
+struct WorkerEngine {
+    potential: Box<dyn Potential>,
+    local: LocalForces,
+}
+
+/// Flattens positions for sending.
+fn flat(positions: &[Vec3]) -> Vec<f64> {
+    positions.iter().flat_map(|x| [x.x, x.y, x.z]).collect()
+}
+
+fn unflat(values: &[f64]) -> Vec<Vec3> {
+    values
+        .chunks_exact(3)
+        .map(|c| Vec3::new(c[0], c[1], c[2]))
+        .collect()
+}
+
+/// A rank's overlap (local indices of two atoms and their distance) and results.
+type Answer = (Option<(usize, usize, f64)>, OwnedOutput);
+
+/// A worker's answer: status (0 ok), whether an owned atom overlaps another (then the two
+/// local indices and the distance's bits), then forces, energies and virials when ok, or the
+/// error's text.
+fn reply(world: &SimpleCommunicator, result: Result<Answer>) {
+    let root = world.process_at_rank(0);
+    match result {
+        Ok((overlap, out)) => {
+            let (o, i, j, d) = match overlap {
+                Some((i, j, d)) => (1, i as u64, j as u64, d.to_bits()),
+                None => (0, 0, 0, 0),
+            };
+            root.send(&[0, o, i, j, d][..]);
+            root.send(&flat(&out.forces)[..]);
+            root.send(&out.energies[..]);
+            let virials: Vec<f64> = out.virials.iter().flatten().copied().collect();
+            root.send(&virials[..]);
+        }
+        Err(e) => {
+            root.send(&[1u64, 0, 0, 0, 0][..]);
+            root.send(e.to_string().as_bytes());
+        }
+    }
+}
+
+impl Session {
+    /// A worker's loop: serves force evaluations until rank 0 finishes, with potentials from
+    /// `make` (the run's potential for a species table; every rank reads the same input).
+    pub fn serve(
+        &self,
+        mut make: impl FnMut(&SpeciesTable) -> Result<Box<dyn Potential>>,
+    ) -> Result<()> {
+        // Stop signals are rank 0's to act on (it writes the checkpoint, then finishes the
+        // workers); launchers send them to every rank.
+        let ignored = std::sync::Arc::new(AtomicBool::new(false));
+        for signal in [
+            signal_hook::consts::SIGTERM,
+            signal_hook::consts::SIGINT,
+            signal_hook::consts::SIGUSR1,
+        ] {
+            signal_hook::flag::register(signal, std::sync::Arc::clone(&ignored))
+                .map_err(|e| Error::invalid(format!("cannot install signal handlers: {e}")))?;
+        }
+        let world = &self.world;
+        let root = world.process_at_rank(0);
+        let mut engines: BTreeMap<u64, WorkerEngine> = BTreeMap::new();
+        loop {
+            let (header, _) = root.receive_vec::<u64>();
+            let (tag, id) = (header[0], header[1]);
+            match tag {
+                SETUP => {
+                    let (species, _) = root.receive_vec::<u8>();
+                    let made = (|| {
+                        let species: SpeciesTable = ron::from_str(
+                            std::str::from_utf8(&species)
+                                .map_err(|e| Error::invalid(e.to_string()))?,
+                        )
+                        .map_err(|e| Error::invalid(format!("species from rank 0: {e}")))?;
+                        let potential = make(&species)?;
+                        let local = LocalForces::new(potential.as_ref(), f64::from_bits(header[2]));
+                        engines.insert(id, WorkerEngine { potential, local });
+                        Ok((None, OwnedOutput::default()))
+                    })();
+                    reply(world, made);
+                }
+                ATOMS => {
+                    let (frame, _) = root.receive_vec::<f64>();
+                    let (types, _) = root.receive_vec::<u32>();
+                    let (reference, _) = root.receive_vec::<f64>();
+                    let (positions, _) = root.receive_vec::<f64>();
+                    let done = match engines.get_mut(&id) {
+                        Some(e) => {
+                            let positions = unflat(&positions);
+                            LocalFrame::from_array(&frame)
+                                .and_then(|frame| {
+                                    e.local.set_atoms(
+                                        e.potential.as_ref(),
+                                        &frame,
+                                        &unflat(&reference),
+                                        types,
+                                        header[3] as usize,
+                                    )
+                                })
+                                .and_then(|()| {
+                                    let overlap = e.local.first_overlap(&positions);
+                                    let out = e.local.compute(
+                                        e.potential.as_mut(),
+                                        &positions,
+                                        header[2] != 0,
+                                    )?;
+                                    Ok((overlap, out))
+                                })
+                        }
+                        None => Err(Error::invalid(format!("no force engine {id} on this rank"))),
+                    };
+                    reply(world, done);
+                }
+                STEP => {
+                    let (positions, _) = root.receive_vec::<f64>();
+                    let done = match engines.get_mut(&id) {
+                        Some(e) => e
+                            .local
+                            .compute(e.potential.as_mut(), &unflat(&positions), header[2] != 0)
+                            .map(|out| (None, out)),
+                        None => Err(Error::invalid(format!("no force engine {id} on this rank"))),
+                    };
+                    reply(world, done);
+                }
+                DROP => {
+                    engines.remove(&id);
+                }
+                FINISH => return Ok(()),
+                other => {
+                    return Err(Error::invalid(format!(
+                        "unknown message {other} from rank 0"
+                    )));
+                }
+            }
+        }
+    }
+}
+
+/// Rank 0's side of a distributing force engine.
+pub struct MpiForces {
+    id: u64,
+    skin: f64,
+    set_up: bool,
+    local: Option<LocalForces>,
+    domains: Vec<LocalAtoms>,
+    reference: Vec<Vec3>,
+    builds: u64,
+    results: Vec<OwnedOutput>,
+    scratch: Vec<Vec3>,
+}
+
+impl MpiForces {
+    /// A distributing engine with neighbour skin `skin` [A], when this process is rank 0 of
+    /// several.
+    pub fn if_active(skin: f64) -> Option<Self> {
+        if !ACTIVE.load(Ordering::SeqCst) {
+            return None;
+        }
+        Some(MpiForces {
+            id: NEXT_ENGINE.fetch_add(1, Ordering::SeqCst),
+            skin,
+            set_up: false,
+            local: None,
+            domains: Vec::new(),
+            reference: Vec::new(),
+            builds: 0,
+            results: Vec::new(),
+            scratch: Vec::new(),
+        })
+    }
+
+    /// Forgets the decomposition: the next evaluation makes a new one.
+    pub fn invalidate(&mut self) {
+        self.domains.clear();
+        self.reference.clear();
+    }
+
+    /// Whether the next evaluation at `positions` needs a new decomposition (none yet, or some
+    /// atom has moved more than half the skin since the last one).
+    pub fn needs_decomposition(&self, positions: &[Vec3]) -> bool {
+        self.domains.is_empty() || moved_beyond(&self.reference, positions, 0.5 * self.skin)
+    }
+
+    /// Decompositions made so far (neighbour-list builds).
+    pub fn builds(&self) -> u64 {
+        self.builds
+    }
+
+    /// The positions [A] of the last decomposition.
+    pub fn reference(&self) -> &[Vec3] {
+        &self.reference
+    }
+
+    /// MPI_COMM_WORLD (a handle, not kept: an engine must be `Send`, the handle is not).
+    fn world(&self) -> SimpleCommunicator {
+        SimpleCommunicator::world()
+    }
+
+    fn ranks(&self) -> usize {
+        self.world().size() as usize
+    }
+
+    fn set_up(&mut self, potential: &dyn Potential, system: &System) -> Result<()> {
+        if self.set_up {
+            return Ok(());
+        }
+        let species = ron::to_string(&system.species).map_err(|e| Error::invalid(e.to_string()))?;
+        for r in 1..self.ranks() {
+            let world = self.world();
+            let p = world.process_at_rank(r as i32);
+            p.send(&[SETUP, self.id, self.skin.to_bits(), 0][..]);
+            p.send(species.as_bytes());
+        }
+        for r in 1..self.ranks() {
+            self.receive(r, 0, false)?;
+        }
+        self.local = Some(LocalForces::new(potential, self.skin));
+        self.set_up = true;
+        Ok(())
+    }
+
+    /// Receives rank `r`'s answer for `owned` atoms: its overlap and its results.
+    fn receive(&self, r: usize, owned: usize, energies: bool) -> Result<Answer> {
+        let world = self.world();
+        let p = world.process_at_rank(r as i32);
+        let (status, _) = p.receive_vec::<u64>();
+        if status[0] != 0 {
+            let (text, _) = p.receive_vec::<u8>();
+            return Err(Error::invalid(format!(
+                "MPI rank {r}: {}",
+                String::from_utf8_lossy(&text)
+            )));
+        }
+        let (forces, _) = p.receive_vec::<f64>();
+        let (energies_got, _) = p.receive_vec::<f64>();
+        let (virials, _) = p.receive_vec::<f64>();
+        if forces.len() != 3 * owned || (energies && energies_got.len() != owned) {
+            return Err(Error::invalid(format!(
+                "MPI rank {r} returned {} forces for {owned} atoms",
+                forces.len() / 3
+            )));
+        }
+        let out = OwnedOutput {
+            forces: unflat(&forces),
+            energies: energies_got,
+            virials: virials
+                .chunks_exact(6)
+                .map(|c| [c[0], c[1], c[2], c[3], c[4], c[5]])
+                .collect(),
+        };
+        let overlap = (status[1] != 0).then(|| {
+            (
+                status[2] as usize,
+                status[3] as usize,
+                f64::from_bits(status[4]),
+            )
+        });
+        Ok((overlap, out))
+    }
+
+    /// A new decomposition at `reference` [A] (the positions the lists are built from; the
+    /// system's positions when called at a rebuild, a checkpoint's when restoring), counted as
+    /// list build number `builds`, then the forces at the system's positions into `out`.
+    pub fn decompose(
+        &mut self,
+        potential: &mut dyn Potential,
+        system: &System,
+        reference: Vec<Vec3>,
+        builds: u64,
+        energies: bool,
+        out: &mut ForceOutput,
+    ) -> Result<()> {
+        self.set_up(potential, system)?;
+        let ranks = self.ranks();
+        let decomposition = Decomposition::new(&system.simbox, &reference, ranks);
+        let reach = LocalForces::reach(potential, self.skin);
+        self.domains = decomposition.domains(&reference, reach);
+        let frame = decomposition.local_frame();
+        self.reference = reference;
+        self.builds = builds;
+        self.results = vec![OwnedOutput::default(); ranks];
+        for r in 1..ranks {
+            let d = &self.domains[r];
+            let world = self.world();
+            let p = world.process_at_rank(r as i32);
+            p.send(&[ATOMS, self.id, u64::from(energies), d.owned as u64][..]);
+            p.send(&frame.to_array()[..]);
+            p.send(&d.types(&system.types)[..]);
+            d.positions_into(&self.reference, &mut self.scratch);
+            p.send(&flat(&self.scratch)[..]);
+            d.positions_into(&system.positions, &mut self.scratch);
+            p.send(&flat(&self.scratch)[..]);
+        }
+        let local = self.local.as_mut().expect("set up above");
+        let own = &self.domains[0];
+        own.positions_into(&self.reference, &mut self.scratch);
+        let mut overlap = None;
+        let result = local
+            .set_atoms(
+                potential,
+                &frame,
+                &self.scratch,
+                own.types(&system.types),
+                own.owned,
+            )
+            .and_then(|()| {
+                own.positions_into(&system.positions, &mut self.scratch);
+                overlap = local.first_overlap(&self.scratch).map(|o| (0, o));
+                local.compute(potential, &self.scratch, energies)
+            });
+        // Every rank's answer is received, even after an error, so that none is left waiting.
+        let mut first_error = result.as_ref().err().map(|e| e.to_string());
+        if let Ok(r) = result {
+            self.results[0] = r;
+        }
+        for r in 1..ranks {
+            let owned = self.domains[r].owned;
+            match self.receive(r, owned, energies) {
+                Ok((o, got)) => {
+                    self.results[r] = got;
+                    if overlap.is_none() {
+                        overlap = o.map(|o| (r, o));
+                    }
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e.to_string());
+                }
+            }
+        }
+        if let Some(e) = first_error {
+            return Err(Error::invalid(e));
+        }
+        if let Some((r, (i, j, d))) = overlap {
+            let ids = &self.domains[r].index;
+            return Err(crate::neighbor::overlap_error(
+                system.ids[ids[i] as usize],
+                system.ids[ids[j] as usize],
+                d,
+            ));
+        }
+        assemble(&self.domains, &self.results, energies, out);
+        Ok(())
+    }
+
+    /// Forces (and with `energies` energies and virials) at the system's positions into `out`,
+    /// with the current decomposition.
+    pub fn step(
+        &mut self,
+        potential: &mut dyn Potential,
+        system: &System,
+        energies: bool,
+        out: &mut ForceOutput,
+    ) -> Result<()> {
+        let ranks = self.ranks();
+        for r in 1..ranks {
+            let world = self.world();
+            let p = world.process_at_rank(r as i32);
+            p.send(&[STEP, self.id, u64::from(energies), 0][..]);
+            self.domains[r].positions_into(&system.positions, &mut self.scratch);
+            p.send(&flat(&self.scratch)[..]);
+        }
+        self.domains[0].positions_into(&system.positions, &mut self.scratch);
+        let local = self.local.as_mut().expect("decomposed before stepping");
+        let result = local.compute(potential, &self.scratch, energies);
+        let mut first_error = result.as_ref().err().map(|e| e.to_string());
+        if let Ok(r) = result {
+            self.results[0] = r;
+        }
+        for r in 1..ranks {
+            let owned = self.domains[r].owned;
+            match self.receive(r, owned, energies) {
+                Ok((_, got)) => self.results[r] = got,
+                Err(e) => {
+                    first_error.get_or_insert(e.to_string());
+                }
+            }
+        }
+        if let Some(e) = first_error {
+            return Err(Error::invalid(e));
+        }
+        assemble(&self.domains, &self.results, energies, out);
+        Ok(())
+    }
+}
+
+impl Drop for MpiForces {
+    fn drop(&mut self) {
+        if self.set_up && ACTIVE.load(Ordering::SeqCst) {
+            for r in 1..self.ranks() {
+                self.world()
+                    .process_at_rank(r as i32)
+                    .send(&[DROP, self.id, 0, 0][..]);
+            }
+        }
+    }
+}

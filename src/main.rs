@@ -9,6 +9,11 @@ fn main() {
     restore_sigpipe();
     return_freed_buffers();
     let cli = sintermd::cli::Cli::parse();
+    let is_run = matches!(cli.command, sintermd::cli::Command::Run(_));
+    if let Err(e) = sintermd::domain::check_launcher(is_run) {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
     #[cfg(feature = "mpi")]
     let _session = mpi_role(&cli);
     let result = sintermd::cli::main_with(cli);

@@ -314,3 +314,25 @@ fn unknown_group_in_an_observer_is_named() {
         &["bad.ron", "unknown group particle7"],
     );
 }
+
+/// Started by an MPI launcher on several ranks, a build without the `mpi` feature stops before
+/// writing anything (each rank would run the whole input into the same folder).
+#[cfg(not(feature = "mpi"))]
+#[test]
+fn several_mpi_ranks_without_the_mpi_feature_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_sintermd"))
+        .args(["run", "inputs/lj_quickstart.ron", "--out"])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("OMPI_COMM_WORLD_SIZE", "2")
+        .output()
+        .unwrap();
+    let line = error_line(&run);
+    assert!(
+        line.contains("2 ranks") && line.contains("--features mpi"),
+        "{line}"
+    );
+    assert!(!out.exists(), "nothing may be written");
+}

@@ -1,6 +1,6 @@
 //! `mpirun -n P sintermd run INPUT` (cargo feature `mpi`): runs on 1, 2 and 4 ranks agree with
 //! the run without MPI to round-off (LJ, EAM and MEAM, periodic and free; the staged study with
-//! every analysis), the same rank count gives the same files bit for bit, and a run stopped
+//! every analysis, on LJ and on EAM), the same rank count gives the same files bit for bit, and a run stopped
 //! with a checkpoint resumes bit for bit on the same rank count and to round-off on another.
 //!
 //! Needs an MPI library and `mpirun` (Debian: libopenmpi-dev openmpi-bin); `.ci/run` installs
@@ -111,6 +111,8 @@ fn inputs(dir: &Path) -> Vec<(PathBuf, f64)> {
     // (input, tolerance on thermo after its steps: round-off, grown by the dynamics over the
     // liquid's 1,000 steps)
     vec![
+        // Two free LJ particles through the whole study (equilibrate, assemble, sinter).
+        (root().join("tests/inputs/pair_pipeline.ron"), 1e-10),
         (
             write_input(
                 dir,
@@ -306,4 +308,28 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
         }
     }
+}
+
+/// Commands other than `run` do not use MPI ranks: under mpirun each rank would write the same
+/// files, so they are refused on every rank before anything is written.
+#[test]
+fn other_commands_under_mpirun_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("kmc");
+    let output = Command::new("mpirun")
+        .args(["-n", "2", "--oversubscribe", bin(), "kmc"])
+        .arg(root().join("inputs/kmc_crystal_pair.ron"))
+        .arg("--out")
+        .arg(&out)
+        .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_ne!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("only `sintermd run` uses MPI ranks"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing may be written");
 }

@@ -27,6 +27,36 @@ use crate::neighbor::NeighborList;
 use crate::potential::{Configuration, ForceOutput, Potential};
 use crate::system::{SimBox, Vec3};
 
+/// The number of ranks an MPI launcher started this process among, from the launcher's
+/// environment (Open MPI's `OMPI_COMM_WORLD_SIZE`, MPICH's and Slurm's PMI `PMI_SIZE`), when set.
+pub fn launcher_ranks() -> Option<usize> {
+    ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok()?.parse().ok())
+}
+
+/// Refuses what several MPI ranks would only duplicate, each writing the same files: a program
+/// built without the `mpi` feature, or a command other than `run` (`command_is_run`).
+pub fn check_launcher(command_is_run: bool) -> Result<()> {
+    let Some(ranks) = launcher_ranks().filter(|&r| r > 1) else {
+        return Ok(());
+    };
+    if !cfg!(feature = "mpi") {
+        return Err(Error::invalid(format!(
+            "started by an MPI launcher on {ranks} ranks, but this sintermd was built without the \
+             mpi feature: build it with `cargo build --release --features mpi`, or run it \
+             without mpirun"
+        )));
+    }
+    if !command_is_run {
+        return Err(Error::invalid(format!(
+            "started by an MPI launcher on {ranks} ranks: only `sintermd run` uses MPI ranks; \
+             start this command without mpirun"
+        )));
+    }
+    Ok(())
+}
+
 /// A grid of `dims[0] x dims[1] x dims[2]` subdomains; rank `(a * dims[1] + b) * dims[2] + c`
 /// holds subdomain (a, b, c).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

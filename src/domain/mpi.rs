@@ -322,9 +322,11 @@ impl MpiForces {
             p.send(&[SETUP, self.id, self.skin.to_bits(), 0][..]);
             p.send(species.as_bytes());
         }
-        for r in 1..self.ranks() {
-            self.receive(r, 0, false)?;
-        }
+        // Every rank's answer is received before an error is returned, so that none is left.
+        let answers: Vec<Result<Answer>> = (1..self.ranks())
+            .map(|r| self.receive(r, 0, false))
+            .collect();
+        answers.into_iter().collect::<Result<Vec<_>>>()?;
         self.local = Some(LocalForces::new(potential, self.skin));
         self.set_up = true;
         Ok(())

@@ -333,3 +333,164 @@ fn other_commands_under_mpirun_are_refused() {
     );
     assert!(!out.exists(), "nothing may be written");
 }
+
+/// `sintermd run` as one of several srun tasks without an MPI plugin (each would run the whole
+/// input alone, into the same folder) is refused before anything is written.
+#[test]
+fn srun_tasks_without_an_mpi_plugin_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = Command::new(bin())
+        .args(["run", "inputs/lj_quickstart.ron", "--out"])
+        .arg(&out)
+        .current_dir(root())
+        .env("SLURM_STEP_NUM_TASKS", "2")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--mpi=pmix"), "{stderr}");
+    assert!(!out.exists(), "nothing may be written");
+}
+
+fn command_output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A sweep whose points are MPI runs (`slurm: (ntasks: 2)`), planned with `sweep plan`, submitted
+/// to the real Slurm `.ci/run` starts: every point runs as one `srun` step of 2 tasks (sacct)
+/// and the collected table agrees with a local run of the same sweep to round-off.
+#[test]
+fn a_sweep_of_mpi_points_runs_on_slurm() {
+    if command_output("sinfo", &["-h", "-o", "%t"]).is_none() {
+        let required = std::env::var("SINTERMD_REQUIRE_SLURM").is_ok_and(|v| v == "1");
+        assert!(
+            !required,
+            "SINTERMD_REQUIRE_SLURM=1 but no Slurm is reachable"
+        );
+        eprintln!("skipped: no Slurm cluster is reachable (sinfo failed)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("inputs/sweeps/lj_tiny.ron")).unwrap();
+    let slurm =
+        "slurm: (job_name: \"lj-tiny\", time: \"00:10:00\", cpus_per_task: 1, signal_lead_s: 60)";
+    assert!(text.contains(slurm) && text.contains("    replicas: 2,\n"));
+    let text = text
+        .replace("    replicas: 2,\n", "    replicas: 1,\n")
+        .replace(
+            slurm,
+            "slurm: (job_name: \"lj-tiny-mpi\", time: \"00:10:00\", cpus_per_task: 1, ntasks: 2, \
+         signal_lead_s: 60, setup: [\"export SLURM_MPI_TYPE=pmix\", \
+         \"export OMPI_ALLOW_RUN_AS_ROOT=1\", \"export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1\"])",
+        );
+    let sweep = dir.path().join("mpi_sweep.ron");
+    std::fs::write(&sweep, text).unwrap();
+    let plan = |out: &Path| {
+        let status = Command::new(bin())
+            .args(["sweep", "plan", sweep.to_str().unwrap(), "--out"])
+            .arg(out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    let on_slurm = dir.path().join("slurm");
+    plan(&on_slurm);
+    let script = std::fs::read_to_string(on_slurm.join("submit.sbatch")).unwrap();
+    assert!(script.contains("#SBATCH --ntasks=2") && script.contains("srun --ntasks=2"));
+    let submitted = command_output(
+        "sbatch",
+        &[
+            "--parsable",
+            on_slurm.join("submit.sbatch").to_str().unwrap(),
+        ],
+    )
+    .expect("sbatch failed");
+    let job = submitted.trim().split(';').next().unwrap().to_string();
+    let start = std::time::Instant::now();
+    while !command_output("squeue", &["-h", "-j", &job, "-o", "%i"])
+        .unwrap_or_default()
+        .trim()
+        .is_empty()
+    {
+        assert!(
+            start.elapsed().as_secs() < 600,
+            "job {job} did not finish in 10 minutes"
+        );
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    }
+    // Each point ran as one step of 2 tasks.
+    let mut steps = String::new();
+    for _ in 0..30 {
+        steps = command_output(
+            "sacct",
+            &["-j", &job, "-n", "-P", "--format=JobID,NTasks,State"],
+        )
+        .unwrap_or_default();
+        if steps
+            .lines()
+            .filter(|l| l.contains(".0|2|COMPLETED"))
+            .count()
+            >= 2
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+    eprintln!("sacct -j {job}:\n{steps}");
+    assert_eq!(
+        steps
+            .lines()
+            .filter(|l| l.contains(".0|2|COMPLETED"))
+            .count(),
+        2,
+        "every point must be one completed srun step of 2 tasks:\n{steps}"
+    );
+    let status = Command::new(bin())
+        .args(["sweep", "collect"])
+        .arg(&on_slurm)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // The same sweep run here without MPI.
+    let local = dir.path().join("local");
+    plan(&local);
+    let status = Command::new(bin())
+        .args(["sweep", "run"])
+        .arg(&local)
+        .args(["--jobs", "1", "--threads", "1"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = Command::new(bin())
+        .args(["sweep", "collect"])
+        .arg(&local)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let table = |d: &Path| std::fs::read_to_string(d.join("results.csv")).unwrap();
+    let (a, b) = (table(&on_slurm), table(&local));
+    let header: Vec<&str> = a.lines().next().unwrap().split(',').collect();
+    let mut compared = 0;
+    for (ra, rb) in a.lines().zip(b.lines()).skip(1) {
+        for ((name, x), y) in header.iter().zip(ra.split(',')).zip(rb.split(',')) {
+            // The timing columns (as tests/common/cli.rs's `results_without_timings`).
+            if *name == "wall_time_s" || name.ends_with("atom_steps_per_second") {
+                continue;
+            }
+            match (x.parse::<f64>(), y.parse::<f64>()) {
+                (Ok(p), Ok(q)) => {
+                    let d = (p - q).abs() / p.abs().max(q.abs()).max(1e-300);
+                    assert!(d <= 1e-9, "{name}: {p} on Slurm with MPI, {q} here ({d:e})");
+                    compared += 1;
+                }
+                _ => assert_eq!(x, y, "{name}"),
+            }
+        }
+    }
+    assert!(compared > 10, "{a}");
+    assert_eq!(a.lines().count(), b.lines().count());
+}

@@ -27,12 +27,31 @@ use crate::neighbor::NeighborList;
 use crate::potential::{Configuration, ForceOutput, Potential};
 use crate::system::{SimBox, Vec3};
 
-/// The number of ranks an MPI launcher started this process among, from the launcher's
-/// environment (Open MPI's `OMPI_COMM_WORLD_SIZE`, MPICH's and Slurm's PMI `PMI_SIZE`), when set.
+/// The number of processes a launcher started this one among, from its environment (Open
+/// MPI's `OMPI_COMM_WORLD_SIZE`, PMI's `PMI_SIZE`, srun's `SLURM_STEP_NUM_TASKS`), when set.
 pub fn launcher_ranks() -> Option<usize> {
-    ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok()?.parse().ok())
+    [
+        "OMPI_COMM_WORLD_SIZE",
+        "PMI_SIZE",
+        "PMIX_SIZE",
+        "SLURM_STEP_NUM_TASKS",
+    ]
+    .iter()
+    .find_map(|v| std::env::var(v).ok()?.parse().ok())
+}
+
+/// Whether an MPI launcher (mpirun, mpiexec, or srun with an MPI plugin) started this process:
+/// the variables its processes find MPI's peers through.
+pub fn mpi_launched() -> bool {
+    [
+        "OMPI_COMM_WORLD_SIZE",
+        "PMI_SIZE",
+        "PMIX_RANK",
+        "PMI_RANK",
+        "MPI_LOCALNRANKS",
+    ]
+    .iter()
+    .any(|v| std::env::var_os(v).is_some())
 }
 
 /// Refuses what several MPI ranks would only duplicate, each writing the same files: a program
@@ -41,6 +60,10 @@ pub fn check_launcher(command_is_run: bool) -> Result<()> {
     let Some(ranks) = launcher_ranks().filter(|&r| r > 1) else {
         return Ok(());
     };
+    if !mpi_launched() && !command_is_run {
+        // srun's tasks without MPI: independent programs, perhaps on purpose.
+        return Ok(());
+    }
     if !cfg!(feature = "mpi") {
         return Err(Error::invalid(format!(
             "started by an MPI launcher on {ranks} ranks, but this sintermd was built without the \
@@ -52,6 +75,12 @@ pub fn check_launcher(command_is_run: bool) -> Result<()> {
         return Err(Error::invalid(format!(
             "started by an MPI launcher on {ranks} ranks: only `sintermd run` uses MPI ranks; \
              start this command without mpirun"
+        )));
+    }
+    if !mpi_launched() {
+        return Err(Error::invalid(format!(
+            "srun started {ranks} tasks without an MPI plugin, so each would run alone: add \
+             --mpi=pmix (or export SLURM_MPI_TYPE=pmix), or run with --ntasks=1"
         )));
     }
     Ok(())

@@ -57,22 +57,9 @@ pub struct Session {
     world: SimpleCommunicator,
 }
 
-/// Whether an MPI launcher (mpirun, mpiexec, srun) started this process.
-fn launched() -> bool {
-    [
-        "OMPI_COMM_WORLD_SIZE",
-        "PMI_SIZE",
-        "PMIX_RANK",
-        "PMI_RANK",
-        "MPI_LOCALNRANKS",
-    ]
-    .iter()
-    .any(|v| std::env::var_os(v).is_some())
-}
-
 /// Initialises MPI when launched by an MPI launcher, and says what this rank does.
 pub fn role() -> Result<Role> {
-    if !launched() {
+    if !super::mpi_launched() {
         return Ok(Role::Alone);
     }
     let universe = mpi::initialize()

@@ -273,7 +273,9 @@ fn a_study_stopped_on_two_ranks_resumes_on_two_and_four() {
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("SIGUSR1 received") && stderr.contains("--resume"),
+        stderr.contains("SIGUSR1 received")
+            && stderr.contains("continue with `mpirun -n 2 sintermd run")
+            && stderr.contains("--resume"),
         "{stderr}"
     );
     let on_four = dir.path().join("on_four");

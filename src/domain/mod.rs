@@ -54,6 +54,15 @@ pub fn mpi_launched() -> bool {
     .any(|v| std::env::var_os(v).is_some())
 }
 
+/// How this run was started on several MPI ranks, as the prefix of a command that continues it
+/// (`mpirun -n 4 `), or empty when it was not.
+pub fn launcher_prefix() -> String {
+    match launcher_ranks() {
+        Some(ranks) if ranks > 1 && mpi_launched() => format!("mpirun -n {ranks} "),
+        _ => String::new(),
+    }
+}
+
 /// Refuses what several MPI ranks would only duplicate, each writing the same files: a program
 /// built without the `mpi` feature, or a command other than `run` (`command_is_run`).
 pub fn check_launcher(command_is_run: bool) -> Result<()> {

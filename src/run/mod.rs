@@ -813,10 +813,11 @@ impl<'a> Runner<'a> {
                 }
             };
             return Err(Error::Interrupted(format!(
-                "{} received: stopped {place} with a checkpoint in {}; continue with `sintermd \
-                 run {} --out {} --resume`",
+                "{} received: stopped {place} with a checkpoint in {}; continue with \
+                 `{}sintermd run {} --out {} --resume`",
                 stop::signal_name(signal),
                 self.out_dir.display(),
+                crate::domain::launcher_prefix(),
                 self.input_name,
                 self.out_dir.display()
             )));

@@ -496,3 +496,41 @@ fn a_sweep_of_mpi_points_runs_on_slurm() {
     assert!(compared > 10, "{a}");
     assert_eq!(a.lines().count(), b.lines().count());
 }
+
+/// A grid given in the input (`processors`, as LAMMPS's command) is used: one that does not
+/// match the ranks stops the run with the two counts, one that does gives the same physics.
+#[test]
+fn a_processor_grid_from_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let cu = potential_file("Cu_Zhou04.eam.alloy");
+    let text = |grid: &str| {
+        format!(
+            r#"(
+            structure: Lattice(lattice: Fcc, a: 3.615, cells: (6, 6, 6), species: [(species: "Cu")]),
+            potential: Lammps(pair_style: "eam/alloy", pair_coeff: ["* * {cu} Cu"]),
+            velocities: (temperature: 1200.0, seed: 3),
+            processors: {grid},
+            stages: [Md(steps: 50, timestep: 0.002)],
+            output: (thermo_every: 10, trajectory_every: 0),
+        )"#
+        )
+    };
+    let wrong = write_input(dir.path(), "wrong", &text("(2, 2, 1)"));
+    let (code, stderr) = run(2, &wrong, &dir.path().join("wrong"), &[]);
+    assert_ne!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("a 2 x 2 x 1 grid has 4 subdomains, but 2 ranks run"),
+        "{stderr}"
+    );
+    let slabs = write_input(dir.path(), "slabs", &text("(1, 1, 2)"));
+    run_ok(0, &slabs, &dir.path().join("plain"));
+    run_ok(2, &slabs, &dir.path().join("slabs"));
+    let d = thermo_difference(
+        &dir.path().join("plain/thermo.csv"),
+        &dir.path().join("slabs/thermo.csv"),
+    );
+    assert!(
+        d <= 1e-11,
+        "a 1 x 1 x 2 grid on 2 ranks: thermo differs by {d:e}"
+    );
+}

@@ -257,8 +257,20 @@ impl LocalAtoms {
 
 impl Decomposition {
     /// Subdomains for `ranks` ranks over `simbox` holding atoms at `positions` (wrapped along
-    /// periodic axes).
+    /// periodic axes), in the grid with the least surface.
     pub fn new(simbox: &SimBox, positions: &[Vec3], ranks: usize) -> Self {
+        Self::with_grid(simbox, positions, ranks, None)
+            .expect("a chosen grid always has `ranks` subdomains")
+    }
+
+    /// Like [`Decomposition::new`], in the grid `fixed` when given (LAMMPS's `processors`
+    /// command), which must have `ranks` subdomains.
+    pub fn with_grid(
+        simbox: &SimBox,
+        positions: &[Vec3],
+        ranks: usize,
+        fixed: Option<[usize; 3]>,
+    ) -> Result<Self> {
         let mut lo = [0.0; 3];
         let mut extent = [0.0; 3];
         let mut length = [0.0; 3];
@@ -282,9 +294,24 @@ impl Decomposition {
         }
         // A flat axis (one layer of atoms) still gets a width, so that the grid stays defined.
         let sized = extent.map(|e| e.max(1e-6));
-        let grid = ProcGrid::choose(ranks, sized);
+        let grid = match fixed {
+            Some(dims) => {
+                let grid = ProcGrid { dims };
+                if grid.ranks() != ranks.max(1) || dims.contains(&0) {
+                    return Err(Error::invalid(format!(
+                        "processors: a {} x {} x {} grid has {} subdomains, but {ranks} ranks run",
+                        dims[0],
+                        dims[1],
+                        dims[2],
+                        grid.ranks()
+                    )));
+                }
+                grid
+            }
+            None => ProcGrid::choose(ranks, sized),
+        };
         let width = [0, 1, 2].map(|k| sized[k] / grid.dims[k] as f64);
-        Decomposition {
+        Ok(Decomposition {
             grid,
             lo,
             width,
@@ -292,7 +319,7 @@ impl Decomposition {
             length,
             box_lo: simbox.lo,
             box_hi: simbox.hi,
-        }
+        })
     }
 
     /// The box every rank's local system lives in.
@@ -434,6 +461,11 @@ impl MpiForces {
 
     /// Unreachable (no values).
     pub fn invalidate(&mut self) {
+        match *self {}
+    }
+
+    /// Unreachable (no values).
+    pub fn set_grid(&mut self, _dims: Option<[usize; 3]>) {
         match *self {}
     }
 
@@ -657,6 +689,22 @@ mod tests {
         assert_eq!(ProcGrid::choose(4, [40.0, 10.0, 10.0]).dims, [4, 1, 1]);
         assert_eq!(ProcGrid::choose(12, [30.0, 20.0, 20.0]).dims, [3, 2, 2]);
         assert_eq!(ProcGrid::choose(7, [10.0; 3]).ranks(), 7);
+    }
+
+    #[test]
+    fn a_given_grid_is_used_and_must_match_the_ranks() {
+        let simbox = SimBox::new([0.0; 3], [10.0; 3], [true; 3]).unwrap();
+        let positions = vec![Vec3::new(1.0, 1.0, 1.0), Vec3::new(6.0, 6.0, 6.0)];
+        let d = Decomposition::with_grid(&simbox, &positions, 4, Some([1, 1, 4])).unwrap();
+        assert_eq!(d.grid().dims, [1, 1, 4]);
+        assert_eq!(d.owner(&positions[1]), 2);
+        assert_eq!(d.local_frame().periodic, [true, true, false]);
+        let e = Decomposition::with_grid(&simbox, &positions, 2, Some([2, 2, 1])).unwrap_err();
+        assert!(
+            e.to_string().contains("has 4 subdomains, but 2 ranks"),
+            "{e}"
+        );
+        assert!(Decomposition::with_grid(&simbox, &positions, 0, Some([0, 1, 1])).is_err());
     }
 
     #[test]

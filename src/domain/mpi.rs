@@ -238,6 +238,8 @@ impl Session {
 pub struct MpiForces {
     id: u64,
     skin: f64,
+    /// The grid of subdomains when given (`processors` in the input), else chosen.
+    grid: Option<[usize; 3]>,
     set_up: bool,
     local: Option<LocalForces>,
     domains: Vec<LocalAtoms>,
@@ -257,6 +259,7 @@ impl MpiForces {
         Some(MpiForces {
             id: NEXT_ENGINE.fetch_add(1, Ordering::SeqCst),
             skin,
+            grid: None,
             set_up: false,
             local: None,
             domains: Vec::new(),
@@ -265,6 +268,12 @@ impl MpiForces {
             results: Vec::new(),
             scratch: Vec::new(),
         })
+    }
+
+    /// Sets the grid of subdomains (None: the one with the least surface), from the next
+    /// decomposition on.
+    pub fn set_grid(&mut self, dims: Option<[usize; 3]>) {
+        self.grid = dims;
     }
 
     /// Forgets the decomposition: the next evaluation makes a new one.
@@ -372,7 +381,7 @@ impl MpiForces {
     ) -> Result<()> {
         self.set_up(potential, system)?;
         let ranks = self.ranks();
-        let decomposition = Decomposition::new(&system.simbox, &reference, ranks);
+        let decomposition = Decomposition::with_grid(&system.simbox, &reference, ranks, self.grid)?;
         let reach = LocalForces::reach(potential, self.skin);
         self.domains = decomposition.domains(&reference, reach);
         let frame = decomposition.local_frame();

@@ -84,6 +84,11 @@ pub struct Input {
     /// read the files their base input names.
     #[serde(default)]
     pub paths_from: Option<PathBuf>,
+    /// Under MPI (`mpirun -n P`), the grid of subdomains, as LAMMPS's `processors` command,
+    /// e.g. `processors: (2, 1, 1)`; its product must be P. Default: the grid with the
+    /// least subdomain surface. Without MPI it has no effect.
+    #[serde(default)]
+    pub processors: Option<(usize, usize, usize)>,
 }
 
 /// The mass of one species.
@@ -315,6 +320,13 @@ impl Input {
 
     /// Checks values serde cannot.
     pub fn check(&self) -> Result<()> {
+        if let Some((a, b, c)) = self.processors
+            && (a == 0 || b == 0 || c == 0)
+        {
+            return Err(Error::invalid(format!(
+                "processors ({a}, {b}, {c}): every count must be at least 1"
+            )));
+        }
         if self.stages.is_empty() {
             return Err(Error::invalid(
                 "no stages: add e.g. stages: [Md(steps: 1000, timestep: 0.002)]",

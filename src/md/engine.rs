@@ -65,6 +65,14 @@ impl ForceEngine {
         self.potential.as_ref()
     }
 
+    /// Under MPI, the grid of subdomains to use (LAMMPS's `processors`; None: the one with the
+    /// least surface). Without MPI it has no effect.
+    pub fn set_processors(&mut self, dims: Option<[usize; 3]>) {
+        if let Some(d) = &mut self.distributed {
+            d.set_grid(dims);
+        }
+    }
+
     /// The neighbour list (empty under MPI, where each rank keeps its own).
     pub fn list(&self) -> &NeighborList {
         &self.list

@@ -129,6 +129,7 @@ impl Track {
     ) -> Result<Self> {
         let guard = BlowUpGuard::new(&input.safety, input.neighbor.skin);
         let mut engine = ForceEngine::new(potential, input.neighbor.clone())?;
+        engine.set_processors(input.processors.map(|(a, b, c)| [a, b, c]));
         let mut state = SimulationState::new(system, input.seed);
         engine.compute(&mut state.system, 0)?;
         let thermo = ThermoSample::measure(&state.system, engine.output(), 0, 0.0);
@@ -362,6 +363,7 @@ impl Track {
     ) -> Result<Self> {
         let guard = BlowUpGuard::new(&input.safety, input.neighbor.skin);
         let mut engine = ForceEngine::new(potential, input.neighbor.clone())?;
+        engine.set_processors(input.processors.map(|(a, b, c)| [a, b, c]));
         engine.restore(&saved.state.system, &saved.engine)?;
         let integrator = match saved.integrator_stage {
             Some(k) => integrator(k, &saved.state.system)?,

@@ -10,36 +10,18 @@
 //! default 1.06e6, this machine's eam_cu256k 1-thread figure; bandwidth in GB/s, default 12.5,
 //! 100 Gb/s InfiniBand; latency in microseconds, default 2).
 
+// The test helper that builds fcc spheres.
+#[path = "../tests/common/clusters.rs"]
+#[allow(dead_code)]
+mod clusters;
+
 use sintermd::domain::Decomposition;
+use sintermd::system::{SimBox, Vec3};
 
 /// Rank 0's serial work per atom and step in the present scheme [s]: integrating, packing the
 /// ranks' positions and placing their forces (an assumption of the order of a few memory
 /// passes over 24-byte vectors; not measured).
 const SERIAL_PER_ATOM: f64 = 10e-9;
-use sintermd::system::{SimBox, Vec3};
-
-/// fcc sites of lattice constant `a` [A] within `radius` of `centre`.
-fn sphere(a: f64, radius: f64, centre: Vec3, out: &mut Vec<Vec3>) {
-    let basis = [
-        [0.0, 0.0, 0.0],
-        [0.5, 0.5, 0.0],
-        [0.5, 0.0, 0.5],
-        [0.0, 0.5, 0.5],
-    ];
-    let n = (radius / a).ceil() as i64 + 1;
-    for i in -n..=n {
-        for j in -n..=n {
-            for k in -n..=n {
-                for b in basis {
-                    let x = Vec3::new(i as f64 + b[0], j as f64 + b[1], k as f64 + b[2]) * a;
-                    if x.norm() <= radius {
-                        out.push(centre + x);
-                    }
-                }
-            }
-        }
-    }
-}
 
 struct Counts {
     max_owned: usize,
@@ -73,14 +55,11 @@ fn main() {
     let (a, cutoff, skin) = (3.92, 6.198, 1.0);
     // 500,000 atoms per particle: 4 atoms per a^3.
     let radius = (500_000.0 * a * a * a * 3.0 / (16.0 * std::f64::consts::PI)).cbrt();
-    let mut positions = Vec::new();
-    sphere(a, radius, Vec3::zeros(), &mut positions);
-    sphere(
-        a,
-        radius,
-        Vec3::new(2.0 * radius + 3.0, 0.0, 0.0),
-        &mut positions,
-    );
+    // Two unjiggled fcc spheres (species do not matter here), the second moved along x.
+    let sphere = clusters::fcc_cluster(a, radius, 0.0, 0.0, 1).positions;
+    let shift = Vec3::new(2.0 * radius + 3.0, 0.0, 0.0);
+    let mut positions = sphere.clone();
+    positions.extend(sphere.iter().map(|x| x + shift));
     let n = positions.len();
     let simbox = SimBox::new(
         [-radius - 20.0; 3],

@@ -179,24 +179,11 @@ impl LocalFrame {
     /// The local box for atoms at `positions` [A]: the whole box's extent along periodic
     /// axes, the atoms' extent plus 1 A along free ones.
     pub fn simbox(&self, positions: &[Vec3]) -> Result<SimBox> {
-        let mut lo = [f64::INFINITY; 3];
-        let mut hi = [f64::NEG_INFINITY; 3];
-        for x in positions {
-            for k in 0..3 {
-                lo[k] = lo[k].min(x[k]);
-                hi[k] = hi[k].max(x[k]);
-            }
+        let mut b = SimBox::around(positions.iter().copied(), 1.0, self.periodic)?;
+        for k in (0..3).filter(|&k| self.periodic[k]) {
+            (b.lo[k], b.hi[k]) = (self.lo[k], self.hi[k]);
         }
-        for k in 0..3 {
-            if self.periodic[k] {
-                (lo[k], hi[k]) = (self.lo[k], self.hi[k]);
-            } else if lo[k].is_finite() {
-                (lo[k], hi[k]) = (lo[k] - 1.0, hi[k] + 1.0);
-            } else {
-                (lo[k], hi[k]) = (0.0, 1.0);
-            }
-        }
-        SimBox::new(lo, hi, self.periodic)
+        Ok(b)
     }
 
     /// The frame as nine numbers (for sending): lo, hi, then 1 or 0 per axis for periodic.

@@ -110,8 +110,11 @@ fn unflat(values: &[f64]) -> Vec<Vec3> {
         .collect()
 }
 
-/// A rank's overlap (local indices of two atoms and their distance) and results.
-type Answer = (Option<(usize, usize, f64)>, OwnedOutput);
+/// Two local atoms closer than the overlap distance: their local indices and distance [A].
+type Overlap = (usize, usize, f64);
+
+/// A rank's overlap and results.
+type Answer = (Option<Overlap>, OwnedOutput);
 
 /// A worker's answer: status (0 ok), whether an owned atom overlaps another (then the two
 /// local indices and the distance's bits), then forces, energies and virials when ok, or the
@@ -417,28 +420,7 @@ impl MpiForces {
                 overlap = local.first_overlap(&self.scratch).map(|o| (0, o));
                 local.compute(potential, &self.scratch, energies)
             });
-        // Every rank's answer is received, even after an error, so that none is left waiting.
-        let mut first_error = result.as_ref().err().map(|e| e.to_string());
-        if let Ok(r) = result {
-            self.results[0] = r;
-        }
-        for r in 1..ranks {
-            let owned = self.domains[r].owned;
-            match self.receive(r, owned, energies) {
-                Ok((o, got)) => {
-                    self.results[r] = got;
-                    if overlap.is_none() {
-                        overlap = o.map(|o| (r, o));
-                    }
-                }
-                Err(e) => {
-                    first_error.get_or_insert(e.to_string());
-                }
-            }
-        }
-        if let Some(e) = first_error {
-            return Err(Error::invalid(e));
-        }
+        let overlap = self.gather(result, overlap, energies)?;
         if let Some((r, (i, j, d))) = overlap {
             let ids = &self.domains[r].index;
             return Err(crate::neighbor::overlap_error(
@@ -471,24 +453,44 @@ impl MpiForces {
         self.domains[0].positions_into(&system.positions, &mut self.scratch);
         let local = self.local.as_mut().expect("decomposed before stepping");
         let result = local.compute(potential, &self.scratch, energies);
+        self.gather(result, None, energies)?;
+        assemble(&self.domains, &self.results, energies, out);
+        Ok(())
+    }
+
+    /// Puts rank 0's own `result` and every other rank's answer into `results`, receiving every
+    /// answer even after an error (so that no rank is left waiting); returns the first error, or
+    /// the first overlap (rank 0's `own_overlap`, then the ranks' in order) as (rank, (local
+    /// atom, local neighbour, distance)).
+    fn gather(
+        &mut self,
+        result: Result<OwnedOutput>,
+        own_overlap: Option<(usize, Overlap)>,
+        energies: bool,
+    ) -> Result<Option<(usize, Overlap)>> {
+        let mut overlap = own_overlap;
         let mut first_error = result.as_ref().err().map(|e| e.to_string());
         if let Ok(r) = result {
             self.results[0] = r;
         }
-        for r in 1..ranks {
+        for r in 1..self.ranks() {
             let owned = self.domains[r].owned;
             match self.receive(r, owned, energies) {
-                Ok((_, got)) => self.results[r] = got,
+                Ok((o, got)) => {
+                    self.results[r] = got;
+                    if overlap.is_none() {
+                        overlap = o.map(|o| (r, o));
+                    }
+                }
                 Err(e) => {
                     first_error.get_or_insert(e.to_string());
                 }
             }
         }
-        if let Some(e) = first_error {
-            return Err(Error::invalid(e));
+        match first_error {
+            Some(e) => Err(Error::invalid(e)),
+            None => Ok(overlap),
         }
-        assemble(&self.domains, &self.results, energies, out);
-        Ok(())
     }
 }
 

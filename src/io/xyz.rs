@@ -360,26 +360,10 @@ impl FrameHeader {
                 if self.pbc.iter().any(|&p| p) {
                     return Err(Error::parse("", 2, "periodic boundaries need a Lattice"));
                 }
-                bounding_box(positions)
+                SimBox::around(positions, 1.0, [false; 3])
             }
         }
     }
-}
-
-/// A free box around `points` with 1 A of margin on every side.
-fn bounding_box(points: impl Iterator<Item = Vec3>) -> Result<SimBox> {
-    let mut lo = [f64::INFINITY; 3];
-    let mut hi = [f64::NEG_INFINITY; 3];
-    for p in points {
-        for k in 0..3 {
-            lo[k] = lo[k].min(p[k]);
-            hi[k] = hi[k].max(p[k]);
-        }
-    }
-    if !lo[0].is_finite() {
-        return SimBox::new([0.0; 3], [1.0; 3], [false; 3]);
-    }
-    SimBox::new(lo.map(|x| x - 1.0), hi.map(|x| x + 1.0), [false; 3])
 }
 
 /// Extra per-atom integer column written after the standard ones.

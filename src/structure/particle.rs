@@ -511,18 +511,7 @@ fn particle_facets(
 
 /// A box around `positions` with `margin` [A] on every side.
 pub fn bounding_box(positions: &[Vec3], margin: f64, periodic: [bool; 3]) -> Result<SimBox> {
-    let mut lo = [f64::INFINITY; 3];
-    let mut hi = [f64::NEG_INFINITY; 3];
-    for x in positions {
-        for k in 0..3 {
-            lo[k] = lo[k].min(x[k]);
-            hi[k] = hi[k].max(x[k]);
-        }
-    }
-    if positions.is_empty() {
-        return SimBox::new([0.0; 3], [1.0; 3], periodic);
-    }
-    SimBox::new(lo.map(|v| v - margin), hi.map(|v| v + margin), periodic)
+    SimBox::around(positions.iter().copied(), margin, periodic)
 }
 
 /// Lattice sites with gauge at most `s_max`, in lattice order (cell x, y, z, then basis).

@@ -22,6 +22,28 @@ pub struct SimBox {
 }
 
 impl SimBox {
+    /// The box around `points` [A] with `margin` [A] on every side and the given periodicity
+    /// (from 0 to 1 A along every axis when there are no points); errors if an edge is not
+    /// positive.
+    pub fn around(
+        points: impl IntoIterator<Item = Vec3>,
+        margin: f64,
+        periodic: [bool; 3],
+    ) -> Result<Self> {
+        let mut lo = [f64::INFINITY; 3];
+        let mut hi = [f64::NEG_INFINITY; 3];
+        for p in points {
+            for k in 0..3 {
+                lo[k] = lo[k].min(p[k]);
+                hi[k] = hi[k].max(p[k]);
+            }
+        }
+        if !lo[0].is_finite() {
+            return SimBox::new([0.0; 3], [1.0; 3], periodic);
+        }
+        SimBox::new(lo.map(|v| v - margin), hi.map(|v| v + margin), periodic)
+    }
+
     /// A box from `lo` to `hi` [A] with the given periodicity; errors if an edge is not positive.
     pub fn new(lo: [f64; 3], hi: [f64; 3], periodic: [bool; 3]) -> Result<Self> {
         for k in 0..3 {

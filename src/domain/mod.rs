@@ -25,7 +25,7 @@ pub use mpi::MpiForces;
 use crate::error::{Error, Result};
 use crate::neighbor::NeighborList;
 use crate::potential::{Configuration, ForceOutput, Potential};
-use crate::system::{SimBox, Vec3};
+use crate::system::{SimBox, Vec3, span_along};
 
 /// The number of processes a launcher started this one among, from its environment (Open
 /// MPI's `OMPI_COMM_WORLD_SIZE`, PMI's `PMI_SIZE`, srun's `SLURM_STEP_NUM_TASKS`), when set.
@@ -63,8 +63,10 @@ pub fn launcher_prefix() -> String {
     }
 }
 
-/// Refuses what several MPI ranks would only duplicate, each writing the same files: a program
-/// built without the `mpi` feature, or a command other than `run` (`command_is_run`).
+/// Refuses what several processes would only duplicate, each writing the same files: several
+/// ranks of a program built without the `mpi` feature, a command other than `run`
+/// (`command_is_run`) under an MPI launcher, or `run` as several srun tasks without an MPI
+/// plugin.
 pub fn check_launcher(command_is_run: bool) -> Result<()> {
     let Some(ranks) = launcher_ranks().filter(|&r| r > 1) else {
         return Ok(());
@@ -157,7 +159,6 @@ pub struct Decomposition {
     lo: [f64; 3],
     width: [f64; 3],
     periodic: [bool; 3],
-    length: [f64; 3],
     /// The box's corners [A].
     box_lo: [f64; 3],
     box_hi: [f64; 3],
@@ -260,18 +261,12 @@ impl Decomposition {
     ) -> Result<Self> {
         let mut lo = [0.0; 3];
         let mut extent = [0.0; 3];
-        let mut length = [0.0; 3];
         for k in 0..3 {
-            length[k] = simbox.hi[k] - simbox.lo[k];
             if simbox.periodic[k] {
                 lo[k] = simbox.lo[k];
-                extent[k] = length[k];
+                extent[k] = simbox.hi[k] - simbox.lo[k];
             } else {
-                let (a, b) = positions
-                    .iter()
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-                        (a.min(x[k]), b.max(x[k]))
-                    });
+                let (a, b) = span_along(positions, k);
                 (lo[k], extent[k]) = if a.is_finite() {
                     (a, b - a)
                 } else {
@@ -303,7 +298,6 @@ impl Decomposition {
             lo,
             width,
             periodic: simbox.periodic,
-            length,
             box_lo: simbox.lo,
             box_hi: simbox.hi,
         })
@@ -364,9 +358,10 @@ impl Decomposition {
     /// of its subdomain along each axis, in order of atom index, then image.
     pub fn domains(&self, positions: &[Vec3], reach: f64) -> Vec<LocalAtoms> {
         let ranks = self.grid.ranks();
+        let owners: Vec<usize> = positions.iter().map(|x| self.owner(x)).collect();
         let mut out = vec![LocalAtoms::default(); ranks];
-        for (i, x) in positions.iter().enumerate() {
-            let d = &mut out[self.owner(x)];
+        for (i, &owner) in owners.iter().enumerate() {
+            let d = &mut out[owner];
             d.index.push(i as u32);
             d.shift.push(Vec3::zeros());
         }
@@ -376,9 +371,10 @@ impl Decomposition {
         // Images along each cut periodic axis: enough box lengths to cover the reach (along an
         // uncut one the local box is periodic itself).
         let frame = self.local_frame();
+        let length = [0, 1, 2].map(|k| self.box_hi[k] - self.box_lo[k]);
         let images = [0, 1, 2].map(|k| {
             if self.periodic[k] && !frame.periodic[k] {
-                (reach / self.length[k]).ceil() as i64
+                (reach / length[k]).ceil() as i64
             } else {
                 0
             }
@@ -391,13 +387,12 @@ impl Decomposition {
                 }
             }
         }
-        for (i, x) in positions.iter().enumerate() {
-            let owner = self.owner(x);
+        for (i, (x, &owner)) in positions.iter().zip(&owners).enumerate() {
             for o in &offsets {
                 let shift = Vec3::new(
-                    o[0] as f64 * self.length[0],
-                    o[1] as f64 * self.length[1],
-                    o[2] as f64 * self.length[2],
+                    o[0] as f64 * length[0],
+                    o[1] as f64 * length[1],
+                    o[2] as f64 * length[2],
                 );
                 let y = x + shift;
                 let zero = *o == [0, 0, 0];
@@ -417,21 +412,6 @@ impl Decomposition {
         }
         out
     }
-}
-
-/// Whether some atom of `positions` is more than `distance` [A] from its place in `reference`
-/// (or the two differ in length): the test for a neighbour-list rebuild, with half the skin.
-pub fn moved_beyond(reference: &[Vec3], positions: &[Vec3], distance: f64) -> bool {
-    use rayon::prelude::*;
-    if reference.len() != positions.len() {
-        return true;
-    }
-    let limit = distance * distance;
-    positions
-        .par_iter()
-        .zip(reference.par_iter())
-        .with_min_len(1024)
-        .any(|(x, r)| (x - r).norm_squared() > limit)
 }
 
 /// Without the `mpi` feature no force engine distributes: this type has no values, so the
@@ -539,18 +519,12 @@ impl LocalForces {
     /// `reference` [A], the positions the list is built from (those at the decomposition).
     pub fn set_atoms(
         &mut self,
-        potential: &dyn Potential,
         frame: &LocalFrame,
         reference: &[Vec3],
         types: Vec<u32>,
         owned: usize,
     ) -> Result<()> {
         let simbox = frame.simbox(reference)?;
-        self.list = NeighborList::with_kind(
-            potential.cutoff(),
-            self.list.skin(),
-            potential.neighbor_list_kind(),
-        );
         self.list.build(&simbox, reference)?;
         self.types = types;
         self.owned = owned;
@@ -656,7 +630,7 @@ pub fn compute_decomposed(
         let mut forces = LocalForces::new(potential.as_ref(), skin);
         d.positions_into(positions, &mut local);
         let frame = decomposition.local_frame();
-        forces.set_atoms(potential.as_ref(), &frame, &local, d.types(types), d.owned)?;
+        forces.set_atoms(&frame, &local, d.types(types), d.owned)?;
         results.push(forces.compute(potential.as_mut(), &local, true)?);
     }
     let mut out = ForceOutput::default();

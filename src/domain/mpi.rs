@@ -23,10 +23,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
 
-use super::{
-    Decomposition, LocalAtoms, LocalForces, LocalFrame, OwnedOutput, assemble, moved_beyond,
-};
+use super::{Decomposition, LocalAtoms, LocalForces, LocalFrame, OwnedOutput, assemble};
 use crate::error::{Error, Result};
+use crate::neighbor::moved_beyond;
 use crate::potential::{ForceOutput, Potential};
 use crate::system::{SpeciesTable, System, Vec3};
 
@@ -191,7 +190,6 @@ impl Session {
                             LocalFrame::from_array(&frame)
                                 .and_then(|frame| {
                                     e.local.set_atoms(
-                                        e.potential.as_ref(),
                                         &frame,
                                         &unflat(&reference),
                                         types,
@@ -408,13 +406,7 @@ impl MpiForces {
         own.positions_into(&self.reference, &mut self.scratch);
         let mut overlap = None;
         let result = local
-            .set_atoms(
-                potential,
-                &frame,
-                &self.scratch,
-                own.types(&system.types),
-                own.owned,
-            )
+            .set_atoms(&frame, &self.scratch, own.types(&system.types), own.owned)
             .and_then(|()| {
                 own.positions_into(&system.positions, &mut self.scratch);
                 overlap = local.first_overlap(&self.scratch).map(|o| (0, o));

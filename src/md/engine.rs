@@ -114,15 +114,13 @@ impl ForceEngine {
 
     /// The engine's record for a checkpoint.
     pub fn record(&self) -> EngineRecord {
-        match &self.distributed {
-            Some(d) => EngineRecord {
-                reference: d.reference().to_vec(),
-                builds: d.builds(),
-            },
-            None => EngineRecord {
-                reference: self.list.reference().to_vec(),
-                builds: self.list.builds(),
-            },
+        let reference = match &self.distributed {
+            Some(d) => d.reference(),
+            None => self.list.reference(),
+        };
+        EngineRecord {
+            reference: reference.to_vec(),
+            builds: self.builds(),
         }
     }
 

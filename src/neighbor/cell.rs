@@ -249,11 +249,7 @@ fn axis_grid(
             max_shift,
         }
     } else {
-        let (lo, hi) = positions
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-                (lo.min(x[k]), hi.max(x[k]))
-            });
+        let (lo, hi) = crate::system::span_along(positions, k);
         let (lo, extent) = if lo.is_finite() {
             (lo, hi - lo)
         } else {

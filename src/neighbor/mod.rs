@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 pub use brute::all_neighbors;
 pub(crate) use cell::CellGrid;
 pub use schedule::HalfListSchedule;
-pub use verlet::{ListKind, Neighbor, NeighborList, Row};
+pub use verlet::{ListKind, Neighbor, NeighborList, Row, moved_beyond};
 
 use crate::error::Error;
 

@@ -68,11 +68,7 @@ impl BlockAxis {
             axis.set_count(axis.count, length);
             axis
         } else {
-            let (lo, hi) = positions
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-                    (lo.min(x[k]), hi.max(x[k]))
-                });
+            let (lo, hi) = crate::system::span_along(positions, k);
             let extent = if lo.is_finite() { hi - lo } else { 0.0 };
             let mut axis = BlockAxis {
                 origin: if lo.is_finite() { lo } else { 0.0 },

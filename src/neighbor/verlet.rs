@@ -15,6 +15,20 @@ const BUILD_CHUNK: usize = 256;
 /// Candidates whose distances are computed together.
 const RUN: usize = 128;
 
+/// Whether some atom of `positions` is more than `distance` [A] from its place in `reference`
+/// (or the two differ in length): the test for a list rebuild, with half the skin.
+pub fn moved_beyond(reference: &[Vec3], positions: &[Vec3], distance: f64) -> bool {
+    if reference.len() != positions.len() {
+        return true;
+    }
+    let limit = distance * distance;
+    positions
+        .par_iter()
+        .zip(reference.par_iter())
+        .with_min_len(1024)
+        .any(|(x, r)| (x - r).norm_squared() > limit)
+}
+
 /// Which entries a [`NeighborList`] holds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ListKind {
@@ -233,15 +247,7 @@ impl NeighborList {
     /// True when the list must be rebuilt: never built, a different atom count, or some atom has
     /// moved more than half the skin since the last build.
     pub fn needs_rebuild(&self, positions: &[Vec3]) -> bool {
-        if self.reference.len() != positions.len() || !self.built {
-            return true;
-        }
-        let limit = 0.25 * self.skin * self.skin;
-        positions
-            .par_iter()
-            .zip(self.reference.par_iter())
-            .with_min_len(1024)
-            .any(|(x, r)| (x - r).norm_squared() > limit)
+        !self.built || moved_beyond(&self.reference, positions, 0.5 * self.skin)
     }
 
     /// The first of atoms `0..atoms` (in index order) with a neighbour closer than

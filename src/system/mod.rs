@@ -21,6 +21,16 @@ use crate::error::{Error, Result};
 /// A 3-vector of f64 (position [A], velocity [A/ps], force [eV/A], ...).
 pub type Vec3 = nalgebra::Vector3<f64>;
 
+/// The smallest and largest coordinate along axis `k` of `positions` [A] ((inf, -inf) when
+/// there are none).
+pub fn span_along(positions: &[Vec3], k: usize) -> (f64, f64) {
+    positions
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x[k]), hi.max(x[k]))
+        })
+}
+
 /// Atoms, their species and their box.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -3,8 +3,8 @@
 //! 500,000 atoms each (free boundaries, EAM Zhou 2004 Pt-Fe: cutoff 6.20 A, skin 1 A) on 8, 64
 //! and 512 ranks, the bytes and messages per step they imply, and the parallel efficiency they
 //! project for a given one-core speed and network. Efficiency is the one-core time over P times
-//! the slowest rank's time: its atoms (own, and in the present scheme its ghosts, whose
-//! densities it computes again) at the one-core speed, plus the messages.
+//! the slowest rank's time: its atoms (own, and in the present scheme its ghosts, whose pairs
+//! it computes too) at the one-core speed, plus the messages.
 //!
 //! Run: `cargo bench --bench mpi_model` (arguments after `--`: one-core speed in atom-steps/s,
 //! default 1.06e6, this machine's eam_cu256k 1-thread figure; bandwidth in GB/s, default 12.5,
@@ -80,14 +80,16 @@ fn main() {
     let t1 = n as f64 / rate;
     for ranks in [8usize, 64, 512] {
         let d = Decomposition::new(&simbox, &positions, ranks);
-        // Now: ghosts to twice the cutoff plus the skin, every rank's local positions sent by
-        // rank 0 and its owned forces returned, every step; each rank computes its ghosts'
-        // densities again.
-        let now = counts(&d, &positions, 2.0 * cutoff + skin);
-        let bytes_now = 24.0 * (now.total_local + n) as f64;
+        // Now: ghosts to the cutoff plus the skin, every rank's local positions sent by rank 0
+        // and its owned forces returned, every step, with the embedding slopes going through
+        // rank 0 in between (8 B per owned atom in, 8 B per ghost out); each rank computes its
+        // ghosts' pairs too.
+        let now = counts(&d, &positions, cutoff + skin);
+        let ghosts = (now.total_local - n) as f64;
+        let bytes_now = 24.0 * (now.total_local + n) as f64 + 8.0 * (n as f64 + ghosts);
         let t_now = now.max_local as f64 / rate
             + bytes_now / bandwidth
-            + 2.0 * (ranks - 1) as f64 * latency
+            + 4.0 * (ranks - 1) as f64 * latency
             + n as f64 * SERIAL_PER_ATOM;
         // The target: ghosts to the cutoff plus the skin exchanged with the 26 neighbouring
         // subdomains (positions forward, forces and embedding slopes back: 3 x (24 + 8) B per

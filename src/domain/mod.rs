@@ -11,8 +11,13 @@
 //! here is plain code, tested in one process by [`compute_decomposed`].
 //!
 //! Ghosts reach [`Potential::ghost_range`] plus the neighbour skin beyond a subdomain: deep
-//! enough that a rank computes its atoms' forces completely by itself (no reverse
-//! communication), at the price of computing some ghosts' densities again. The local atoms are
+//! enough that a rank computes its atoms' forces completely by itself once it knows its ghosts'
+//! halo values ([`Potential::halo_width`]; EAM's embedding slopes). An evaluation with halo
+//! values runs in two parts ([`LocalForces::begin`], then the second part): in between, every
+//! rank's owned atoms' values are put together ([`gather_halo`]) and each rank gets its ghosts'
+//! ([`LocalAtoms::ghost_halo`]), LAMMPS's forward communication. Forces are summed on the
+//! owners only (no reverse communication). MEAM has no halo values yet: its ghosts reach twice
+//! the cutoff and every rank computes their densities and screening again. The local atoms are
 //! chosen at a neighbour-list rebuild and kept until the next one; between rebuilds no atom
 //! moves more than half the skin, so every atom that can act on an owned atom stays local.
 
@@ -241,6 +246,40 @@ impl LocalAtoms {
     pub fn types(&self, types: &[u32]) -> Vec<u32> {
         self.index.iter().map(|&i| types[i as usize]).collect()
     }
+
+    /// The ghosts' halo values ([`Potential::halo_width`] = `width` per atom) from every
+    /// atom's, `global` (an image has the values of its atom).
+    pub fn ghost_halo(&self, global: &[f64], width: usize) -> Vec<f64> {
+        self.index[self.owned..]
+            .iter()
+            .flat_map(|&i| {
+                let i = i as usize;
+                global[i * width..(i + 1) * width].iter().copied()
+            })
+            .collect()
+    }
+}
+
+/// Every atom's halo values (`width` per atom, in the system's order) from each rank's values
+/// for its owned atoms (`owned[r]` for `domains[r]`); an error if some rank sent a wrong
+/// number of values.
+pub fn gather_halo(domains: &[LocalAtoms], owned: &[Vec<f64>], width: usize) -> Result<Vec<f64>> {
+    let n: usize = domains.iter().map(|d| d.owned).sum();
+    let mut global = vec![0.0; n * width];
+    for (r, (d, values)) in domains.iter().zip(owned).enumerate() {
+        if values.len() != d.owned * width {
+            return Err(Error::invalid(format!(
+                "rank {r} sent {} halo values for {} atoms",
+                values.len(),
+                d.owned
+            )));
+        }
+        for (k, &i) in d.index[..d.owned].iter().enumerate() {
+            let i = i as usize;
+            global[i * width..(i + 1) * width].copy_from_slice(&values[k * width..(k + 1) * width]);
+        }
+    }
+    Ok(global)
 }
 
 impl Decomposition {
@@ -487,6 +526,10 @@ pub struct OwnedOutput {
     pub virials: Vec<[f64; 6]>,
 }
 
+/// A rank's part of the exchange of halo values: given its owned atoms' values (None when it
+/// failed before computing them), returns its ghosts'.
+pub type HaloExchange<'a> = dyn FnMut(Option<&[f64]>) -> Result<Vec<f64>> + 'a;
+
 /// One rank's force computation over its local atoms, with the rank's copy of the potential
 /// passed to each call.
 pub struct LocalForces {
@@ -538,13 +581,30 @@ impl LocalForces {
     }
 
     /// Forces (and, with `energies`, per-atom energies and virials) of the owned atoms at local
-    /// `positions` [A], with `potential` (asked for per-atom virials).
+    /// `positions` [A], with `potential` (asked for per-atom virials). For a potential with halo
+    /// values ([`Potential::halo_width`]), `exchange` gets the owned atoms' values (None if
+    /// this rank failed before computing them: it must still take part) and returns the
+    /// ghosts' (LAMMPS's forward communication); it is not called otherwise.
     pub fn compute(
         &mut self,
         potential: &mut dyn Potential,
         positions: &[Vec3],
         energies: bool,
+        exchange: &mut HaloExchange<'_>,
     ) -> Result<OwnedOutput> {
+        if potential.halo_width() == 0 {
+            self.check_positions(positions)?;
+            return Ok(self.finish(potential, positions, None, energies));
+        }
+        let begun = self.begin(potential, positions);
+        let ghosts = exchange(begun.as_deref().ok());
+        begun?;
+        let ghosts = ghosts?;
+        self.check_halo(potential, &ghosts)?;
+        Ok(self.finish(potential, positions, Some(&ghosts), energies))
+    }
+
+    fn check_positions(&self, positions: &[Vec3]) -> Result<()> {
         if positions.len() != self.types.len() {
             return Err(Error::invalid(format!(
                 "a rank got {} local positions for {} local atoms",
@@ -552,19 +612,61 @@ impl LocalForces {
                 self.types.len()
             )));
         }
+        Ok(())
+    }
+
+    fn check_halo(&self, potential: &mut dyn Potential, ghosts: &[f64]) -> Result<()> {
+        let width = potential.halo_width();
+        let expected = (self.types.len() - self.owned) * width;
+        if ghosts.len() != expected || potential.halo().len() != self.types.len() * width {
+            return Err(Error::invalid(format!(
+                "a rank got {} halo values for {} ghosts",
+                ghosts.len(),
+                self.types.len() - self.owned
+            )));
+        }
+        Ok(())
+    }
+
+    /// The first part of a split evaluation at local `positions` [A]: the halo values of
+    /// every local atom; returns the owned atoms'.
+    pub fn begin(&mut self, potential: &mut dyn Potential, positions: &[Vec3]) -> Result<Vec<f64>> {
+        self.check_positions(positions)?;
+        let config = Configuration {
+            positions,
+            types: &self.types,
+        };
+        potential.compute_halo(config, &self.list);
+        let width = potential.halo_width();
+        Ok(potential.halo()[..self.owned * width].to_vec())
+    }
+
+    /// The second part: with the ghosts' halo values `ghosts` (None: no halo values), the owned
+    /// atoms' forces (and with `energies` their energies and virials).
+    fn finish(
+        &mut self,
+        potential: &mut dyn Potential,
+        positions: &[Vec3],
+        ghosts: Option<&[f64]>,
+        energies: bool,
+    ) -> OwnedOutput {
         let config = Configuration {
             positions,
             types: &self.types,
         };
         potential.set_per_atom_virials(true);
-        if energies {
-            potential.compute(config, &self.list, &mut self.output);
-        } else {
-            potential.compute_forces(config, &self.list, &mut self.output);
+        match ghosts {
+            Some(g) => {
+                let width = potential.halo_width();
+                potential.halo()[self.owned * width..].copy_from_slice(g);
+                potential.compute_after_halo(config, &self.list, &mut self.output, energies);
+            }
+            None if energies => potential.compute(config, &self.list, &mut self.output),
+            None => potential.compute_forces(config, &self.list, &mut self.output),
         }
         let n = self.owned;
         let out = &self.output;
-        Ok(OwnedOutput {
+        OwnedOutput {
             forces: out.forces[..n].to_vec(),
             energies: if energies {
                 out.per_atom_energy[..n].to_vec()
@@ -576,7 +678,20 @@ impl LocalForces {
             } else {
                 Vec::new()
             },
-        })
+        }
+    }
+
+    /// The second part of a split evaluation, after [`LocalForces::begin`] at the same
+    /// `positions`, with the ghosts' halo values `ghosts`.
+    pub fn finish_with_halo(
+        &mut self,
+        potential: &mut dyn Potential,
+        positions: &[Vec3],
+        ghosts: &[f64],
+        energies: bool,
+    ) -> Result<OwnedOutput> {
+        self.check_halo(potential, ghosts)?;
+        Ok(self.finish(potential, positions, Some(ghosts), energies))
     }
 }
 
@@ -623,15 +738,28 @@ pub fn compute_decomposed(
     let decomposition = Decomposition::new(simbox, positions, ranks);
     let reach = LocalForces::reach(make()?.as_ref(), skin);
     let domains = decomposition.domains(positions, reach);
-    let mut results = Vec::new();
-    let mut local = Vec::new();
+    let frame = decomposition.local_frame();
+    let mut ranks = Vec::new();
     for d in &domains {
-        let mut potential = make()?;
+        let potential = make()?;
         let mut forces = LocalForces::new(potential.as_ref(), skin);
+        let mut local = Vec::new();
         d.positions_into(positions, &mut local);
-        let frame = decomposition.local_frame();
         forces.set_atoms(&frame, &local, d.types(types), d.owned)?;
-        results.push(forces.compute(potential.as_mut(), &local, true)?);
+        ranks.push((potential, forces, local));
+    }
+    // Every rank's first part, the exchange of halo values (none for most potentials), then
+    // every rank's second part.
+    let width = make()?.halo_width();
+    let owned = ranks
+        .iter_mut()
+        .map(|(potential, forces, local)| forces.begin(potential.as_mut(), local))
+        .collect::<Result<Vec<_>>>()?;
+    let global = gather_halo(&domains, &owned, width)?;
+    let mut results = Vec::new();
+    for ((potential, forces, local), d) in ranks.iter_mut().zip(&domains) {
+        let ghosts = d.ghost_halo(&global, width);
+        results.push(forces.finish_with_halo(potential.as_mut(), local, &ghosts, true)?);
     }
     let mut out = ForceOutput::default();
     assemble(&domains, &results, true, &mut out);

@@ -8,7 +8,9 @@
 //! current positions of those atoms. Every rank, rank 0 included, computes the forces (and on
 //! energy steps the per-atom energies and virials) of its own atoms with its copy of the
 //! potential, on rayon threads, and returns them; rank 0 puts them in place and sums energies
-//! and virial over atoms in the usual thread-independent order.
+//! and virial over atoms in the usual thread-independent order. For a potential with halo values
+//! (EAM's embedding slopes) each evaluation has one more round in the middle: every rank sends
+//! rank 0 its owned atoms' values, and rank 0 sends every rank its ghosts'.
 //!
 //! Results are bitwise reproducible for a given P; against the run without MPI they agree to
 //! round-off (each rank sums an atom's pairs in its own list's order, not the whole system's).
@@ -23,7 +25,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
 
-use super::{Decomposition, LocalAtoms, LocalForces, LocalFrame, OwnedOutput, assemble};
+use super::{
+    Decomposition, LocalAtoms, LocalForces, LocalFrame, OwnedOutput, assemble, gather_halo,
+};
 use crate::error::{Error, Result};
 use crate::neighbor::moved_beyond;
 use crate::potential::{ForceOutput, Potential};
@@ -139,6 +143,63 @@ fn reply(world: &SimpleCommunicator, result: Result<Answer>) {
     }
 }
 
+/// The error of a rank whose halo exchange failed because another rank failed before it (that
+/// rank's own error says why).
+const HALO_FAILED: &str = "the halo exchange failed on another rank";
+
+/// A worker's part of the exchange of halo values: sends rank 0 the values of its owned atoms
+/// (status 0 then the values; status 1 and none when it failed before computing them) and
+/// receives its ghosts' (status, values).
+fn worker_exchange(world: &SimpleCommunicator, owned: Option<&[f64]>) -> Result<Vec<f64>> {
+    let root = world.process_at_rank(0);
+    root.send(&[u64::from(owned.is_none())][..]);
+    root.send(owned.unwrap_or(&[]));
+    let (status, _) = root.receive_vec::<u64>();
+    let (ghosts, _) = root.receive_vec::<f64>();
+    if status[0] != 0 {
+        return Err(Error::invalid(HALO_FAILED));
+    }
+    Ok(ghosts)
+}
+
+/// Rank 0's part of the exchange of halo values (`width` per atom) over `domains`: receives
+/// every other rank's owned values, puts them with its own (`own`) in the system's order, and
+/// sends each rank its ghosts' values; returns rank 0's ghosts'. Every rank gets an answer,
+/// failed or not.
+fn root_exchange(
+    world: &SimpleCommunicator,
+    domains: &[LocalAtoms],
+    width: usize,
+    own: Option<&[f64]>,
+) -> Result<Vec<f64>> {
+    let mut owned = vec![own.map(<[f64]>::to_vec)];
+    for r in 1..world.size() {
+        let p = world.process_at_rank(r);
+        let (status, _) = p.receive_vec::<u64>();
+        let (values, _) = p.receive_vec::<f64>();
+        owned.push((status[0] == 0).then_some(values));
+    }
+    let global = owned
+        .into_iter()
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| Error::invalid(HALO_FAILED))
+        .and_then(|owned| gather_halo(domains, &owned, width));
+    for (r, d) in domains.iter().enumerate().skip(1) {
+        let p = world.process_at_rank(r as i32);
+        match &global {
+            Ok(g) => {
+                p.send(&[0u64][..]);
+                p.send(&d.ghost_halo(g, width)[..]);
+            }
+            Err(_) => {
+                p.send(&[1u64][..]);
+                p.send(&[] as &[f64]);
+            }
+        }
+    }
+    global.map(|g| domains[0].ghost_halo(&g, width))
+}
+
 impl Session {
     /// A worker's loop: serves force evaluations until rank 0 finishes, with potentials from
     /// `make` (the run's potential for a species table; every rank reads the same input).
@@ -187,24 +248,34 @@ impl Session {
                     let done = match engines.get_mut(&id) {
                         Some(e) => {
                             let positions = unflat(&positions);
-                            LocalFrame::from_array(&frame)
-                                .and_then(|frame| {
-                                    e.local.set_atoms(
-                                        &frame,
-                                        &unflat(&reference),
-                                        types,
-                                        header[3] as usize,
-                                    )
-                                })
-                                .and_then(|()| {
+                            let set = LocalFrame::from_array(&frame).and_then(|frame| {
+                                e.local.set_atoms(
+                                    &frame,
+                                    &unflat(&reference),
+                                    types,
+                                    header[3] as usize,
+                                )
+                            });
+                            match set {
+                                Ok(()) => {
                                     let overlap = e.local.first_overlap(&positions);
-                                    let out = e.local.compute(
-                                        e.potential.as_mut(),
-                                        &positions,
-                                        header[2] != 0,
-                                    )?;
-                                    Ok((overlap, out))
-                                })
+                                    e.local
+                                        .compute(
+                                            e.potential.as_mut(),
+                                            &positions,
+                                            header[2] != 0,
+                                            &mut |owned| worker_exchange(world, owned),
+                                        )
+                                        .map(|out| (overlap, out))
+                                }
+                                Err(err) => {
+                                    if e.potential.halo_width() > 0 {
+                                        // Take part in the exchange all the same.
+                                        let _ = worker_exchange(world, None);
+                                    }
+                                    Err(err)
+                                }
+                            }
                         }
                         None => Err(Error::invalid(format!("no force engine {id} on this rank"))),
                     };
@@ -215,7 +286,12 @@ impl Session {
                     let done = match engines.get_mut(&id) {
                         Some(e) => e
                             .local
-                            .compute(e.potential.as_mut(), &unflat(&positions), header[2] != 0)
+                            .compute(
+                                e.potential.as_mut(),
+                                &unflat(&positions),
+                                header[2] != 0,
+                                &mut |owned| worker_exchange(world, owned),
+                            )
                             .map(|out| (None, out)),
                         None => Err(Error::invalid(format!("no force engine {id} on this rank"))),
                     };
@@ -405,13 +481,25 @@ impl MpiForces {
         let own = &self.domains[0];
         own.positions_into(&self.reference, &mut self.scratch);
         let mut overlap = None;
-        let result = local
-            .set_atoms(&frame, &self.scratch, own.types(&system.types), own.owned)
-            .and_then(|()| {
-                own.positions_into(&system.positions, &mut self.scratch);
-                overlap = local.first_overlap(&self.scratch).map(|o| (0, o));
-                local.compute(potential, &self.scratch, energies)
-            });
+        let world = SimpleCommunicator::world();
+        let (domains, width) = (&self.domains, potential.halo_width());
+        let result =
+            match local.set_atoms(&frame, &self.scratch, own.types(&system.types), own.owned) {
+                Ok(()) => {
+                    own.positions_into(&system.positions, &mut self.scratch);
+                    overlap = local.first_overlap(&self.scratch).map(|o| (0, o));
+                    local.compute(potential, &self.scratch, energies, &mut |owned| {
+                        root_exchange(&world, domains, width, owned)
+                    })
+                }
+                Err(e) => {
+                    if width > 0 {
+                        // Take part in the exchange all the same.
+                        let _ = root_exchange(&world, domains, width, None);
+                    }
+                    Err(e)
+                }
+            };
         let overlap = self.gather(result, overlap, energies)?;
         if let Some((r, (i, j, d))) = overlap {
             let ids = &self.domains[r].index;
@@ -444,7 +532,11 @@ impl MpiForces {
         }
         self.domains[0].positions_into(&system.positions, &mut self.scratch);
         let local = self.local.as_mut().expect("decomposed before stepping");
-        let result = local.compute(potential, &self.scratch, energies);
+        let world = SimpleCommunicator::world();
+        let (domains, width) = (&self.domains, potential.halo_width());
+        let result = local.compute(potential, &self.scratch, energies, &mut |owned| {
+            root_exchange(&world, domains, width, owned)
+        });
         self.gather(result, None, energies)?;
         assemble(&self.domains, &self.results, energies, out);
         Ok(())
@@ -461,7 +553,12 @@ impl MpiForces {
         energies: bool,
     ) -> Result<Option<(usize, Overlap)>> {
         let mut overlap = own_overlap;
-        let mut first_error = result.as_ref().err().map(|e| e.to_string());
+        let mut errors: Vec<String> = result
+            .as_ref()
+            .err()
+            .map(|e| e.to_string())
+            .into_iter()
+            .collect();
         if let Ok(r) = result {
             self.results[0] = r;
         }
@@ -474,13 +571,16 @@ impl MpiForces {
                         overlap = o.map(|o| (r, o));
                     }
                 }
-                Err(e) => {
-                    first_error.get_or_insert(e.to_string());
-                }
+                Err(e) => errors.push(e.to_string()),
             }
         }
-        match first_error {
-            Some(e) => Err(Error::invalid(e)),
+        // The first error that says why, not one that only follows from another rank's.
+        match errors
+            .iter()
+            .find(|e| !e.contains(HALO_FAILED))
+            .or(errors.first())
+        {
+            Some(e) => Err(Error::invalid(e.clone())),
             None => Ok(overlap),
         }
     }

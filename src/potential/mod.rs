@@ -152,10 +152,50 @@ pub trait Potential: Send + Sync {
     }
 
     /// How far [A] the force on an atom reaches: it depends on the positions of atoms within
-    /// this distance only (with every atom within it known, a rank of a domain decomposition
-    /// computes the force completely, see [`crate::domain`]). Pair potentials: the cutoff.
+    /// this distance only, once the halo values ([`Potential::halo_width`]) of those atoms are
+    /// known (with every atom within it known, a rank of a domain decomposition computes the
+    /// force completely, see [`crate::domain`]). Pair potentials and EAM: the cutoff.
     fn ghost_range(&self) -> f64 {
         self.cutoff()
+    }
+
+    /// Numbers per atom that the force pass reads from an atom's neighbours and that depend
+    /// on the neighbours' own surroundings (EAM: 1, the embedding slope F'(rho)); 0 (the
+    /// default) for potentials without such a pass. A domain decomposition exchanges them
+    /// between ranks (LAMMPS's forward communication) between [`Potential::compute_halo`] and
+    /// [`Potential::compute_after_halo`], so that ghosts need only reach [`Potential::ghost_range`].
+    fn halo_width(&self) -> usize {
+        0
+    }
+
+    /// First part of an evaluation split for a domain decomposition: computes every atom's
+    /// halo values ([`Potential::halo_width`] per atom, atom after atom), exact for the atoms
+    /// whose neighbours within the cutoff are all in `config`, and keeps them for
+    /// [`Potential::halo`]. Does nothing for potentials without halo values.
+    fn compute_halo(&mut self, _config: Configuration<'_>, _list: &NeighborList) {}
+
+    /// The halo values of the last [`Potential::compute_halo`], to be completed by the caller
+    /// (values of atoms whose neighbourhood the caller does not see, from whoever sees it).
+    fn halo(&mut self) -> &mut [f64] {
+        &mut []
+    }
+
+    /// Second part of a split evaluation: as [`Potential::compute`] (with `energies`) or
+    /// [`Potential::compute_forces`], using the halo values as completed by the caller, for the
+    /// same `config` and `list` as [`Potential::compute_halo`]. Potentials without halo values
+    /// just evaluate.
+    fn compute_after_halo(
+        &mut self,
+        config: Configuration<'_>,
+        list: &NeighborList,
+        out: &mut ForceOutput,
+        energies: bool,
+    ) {
+        if energies {
+            self.compute(config, list, out);
+        } else {
+            self.compute_forces(config, list, out);
+        }
     }
 
     /// Asks for (or stops asking for) per-atom virials in the output of [`Potential::compute`]:

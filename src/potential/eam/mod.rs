@@ -161,15 +161,13 @@ impl Eam {
         reference::compute(&self.tables, config, list, out)
     }
 
-    /// The three passes with the tables of type `T`, then the per-atom results into `out`
-    /// (only the forces unless `energies`).
-    fn run<T: PairTables>(
+    /// The density and embedding passes with the tables of type `T`: densities, embedding
+    /// energies and slopes of every atom.
+    fn run_densities<T: PairTables>(
         &mut self,
         tables: &T,
         config: Configuration<'_>,
         list: &NeighborList,
-        out: &mut ForceOutput,
-        energies: bool,
     ) {
         let n = config.positions.len();
         self.positions.resize(n, Padded::default());
@@ -181,16 +179,9 @@ impl Eam {
         self.shifts.clear();
         self.shifts
             .extend(list.shifts().iter().map(|s| Padded::new(s.x, s.y, s.z)));
-        let input = PairInput {
-            tables,
-            grid: self.grid,
-            types: config.types,
-            list,
-            positions: &self.positions,
-            shifts: &self.shifts,
-            path: self.path,
-        };
-        density_pass(&input, &mut self.density);
+        let mut density = std::mem::take(&mut self.density);
+        density_pass(&self.pair_input(tables, config, list), &mut density);
+        self.density = density;
         self.embedding_energy.resize(n, 0.0);
         embedding_pass(
             &self.embedding,
@@ -200,6 +191,38 @@ impl Eam {
             &mut self.embedding_energy,
             &mut self.slope,
         );
+    }
+
+    /// What the pair passes read: the tables, the padded positions and shifts of the last
+    /// [`Eam::run_densities`], and `config`'s species.
+    fn pair_input<'a, T: PairTables>(
+        &'a self,
+        tables: &'a T,
+        config: Configuration<'a>,
+        list: &'a NeighborList,
+    ) -> PairInput<'a, T> {
+        PairInput {
+            tables,
+            grid: self.grid,
+            types: config.types,
+            list,
+            positions: &self.positions,
+            shifts: &self.shifts,
+            path: self.path,
+        }
+    }
+
+    /// The force pass with the tables of type `T` and the slopes in `self.slope`, then the
+    /// per-atom results into `out` (only the forces unless `energies`).
+    fn run_forces<T: PairTables>(
+        &mut self,
+        tables: &T,
+        config: Configuration<'_>,
+        list: &NeighborList,
+        out: &mut ForceOutput,
+        energies: bool,
+    ) {
+        let n = config.positions.len();
         out.resize_without_per_atom_virials(n);
         // The pair energies go straight into `out`'s per-atom energies, the virial into its sum.
         let sums = energies.then_some(PairSums {
@@ -207,7 +230,14 @@ impl Eam {
             virial: &mut out.virial,
             atom_virial: self.per_atom_virials.then_some(&mut out.per_atom_virial),
         });
-        force_pass(&input, &self.slope, &mut self.forces, sums);
+        let mut forces = std::mem::take(&mut self.forces);
+        force_pass(
+            &self.pair_input(tables, config, list),
+            &self.slope,
+            &mut forces,
+            sums,
+        );
+        self.forces = forces;
         let forces = &self.forces;
         if !energies {
             out.forces
@@ -233,7 +263,38 @@ impl Eam {
         out.sum_energies();
     }
 
-    /// Evaluates with the kernel tables lent out, so that `run` may borrow `self` mutably.
+    /// Runs `f` with the kernel tables lent out, so that it may borrow `self` mutably.
+    fn with_kernel(&mut self, f: impl FnOnce(&mut Self, &Kernel)) {
+        let kernel = std::mem::replace(&mut self.kernel, Kernel::Empty);
+        f(self, &kernel);
+        self.kernel = kernel;
+    }
+
+    /// The density and embedding passes (the first part of an evaluation).
+    fn density_passes(&mut self, config: Configuration<'_>, list: &NeighborList) {
+        self.with_kernel(|eam, kernel| match kernel {
+            Kernel::Single(t) => eam.run_densities(t, config, list),
+            Kernel::Multi(t) => eam.run_densities(t, config, list),
+            Kernel::Empty => unreachable!("the kernel is always restored"),
+        });
+    }
+
+    /// The force pass and the output (the second part of an evaluation).
+    fn force_passes(
+        &mut self,
+        config: Configuration<'_>,
+        list: &NeighborList,
+        out: &mut ForceOutput,
+        energies: bool,
+    ) {
+        self.with_kernel(|eam, kernel| match kernel {
+            Kernel::Single(t) => eam.run_forces(t, config, list, out, energies),
+            Kernel::Multi(t) => eam.run_forces(t, config, list, out, energies),
+            Kernel::Empty => unreachable!("the kernel is always restored"),
+        });
+    }
+
+    /// A whole evaluation: the three passes, then the per-atom results into `out`.
     fn evaluate(
         &mut self,
         config: Configuration<'_>,
@@ -241,13 +302,8 @@ impl Eam {
         out: &mut ForceOutput,
         energies: bool,
     ) {
-        let kernel = std::mem::replace(&mut self.kernel, Kernel::Empty);
-        match &kernel {
-            Kernel::Single(t) => self.run(t, config, list, out, energies),
-            Kernel::Multi(t) => self.run(t, config, list, out, energies),
-            Kernel::Empty => unreachable!("the kernel is always restored"),
-        }
-        self.kernel = kernel;
+        self.density_passes(config, list);
+        self.force_passes(config, list, out, energies);
     }
 }
 
@@ -269,10 +325,28 @@ impl Potential for Eam {
         ListKind::Half
     }
 
-    /// Twice the cutoff: the force on an atom depends on its neighbours' embedding slopes,
-    /// hence on their neighbours' positions.
-    fn ghost_range(&self) -> f64 {
-        2.0 * self.cutoff()
+    /// The embedding slope F'(rho): the force on an atom depends on its neighbours' slopes,
+    /// hence on their neighbours' positions (exchanged, the ghosts need only reach the cutoff).
+    fn halo_width(&self) -> usize {
+        1
+    }
+
+    fn compute_halo(&mut self, config: Configuration<'_>, list: &NeighborList) {
+        self.density_passes(config, list);
+    }
+
+    fn halo(&mut self) -> &mut [f64] {
+        &mut self.slope
+    }
+
+    fn compute_after_halo(
+        &mut self,
+        config: Configuration<'_>,
+        list: &NeighborList,
+        out: &mut ForceOutput,
+        energies: bool,
+    ) {
+        self.force_passes(config, list, out, energies);
     }
 
     fn set_per_atom_virials(&mut self, wanted: bool) {

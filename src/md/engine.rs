@@ -86,7 +86,9 @@ impl ForceEngine {
         }
     }
 
-    /// The latest force evaluation.
+    /// The latest force evaluation: energies and virial. Its forces are not kept here (the
+    /// output's `forces` is empty): they are moved into `system.forces`, so that one array holds
+    /// them (6 MB per 256,000 atoms saved).
     pub fn output(&self) -> &ForceOutput {
         &self.output
     }
@@ -178,6 +180,8 @@ impl ForceEngine {
             worst <= 1e-9 * largest.max(1.0)
         };
         let accepted = same || (self.distributed.is_some() && close());
+        // The run goes on from the saved forces; the output keeps none (see `output`).
+        self.output.forces = Vec::new();
         if !accepted {
             return Err(Error::invalid(
                 "the forces recomputed from the checkpoint differ from the saved ones: the \
@@ -195,9 +199,10 @@ impl ForceEngine {
     }
 
     /// Computes forces (and, unless turned off with [`ForceEngine::set_energies_needed`],
-    /// energies and virial) at the current positions and copies the forces into
-    /// `system.forces`. At steps that are multiples of `every`, rebuilds the list if some atom has
-    /// moved more than half the skin, wrapping positions into the box first.
+    /// energies and virial) at the current positions into `system.forces` (the returned output
+    /// has the energies and virial, see [`ForceEngine::output`]). At steps that are multiples
+    /// of `every`, rebuilds the list if some atom has moved more than half the skin, wrapping
+    /// positions into the box first.
     pub fn compute(&mut self, system: &mut System, step: u64) -> Result<&ForceOutput> {
         self.evaluate(system, step, self.energies_needed)
     }
@@ -209,6 +214,23 @@ impl ForceEngine {
     }
 
     fn evaluate(&mut self, system: &mut System, step: u64, energies: bool) -> Result<&ForceOutput> {
+        // The system's force array is lent to the output, which the potential overwrites, and
+        // returned with the new forces, whatever happens.
+        std::mem::swap(&mut self.output.forces, &mut system.forces);
+        let result = self.evaluate_into_output(system, step, energies);
+        std::mem::swap(&mut self.output.forces, &mut system.forces);
+        result?;
+        Ok(&self.output)
+    }
+
+    /// [`ForceEngine::evaluate`] with the forces left in the output (the system's `forces` are
+    /// lent to it meanwhile: not to be read).
+    fn evaluate_into_output(
+        &mut self,
+        system: &mut System,
+        step: u64,
+        energies: bool,
+    ) -> Result<()> {
         if let Some(d) = &mut self.distributed {
             let rebuild = d.reference().len() != system.len()
                 || (step.is_multiple_of(self.settings.every)
@@ -251,8 +273,8 @@ impl ForceEngine {
         self.finish(system, step, energies)
     }
 
-    /// Checks the evaluation's numbers and copies its forces into `system`.
-    fn finish(&self, system: &mut System, step: u64, energies: bool) -> Result<&ForceOutput> {
+    /// Checks the evaluation's numbers.
+    fn finish(&self, system: &System, step: u64, energies: bool) -> Result<()> {
         if let Some(i) = self.output.first_non_finite(energies) {
             return Err(Error::Physics(format!(
                 "step {step}: the force or energy of atom {} is not finite (atoms too close, or a \
@@ -260,8 +282,7 @@ impl ForceEngine {
                 system.ids[i]
             )));
         }
-        system.forces.copy_from_slice(&self.output.forces);
-        Ok(&self.output)
+        Ok(())
     }
 }
 

@@ -405,27 +405,39 @@ fn earlier_conflicts(axes: &[BlockAxis; 3], grid_of: &[usize]) -> (Vec<u32>, Vec
         v.dedup();
         v
     };
-    let mut waits = Vec::new();
-    let mut wait_start = vec![0u32];
-    for (b, &g) in grid_of.iter().enumerate() {
+    // Block `p`'s earlier neighbours, passed to `f` in grid order.
+    let for_each_earlier = |p: usize, f: &mut dyn FnMut(u32)| {
+        let g = grid_of[p];
         let c = [
             g / (counts[1] * counts[2]),
             (g / counts[2]) % counts[1],
             g % counts[2],
         ];
-        let first = waits.len();
         for x in coordinate_range(0, c[0]) {
             for y in coordinate_range(1, c[1]) {
                 for z in coordinate_range(2, c[2]) {
                     let s = sequence_of[(x * counts[1] + y) * counts[2] + z];
-                    if (s as usize) < b {
-                        waits.push(s);
+                    if (s as usize) < p {
+                        f(s);
                     }
                 }
             }
         }
+    };
+    // Counted first, so that the array is allocated once at its size: grown by doubling it
+    // held up to twice that (8 MB for 256,000 atoms), while the neighbour list is being built.
+    let mut wait_start = Vec::with_capacity(grid_of.len() + 1);
+    wait_start.push(0u32);
+    for p in 0..grid_of.len() {
+        let mut count = 0u32;
+        for_each_earlier(p, &mut |_| count += 1);
+        wait_start.push(wait_start[p] + count);
+    }
+    let mut waits = Vec::with_capacity(*wait_start.last().unwrap_or(&0) as usize);
+    for p in 0..grid_of.len() {
+        let first = waits.len();
+        for_each_earlier(p, &mut |s| waits.push(s));
         waits[first..].sort_unstable();
-        wait_start.push(waits.len() as u32);
     }
     (waits, wait_start)
 }

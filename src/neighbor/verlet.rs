@@ -501,9 +501,13 @@ fn find_rows(
                 let (cx, cy, cz) = (xi.x - shift.x, xi.y - shift.y, xi.z - shift.z);
                 // A half list takes from the home cell only the atoms after this one; a full
                 // list skips the atom's own slot in its own cell, unshifted.
-                let first = if home { slot_of[i] + 1 } else { first as usize };
+                let first = if home {
+                    slot_of[i] as usize + 1
+                } else {
+                    first as usize
+                };
                 let own = if !half && code as usize == zero_code {
-                    slot_of[i]
+                    slot_of[i] as usize
                 } else {
                     usize::MAX
                 };
@@ -554,7 +558,7 @@ fn find_rows(
 /// atom's slot in it, and the coordinates [A] in that order.
 struct CellOrder<'a> {
     order: &'a [u32],
-    slot_of: Vec<usize>,
+    slot_of: Vec<u32>,
     xs: Vec<f64>,
     ys: Vec<f64>,
     zs: Vec<f64>,
@@ -564,9 +568,9 @@ impl<'a> CellOrder<'a> {
     /// The cell order of `grid` over `positions`.
     fn new(grid: &'a CellGrid, positions: &[Vec3]) -> Self {
         let order = grid.atoms_in_cell_order();
-        let mut slot_of = vec![0usize; positions.len()];
+        let mut slot_of = vec![0u32; positions.len()];
         for (k, &a) in order.iter().enumerate() {
-            slot_of[a as usize] = k;
+            slot_of[a as usize] = k as u32;
         }
         let xs: Vec<f64> = order.iter().map(|&a| positions[a as usize].x).collect();
         let ys: Vec<f64> = order.iter().map(|&a| positions[a as usize].y).collect();

@@ -38,7 +38,7 @@ pub fn evaluate(system: &mut System, potential: Box<dyn Potential>) -> Result<Ev
         natoms: system.len(),
         energy: out.energy,
         per_atom_energy: out.per_atom_energy.clone(),
-        forces: out.forces.iter().map(|f| [f.x, f.y, f.z]).collect(),
+        forces: system.forces.iter().map(|f| [f.x, f.y, f.z]).collect(),
         virial: out.virial,
     })
 }

@@ -74,12 +74,14 @@ fn main() {
         latency * 1e6
     );
     println!(
-        "ranks | grid | owned/rank | sintermd now: ghosts/rank (max), rank-0 bytes/step, \
+        "ranks | grid | owned/rank (mean, max) | sintermd now: ghosts/rank (max), rank-0 bytes/step, \
          efficiency | neighbour exchange: ghosts/rank (max), bytes/step/rank, efficiency"
     );
     let t1 = n as f64 / rate;
     for ranks in [8usize, 64, 512] {
-        let d = Decomposition::new(&simbox, &positions, ranks);
+        // As the runs cut: slabs of equal atom counts along each cut axis.
+        let mut d = Decomposition::new(&simbox, &positions, ranks);
+        d.balance(&positions);
         // Now: ghosts to the cutoff plus the skin, every rank's local positions sent by rank 0
         // and its owned forces returned, every step, with the embedding slopes going through
         // rank 0 in between (8 B per owned atom in, 8 B per ghost out); each rank computes its
@@ -99,9 +101,10 @@ fn main() {
         let bytes_next = 3.0 * 32.0 * next.max_ghosts as f64;
         let t_next = owned_max as f64 / rate + bytes_next / bandwidth + 18.0 * latency;
         println!(
-            "{ranks} | {:?} | {} | {} , {:.1} MB, {:.0} % | {} , {:.2} MB, {:.0} %",
+            "{ranks} | {:?} | {} , {} | {} , {:.1} MB, {:.0} % | {} , {:.2} MB, {:.0} %",
             d.grid().dims,
             n / ranks,
+            now.max_owned,
             now.max_ghosts,
             bytes_now / 1e6,
             100.0 * t1 / (ranks as f64 * t_now),

@@ -3,7 +3,8 @@
 //! "ghost" atoms (other ranks' atoms and periodic images) within reach of it.
 //!
 //! [`ProcGrid`] picks the grid (least subdomain surface); [`Decomposition`] places its bounds
-//! over a box and says which rank owns an atom; [`Decomposition::domains`] lists, for every
+//! over a box (equal slabs, or with [`Decomposition::balance`] slabs of equal atom counts) and
+//! says which rank owns an atom; [`Decomposition::domains`] lists, for every
 //! rank, its own atoms (ascending index) and its ghosts (index and periodic shift). A
 //! [`LocalForces`] holds one rank's copy of the potential and a neighbour list over its local
 //! atoms and returns forces, energies and virials of the owned ones. The communication that
@@ -155,14 +156,16 @@ impl ProcGrid {
     }
 }
 
-/// The subdomain bounds of a [`ProcGrid`] over a box: equal slabs of the box along periodic
-/// axes, of the atoms' extent along free ones (the outermost subdomains of a free axis reach to
-/// infinity, so that atoms that move out still have an owner).
+/// The subdomain bounds of a [`ProcGrid`] over a box: slabs of the box along periodic axes, of
+/// the atoms' extent along free ones (the outermost subdomains of a free axis reach to
+/// infinity, so that atoms that move out still have an owner); equal slabs, or slabs of equal
+/// atom counts ([`Decomposition::balance`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decomposition {
     grid: ProcGrid,
-    lo: [f64; 3],
-    width: [f64; 3],
+    /// The slab bounds along each axis [A]: `dims[k] + 1` ascending values, from the box's (or
+    /// the atoms') low end to its high end.
+    bounds: [Vec<f64>; 3],
     periodic: [bool; 3],
     /// The box's corners [A].
     box_lo: [f64; 3],
@@ -260,12 +263,17 @@ impl LocalAtoms {
     }
 }
 
-/// Every atom's halo values (`width` per atom, in the system's order) from each rank's values
-/// for its owned atoms (`owned[r]` for `domains[r]`); an error if some rank sent a wrong
-/// number of values.
-pub fn gather_halo(domains: &[LocalAtoms], owned: &[Vec<f64>], width: usize) -> Result<Vec<f64>> {
+/// Every atom's halo values (`width` per atom, in the system's order) into `global` (resized;
+/// its capacity reused), from each rank's values for its owned atoms (`owned[r]` for
+/// `domains[r]`); an error if some rank sent a wrong number of values.
+pub fn gather_halo(
+    domains: &[LocalAtoms],
+    owned: &[&[f64]],
+    width: usize,
+    global: &mut Vec<f64>,
+) -> Result<()> {
     let n: usize = domains.iter().map(|d| d.owned).sum();
-    let mut global = vec![0.0; n * width];
+    global.resize(n * width, 0.0);
     for (r, (d, values)) in domains.iter().zip(owned).enumerate() {
         if values.len() != d.owned * width {
             return Err(Error::invalid(format!(
@@ -279,7 +287,7 @@ pub fn gather_halo(domains: &[LocalAtoms], owned: &[Vec<f64>], width: usize) -> 
             global[i * width..(i + 1) * width].copy_from_slice(&values[k * width..(k + 1) * width]);
         }
     }
-    Ok(global)
+    Ok(())
 }
 
 impl Decomposition {
@@ -331,11 +339,15 @@ impl Decomposition {
             }
             None => ProcGrid::choose(ranks, sized),
         };
-        let width = [0, 1, 2].map(|k| sized[k] / grid.dims[k] as f64);
+        let bounds = [0, 1, 2].map(|k| {
+            let d = grid.dims[k];
+            (0..=d)
+                .map(|c| lo[k] + sized[k] * c as f64 / d as f64)
+                .collect()
+        });
         Ok(Decomposition {
             grid,
-            lo,
-            width,
+            bounds,
             periodic: simbox.periodic,
             box_lo: simbox.lo,
             box_hi: simbox.hi,
@@ -356,13 +368,57 @@ impl Decomposition {
         self.grid
     }
 
-    fn cell_along(&self, k: usize, x: f64) -> usize {
-        let c = ((x - self.lo[k]) / self.width[k]).floor();
-        if c < 0.0 {
-            0
-        } else {
-            (c as usize).min(self.grid.dims[k] - 1)
+    /// Moves the cuts along every cut axis so that the slabs hold equal numbers of the atoms at
+    /// `positions` (LAMMPS's `balance ... shift`: one axis at a time, so a 3-D grid over an
+    /// uneven cloud, such as two spheres, is balanced per slab, not per subdomain). Cuts are
+    /// placed from a histogram of the coordinates: slabs agree to within a bin's atoms.
+    pub fn balance(&mut self, positions: &[Vec3]) {
+        /// Histogram bins per slab.
+        const BINS_PER_SLAB: usize = 256;
+        for k in (0..3).filter(|&k| self.grid.dims[k] > 1) {
+            let d = self.grid.dims[k];
+            let (lo, hi) = (self.bounds[k][0], self.bounds[k][d]);
+            let bins = BINS_PER_SLAB * d;
+            let scale = bins as f64 / (hi - lo);
+            let mut counts = vec![0usize; bins];
+            for x in positions {
+                let b = ((x[k] - lo) * scale).floor();
+                // Atoms outside (free axes: moved since; NaN: none) go to the end bins.
+                let b = if b > 0.0 {
+                    (b as usize).min(bins - 1)
+                } else {
+                    0
+                };
+                counts[b] += 1;
+            }
+            let n = positions.len() as f64;
+            let mut bin = 0;
+            let mut below = 0usize;
+            for c in 1..d {
+                let target = n * c as f64 / d as f64;
+                while bin < bins && (below + counts[bin]) as f64 <= target {
+                    below += counts[bin];
+                    bin += 1;
+                }
+                // Linear within the bin that holds the target.
+                let inside = if bin < bins && counts[bin] > 0 {
+                    (target - below as f64) / counts[bin] as f64
+                } else {
+                    0.0
+                };
+                let cut = lo + (bin as f64 + inside) / scale;
+                // Strictly ascending, inside the range.
+                let floor = self.bounds[k][c - 1] + 1e-9 * (hi - lo);
+                self.bounds[k][c] = cut.max(floor).min(hi);
+            }
         }
+    }
+
+    /// The subdomain along axis `k` holding coordinate `x`: the number of inner cuts at or below
+    /// it.
+    fn cell_along(&self, k: usize, x: f64) -> usize {
+        let d = self.grid.dims[k];
+        self.bounds[k][1..d].partition_point(|&cut| cut <= x)
     }
 
     /// The rank owning an atom at `x` [A].
@@ -373,24 +429,25 @@ impl Decomposition {
 
     /// Subdomains along axis `k` whose region widened by `reach` [A] contains `x`.
     fn cells_within(&self, k: usize, x: f64, reach: f64) -> std::ops::RangeInclusive<usize> {
-        let n = self.grid.dims[k] as i64;
-        let w = self.width[k];
-        // Subdomain c spans [lo + c w, lo + (c + 1) w]: widened by `reach`, it holds x when
-        // (x - lo - reach) / w - 1 <= c <= (x - lo + reach) / w.
-        let mut first = ((x - self.lo[k] - reach) / w - 1.0).ceil() as i64;
-        let mut last = ((x - self.lo[k] + reach) / w).floor() as i64;
+        let d = self.grid.dims[k];
+        let b = &self.bounds[k];
+        // Subdomain c spans [b[c], b[c + 1]]: widened by `reach`, it holds x when
+        // b[c] - reach <= x <= b[c + 1] + reach.
+        let mut first = b[1..].partition_point(|&upper| upper + reach < x);
+        let below = b[..d].partition_point(|&lower| lower - reach <= x);
         if !self.periodic[k] {
             // The outermost subdomains of a free axis reach to infinity.
-            first = first.min(n - 1);
-            last = last.max(0);
+            first = first.min(d - 1);
+            if below == 0 {
+                return 0..=0;
+            }
         }
-        let (first, last) = (first.max(0), last.min(n - 1));
-        if first > last {
+        if below == 0 || first >= d || first > below - 1 {
             // An empty range.
             #[allow(clippy::reversed_empty_ranges)]
             return 1..=0;
         }
-        first as usize..=last as usize
+        first..=below - 1
     }
 
     /// Every rank's local atoms: its own, then every atom or periodic image within `reach` [A]
@@ -537,6 +594,11 @@ pub struct LocalForces {
     output: ForceOutput,
     types: Vec<u32>,
     owned: usize,
+    /// The owned atoms' results of the last evaluation (kept, so that each step reuses the
+    /// arrays instead of allocating megabytes afresh).
+    result: OwnedOutput,
+    /// The owned atoms' halo values of the last first part.
+    halo_owned: Vec<f64>,
 }
 
 impl LocalForces {
@@ -549,6 +611,8 @@ impl LocalForces {
             output: ForceOutput::default(),
             types: Vec::new(),
             owned: 0,
+            result: OwnedOutput::default(),
+            halo_owned: Vec::new(),
         }
     }
 
@@ -591,17 +655,17 @@ impl LocalForces {
         positions: &[Vec3],
         energies: bool,
         exchange: &mut HaloExchange<'_>,
-    ) -> Result<OwnedOutput> {
+    ) -> Result<&OwnedOutput> {
         if potential.halo_width() == 0 {
             self.check_positions(positions)?;
-            return Ok(self.finish(potential, positions, None, energies));
+            self.finish(potential, positions, None, energies);
+            return Ok(&self.result);
         }
-        let begun = self.begin(potential, positions);
-        let ghosts = exchange(begun.as_deref().ok());
+        let begun = self.begin(potential, positions).map(|_| ());
+        let ghosts = exchange(begun.is_ok().then_some(&self.halo_owned[..]));
         begun?;
         let ghosts = ghosts?;
-        self.check_halo(potential, &ghosts)?;
-        Ok(self.finish(potential, positions, Some(&ghosts), energies))
+        self.finish_with_halo(potential, positions, &ghosts, energies)
     }
 
     fn check_positions(&self, positions: &[Vec3]) -> Result<()> {
@@ -615,7 +679,31 @@ impl LocalForces {
         Ok(())
     }
 
-    fn check_halo(&self, potential: &mut dyn Potential, ghosts: &[f64]) -> Result<()> {
+    /// The first part of a split evaluation at local `positions` [A]: the halo values of
+    /// every local atom; returns the owned atoms'.
+    pub fn begin(&mut self, potential: &mut dyn Potential, positions: &[Vec3]) -> Result<&[f64]> {
+        self.check_positions(positions)?;
+        let config = Configuration {
+            positions,
+            types: &self.types,
+        };
+        potential.compute_halo(config, &self.list);
+        let width = potential.halo_width();
+        self.halo_owned.clear();
+        self.halo_owned
+            .extend_from_slice(&potential.halo()[..self.owned * width]);
+        Ok(&self.halo_owned)
+    }
+
+    /// The second part of a split evaluation, after [`LocalForces::begin`] at the same
+    /// `positions`, with the ghosts' halo values `ghosts`.
+    pub fn finish_with_halo(
+        &mut self,
+        potential: &mut dyn Potential,
+        positions: &[Vec3],
+        ghosts: &[f64],
+        energies: bool,
+    ) -> Result<&OwnedOutput> {
         let width = potential.halo_width();
         let expected = (self.types.len() - self.owned) * width;
         if ghosts.len() != expected || potential.halo().len() != self.types.len() * width {
@@ -625,31 +713,19 @@ impl LocalForces {
                 self.types.len() - self.owned
             )));
         }
-        Ok(())
-    }
-
-    /// The first part of a split evaluation at local `positions` [A]: the halo values of
-    /// every local atom; returns the owned atoms'.
-    pub fn begin(&mut self, potential: &mut dyn Potential, positions: &[Vec3]) -> Result<Vec<f64>> {
-        self.check_positions(positions)?;
-        let config = Configuration {
-            positions,
-            types: &self.types,
-        };
-        potential.compute_halo(config, &self.list);
-        let width = potential.halo_width();
-        Ok(potential.halo()[..self.owned * width].to_vec())
+        self.finish(potential, positions, Some(ghosts), energies);
+        Ok(&self.result)
     }
 
     /// The second part: with the ghosts' halo values `ghosts` (None: no halo values), the owned
-    /// atoms' forces (and with `energies` their energies and virials).
+    /// atoms' forces (and with `energies` their energies and virials) into `self.result`.
     fn finish(
         &mut self,
         potential: &mut dyn Potential,
         positions: &[Vec3],
         ghosts: Option<&[f64]>,
         energies: bool,
-    ) -> OwnedOutput {
+    ) {
         let config = Configuration {
             positions,
             types: &self.types,
@@ -665,33 +741,15 @@ impl LocalForces {
             None => potential.compute_forces(config, &self.list, &mut self.output),
         }
         let n = self.owned;
-        let out = &self.output;
-        OwnedOutput {
-            forces: out.forces[..n].to_vec(),
-            energies: if energies {
-                out.per_atom_energy[..n].to_vec()
-            } else {
-                Vec::new()
-            },
-            virials: if energies {
-                out.per_atom_virial[..n].to_vec()
-            } else {
-                Vec::new()
-            },
+        let (out, result) = (&self.output, &mut self.result);
+        result.forces.clear();
+        result.forces.extend_from_slice(&out.forces[..n]);
+        result.energies.clear();
+        result.virials.clear();
+        if energies {
+            result.energies.extend_from_slice(&out.per_atom_energy[..n]);
+            result.virials.extend_from_slice(&out.per_atom_virial[..n]);
         }
-    }
-
-    /// The second part of a split evaluation, after [`LocalForces::begin`] at the same
-    /// `positions`, with the ghosts' halo values `ghosts`.
-    pub fn finish_with_halo(
-        &mut self,
-        potential: &mut dyn Potential,
-        positions: &[Vec3],
-        ghosts: &[f64],
-        energies: bool,
-    ) -> Result<OwnedOutput> {
-        self.check_halo(potential, ghosts)?;
-        Ok(self.finish(potential, positions, Some(ghosts), energies))
     }
 }
 
@@ -735,7 +793,8 @@ pub fn compute_decomposed(
     ranks: usize,
     skin: f64,
 ) -> Result<ForceOutput> {
-    let decomposition = Decomposition::new(simbox, positions, ranks);
+    let mut decomposition = Decomposition::new(simbox, positions, ranks);
+    decomposition.balance(positions);
     let reach = LocalForces::reach(make()?.as_ref(), skin);
     let domains = decomposition.domains(positions, reach);
     let frame = decomposition.local_frame();
@@ -753,13 +812,21 @@ pub fn compute_decomposed(
     let width = make()?.halo_width();
     let owned = ranks
         .iter_mut()
-        .map(|(potential, forces, local)| forces.begin(potential.as_mut(), local))
+        .map(|(potential, forces, local)| {
+            forces.begin(potential.as_mut(), local).map(<[f64]>::to_vec)
+        })
         .collect::<Result<Vec<_>>>()?;
-    let global = gather_halo(&domains, &owned, width)?;
+    let owned: Vec<&[f64]> = owned.iter().map(Vec::as_slice).collect();
+    let mut global = Vec::new();
+    gather_halo(&domains, &owned, width, &mut global)?;
     let mut results = Vec::new();
     for ((potential, forces, local), d) in ranks.iter_mut().zip(&domains) {
         let ghosts = d.ghost_halo(&global, width);
-        results.push(forces.finish_with_halo(potential.as_mut(), local, &ghosts, true)?);
+        results.push(
+            forces
+                .finish_with_halo(potential.as_mut(), local, &ghosts, true)?
+                .clone(),
+        );
     }
     let mut out = ForceOutput::default();
     assemble(&domains, &results, true, &mut out);
@@ -797,6 +864,36 @@ mod tests {
     }
 
     #[test]
+    fn balanced_slabs_hold_equal_atom_counts() {
+        // A cloud dense at low x: x = 40 u^2 over a grid of u, y, z.
+        let mut positions = Vec::new();
+        for a in 0..40 {
+            for b in 0..10 {
+                for c in 0..10 {
+                    let u = a as f64 / 40.0;
+                    positions.push(Vec3::new(40.0 * u * u, b as f64, c as f64));
+                }
+            }
+        }
+        let simbox = SimBox::new([-1.0; 3], [41.0, 11.0, 11.0], [false; 3]).unwrap();
+        let owned = |d: &Decomposition| {
+            let mut counts = vec![0usize; d.grid().ranks()];
+            for x in &positions {
+                counts[d.owner(x)] += 1;
+            }
+            counts
+        };
+        let mut d = Decomposition::with_grid(&simbox, &positions, 4, Some([4, 1, 1])).unwrap();
+        // Equal slabs: the first holds about half the atoms.
+        assert!(owned(&d)[0] >= 1900, "{:?}", owned(&d));
+        d.balance(&positions);
+        // Whole layers of 100 atoms: each slab within a layer of a quarter.
+        for c in owned(&d) {
+            assert!(c.abs_diff(1000) <= 100, "{:?}", owned(&d));
+        }
+    }
+
+    #[test]
     fn every_atom_has_one_owner_and_ghosts_cover_the_reach() {
         let simbox = SimBox::new([0.0; 3], [12.0, 12.0, 12.0], [true, true, false]).unwrap();
         // A jittered grid of atoms.
@@ -813,8 +910,14 @@ mod tests {
                 }
             }
         }
-        for ranks in [1, 2, 3, 4, 6, 8] {
-            let d = Decomposition::new(&simbox, &positions, ranks);
+        for (ranks, balanced) in [1, 2, 3, 4, 6, 8]
+            .into_iter()
+            .flat_map(|r| [(r, false), (r, true)])
+        {
+            let mut d = Decomposition::new(&simbox, &positions, ranks);
+            if balanced {
+                d.balance(&positions);
+            }
             let reach = 3.1;
             let domains = d.domains(&positions, reach);
             let mut owners = vec![0; positions.len()];

@@ -3,7 +3,7 @@
 //! `mpirun -n P sintermd run INPUT`: rank 0 runs the program as usual (stages, integrators,
 //! thermostats, analyses, output, checkpoints); its force engines hand each force evaluation
 //! to the P ranks. At a neighbour-list rebuild rank 0 cuts the box into P subdomains
-//! ([`Decomposition`]) and sends every rank its local atoms (own and ghosts: species, the
+//! ([`Decomposition`], balanced by atom counts) and sends every rank its local atoms (own and ghosts: species, the
 //! positions its list is built from, the current positions); at the other steps only the
 //! current positions of those atoms. Every rank, rank 0 included, computes the forces (and on
 //! energy steps the per-atom energies and virials) of its own atoms with its copy of the
@@ -14,6 +14,10 @@
 //!
 //! Results are bitwise reproducible for a given P; against the run without MPI they agree to
 //! round-off (each rank sums an atom's pairs in its own list's order, not the whole system's).
+//!
+//! Every array a step's messages pass through is kept from step to step: allocated afresh, the
+//! megabytes of a large system cost page faults on every step (a tenth of rank 0's time on
+//! eam_cu256k).
 //!
 //! Messages from rank 0 start with a header of four `u64`: tag, engine id, two arguments.
 //! Workers build their potential with the function `main` gives them (from the input file, the
@@ -95,34 +99,46 @@ impl Drop for Session {
     }
 }
 
-/// A worker's copy of one engine.
+/// A worker's copy of one engine, with the arrays its messages pass through (kept: a step
+/// reuses them instead of allocating megabytes afresh, which costs page faults).
 struct WorkerEngine {
     potential: Box<dyn Potential>,
     local: LocalForces,
+    values: Vec<f64>,
+    positions: Vec<Vec3>,
 }
 
-/// Flattens positions for sending.
-fn flat(positions: &[Vec3]) -> Vec<f64> {
-    positions.iter().flat_map(|x| [x.x, x.y, x.z]).collect()
+/// Flattens positions into `out` for sending (its capacity reused).
+fn flat_into(positions: &[Vec3], out: &mut Vec<f64>) {
+    out.clear();
+    out.extend(positions.iter().flat_map(|x| [x.x, x.y, x.z]));
 }
 
-fn unflat(values: &[f64]) -> Vec<Vec3> {
-    values
-        .chunks_exact(3)
-        .map(|c| Vec3::new(c[0], c[1], c[2]))
-        .collect()
+/// Positions from flattened `values` into `out` (its capacity reused).
+fn unflat_into(values: &[f64], out: &mut Vec<Vec3>) {
+    out.clear();
+    out.extend(values.chunks_exact(3).map(|c| Vec3::new(c[0], c[1], c[2])));
+}
+
+/// Receives the next message from `source` into `buf`, resized to it (its capacity reused).
+fn receive_into_vec<T: Equivalence + Default + Clone>(source: &impl Source, buf: &mut Vec<T>) {
+    let (message, status) = source.matched_probe();
+    let count = usize::try_from(status.count(T::equivalent_datatype())).unwrap_or(0);
+    buf.resize(count, T::default());
+    message.matched_receive_into(&mut buf[..]);
 }
 
 /// Two local atoms closer than the overlap distance: their local indices and distance [A].
 type Overlap = (usize, usize, f64);
 
-/// A rank's overlap and results.
-type Answer = (Option<Overlap>, OwnedOutput);
-
 /// A worker's answer: status (0 ok), whether an owned atom overlaps another (then the two
-/// local indices and the distance's bits), then forces, energies and virials when ok, or the
-/// error's text.
-fn reply(world: &SimpleCommunicator, result: Result<Answer>) {
+/// local indices and the distance's bits), then forces, energies and virials when ok (sent
+/// through `buf`), or the error's text.
+fn reply(
+    world: &SimpleCommunicator,
+    result: Result<(Option<Overlap>, &OwnedOutput)>,
+    buf: &mut Vec<f64>,
+) {
     let root = world.process_at_rank(0);
     match result {
         Ok((overlap, out)) => {
@@ -131,10 +147,12 @@ fn reply(world: &SimpleCommunicator, result: Result<Answer>) {
                 None => (0, 0, 0, 0),
             };
             root.send(&[0, o, i, j, d][..]);
-            root.send(&flat(&out.forces)[..]);
+            flat_into(&out.forces, buf);
+            root.send(&buf[..]);
             root.send(&out.energies[..]);
-            let virials: Vec<f64> = out.virials.iter().flatten().copied().collect();
-            root.send(&virials[..]);
+            buf.clear();
+            buf.extend(out.virials.iter().flatten());
+            root.send(&buf[..]);
         }
         Err(e) => {
             root.send(&[1u64, 0, 0, 0, 0][..]);
@@ -163,33 +181,38 @@ fn worker_exchange(world: &SimpleCommunicator, owned: Option<&[f64]>) -> Result<
 }
 
 /// Rank 0's part of the exchange of halo values (`width` per atom) over `domains`: receives
-/// every other rank's owned values, puts them with its own (`own`) in the system's order, and
-/// sends each rank its ghosts' values; returns rank 0's ghosts'. Every rank gets an answer,
-/// failed or not.
+/// every other rank's owned values (into `received`, one array per rank, reused), puts them
+/// with its own (`own`) in the system's order (into `global`, reused), and sends each rank its
+/// ghosts' values; returns rank 0's ghosts'. Every rank gets an answer, failed or not.
 fn root_exchange(
     world: &SimpleCommunicator,
     domains: &[LocalAtoms],
     width: usize,
     own: Option<&[f64]>,
+    (received, global): (&mut Vec<Vec<f64>>, &mut Vec<f64>),
 ) -> Result<Vec<f64>> {
-    let mut owned = vec![own.map(<[f64]>::to_vec)];
-    for r in 1..world.size() {
-        let p = world.process_at_rank(r);
+    let ranks = domains.len();
+    received.resize_with(ranks, Vec::new);
+    let mut ok = vec![own.is_some()];
+    for (r, buf) in received.iter_mut().enumerate().skip(1) {
+        let p = world.process_at_rank(r as i32);
         let (status, _) = p.receive_vec::<u64>();
-        let (values, _) = p.receive_vec::<f64>();
-        owned.push((status[0] == 0).then_some(values));
+        receive_into_vec(&p, buf);
+        ok.push(status[0] == 0);
     }
-    let global = owned
-        .into_iter()
-        .collect::<Option<Vec<_>>>()
-        .ok_or_else(|| Error::invalid(HALO_FAILED))
-        .and_then(|owned| gather_halo(domains, &owned, width));
+    let gathered = if ok.iter().all(|&o| o) {
+        let mut owned: Vec<&[f64]> = vec![own.unwrap_or(&[])];
+        owned.extend(received[1..].iter().map(Vec::as_slice));
+        gather_halo(domains, &owned, width, global)
+    } else {
+        Err(Error::invalid(HALO_FAILED))
+    };
     for (r, d) in domains.iter().enumerate().skip(1) {
         let p = world.process_at_rank(r as i32);
-        match &global {
-            Ok(g) => {
+        match &gathered {
+            Ok(()) => {
                 p.send(&[0u64][..]);
-                p.send(&d.ghost_halo(g, width)[..]);
+                p.send(&d.ghost_halo(global, width)[..]);
             }
             Err(_) => {
                 p.send(&[1u64][..]);
@@ -197,7 +220,7 @@ fn root_exchange(
             }
         }
     }
-    global.map(|g| domains[0].ghost_halo(&g, width))
+    gathered.map(|()| domains[0].ghost_halo(global, width))
 }
 
 impl Session {
@@ -221,6 +244,8 @@ impl Session {
         let world = &self.world;
         let root = world.process_at_rank(0);
         let mut engines: BTreeMap<u64, WorkerEngine> = BTreeMap::new();
+        let empty = OwnedOutput::default();
+        let mut buf = Vec::new();
         loop {
             let (header, _) = root.receive_vec::<u64>();
             let (tag, id) = (header[0], header[1]);
@@ -235,67 +260,84 @@ impl Session {
                         .map_err(|e| Error::invalid(format!("species from rank 0: {e}")))?;
                         let potential = make(&species)?;
                         let local = LocalForces::new(potential.as_ref(), f64::from_bits(header[2]));
-                        engines.insert(id, WorkerEngine { potential, local });
-                        Ok((None, OwnedOutput::default()))
+                        engines.insert(
+                            id,
+                            WorkerEngine {
+                                potential,
+                                local,
+                                values: Vec::new(),
+                                positions: Vec::new(),
+                            },
+                        );
+                        Ok(())
                     })();
-                    reply(world, made);
+                    reply(world, made.map(|()| (None, &empty)), &mut buf);
                 }
                 ATOMS => {
                     let (frame, _) = root.receive_vec::<f64>();
                     let (types, _) = root.receive_vec::<u32>();
                     let (reference, _) = root.receive_vec::<f64>();
                     let (positions, _) = root.receive_vec::<f64>();
-                    let done = match engines.get_mut(&id) {
-                        Some(e) => {
-                            let positions = unflat(&positions);
-                            let set = LocalFrame::from_array(&frame).and_then(|frame| {
-                                e.local.set_atoms(
-                                    &frame,
-                                    &unflat(&reference),
-                                    types,
-                                    header[3] as usize,
-                                )
-                            });
-                            match set {
-                                Ok(()) => {
-                                    let overlap = e.local.first_overlap(&positions);
-                                    e.local
-                                        .compute(
-                                            e.potential.as_mut(),
-                                            &positions,
-                                            header[2] != 0,
-                                            &mut |owned| worker_exchange(world, owned),
-                                        )
-                                        .map(|out| (overlap, out))
-                                }
-                                Err(err) => {
-                                    if e.potential.halo_width() > 0 {
-                                        // Take part in the exchange all the same.
-                                        let _ = worker_exchange(world, None);
-                                    }
-                                    Err(err)
-                                }
-                            }
-                        }
-                        None => Err(Error::invalid(format!("no force engine {id} on this rank"))),
+                    let Some(e) = engines.get_mut(&id) else {
+                        let missing = Error::invalid(format!("no force engine {id} on this rank"));
+                        reply(world, Err(missing), &mut buf);
+                        continue;
                     };
-                    reply(world, done);
+                    let WorkerEngine {
+                        potential,
+                        local,
+                        positions: at,
+                        ..
+                    } = e;
+                    unflat_into(&positions, at);
+                    let mut reference_at = Vec::new();
+                    unflat_into(&reference, &mut reference_at);
+                    let set = LocalFrame::from_array(&frame).and_then(|frame| {
+                        local.set_atoms(&frame, &reference_at, types, header[3] as usize)
+                    });
+                    let done = match set {
+                        Ok(()) => {
+                            let overlap = local.first_overlap(at);
+                            local
+                                .compute(potential.as_mut(), at, header[2] != 0, &mut |owned| {
+                                    worker_exchange(world, owned)
+                                })
+                                .map(|out| (overlap, out))
+                        }
+                        Err(err) => {
+                            if potential.halo_width() > 0 {
+                                // Take part in the exchange all the same.
+                                let _ = worker_exchange(world, None);
+                            }
+                            Err(err)
+                        }
+                    };
+                    reply(world, done, &mut buf);
                 }
                 STEP => {
-                    let (positions, _) = root.receive_vec::<f64>();
-                    let done = match engines.get_mut(&id) {
-                        Some(e) => e
-                            .local
-                            .compute(
-                                e.potential.as_mut(),
-                                &unflat(&positions),
-                                header[2] != 0,
-                                &mut |owned| worker_exchange(world, owned),
-                            )
-                            .map(|out| (None, out)),
-                        None => Err(Error::invalid(format!("no force engine {id} on this rank"))),
+                    let Some(e) = engines.get_mut(&id) else {
+                        let _ = root.receive_vec::<f64>();
+                        let missing = Error::invalid(format!("no force engine {id} on this rank"));
+                        reply(world, Err(missing), &mut buf);
+                        continue;
                     };
-                    reply(world, done);
+                    let WorkerEngine {
+                        potential,
+                        local,
+                        values,
+                        positions,
+                    } = e;
+                    receive_into_vec(&root, values);
+                    unflat_into(values, positions);
+                    let done = local
+                        .compute(
+                            potential.as_mut(),
+                            positions,
+                            header[2] != 0,
+                            &mut |owned| worker_exchange(world, owned),
+                        )
+                        .map(|out| (None, out));
+                    reply(world, done, &mut buf);
                 }
                 DROP => {
                     engines.remove(&id);
@@ -323,7 +365,11 @@ pub struct MpiForces {
     reference: Vec<Vec3>,
     builds: u64,
     results: Vec<OwnedOutput>,
+    /// Arrays messages pass through, kept from step to step (see [`WorkerEngine`]).
     scratch: Vec<Vec3>,
+    values: Vec<f64>,
+    halo_received: Vec<Vec<f64>>,
+    halo_global: Vec<f64>,
 }
 
 impl MpiForces {
@@ -344,6 +390,9 @@ impl MpiForces {
             builds: 0,
             results: Vec::new(),
             scratch: Vec::new(),
+            values: Vec::new(),
+            halo_received: Vec::new(),
+            halo_global: Vec::new(),
         })
     }
 
@@ -396,7 +445,8 @@ impl MpiForces {
             p.send(species.as_bytes());
         }
         // Every rank's answer is received before an error is returned, so that none is left.
-        let answers: Vec<Result<Answer>> = (1..self.ranks())
+        self.results = vec![OwnedOutput::default(); self.ranks()];
+        let answers: Vec<Result<Option<Overlap>>> = (1..self.ranks())
             .map(|r| self.receive(r, 0, false))
             .collect();
         answers.into_iter().collect::<Result<Vec<_>>>()?;
@@ -405,8 +455,9 @@ impl MpiForces {
         Ok(())
     }
 
-    /// Receives rank `r`'s answer for `owned` atoms: its overlap and its results.
-    fn receive(&self, r: usize, owned: usize, energies: bool) -> Result<Answer> {
+    /// Receives rank `r`'s answer for `owned` atoms into `self.results[r]`: its overlap, or its
+    /// error.
+    fn receive(&mut self, r: usize, owned: usize, energies: bool) -> Result<Option<Overlap>> {
         let world = self.world();
         let p = world.process_at_rank(r as i32);
         let (status, _) = p.receive_vec::<u64>();
@@ -417,31 +468,30 @@ impl MpiForces {
                 String::from_utf8_lossy(&text)
             )));
         }
-        let (forces, _) = p.receive_vec::<f64>();
-        let (energies_got, _) = p.receive_vec::<f64>();
-        let (virials, _) = p.receive_vec::<f64>();
-        if forces.len() != 3 * owned || (energies && energies_got.len() != owned) {
+        let out = &mut self.results[r];
+        receive_into_vec(&p, &mut self.values);
+        unflat_into(&self.values, &mut out.forces);
+        receive_into_vec(&p, &mut out.energies);
+        receive_into_vec(&p, &mut self.values);
+        out.virials.clear();
+        out.virials.extend(
+            self.values
+                .chunks_exact(6)
+                .map(|c| [c[0], c[1], c[2], c[3], c[4], c[5]]),
+        );
+        if out.forces.len() != owned || (energies && out.energies.len() != owned) {
             return Err(Error::invalid(format!(
                 "MPI rank {r} returned {} forces for {owned} atoms",
-                forces.len() / 3
+                out.forces.len()
             )));
         }
-        let out = OwnedOutput {
-            forces: unflat(&forces),
-            energies: energies_got,
-            virials: virials
-                .chunks_exact(6)
-                .map(|c| [c[0], c[1], c[2], c[3], c[4], c[5]])
-                .collect(),
-        };
-        let overlap = (status[1] != 0).then(|| {
+        Ok((status[1] != 0).then(|| {
             (
                 status[2] as usize,
                 status[3] as usize,
                 f64::from_bits(status[4]),
             )
-        });
-        Ok((overlap, out))
+        }))
     }
 
     /// A new decomposition at `reference` [A] (the positions the lists are built from; the
@@ -458,13 +508,14 @@ impl MpiForces {
     ) -> Result<()> {
         self.set_up(potential, system)?;
         let ranks = self.ranks();
-        let decomposition = Decomposition::with_grid(&system.simbox, &reference, ranks, self.grid)?;
+        let mut decomposition =
+            Decomposition::with_grid(&system.simbox, &reference, ranks, self.grid)?;
+        decomposition.balance(&reference);
         let reach = LocalForces::reach(potential, self.skin);
         self.domains = decomposition.domains(&reference, reach);
         let frame = decomposition.local_frame();
         self.reference = reference;
         self.builds = builds;
-        self.results = vec![OwnedOutput::default(); ranks];
         for r in 1..ranks {
             let d = &self.domains[r];
             let world = self.world();
@@ -473,33 +524,33 @@ impl MpiForces {
             p.send(&frame.to_array()[..]);
             p.send(&d.types(&system.types)[..]);
             d.positions_into(&self.reference, &mut self.scratch);
-            p.send(&flat(&self.scratch)[..]);
+            flat_into(&self.scratch, &mut self.values);
+            p.send(&self.values[..]);
             d.positions_into(&system.positions, &mut self.scratch);
-            p.send(&flat(&self.scratch)[..]);
+            flat_into(&self.scratch, &mut self.values);
+            p.send(&self.values[..]);
         }
-        let local = self.local.as_mut().expect("set up above");
         let own = &self.domains[0];
         own.positions_into(&self.reference, &mut self.scratch);
-        let mut overlap = None;
-        let world = SimpleCommunicator::world();
-        let (domains, width) = (&self.domains, potential.halo_width());
-        let result =
-            match local.set_atoms(&frame, &self.scratch, own.types(&system.types), own.owned) {
-                Ok(()) => {
-                    own.positions_into(&system.positions, &mut self.scratch);
-                    overlap = local.first_overlap(&self.scratch).map(|o| (0, o));
-                    local.compute(potential, &self.scratch, energies, &mut |owned| {
-                        root_exchange(&world, domains, width, owned)
-                    })
-                }
-                Err(e) => {
-                    if width > 0 {
-                        // Take part in the exchange all the same.
-                        let _ = root_exchange(&world, domains, width, None);
-                    }
-                    Err(e)
-                }
-            };
+        let local = self.local.as_mut().expect("set up above");
+        let set = local.set_atoms(&frame, &self.scratch, own.types(&system.types), own.owned);
+        own.positions_into(&system.positions, &mut self.scratch);
+        let overlap = match set {
+            Ok(()) => local.first_overlap(&self.scratch).map(|o| (0, o)),
+            Err(_) => None,
+        };
+        let set_failed = set.is_err();
+        let result = set.and_then(|()| self.compute_own(potential, energies));
+        if set_failed && potential.halo_width() > 0 {
+            // Take part in the exchange all the same (`compute_own` does when it fails).
+            let _ = root_exchange(
+                &self.world(),
+                &self.domains,
+                potential.halo_width(),
+                None,
+                (&mut self.halo_received, &mut self.halo_global),
+            );
+        }
         let overlap = self.gather(result, overlap, energies)?;
         if let Some((r, (i, j, d))) = overlap {
             let ids = &self.domains[r].index;
@@ -528,45 +579,62 @@ impl MpiForces {
             let p = world.process_at_rank(r as i32);
             p.send(&[STEP, self.id, u64::from(energies), 0][..]);
             self.domains[r].positions_into(&system.positions, &mut self.scratch);
-            p.send(&flat(&self.scratch)[..]);
+            flat_into(&self.scratch, &mut self.values);
+            p.send(&self.values[..]);
         }
         self.domains[0].positions_into(&system.positions, &mut self.scratch);
-        let local = self.local.as_mut().expect("decomposed before stepping");
-        let world = SimpleCommunicator::world();
-        let (domains, width) = (&self.domains, potential.halo_width());
-        let result = local.compute(potential, &self.scratch, energies, &mut |owned| {
-            root_exchange(&world, domains, width, owned)
-        });
+        let result = self.compute_own(potential, energies);
         self.gather(result, None, energies)?;
         assemble(&self.domains, &self.results, energies, out);
         Ok(())
     }
 
-    /// Puts rank 0's own `result` and every other rank's answer into `results`, receiving every
-    /// answer even after an error (so that no rank is left waiting); returns the first error, or
-    /// the first overlap (rank 0's `own_overlap`, then the ranks' in order) as (rank, (local
-    /// atom, local neighbour, distance)).
+    /// Rank 0's own part at its local positions (`self.scratch`), with the halo exchange when
+    /// the potential has halo values, into `self.results[0]`.
+    fn compute_own(&mut self, potential: &mut dyn Potential, energies: bool) -> Result<()> {
+        let world = self.world();
+        let width = potential.halo_width();
+        let local = self.local.as_mut().expect("decomposed before computing");
+        let (domains, received, global) = (
+            &self.domains,
+            &mut self.halo_received,
+            &mut self.halo_global,
+        );
+        let own = local.compute(potential, &self.scratch, energies, &mut |owned| {
+            root_exchange(
+                &world,
+                domains,
+                width,
+                owned,
+                (&mut *received, &mut *global),
+            )
+        })?;
+        let r = &mut self.results[0];
+        r.forces.clear();
+        r.forces.extend_from_slice(&own.forces);
+        r.energies.clear();
+        r.energies.extend_from_slice(&own.energies);
+        r.virials.clear();
+        r.virials.extend_from_slice(&own.virials);
+        Ok(())
+    }
+
+    /// Puts every other rank's answer into `results` (rank 0's own is there already unless
+    /// `result` failed), receiving every answer even after an error (so that no rank is left
+    /// waiting); returns the first error, or the first overlap (rank 0's `own_overlap`, then the
+    /// ranks' in order) as (rank, (local atom, local neighbour, distance)).
     fn gather(
         &mut self,
-        result: Result<OwnedOutput>,
+        result: Result<()>,
         own_overlap: Option<(usize, Overlap)>,
         energies: bool,
     ) -> Result<Option<(usize, Overlap)>> {
         let mut overlap = own_overlap;
-        let mut errors: Vec<String> = result
-            .as_ref()
-            .err()
-            .map(|e| e.to_string())
-            .into_iter()
-            .collect();
-        if let Ok(r) = result {
-            self.results[0] = r;
-        }
+        let mut errors: Vec<String> = result.err().map(|e| e.to_string()).into_iter().collect();
         for r in 1..self.ranks() {
             let owned = self.domains[r].owned;
             match self.receive(r, owned, energies) {
-                Ok((o, got)) => {
-                    self.results[r] = got;
+                Ok(o) => {
                     if overlap.is_none() {
                         overlap = o.map(|o| (r, o));
                     }

@@ -161,6 +161,11 @@ fn reply(
     }
 }
 
+/// A worker's error for a message about an engine it does not have.
+fn no_engine(id: u64) -> Error {
+    Error::invalid(format!("no force engine {id} on this rank"))
+}
+
 /// The error of a rank whose halo exchange failed because another rank failed before it (that
 /// rank's own error says why).
 const HALO_FAILED: &str = "the halo exchange failed on another rank";
@@ -279,8 +284,7 @@ impl Session {
                     let (reference, _) = root.receive_vec::<f64>();
                     let (positions, _) = root.receive_vec::<f64>();
                     let Some(e) = engines.get_mut(&id) else {
-                        let missing = Error::invalid(format!("no force engine {id} on this rank"));
-                        reply(world, Err(missing), &mut buf);
+                        reply(world, Err(no_engine(id)), &mut buf);
                         continue;
                     };
                     let WorkerEngine {
@@ -317,8 +321,7 @@ impl Session {
                 STEP => {
                     let Some(e) = engines.get_mut(&id) else {
                         let _ = root.receive_vec::<f64>();
-                        let missing = Error::invalid(format!("no force engine {id} on this rank"));
-                        reply(world, Err(missing), &mut buf);
+                        reply(world, Err(no_engine(id)), &mut buf);
                         continue;
                     };
                     let WorkerEngine {

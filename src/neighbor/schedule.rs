@@ -348,8 +348,12 @@ fn sweep_sequence(counts: [usize; 3], grid_block: &[usize], sizes: &[usize]) -> 
     // Sweep key: the split axis first, then the other two in order.
     let key = |b: usize| {
         let c = coords(grid_block[b]);
-        let others: Vec<usize> = (0..3).filter(|&k| k != axis).map(|k| c[k]).collect();
-        (c[axis], others[0], others[1])
+        let (first, second) = match axis {
+            0 => (c[1], c[2]),
+            1 => (c[0], c[2]),
+            _ => (c[0], c[1]),
+        };
+        (c[axis], first, second)
     };
     let mut halves: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
     for b in 0..grid_block.len() {
@@ -389,21 +393,34 @@ fn earlier_conflicts(axes: &[BlockAxis; 3], grid_of: &[usize]) -> (Vec<u32>, Vec
     for (p, &g) in grid_of.iter().enumerate() {
         sequence_of[g] = p as u32;
     }
-    let coordinate_range = |k: usize, c: usize| -> Vec<usize> {
+    // The block coordinates within two of `c` along axis `k` (wrapping along a periodic axis),
+    // ascending and each once: the first `len` of the array (no allocation: this runs for every
+    // block at every list build).
+    let coordinate_range = |k: usize, c: usize| -> ([usize; 5], usize) {
         let n = counts[k] as i64;
-        let mut v: Vec<usize> = (-2..=2i64)
-            .filter_map(|o| {
-                let t = c as i64 + o;
-                if axes[k].periodic {
-                    Some(t.rem_euclid(n) as usize)
-                } else {
-                    (0..n).contains(&t).then_some(t as usize)
-                }
-            })
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
+        let mut v = [0usize; 5];
+        let mut len = 0;
+        for o in -2..=2i64 {
+            let t = c as i64 + o;
+            let t = if axes[k].periodic {
+                Some(t.rem_euclid(n))
+            } else {
+                (0..n).contains(&t).then_some(t)
+            };
+            if let Some(t) = t {
+                v[len] = t as usize;
+                len += 1;
+            }
+        }
+        v[..len].sort_unstable();
+        let mut unique = 0;
+        for i in 0..len {
+            if unique == 0 || v[i] != v[unique - 1] {
+                v[unique] = v[i];
+                unique += 1;
+            }
+        }
+        (v, unique)
     };
     // Block `p`'s earlier neighbours, passed to `f` in grid order.
     let for_each_earlier = |p: usize, f: &mut dyn FnMut(u32)| {
@@ -413,9 +430,11 @@ fn earlier_conflicts(axes: &[BlockAxis; 3], grid_of: &[usize]) -> (Vec<u32>, Vec
             (g / counts[2]) % counts[1],
             g % counts[2],
         ];
-        for x in coordinate_range(0, c[0]) {
-            for y in coordinate_range(1, c[1]) {
-                for z in coordinate_range(2, c[2]) {
+        let ranges = [0, 1, 2].map(|k| coordinate_range(k, c[k]));
+        let [(xs, nx), (ys, ny), (zs, nz)] = &ranges;
+        for &x in &xs[..*nx] {
+            for &y in &ys[..*ny] {
+                for &z in &zs[..*nz] {
                     let s = sequence_of[(x * counts[1] + y) * counts[2] + z];
                     if (s as usize) < p {
                         f(s);

@@ -434,15 +434,13 @@ impl Decomposition {
         // Subdomain c spans [b[c], b[c + 1]]: widened by `reach`, it holds x when
         // b[c] - reach <= x <= b[c + 1] + reach.
         let mut first = b[1..].partition_point(|&upper| upper + reach < x);
-        let below = b[..d].partition_point(|&lower| lower - reach <= x);
+        let mut below = b[..d].partition_point(|&lower| lower - reach <= x);
         if !self.periodic[k] {
             // The outermost subdomains of a free axis reach to infinity.
             first = first.min(d - 1);
-            if below == 0 {
-                return 0..=0;
-            }
+            below = below.max(1);
         }
-        if below == 0 || first >= d || first > below - 1 {
+        if first >= below {
             // An empty range.
             #[allow(clippy::reversed_empty_ranges)]
             return 1..=0;
@@ -581,6 +579,18 @@ pub struct OwnedOutput {
     pub energies: Vec<f64>,
     /// Per-atom virials [eV] (with energies).
     pub virials: Vec<[f64; 6]>,
+}
+
+impl OwnedOutput {
+    /// Sets the arrays to copies of `forces`, `energies` and `virials` (their capacity reused).
+    pub fn assign(&mut self, forces: &[Vec3], energies: &[f64], virials: &[[f64; 6]]) {
+        self.forces.clear();
+        self.forces.extend_from_slice(forces);
+        self.energies.clear();
+        self.energies.extend_from_slice(energies);
+        self.virials.clear();
+        self.virials.extend_from_slice(virials);
+    }
 }
 
 /// A rank's part of the exchange of halo values: given its owned atoms' values (None when it
@@ -740,16 +750,14 @@ impl LocalForces {
             None if energies => potential.compute(config, &self.list, &mut self.output),
             None => potential.compute_forces(config, &self.list, &mut self.output),
         }
-        let n = self.owned;
-        let (out, result) = (&self.output, &mut self.result);
-        result.forces.clear();
-        result.forces.extend_from_slice(&out.forces[..n]);
-        result.energies.clear();
-        result.virials.clear();
-        if energies {
-            result.energies.extend_from_slice(&out.per_atom_energy[..n]);
-            result.virials.extend_from_slice(&out.per_atom_virial[..n]);
-        }
+        let (n, out) = (self.owned, &self.output);
+        // Energies and virials only on energy steps (else they are stale).
+        let m = if energies { n } else { 0 };
+        self.result.assign(
+            &out.forces[..n],
+            &out.per_atom_energy[..m],
+            &out.per_atom_virial[..m],
+        );
     }
 }
 
@@ -795,7 +803,10 @@ pub fn compute_decomposed(
 ) -> Result<ForceOutput> {
     let mut decomposition = Decomposition::new(simbox, positions, ranks);
     decomposition.balance(positions);
-    let reach = LocalForces::reach(make()?.as_ref(), skin);
+    let (reach, width) = {
+        let p = make()?;
+        (LocalForces::reach(p.as_ref(), skin), p.halo_width())
+    };
     let domains = decomposition.domains(positions, reach);
     let frame = decomposition.local_frame();
     let mut ranks = Vec::new();
@@ -809,7 +820,6 @@ pub fn compute_decomposed(
     }
     // Every rank's first part, the exchange of halo values (none for most potentials), then
     // every rank's second part.
-    let width = make()?.halo_width();
     let owned = ranks
         .iter_mut()
         .map(|(potential, forces, local)| {

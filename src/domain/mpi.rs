@@ -612,13 +612,7 @@ impl MpiForces {
                 (&mut *received, &mut *global),
             )
         })?;
-        let r = &mut self.results[0];
-        r.forces.clear();
-        r.forces.extend_from_slice(&own.forces);
-        r.energies.clear();
-        r.energies.extend_from_slice(&own.energies);
-        r.virials.clear();
-        r.virials.extend_from_slice(&own.virials);
+        self.results[0].assign(&own.forces, &own.energies, &own.virials);
         Ok(())
     }
 

@@ -261,12 +261,14 @@ pub struct AtomDensity {
     pub rho0: f64,
     /// A1 (vector).
     pub arho1: [f64; 3],
-    /// A2 as a full symmetric 3x3 tensor.
-    pub arho2: [[f64; 3]; 3],
+    /// A2, its 6 distinct components in [`VOIGT2`] order (component (m, n) at
+    /// [`voigt2_index`]`(m, n)`; stored once, so the state is 296 bytes, not 456).
+    pub arho2: [f64; 6],
     /// A2b = sum S rho_a^(2).
     pub arho2b: f64,
-    /// A3 as a full symmetric 3x3x3 tensor.
-    pub arho3: [[[f64; 3]; 3]; 3],
+    /// A3, its 10 distinct components in [`VOIGT3`] order (component (m, n, q) at
+    /// [`voigt3_index`]`(m, n, q)`).
+    pub arho3: [f64; 10],
     /// A3b (vector).
     pub arho3b: [f64; 3],
     /// Squared angular densities rho1^2, rho2^2, rho3^2.
@@ -351,15 +353,9 @@ pub fn complete_density(
         AtomDensity {
             rho0,
             arho1: partial.arho1,
-            arho2: std::array::from_fn(|m| {
-                std::array::from_fn(|n| partial.arho2[voigt2_index(m, n)])
-            }),
+            arho2: partial.arho2,
             arho2b: partial.arho2b,
-            arho3: std::array::from_fn(|m| {
-                std::array::from_fn(|n| {
-                    std::array::from_fn(|q| partial.arho3[voigt3_index(m, n, q)])
-                })
-            }),
+            arho3: partial.arho3,
             arho3b: partial.arho3b,
             angular,
             t,

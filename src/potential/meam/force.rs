@@ -13,7 +13,7 @@
 
 use rayon::prelude::*;
 
-use super::density::AtomDensity;
+use super::density::{AtomDensity, voigt2_index, voigt3_index};
 use super::model::MeamModel;
 use super::neighbors::{BLOCK, CloseList, PairLinks, split_at};
 use super::params::TAveraging;
@@ -132,12 +132,15 @@ fn rhobar_derivatives<const VARIABLE_T: bool>(
     // their full contractions p2 = u.A2.u, p3 = A3:uuu.
     let p1: f64 = (0..3).map(|m| a.arho1[m] * u[m]).sum();
     let p3b: f64 = (0..3).map(|m| a.arho3b[m] * u[m]).sum();
+    // The components of the symmetric A2 and A3 by their full-tensor indices (the index
+    // functions fold to constants once the loops are unrolled).
+    let a2 = |m: usize, n: usize| a.arho2[voigt2_index(m, n)];
+    let a3 = |m: usize, n: usize, q: usize| a.arho3[voigt3_index(m, n, q)];
     let a2u: [f64; 3] =
-        std::array::from_fn(|m| a.arho2[m][0] * u[0] + a.arho2[m][1] * u[1] + a.arho2[m][2] * u[2]);
+        std::array::from_fn(|m| a2(m, 0) * u[0] + a2(m, 1) * u[1] + a2(m, 2) * u[2]);
     let a3uu: [f64; 3] = std::array::from_fn(|m| {
-        let t = &a.arho3[m];
         (0..3)
-            .map(|n| (t[n][0] * u[0] + t[n][1] * u[1] + t[n][2] * u[2]) * u[n])
+            .map(|n| (a3(m, n, 0) * u[0] + a3(m, n, 1) * u[1] + a3(m, n, 2) * u[2]) * u[n])
             .sum()
     });
     let p2 = a2u[0] * u[0] + a2u[1] * u[1] + a2u[2] * u[2];
@@ -218,7 +221,8 @@ fn rhobar_derivatives<const VARIABLE_T: bool>(
 }
 
 /// Result of the force pass for one pair, with the screening forces of its triplets on i and j
-/// already added: what each of its two atoms gathers.
+/// already added: the forces each of its two atoms gathers (energy and virial are in
+/// [`PairTerms`], apart, so that a step without energies writes and reads 48 bytes per pair).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct PairForce {
     /// Force on the owner i [eV/A]: the pair and embedding terms plus the screening forces of
@@ -227,46 +231,87 @@ pub struct PairForce {
     /// Force on j [eV/A]: the opposite pair and embedding force plus the triplets' screening
     /// forces on j.
     pub on_other: Vec3,
+}
+
+/// Energy and virial of one pair, computed by the force pass only when it computes virials.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PairTerms {
     /// Pair energy S_ij f_c phi(r_ij) [eV] (half to each atom).
     pub energy: f64,
     /// Virial each of i and j receives [eV]: half of the pair term and a third of each
-    /// triplet's (only when the pass computes virials).
+    /// triplet's.
     pub virial: [f64; 6],
 }
 
-/// Result of the force pass for one screening triplet (i, j; k): what k gathers.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct TripletForce {
-    /// Force on the screening atom k [eV/A], minus the sum of those on i and j.
-    pub on_k: Vec3,
-    /// The third of the triplet's virial that k receives [eV].
-    pub virial: [f64; 6],
+/// What the force pass writes for every pair and every screening triplet (i, j; k), in the
+/// pairs' and triplets' global order, for the gather to read.
+#[derive(Clone, Debug, Default)]
+pub struct ForceRecords {
+    /// Forces on the two atoms of each pair.
+    pub pairs: Vec<PairForce>,
+    /// Energy and virial of each pair (stale after a pass without virials).
+    pub pair_terms: Vec<PairTerms>,
+    /// Force on the screening atom k of each triplet [eV/A], minus the sum of those on i and j.
+    pub on_screener: Vec<Vec3>,
+    /// The third of each triplet's virial that k receives [eV] (stale after a pass without
+    /// virials).
+    pub screener_virial: Vec<[f64; 6]>,
+}
+
+impl ForceRecords {
+    /// Sizes the arrays for `pairs` pairs and `triplets` triplets (contents are overwritten by
+    /// the force pass).
+    pub fn resize(&mut self, pairs: usize, triplets: usize) {
+        self.pairs.resize(pairs, PairForce::default());
+        self.pair_terms.resize(pairs, PairTerms::default());
+        self.on_screener.resize(triplets, Vec3::zeros());
+        self.screener_virial.resize(triplets, [0.0; 6]);
+    }
+}
+
+/// One block's share of the [`ForceRecords`].
+struct BlockRecords<'a> {
+    pairs: &'a mut [PairForce],
+    pair_terms: &'a mut [PairTerms],
+    on_screener: &'a mut [Vec3],
+    screener_virial: &'a mut [[f64; 6]],
 }
 
 /// The force pass. For every interacting pair at its owning entry: the pair energy, the force
-/// from the pair energy and from both atoms' embedding energies (`pair_forces`), and for each
-/// partially screening atom k the screening forces on i and j (and their negative sum on k) and
-/// the triplet's virial (`triplet_forces`). Blocks of atoms write their
-/// own pairs and triplets.
-#[allow(clippy::too_many_arguments)]
+/// from the pair energy and from both atoms' embedding energies, and for each partially
+/// screening atom k the screening forces on i and j (and their negative sum on k); with
+/// `virials`, the pairs' energies and the pairs' and triplets' virials. Blocks of atoms write
+/// their own pairs and triplets of `records` (sized by [`ForceRecords::resize`]).
 pub fn force_pass(
     model: &MeamModel,
     close: &CloseList,
     pairs: &[PairState],
     triplets: &TripletList,
     states: &[AtomDensity],
-    pair_forces: &mut [PairForce],
-    triplet_forces: &mut [TripletForce],
+    records: &mut ForceRecords,
     virials: bool,
 ) {
-    let pair_slices = split_at(pair_forces, &close.block_pairs);
-    let triplet_slices = split_at(triplet_forces, &triplets.block_offsets);
-    pair_slices
+    let pair_bounds = &close.block_pairs;
+    let triplet_bounds = &triplets.block_offsets;
+    let outputs = split_at(&mut records.pairs, pair_bounds)
+        .into_iter()
+        .zip(split_at(&mut records.pair_terms, pair_bounds))
+        .zip(split_at(&mut records.on_screener, triplet_bounds))
+        .zip(split_at(&mut records.screener_virial, triplet_bounds))
+        .map(
+            |(((pairs, pair_terms), on_screener), screener_virial)| BlockRecords {
+                pairs,
+                pair_terms,
+                on_screener,
+                screener_virial,
+            },
+        )
+        .collect::<Vec<_>>();
+    outputs
         .into_par_iter()
-        .zip(triplet_slices)
         .with_max_len(1)
         .enumerate()
-        .for_each(|(b, (pair_out, triplet_out))| {
+        .for_each(|(b, out)| {
             let block = BlockInputs {
                 model,
                 close,
@@ -276,9 +321,9 @@ pub fn force_pass(
                 b,
             };
             if virials {
-                force_block::<true>(block, pair_out, triplet_out)
+                force_block::<true>(block, out)
             } else {
-                force_block::<false>(block, pair_out, triplet_out)
+                force_block::<false>(block, out)
             }
         });
 }
@@ -295,7 +340,7 @@ struct BlockInputs<'a> {
     b: usize,
 }
 
-/// The force pass for the pairs and triplets owned by the atoms of block `b`; the triplets'
+/// The force pass for the pairs and triplets owned by the atoms of block `b`; the energies and
 /// virials only with `VIRIAL` (else they are left as they were).
 ///
 /// Long by design: this is the hot loop of a MEAM evaluation, and its pair and triplet sums
@@ -303,11 +348,7 @@ struct BlockInputs<'a> {
 /// fixes every rounding; split into functions, the compiler no longer keeps them in registers
 /// and a change of their order would change the results' last bits.
 #[inline(never)]
-fn force_block<const VIRIAL: bool>(
-    block: BlockInputs<'_>,
-    pair_out: &mut [PairForce],
-    triplet_out: &mut [TripletForce],
-) {
+fn force_block<const VIRIAL: bool>(block: BlockInputs<'_>, out: BlockRecords<'_>) {
     let BlockInputs {
         model,
         close,
@@ -316,6 +357,12 @@ fn force_block<const VIRIAL: bool>(
         states,
         b,
     } = block;
+    let BlockRecords {
+        pairs: pair_out,
+        pair_terms,
+        on_screener,
+        screener_virial,
+    } = out;
     let averaging = model.settings.averaging;
     // The weights t change with the neighbourhood unless each atom keeps its own (ialloy = 2);
     // mixture_ref_t adds a term through them.
@@ -336,9 +383,12 @@ fn force_block<const VIRIAL: bool>(
                 continue;
             }
             let pw = &pairs[first_pair + entry.pair as usize];
-            let out = &mut pair_out[entry.pair as usize];
+            let p = entry.pair as usize;
             if pw.weight == 0.0 {
-                *out = PairForce::default();
+                pair_out[p] = PairForce::default();
+                if VIRIAL {
+                    pair_terms[p] = PairTerms::default();
+                }
                 continue;
             }
             let j = entry.j as usize;
@@ -423,12 +473,11 @@ fn force_block<const VIRIAL: bool>(
             let mut record = PairForce {
                 on_owner: force,
                 on_other: -force,
-                energy: phi * s,
-                virial: if VIRIAL {
-                    pair_virial(d, force)
-                } else {
-                    [0.0; 6]
-                },
+            };
+            let mut virial = if VIRIAL {
+                pair_virial(d, force)
+            } else {
+                [0.0; 6]
             };
             // Screening atoms: the weight changes with r_ik and r_jk.
             let start = pw.triplet_start as usize;
@@ -440,17 +489,22 @@ fn force_block<const VIRIAL: bool>(
                 let on_j = d_jk * (de_ds * s * trip.d_jk);
                 record.on_owner += on_i;
                 record.on_other += on_j;
-                let out = &mut triplet_out[t];
-                out.on_k = -(on_i + on_j);
+                on_screener[t] = -(on_i + on_j);
                 if VIRIAL {
                     let third = triplet_virial(d_ik, on_i, d_jk, on_j);
-                    out.virial = third;
-                    for (a, b) in record.virial.iter_mut().zip(&third) {
+                    screener_virial[t] = third;
+                    for (a, b) in virial.iter_mut().zip(&third) {
                         *a += b;
                     }
                 }
             }
-            *out = record;
+            pair_out[p] = record;
+            if VIRIAL {
+                pair_terms[p] = PairTerms {
+                    energy: phi * s,
+                    virial,
+                };
+            }
         }
     }
 }
@@ -464,10 +518,8 @@ pub struct GatherInputs<'a> {
     pub links: &'a PairLinks,
     /// Screening triplets and their index by screening atom.
     pub triplets: &'a TripletList,
-    /// Force pass results per pair.
-    pub pair_forces: &'a [PairForce],
-    /// Force pass results per triplet.
-    pub triplet_forces: &'a [TripletForce],
+    /// The force pass's results.
+    pub records: &'a ForceRecords,
     /// Embedding energy of each atom [eV].
     pub embedding: &'a [f64],
 }
@@ -537,8 +589,7 @@ fn gather_atom<const FULL: bool>(inputs: &GatherInputs<'_>, a: usize) -> Contrib
         close,
         links,
         triplets,
-        pair_forces,
-        triplet_forces,
+        records,
         embedding,
     } = *inputs;
     let mut total = Contribution {
@@ -552,22 +603,24 @@ fn gather_atom<const FULL: bool>(inputs: &GatherInputs<'_>, a: usize) -> Contrib
             continue;
         }
         // A pair of zero weight has a zero force record.
-        let pf = &pair_forces[links.pair(a / BLOCK, e) as usize];
+        let p = links.pair(a / BLOCK, e) as usize;
+        let pf = &records.pairs[p];
         total.force += if entry.owned {
             pf.on_owner
         } else {
             pf.on_other
         };
         if FULL {
-            total.energy += 0.5 * pf.energy;
-            total.add_virial(&pf.virial);
+            let terms = &records.pair_terms[p];
+            total.energy += 0.5 * terms.energy;
+            total.add_virial(&terms.virial);
         }
     }
     for &t in triplets.screened_by(a) {
-        let tf = &triplet_forces[t as usize];
-        total.force += tf.on_k;
+        let t = t as usize;
+        total.force += records.on_screener[t];
         if FULL {
-            total.add_virial(&tf.virial);
+            total.add_virial(&records.screener_virial[t]);
         }
     }
     total

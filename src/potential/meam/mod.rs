@@ -57,7 +57,7 @@ use crate::neighbor::NeighborList;
 use crate::system::{SpeciesTable, element_mass};
 
 use density::AtomDensity;
-use force::{PairForce, TripletForce};
+use force::ForceRecords;
 use model::MeamModel;
 use neighbors::{BLOCK, CloseList, PairLinks};
 use params::MeamParams;
@@ -77,8 +77,7 @@ struct Workspace {
     triplets: TripletList,
     states: Vec<AtomDensity>,
     embedding: Vec<f64>,
-    pair_forces: Vec<PairForce>,
-    triplet_forces: Vec<TripletForce>,
+    records: ForceRecords,
 }
 
 /// A MEAM potential ready to evaluate.
@@ -405,25 +404,21 @@ impl Meam {
             || triplets.index_screeners(n),
             || density::density_pass(model, close, links, pairs, states, embedding),
         );
-        w.pair_forces.resize(w.pairs.len(), PairForce::default());
-        w.triplet_forces
-            .resize(w.triplets.len(), TripletForce::default());
+        w.records.resize(w.pairs.len(), w.triplets.len());
         force::force_pass(
             &self.model,
             &w.close,
             &w.pairs,
             &w.triplets,
             &w.states,
-            &mut w.pair_forces,
-            &mut w.triplet_forces,
+            &mut w.records,
             energies,
         );
         let inputs = force::GatherInputs {
             close: &w.close,
             links: &w.links,
             triplets: &w.triplets,
-            pair_forces: &w.pair_forces,
-            triplet_forces: &w.triplet_forces,
+            records: &w.records,
             embedding: &w.embedding,
         };
         if energies {

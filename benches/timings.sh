@@ -31,12 +31,6 @@ time_one() {
     ROWS+=("| \`sintermd $*\` | $what | $secs$status |")
 }
 
-# atom_steps_per_second OUTPUT_DIR: the rate of the first MD stage of a finished run (the
-# benchmarks have one).
-rate_of() {
-    sed -n 's/.*"atom_steps_per_second": *\([0-9][0-9.e+-]*\).*/\1/p' "$1/summary.json" | head -n 1
-}
-
 time_one lj_quickstart "Lennard-Jones argon crystal, 864 atoms, 2,000 NVE steps" \
     run inputs/lj_quickstart.ron
 time_one lj_nvt_example "the same, 4 x 2,000 steps under four thermostats" \
@@ -65,15 +59,18 @@ time_one meam_ptfe_np "benchmark: the same particle under MEAM, 200 steps" \
     run inputs/bench/meam_ptfe_np.ron
 
 # The full study: 30,804 atoms under MEAM, 232,500 equilibration + 232,500 sintering steps.
-STUDY_ATOM_STEPS=$((30804 * (232500 + 232500)))
+# Without FULL=1 its time is projected by benches/protocol_time.sh (the 1473 K study at 1/100 of
+# its steps, everything else as written), once for the four inputs (the same atoms and steps).
+if [[ "${FULL:-0}" != 1 ]]; then
+    benches/protocol_time.sh inputs/ptfe_neck_paper_1473K.ron >"$LOGS/protocol_time.log" 2>&1
+    hours=$(sed -n 's/^PROTOCOL total_hours=\([0-9.]*\).*/\1/p' "$LOGS/protocol_time.log")
+fi
 for input in inputs/ptfe_neck_paper_*.ron; do
     name=$(basename "$input" .ron)
     if [[ "${FULL:-0}" == 1 ]]; then
         time_one "$name" "the full study (30,804 atoms, MEAM, 465,000 steps)" run "$input"
     else
-        rate=$(rate_of output/meam_ptfe_np)
-        hours=$(awk -v n="$STUDY_ATOM_STEPS" -v r="$rate" 'BEGIN { printf "%.0f", n / r / 3600 }')
-        ROWS+=("| \`sintermd run $input\` | the full study (30,804 atoms, MEAM, 465,000 steps) | not run; about $hours h at the MEAM benchmark's rate |")
+        ROWS+=("| \`sintermd run $input\` | the full study (30,804 atoms, MEAM, 465,000 steps) | not run; about $hours h (\`benches/protocol_time.sh\`: the 1473 K study at 1/100 of its steps, projected) |")
     fi
 done
 

@@ -7,6 +7,14 @@ mod common;
 use std::path::Path;
 
 use common::clusters::{cluster, fcc_cluster};
+
+/// The atoms `atoms` of `system` as a free cluster (species, types and positions kept).
+fn cluster_of(system: &System, atoms: &[usize]) -> System {
+    let names: Vec<&str> = system.species.names.iter().map(String::as_str).collect();
+    let types: Vec<u32> = atoms.iter().map(|&i| system.types[i]).collect();
+    let positions: Vec<Vec3> = atoms.iter().map(|&i| system.positions[i]).collect();
+    cluster(&names, &types, &positions)
+}
 use common::fd::{energy_forces, fourth_order_report};
 use sintermd::neighbor::NeighborList;
 use sintermd::potential::meam::Meam;
@@ -191,5 +199,49 @@ fn forces_only_evaluation_matches_the_full_one() {
             out, full,
             "full evaluation after a forces-only one, {threads} threads"
         );
+    }
+}
+
+/// The screening search gives the same result bit for bit on the AVX2 lanes and on the portable
+/// ones: forces, energies and virials of a free cluster and of the same atoms in a periodic
+/// box, on 1 and 2 threads.
+#[test]
+fn portable_and_vector_screening_agree_bit_for_bit() {
+    use sintermd::potential::lanes::KernelPath;
+    let cluster = fcc_cluster(3.9, 12.0, 0.15, 0.2, 7);
+    // A periodic crystal of 4 x 4 x 4 cells: the atoms of a larger cluster inside a box whose
+    // faces lie a quarter cell from every lattice plane (farther than the jiggle).
+    let a = 3.9;
+    let (lo, hi) = (-2.25 * a, 1.75 * a);
+    let big = fcc_cluster(a, 16.0, 0.15, 0.2, 7);
+    let inside: Vec<usize> = (0..big.len())
+        .filter(|&i| big.positions[i].iter().all(|&x| lo <= x && x < hi))
+        .collect();
+    assert_eq!(inside.len(), 256);
+    let mut periodic = cluster_of(&big, &inside);
+    periodic.simbox = sintermd::system::SimBox::new([lo; 3], [hi; 3], [true; 3]).unwrap();
+    if !KernelPath::Avx2Fma.is_available() {
+        println!("no AVX2 + FMA on this CPU: only the portable lanes run here");
+        return;
+    }
+    for (name, system) in [("cluster", &cluster), ("periodic", &periodic)] {
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let run = |path: KernelPath| {
+                let mut meam = fept(&system.species);
+                meam.set_kernel_path(path).unwrap();
+                pool.install(|| energy_forces(&mut meam, system))
+            };
+            let (vector, portable) = (run(KernelPath::Avx2Fma), run(KernelPath::Portable));
+            assert!(portable.forces.iter().any(|f| f.norm() > 0.1), "{name}");
+            assert!(
+                portable.energy.is_finite() && portable.energy < 0.0,
+                "{name}"
+            );
+            assert_eq!(vector, portable, "{name}, {threads} threads");
+        }
     }
 }

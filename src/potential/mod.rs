@@ -17,6 +17,7 @@
 pub mod args;
 pub mod eam;
 pub mod lammps;
+pub mod lanes;
 pub mod lj;
 pub mod meam;
 pub mod morse;

@@ -16,13 +16,13 @@
 //!
 //! Module map: [`reader`], [`funcfl`], [`setfl`] read files; [`tables`] holds the common grids;
 //! [`spline`] is the interpolation; [`packed`] lays tables out for the kernel; [`passes`] are
-//! the density, embedding and force passes, four pairs at a time on [`lanes`]; [`reference`] is
+//! the density, embedding and force passes, four pairs at a time on
+//! [`crate::potential::lanes`]; [`reference`] is
 //! a plain per-atom implementation for cross-checks; [`lammps`] and [`spec`] build potentials
 //! from `pair_style` lines and RON; [`zhou2004`] generates setfl files.
 
 pub mod funcfl;
 pub mod lammps;
-pub mod lanes;
 pub mod packed;
 pub mod passes;
 pub mod reader;
@@ -39,14 +39,14 @@ pub use spec::EamSpec;
 pub use tables::EamTables;
 
 use self::packed::{MultiSpeciesTables, PairTables, SingleSpeciesTables};
-pub use lanes::KernelPath;
+pub use crate::potential::lanes::KernelPath;
 
 use self::passes::{
     DistanceGrid, Padded, PairInput, PairSums, density_pass, embedding_pass, force_pass,
 };
 use self::spline::SplineTable;
 use super::{Configuration, ForceOutput, Potential};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::neighbor::{ListKind, NeighborList};
 use crate::system::Vec3;
 use rayon::prelude::*;
@@ -132,12 +132,7 @@ impl Eam {
     /// Chooses the lane implementation of the pair passes (results are the same bit for bit);
     /// an error if this CPU cannot run it.
     pub fn set_kernel_path(&mut self, path: KernelPath) -> Result<()> {
-        if !path.is_available() {
-            return Err(Error::invalid(format!(
-                "EAM kernel {path:?} is not available on this CPU"
-            )));
-        }
-        self.path = path;
+        self.path = path.require("EAM")?;
         Ok(())
     }
 

@@ -24,10 +24,10 @@
 
 use rayon::prelude::*;
 
-use super::lanes::{KernelPath, Lanes, Portable};
 use super::packed::{PairRows, PairTables};
 use super::spline::{SplineTable, derivative, locate, value};
 use crate::neighbor::NeighborList;
+use crate::potential::lanes::{KernelPath, Lanes, Portable};
 
 /// Atoms per work unit in per-atom loops.
 const ATOM_CHUNK: usize = 512;
@@ -598,7 +598,7 @@ unsafe fn density_block_avx2<T: PairTables>(
     batch: &mut CloseBatch,
     atoms: &[u32],
 ) {
-    unsafe { density_block::<super::lanes::Avx2Fma, T>(input, rho, batch, atoms) }
+    unsafe { density_block::<crate::potential::lanes::Avx2Fma, T>(input, rho, batch, atoms) }
 }
 
 /// The force pass over the atoms of one block, with lanes `L`.
@@ -634,7 +634,9 @@ unsafe fn force_block_avx2<T: PairTables, const ENERGIES: bool>(
     atoms: &[u32],
 ) {
     unsafe {
-        force_block::<super::lanes::Avx2Fma, T, ENERGIES>(input, slope, out, batch, block, atoms)
+        force_block::<crate::potential::lanes::Avx2Fma, T, ENERGIES>(
+            input, slope, out, batch, block, atoms,
+        )
     }
 }
 

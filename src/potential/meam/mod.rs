@@ -51,6 +51,7 @@ pub mod table;
 use std::path::{Path, PathBuf};
 
 use super::args::LammpsPair;
+use super::lanes::KernelPath;
 use super::{Configuration, ForceOutput, Potential};
 use crate::error::{Error, Result};
 use crate::neighbor::NeighborList;
@@ -86,6 +87,8 @@ pub struct Meam {
     model: MeamModel,
     /// MEAM element of each species (None: the species does not interact).
     element_of_species: Vec<Option<u16>>,
+    /// The lanes the screening search runs on.
+    path: KernelPath,
     work: Workspace,
 }
 
@@ -119,8 +122,22 @@ impl Meam {
                 .iter()
                 .map(|e| e.map(|x| x as u16))
                 .collect(),
+            path: KernelPath::detect(),
             work: Workspace::default(),
         }
+    }
+
+    /// The lane implementation the screening search runs on (the fastest this CPU has, unless
+    /// set).
+    pub fn kernel_path(&self) -> KernelPath {
+        self.path
+    }
+
+    /// Chooses the lane implementation of the screening search (results are the same bit for
+    /// bit); an error if this CPU cannot run it.
+    pub fn set_kernel_path(&mut self, path: KernelPath) -> Result<()> {
+        self.path = path.require("MEAM")?;
+        Ok(())
     }
 
     /// The prepared model (parameters, tables).
@@ -335,11 +352,11 @@ impl Meam {
         w.pairs.resize(w.close.pairs(), PairState::default());
         // The two sides of each pair are linked (a sequential sweep) while the pairs are
         // screened by their owners.
-        let (model, close) = (&self.model, &w.close);
+        let (model, close, path) = (&self.model, &w.close, self.path);
         let (links, pairs, triplets) = (&mut w.links, &mut w.pairs, &mut w.triplets);
         rayon::join(
             || links.link(close, list),
-            || screening::screen_pairs(model, close, pairs, triplets),
+            || screening::screen_pairs(model, close, pairs, triplets, path),
         );
     }
 }

@@ -22,6 +22,11 @@ pub const BLOCK: usize = crate::potential::pair::ATOM_CHUNK;
 /// Pair index of an entry that does not interact (rc <= r < screening radius).
 pub const NO_PAIR: u32 = u32::MAX;
 
+/// Slots the separation arrays of a block hold past its last entry, so that a load of four
+/// lanes starting at any entry of any row stays inside them (the lanes past the row are
+/// ignored).
+pub const ROW_PADDING: usize = 3;
+
 /// One close neighbour of an atom (its separation is stored by component in [`BlockRows`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct CloseEntry {
@@ -44,7 +49,7 @@ pub struct CloseEntry {
 #[derive(Clone, Debug, Default)]
 pub struct BlockRows {
     /// Entries of the block's rows, one row after the other (the first [`BlockRows::len`]
-    /// slots; the arrays may be longer).
+    /// slots; the arrays are longer, by at least [`ROW_PADDING`]).
     pub entries: Vec<CloseEntry>,
     /// x components of the entries' separations x_j - x_i [A] (component arrays, so that the
     /// screening search can sweep them).
@@ -75,9 +80,10 @@ impl BlockRows {
         self.len == 0
     }
 
-    /// Makes the entry and separation arrays at least `slots` long (their contents are
-    /// overwritten by the rebuild).
+    /// Makes the entry and separation arrays at least `slots` + [`ROW_PADDING`] long (their
+    /// contents are overwritten by the rebuild).
     fn reserve_slots(&mut self, slots: usize) {
+        let slots = slots + ROW_PADDING;
         if self.entries.len() < slots {
             self.entries.resize(slots, CloseEntry::default());
             self.x.resize(slots, 0.0);

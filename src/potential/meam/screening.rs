@@ -19,7 +19,8 @@
 use rayon::prelude::*;
 
 use super::model::MeamModel;
-use super::neighbors::{CloseList, split_at};
+use super::neighbors::{CloseList, ROW_PADDING, split_at};
+use crate::potential::lanes::{KernelPath, Lanes, Portable};
 
 /// Smooth step f_c(x) = [1 - (1 - x)^4]^2 for 0 < x < 1, 0 for x <= 0, 1 for x >= 1
 /// (dimensionless; Baskes 1997).
@@ -306,23 +307,54 @@ impl TripletList {
 /// The screening pass: for every interacting pair, at the entry that owns it, S_ij f_c, its
 /// radial derivative, the partially screening atoms and (for a nonzero weight) the atomic
 /// partial densities the two atoms receive from each other. Blocks of atoms write their own
-/// pairs and triplets.
+/// pairs and triplets. The candidate screeners are searched for on the lanes of `path` (the
+/// same result on either); a path this CPU cannot run runs as [`KernelPath::Portable`].
 pub fn screen_pairs(
     model: &MeamModel,
     close: &CloseList,
     pairs: &mut [PairState],
     triplets: &mut TripletList,
+    path: KernelPath,
 ) {
     triplets.blocks.resize_with(close.blocks.len(), Vec::new);
     triplets.blocks.truncate(close.blocks.len());
+    let path = if path.is_available() {
+        path
+    } else {
+        KernelPath::Portable
+    };
     let pair_slices = split_at(pairs, &close.block_pairs);
     pair_slices
         .into_par_iter()
         .zip(triplets.blocks.par_iter_mut())
         .with_max_len(1)
         .enumerate()
-        .for_each(|(b, (out, trip))| screen_block(model, close, b, out, trip));
+        // SAFETY: `path` is what this CPU runs; the rows' arrays are padded (`ROW_PADDING`).
+        .for_each(|(b, (out, trip))| unsafe {
+            match path {
+                #[cfg(target_arch = "x86_64")]
+                KernelPath::Avx2Fma => screen_block_avx2(model, close, b, out, trip),
+                _ => screen_block::<Portable>(model, close, b, out, trip),
+            }
+        });
     triplets.number();
+}
+
+/// [`screen_block`] with AVX2 + FMA lanes.
+///
+/// # Safety
+/// As [`screen_block`]; the CPU must have AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[inline(never)]
+unsafe fn screen_block_avx2(
+    model: &MeamModel,
+    close: &CloseList,
+    b: usize,
+    out: &mut [PairState],
+    trip: &mut Vec<ScreeningTriplet>,
+) {
+    unsafe { screen_block::<crate::potential::lanes::Avx2Fma>(model, close, b, out, trip) }
 }
 
 /// The screening pass for the atoms of block `b`: their owned pairs (`out`, the block's pairs)
@@ -332,8 +364,13 @@ pub fn screen_pairs(
 /// its candidate triplets are found in one sweep over the pair's neighbours; split, the sweep
 /// would run twice or pass its partial products between functions, at a cost in speed, and the
 /// product's order (which fixes its rounding) must not change.
-#[inline(never)]
-fn screen_block(
+///
+/// # Safety
+/// The lanes `L` must be available on this CPU ([`KernelPath::is_available`]), and the block's
+/// separation arrays must hold [`ROW_PADDING`] slots past its last entry (as
+/// [`super::neighbors::CloseList::rebuild`] makes them).
+#[inline(always)]
+unsafe fn screen_block<L: Lanes>(
     model: &MeamModel,
     close: &CloseList,
     b: usize,
@@ -354,6 +391,10 @@ fn screen_block(
             &rows.z[row.clone()],
         );
         let r2s = &rows.r2[row.clone()];
+        debug_assert!(rows.x.len() >= row.end + ROW_PADDING);
+        // The row's arrays from its first entry, read four lanes at a time (up to ROW_PADDING
+        // slots past its end).
+        let lane_rows = [&rows.x, &rows.y, &rows.z, &rows.r2].map(|a| a[row.start..].as_ptr());
         for (pos, e) in entries.iter().enumerate() {
             if !(e.owned && e.interacting) {
                 continue;
@@ -371,23 +412,41 @@ fn screen_block(
             let bound = model.screening_bound[pair] * r_ij2;
             let sum_bound = model.screening_sum_bound[pair] * r_ij2;
             let limits = &model.limits[pair * n_el..(pair + 1) * n_el];
-            // Which atoms of the row lie within both bounds: a branch-free sweep over the
-            // row's coordinate arrays, 64 entries to a bit mask, then the few inside ones, in
-            // row order, for pair_screening (which stops at the first atom that screens
-            // completely).
+            // Which atoms of the row lie within both bounds: a sweep over the row's coordinate
+            // arrays four entries at a time, to a bit mask, then the few inside ones, in row
+            // order, for pair_screening (which stops at the first atom that screens
+            // completely). The lanes compute r_jk^2 with the same operations as `r_jk2_of`.
             let (ex, ey, ez) = (xs[pos], ys[pos], zs[pos]);
             let r_jk2_of = |q: usize| {
                 let (dx, dy, dz) = (xs[q] - ex, ys[q] - ey, zs[q] - ez);
                 dx * dx + dy * dy + dz * dz
             };
             candidates.clear();
+            let (lx, ly, lz) = unsafe { (L::splat(ex), L::splat(ey), L::splat(ez)) };
+            let (lb, ls) = unsafe { (L::splat(bound), L::splat(sum_bound)) };
             for base in (0..row.len()).step_by(64) {
+                let end = row.len().min(base + 64);
                 let mut mask = 0u64;
-                for q in base..row.len().min(base + 64) {
-                    let r_jk2 = r_jk2_of(q);
-                    let inside =
-                        (r2s[q] <= bound) & (r_jk2 <= bound) & (r2s[q] + r_jk2 <= sum_bound);
-                    mask |= u64::from(inside) << (q - base);
+                for at in (base..end).step_by(4) {
+                    // SAFETY: entries at..at + 4 lie within the row or the padding after it.
+                    let inside = unsafe {
+                        let [px, py, pz, pr] = lane_rows.map(|p| p.add(at));
+                        let (dx, dy, dz) = (
+                            L::sub(L::load(px), lx),
+                            L::sub(L::load(py), ly),
+                            L::sub(L::load(pz), lz),
+                        );
+                        let r_jk2 = L::add(L::add(L::mul(dx, dx), L::mul(dy, dy)), L::mul(dz, dz));
+                        let r_ik2 = L::load(pr);
+                        L::less_equal(r_ik2, lb)
+                            & L::less_equal(r_jk2, lb)
+                            & L::less_equal(L::add(r_ik2, r_jk2), ls)
+                    };
+                    mask |= u64::from(inside) << (at - base);
+                }
+                // Lanes past the row's end.
+                if end - base < 64 {
+                    mask &= (1u64 << (end - base)) - 1;
                 }
                 while mask != 0 {
                     let q = base + mask.trailing_zeros() as usize;

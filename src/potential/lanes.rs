@@ -1,13 +1,14 @@
-//! Four f64 lanes for the EAM pair passes: AVX2 + FMA where the CPU has them ([`Avx2Fma`],
-//! x86-64, chosen at run time), and plain Rust that performs the very same IEEE operations
-//! ([`Portable`]: fused multiply-adds through `f64::mul_add`, the same lane order, the same
-//! comparisons and conversions). Both give bitwise identical results, so a result does not
-//! depend on the CPU that computed it (`passes` tests this).
+//! Four f64 lanes for the pair loops of the potentials (EAM's passes, MEAM's screening search):
+//! AVX2 + FMA where the CPU has them ([`Avx2Fma`], x86-64, chosen at run time), and plain Rust
+//! that performs the very same IEEE operations ([`Portable`]: fused multiply-adds through
+//! `f64::mul_add`, the same lane order, the same comparisons and conversions). Both give bitwise
+//! identical results, so a result does not depend on the CPU that computed it (`eam::passes`
+//! tests this).
 //!
 //! Every operation is an `unsafe fn`: the AVX2 ones may only run on a CPU with AVX2 and FMA
 //! ([`KernelPath::detect`]), and the loads and stores read and write through raw pointers.
 
-/// Which implementation of the lanes the pair passes run on.
+/// Which implementation of the lanes the pair loops run on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KernelPath {
     /// AVX2 and FMA instructions (x86-64 CPUs since about 2013).
@@ -23,6 +24,17 @@ impl KernelPath {
             KernelPath::Avx2Fma
         } else {
             KernelPath::Portable
+        }
+    }
+
+    /// The path itself when this CPU can run it, else an error naming `what` runs on it.
+    pub fn require(self, what: &str) -> crate::error::Result<Self> {
+        if self.is_available() {
+            Ok(self)
+        } else {
+            Err(crate::error::Error::invalid(format!(
+                "{what} kernel {self:?} is not available on this CPU"
+            )))
         }
     }
 
@@ -75,6 +87,8 @@ pub(crate) trait Lanes: Copy {
     unsafe fn first_lanes(v: Self::V, n: usize) -> Self::V;
     /// Bit l set where `a[l] < b[l]` (false for NaN).
     unsafe fn less_than(a: Self::V, b: Self::V) -> u32;
+    /// Bit l set where `a[l] <= b[l]` (false for NaN).
+    unsafe fn less_equal(a: Self::V, b: Self::V) -> u32;
     /// Truncation toward zero to i32 (as x86 `cvttpd2dq`: i32::MIN for NaN and out of range),
     /// then clamped to `lo..=hi`, returned as integers and as f64.
     unsafe fn truncate_clamp(v: Self::V, lo: i32, hi: i32) -> ([i32; 4], Self::V);
@@ -149,6 +163,10 @@ impl Lanes for Portable {
     #[inline(always)]
     unsafe fn less_than(a: [f64; 4], b: [f64; 4]) -> u32 {
         (0..4).map(|l| u32::from(a[l] < b[l]) << l).sum()
+    }
+    #[inline(always)]
+    unsafe fn less_equal(a: [f64; 4], b: [f64; 4]) -> u32 {
+        (0..4).map(|l| u32::from(a[l] <= b[l]) << l).sum()
     }
     #[inline(always)]
     unsafe fn truncate_clamp(v: [f64; 4], lo: i32, hi: i32) -> ([i32; 4], [f64; 4]) {
@@ -316,6 +334,11 @@ mod avx2 {
         #[target_feature(enable = "avx2,fma")]
         unsafe fn less_than(a: __m256d, b: __m256d) -> u32 {
             _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(a, b)) as u32
+        }
+        #[inline]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn less_equal(a: __m256d, b: __m256d) -> u32 {
+            _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LE_OQ>(a, b)) as u32
         }
         #[inline]
         #[target_feature(enable = "avx2,fma")]

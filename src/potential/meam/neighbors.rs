@@ -49,7 +49,8 @@ pub struct CloseEntry {
 #[derive(Clone, Debug, Default)]
 pub struct BlockRows {
     /// Entries of the block's rows, one row after the other (the first [`BlockRows::len`]
-    /// slots; the arrays are longer, by at least [`ROW_PADDING`]).
+    /// slots; the arrays are longer, by at least [`ROW_PADDING`]; the slots past `len` are
+    /// scratch).
     pub entries: Vec<CloseEntry>,
     /// x components of the entries' separations x_j - x_i [A] (component arrays, so that the
     /// screening search can sweep them).
@@ -80,11 +81,11 @@ impl BlockRows {
         self.len == 0
     }
 
-    /// Makes the entry and separation arrays at least `slots` + [`ROW_PADDING`] long (their
-    /// contents are overwritten by the rebuild).
+    /// Makes the entry and separation arrays at least `slots` long, growing them by half at
+    /// least (their contents are overwritten by the rebuild).
     fn reserve_slots(&mut self, slots: usize) {
-        let slots = slots + ROW_PADDING;
         if self.entries.len() < slots {
+            let slots = slots.max(self.entries.len() * 3 / 2);
             self.entries.resize(slots, CloseEntry::default());
             self.x.resize(slots, 0.0);
             self.y.resize(slots, 0.0);
@@ -102,7 +103,9 @@ impl BlockRows {
     /// Fills the rows of `atoms` from the Verlet `list`: the neighbours closer than
     /// sqrt(`keep2`) [A], interacting below sqrt(`cut2`) [A], owned interacting entries numbered
     /// within the block. Every Verlet entry is written at the cursor, which only advances for
-    /// the kept ones (no unpredictable branch on the distance).
+    /// the kept ones (no unpredictable branch on the distance). The arrays grow with what is
+    /// kept, not with the Verlet list (whose radius adds the skin: about 40 % of its entries
+    /// are kept), with room for one more row and [`ROW_PADDING`].
     #[inline(never)]
     fn fill(
         &mut self,
@@ -113,16 +116,7 @@ impl BlockRows {
         keep2: f64,
         cut2: f64,
     ) {
-        let bound: usize = atoms.clone().map(|i| list.row(i).len()).sum();
-        self.reserve_slots(bound);
         let shifts = list.shifts();
-        let entries = &mut self.entries[..bound];
-        let (xs, ys, zs) = (
-            &mut self.x[..bound],
-            &mut self.y[..bound],
-            &mut self.z[..bound],
-        );
-        let r2s = &mut self.r2[..bound];
         self.offsets.clear();
         self.offsets.push(0);
         let mut len = 0;
@@ -130,7 +124,18 @@ impl BlockRows {
         for i in atoms {
             if element_of[i].is_some() {
                 let xi = positions[i];
-                for (j, image) in list.row(i).iter() {
+                let row = list.row(i);
+                let end = len + row.len();
+                self.reserve_slots(end + ROW_PADDING);
+                let entries = &mut self.entries[len..end];
+                let (xs, ys, zs) = (
+                    &mut self.x[len..end],
+                    &mut self.y[len..end],
+                    &mut self.z[len..end],
+                );
+                let r2s = &mut self.r2[len..end];
+                let mut k = 0;
+                for (j, image) in row.iter() {
                     let Some(element) = element_of[j as usize] else {
                         continue;
                     };
@@ -143,7 +148,7 @@ impl BlockRows {
                     let r2 = delta.norm_squared();
                     let interacting = r2 < cut2;
                     let counted = interacting & owned;
-                    entries[len] = CloseEntry {
+                    entries[k] = CloseEntry {
                         j,
                         pair: if counted { pairs } else { NO_PAIR },
                         element,
@@ -151,17 +156,20 @@ impl BlockRows {
                         owned,
                         interacting,
                     };
-                    xs[len] = delta.x;
-                    ys[len] = delta.y;
-                    zs[len] = delta.z;
-                    r2s[len] = r2;
+                    xs[k] = delta.x;
+                    ys[k] = delta.y;
+                    zs[k] = delta.z;
+                    r2s[k] = r2;
                     // cut2 < keep2: a counted pair is kept.
                     pairs += u32::from(counted);
-                    len += usize::from(r2 < keep2);
+                    k += usize::from(r2 < keep2);
                 }
+                len += k;
             }
             self.offsets.push(len);
         }
+        // The padding past the last row (an empty block's arrays included).
+        self.reserve_slots(len + ROW_PADDING);
         self.len = len;
         self.pairs = pairs as usize;
     }

@@ -16,7 +16,6 @@
 #            building, assembling, plots, report> input=<INPUT> scale=<SCALE> threads=<n>
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
 INPUT=${1:-inputs/ptfe_neck_paper_1473K.ron}
 SCALE=${SCALE:-100}
 THREADS=${THREADS:-$(nproc)}
@@ -25,10 +24,9 @@ if [ ! -f "$INPUT" ]; then
   exit 2
 fi
 cargo build --release --quiet
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 # The scaled input sits beside the original, so that its relative paths (potential files) hold.
 SCALED=$(dirname "$INPUT")/.protocol_time_$$.ron
+TMP=$(mktemp -d)
 trap 'rm -rf "$TMP" "$SCALED"' EXIT
 python3 - "$INPUT" "$SCALED" "$SCALE" <<'PY'
 import re, sys
